@@ -1,0 +1,354 @@
+//! Leak finder over a series of snapshots (heap or goroutine profiles, oldest first).
+//!
+//! Each sample's value is attributed to the nearest frame in the user's own code (Go's
+//! standard library and runtime are skipped), giving one series per function. A function is
+//! a suspect when it grew by more than the noise floor, grew in most intervals and rarely
+//! shrank; suspects are ranked by growth weighted by how steady it was.
+
+use super::stack_values;
+use crate::model::Profile;
+use crate::view::format;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// Is this a function of the user's code? Go's standard library and runtime have no dot in
+/// the first element of their package path (`runtime`, `time`, `net/http`, `internal/poll`);
+/// `main` is the user's own package.
+pub fn is_user_code(name: &str) -> bool {
+    if name.starts_with('<') || name.starts_with('[') {
+        return false;
+    }
+    let first = match name.find('/') {
+        Some(i) => &name[..i],
+        None => name.split('.').next().unwrap_or(name),
+    };
+    if name.find('/').is_none() {
+        return first == "main" || name.starts_with("main.");
+    }
+    first.contains('.')
+}
+
+/// What a parked goroutine is waiting on, from the frames leaf-side of its user frame.
+pub fn blocking_call(frames_leaf_first: &[&str]) -> Option<&'static str> {
+    for f in frames_leaf_first {
+        let b = match *f {
+            "runtime.chanrecv" | "runtime.chanrecv1" | "runtime.chanrecv2" => "chan receive",
+            "runtime.chansend" | "runtime.chansend1" => "chan send",
+            "runtime.selectgo" => "select",
+            "runtime.block" => "select {} (no cases)",
+            "sync.(*Mutex).Lock" | "sync.(*Mutex).lockSlow" => "sync.Mutex.Lock",
+            "sync.(*RWMutex).Lock" => "sync.RWMutex.Lock",
+            "sync.(*RWMutex).RLock" => "sync.RWMutex.RLock",
+            "sync.(*WaitGroup).Wait" => "sync.WaitGroup.Wait",
+            "sync.(*Cond).Wait" => "sync.Cond.Wait",
+            "time.Sleep" => "time.Sleep",
+            "internal/poll.runtime_pollWait" => "IO wait",
+            "syscall.Syscall" | "syscall.Syscall6" | "syscall.RawSyscall" => "syscall",
+            _ => continue,
+        };
+        return Some(b);
+    }
+    None
+}
+
+/// One full stack behind a suspect, as evidence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Frames, root first.
+    pub frames: Vec<String>,
+    /// Value in the first snapshot.
+    pub first: i64,
+    /// Value in the last snapshot.
+    pub last: i64,
+}
+
+/// A suspected leak.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suspect {
+    /// The user function the growth is attributed to.
+    pub function: String,
+    /// 1 = strongest.
+    pub rank: u32,
+    /// Value per snapshot, time order.
+    pub series: Vec<i64>,
+    /// last − first.
+    pub growth: i64,
+    /// Growth per minute, when the snapshots carry times.
+    pub per_minute: Option<i64>,
+    /// Intervals in which it grew.
+    pub grew: u32,
+    /// Number of intervals.
+    pub intervals: u32,
+    /// For goroutines: what they block on.
+    pub blocking: Option<String>,
+    /// One line for people.
+    pub reason: String,
+    /// Ranking score (higher = stronger).
+    pub score: f64,
+    /// The stacks that grew most.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Goroutines grouped by where they park and on what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoroutineGroup {
+    /// Nearest user function.
+    pub function: String,
+    /// Blocking call (`chan receive`, …) or state.
+    pub blocking: String,
+    /// `created by` (debug=2 dumps only).
+    pub created_by: Option<String>,
+    /// Count per snapshot.
+    pub series: Vec<i64>,
+    /// Longest time blocked in the last snapshot, minutes (debug=2 only).
+    pub max_minutes: Option<u32>,
+}
+
+/// The leak finder's answer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LeakReport {
+    /// Sample type analysed.
+    pub sample_type: String,
+    /// Its unit.
+    pub unit: String,
+    /// File names, time order.
+    pub files: Vec<String>,
+    /// Snapshot times (ns since epoch, 0 unknown).
+    pub times: Vec<i64>,
+    /// Totals per snapshot.
+    pub totals: Vec<i64>,
+    /// Suspects, best first.
+    pub suspects: Vec<Suspect>,
+    /// Goroutine groups (goroutine profiles only), largest last-snapshot count first.
+    pub groups: Vec<GoroutineGroup>,
+    /// A note for people (too few snapshots, cumulative counter, healthy series…).
+    pub message: Option<String>,
+}
+
+/// Noise floor for a sample type: growth below it is never a leak.
+fn noise_floor(sample_type: &str, unit: &str, max_total: i64) -> i64 {
+    let rel = max_total / 100;
+    let abs = match (sample_type, unit) {
+        ("goroutine", _) => 3,
+        (_, "bytes") => 256 << 10,
+        _ => 256,
+    };
+    abs.max(rel)
+}
+
+/// Analyses a series `(file name, profile)` in time order for a sample type.
+pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
+    let mut rep = LeakReport { sample_type: sample_type.to_string(), ..Default::default() };
+    let n = series.len();
+    rep.files = series.iter().map(|s| s.0.clone()).collect();
+    rep.times = series.iter().map(|s| s.1.time_nanos).collect();
+    if n < 2 {
+        rep.message = Some("Load at least 3 snapshots of the same program to look for leaks.".into());
+        return rep;
+    }
+    let mut idx = Vec::with_capacity(n);
+    for (name, p) in series {
+        match p.sample_type_index(sample_type) {
+            Some(i) => idx.push(i),
+            None => {
+                rep.message = Some(format!("{name} has no sample type \"{sample_type}\": a series must be profiles of one kind."));
+                return rep;
+            }
+        }
+    }
+    rep.unit = series[0].1.sample_types[idx[0]].unit.clone();
+    rep.totals = series.iter().zip(&idx).map(|((_, p), &i)| p.total(i)).collect();
+
+    // Attribute every stack to its nearest user frame: function name → per-snapshot values,
+    // and per (function, full stack) for evidence.
+    let mut by_fn: FxHashMap<String, Vec<i64>> = FxHashMap::default();
+    let mut by_stack: FxHashMap<(String, Vec<String>), Vec<i64>> = FxHashMap::default();
+    let mut blocking: FxHashMap<String, FxHashMap<&'static str, i64>> = FxHashMap::default();
+    let mut groups: FxHashMap<(String, String, Option<String>), (Vec<i64>, Option<u32>)> = FxHashMap::default();
+    let goroutine = sample_type == "goroutine";
+    for (k, ((_, p), &st)) in series.iter().zip(&idx).enumerate() {
+        let user: Vec<bool> = p.functions.names.iter().map(|f| is_user_code(f)).collect();
+        let sv = stack_values(p, st);
+        for (s, &v) in sv.iter().enumerate() {
+            if v == 0 {
+                continue;
+            }
+            let frames = p.stacks.get(s as u32);
+            let pos = attribution(frames, &user, &p.functions.names);
+            let Some(pos) = pos else { continue };
+            let f = &p.functions.names[frames[pos] as usize];
+            by_fn.entry(f.clone()).or_insert_with(|| vec![0; n])[k] += v;
+            let full: Vec<String> = frames.iter().rev().map(|&x| p.functions.names[x as usize].clone()).collect();
+            by_stack.entry((f.clone(), full)).or_insert_with(|| vec![0; n])[k] += v;
+            if goroutine {
+                let names: Vec<&str> = frames[..pos].iter().map(|&x| p.functions.names[x as usize].as_str()).collect();
+                if let Some(b) = blocking_call(&names) {
+                    *blocking.entry(f.clone()).or_default().entry(b).or_default() += v;
+                }
+            }
+        }
+        if goroutine {
+            for (i, &s) in p.sample_stack.iter().enumerate() {
+                let v = p.values[st][i];
+                if v == 0 {
+                    continue;
+                }
+                let frames = p.stacks.get(s);
+                let Some(pos) = attribution(frames, &user, &p.functions.names) else { continue };
+                let names: Vec<&str> = frames[..pos].iter().map(|&x| p.functions.names[x as usize].as_str()).collect();
+                let gi = p.goroutines.get(i);
+                let state = blocking_call(&names)
+                    .map(str::to_string)
+                    .or_else(|| gi.map(|g| g.state.clone()))
+                    .unwrap_or_else(|| "running".into());
+                let key = (p.functions.names[frames[pos] as usize].clone(), state, gi.and_then(|g| g.created_by.clone()));
+                let e = groups.entry(key).or_insert_with(|| (vec![0; n], None));
+                e.0[k] += v;
+                if k == n - 1 {
+                    if let Some(m) = gi.and_then(|g| g.minutes) {
+                        e.1 = Some(e.1.map_or(m, |x: u32| x.max(m)));
+                    }
+                }
+            }
+        }
+    }
+
+    let max_total = rep.totals.iter().copied().max().unwrap_or(0);
+    let floor = noise_floor(sample_type, &rep.unit, max_total);
+    let span = rep.times[n - 1] - rep.times[0];
+    let intervals = (n - 1) as u32;
+    let mut suspects = Vec::new();
+    for (f, s) in &by_fn {
+        let growth = s[n - 1] - s[0];
+        if growth < floor {
+            continue;
+        }
+        let eps = floor / (4 * intervals as i64).max(1);
+        let grew = s.windows(2).filter(|w| w[1] - w[0] > eps).count() as u32;
+        let shrank = s.windows(2).filter(|w| w[0] - w[1] > eps).count() as u32;
+        // Steady: grew in at least half the intervals, shrank in at most a quarter.
+        if grew * 2 < intervals || shrank * 4 > intervals {
+            continue;
+        }
+        let steadiness = grew as f64 / intervals as f64 * r_squared(s);
+        let score = growth as f64 / max_total.max(1) as f64 * steadiness;
+        let per_minute = (span > 0).then(|| (growth as f64 * 60e9 / span as f64).round() as i64);
+        let blocking = blocking.get(f).and_then(|m| m.iter().max_by_key(|(_, v)| **v).map(|(b, _)| b.to_string()));
+        let mut reason = format!("grew in {grew} of {intervals} intervals, {}", format::signed(growth, &rep.unit));
+        if let Some(pm) = per_minute {
+            reason.push_str(&format!(", {}/min", format::signed(pm, &rep.unit)));
+        }
+        if let Some(b) = &blocking {
+            reason.push_str(&format!(", blocked in {b}"));
+        }
+        suspects.push(Suspect {
+            function: f.clone(),
+            rank: 0,
+            series: s.clone(),
+            growth,
+            per_minute,
+            grew,
+            intervals,
+            blocking,
+            reason,
+            score,
+            evidence: Vec::new(),
+        });
+    }
+    suspects.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| b.growth.cmp(&a.growth)).then_with(|| a.function.cmp(&b.function)));
+    for (i, s) in suspects.iter_mut().enumerate() {
+        s.rank = i as u32 + 1;
+        let mut ev: Vec<Evidence> = by_stack
+            .iter()
+            .filter(|((f, _), _)| *f == s.function)
+            .map(|((_, frames), v)| Evidence { frames: frames.clone(), first: v[0], last: v[n - 1] })
+            .filter(|e| e.last != e.first)
+            .collect();
+        ev.sort_by(|a, b| (b.last - b.first).cmp(&(a.last - a.first)).then_with(|| a.frames.cmp(&b.frames)));
+        ev.truncate(5);
+        s.evidence = ev;
+    }
+    if n < 3 {
+        rep.message = Some("Two snapshots show change, not a trend: load 3 or more to rank leaks with confidence.".into());
+    } else if suspects.is_empty() {
+        rep.message = Some(format!(
+            "No leak suspects: nothing in the user's code grew steadily by more than {} across {n} snapshots.",
+            format::human(floor, &rep.unit)
+        ));
+    }
+    if !crate::model::is_point_in_time(sample_type) {
+        rep.message = Some(format!(
+            "\"{sample_type}\" is a cumulative counter, so it always grows; choose an inuse_* sample type (or goroutine) to find leaks."
+        ));
+    }
+    rep.suspects = suspects;
+    let mut gs: Vec<GoroutineGroup> = groups
+        .into_iter()
+        .map(|((function, blocking, created_by), (series, max_minutes))| GoroutineGroup { function, blocking, created_by, series, max_minutes })
+        .collect();
+    gs.sort_by(|a, b| b.series[n - 1].cmp(&a.series[n - 1]).then_with(|| a.function.cmp(&b.function)));
+    rep.groups = gs;
+    rep
+}
+
+/// Index (leaf first) of the frame a stack is blamed on: the nearest user frame, else the
+/// leaf-most frame outside the runtime, else the leaf.
+fn attribution(frames: &[u32], user: &[bool], names: &[String]) -> Option<usize> {
+    if frames.is_empty() {
+        return None;
+    }
+    frames
+        .iter()
+        .position(|&f| user[f as usize])
+        .or_else(|| frames.iter().position(|&f| !names[f as usize].starts_with("runtime.")))
+        .or(Some(0))
+}
+
+/// R² of a least-squares line through the series (1 for a perfect line, 0 for flat noise).
+fn r_squared(s: &[i64]) -> f64 {
+    let n = s.len() as f64;
+    if s.len() < 3 {
+        return 1.0;
+    }
+    let mx = (n - 1.0) / 2.0;
+    let my = s.iter().map(|&v| v as f64).sum::<f64>() / n;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (i, &v) in s.iter().enumerate() {
+        let dx = i as f64 - mx;
+        let dy = v as f64 - my;
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    if syy == 0.0 {
+        return 0.0;
+    }
+    (sxy * sxy) / (sxx * syy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn user_code() {
+        assert!(is_user_code("main.pollUpstream"));
+        assert!(is_user_code("main.(*Cache).Put"));
+        assert!(is_user_code("github.com/acme/svc/cache.(*LRU).Add"));
+        assert!(!is_user_code("runtime.mallocgc"));
+        assert!(!is_user_code("time.NewTicker"));
+        assert!(!is_user_code("net/http.(*conn).serve"));
+        assert!(!is_user_code("internal/poll.runtime_pollWait"));
+        assert!(!is_user_code("<unknown>"));
+    }
+    #[test]
+    fn blocking() {
+        assert_eq!(blocking_call(&["runtime.gopark", "runtime.chanrecv", "runtime.chanrecv1"]), Some("chan receive"));
+        assert_eq!(blocking_call(&["runtime.gopark", "runtime.selectgo"]), Some("select"));
+        assert_eq!(blocking_call(&["runtime.gopark"]), None);
+    }
+    #[test]
+    fn r2() {
+        assert!((r_squared(&[1, 2, 3, 4]) - 1.0).abs() < 1e-9);
+        assert!(r_squared(&[5, 5, 5]) == 0.0);
+    }
+}

@@ -1,0 +1,174 @@
+//! Bytes → [`Profile`]: sniffing, gzip (with an output cap), pprof protobuf and Go's
+//! goroutine text dumps. Every failure is a typed [`DecodeError`]; input never panics.
+
+pub mod gzip;
+pub mod pb;
+mod proto;
+mod text;
+
+use crate::model::Profile;
+use thiserror::Error;
+
+/// Bounds that turn hostile input into clear errors instead of exhausted memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest decompressed (or raw) profile accepted, in bytes.
+    pub max_bytes: usize,
+    /// Deepest stack accepted, in frames after inline expansion.
+    pub max_stack_depth: usize,
+    /// Most entries accepted in any one table (strings, functions, locations, samples).
+    pub max_entries: usize,
+    /// Most labels on one sample.
+    pub max_labels_per_sample: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 768 << 20,
+            max_stack_depth: 1 << 20,
+            max_entries: 50_000_000,
+            max_labels_per_sample: 4096,
+        }
+    }
+}
+
+/// Why a file could not be read as a profile.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Zero bytes.
+    #[error("the file is empty")]
+    Empty,
+    /// Neither gzip nor a profile format we know.
+    #[error("not gzip or pprof protobuf ({0})")]
+    NotAProfile(String),
+    /// The gzip stream ends early.
+    #[error("truncated gzip stream (ends after {0} compressed bytes)")]
+    TruncatedGzip(usize),
+    /// The gzip stream is damaged.
+    #[error("corrupt gzip stream at byte {offset}: {what}")]
+    BadGzip {
+        /// Byte offset in the compressed input.
+        offset: usize,
+        /// What is wrong.
+        what: String,
+    },
+    /// Output cap reached.
+    #[error("file expands beyond {limit_mb} MB when decompressed; profdrop refuses it rather than run out of memory")]
+    TooLarge {
+        /// The cap in MB.
+        limit_mb: usize,
+    },
+    /// The protobuf wire format is broken.
+    #[error("invalid pprof protobuf: {0}")]
+    Protobuf(String),
+    /// A reference points nowhere, an id is reused, a count is off…
+    #[error("malformed profile: {0}")]
+    Malformed(String),
+    /// A table or stack exceeds a documented limit.
+    #[error("{what} exceeds the limit of {limit}")]
+    Limit {
+        /// What was too large.
+        what: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// A text profile line could not be read.
+    #[error("line {line}: {what}")]
+    Text {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        what: String,
+    },
+    /// The work was cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Progress stages reported while loading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Stage {
+    /// Reading the file.
+    Reading,
+    /// Decompressing gzip.
+    Inflating,
+    /// Decoding protobuf / text.
+    Decoding,
+    /// Building tables and trees.
+    Building,
+}
+
+/// Receives progress: stage and fraction done in `0.0..=1.0`. Returning `false` cancels.
+pub trait Progress {
+    /// Reports progress.
+    fn report(&mut self, stage: Stage, done: f64) -> bool;
+}
+
+impl<F: FnMut(Stage, f64) -> bool> Progress for F {
+    fn report(&mut self, stage: Stage, done: f64) -> bool {
+        self(stage, done)
+    }
+}
+
+/// No progress reporting.
+pub struct NoProgress;
+impl Progress for NoProgress {
+    fn report(&mut self, _: Stage, _: f64) -> bool {
+        true
+    }
+}
+
+/// Decodes a profile from bytes with default limits.
+pub fn decode(bytes: &[u8]) -> Result<Profile, DecodeError> {
+    decode_with(bytes, &Limits::default(), &mut NoProgress)
+}
+
+/// Decodes a profile: the format is sniffed from the bytes, never from a file name.
+pub fn decode_with(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if gzip::is_gzip(bytes) {
+        let inflated = gzip::gunzip(bytes, limits.max_bytes, progress)?;
+        if inflated.is_empty() {
+            return Err(DecodeError::NotAProfile("gzip stream holds no data".into()));
+        }
+        let mut p = decode_plain(&inflated, limits, progress)?;
+        p.format = format!("{} (gzip)", p.format);
+        return Ok(p);
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(DecodeError::TooLarge { limit_mb: limits.max_bytes >> 20 });
+    }
+    decode_plain(bytes, limits, progress)
+}
+
+fn decode_plain(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+    if let Some(kind) = text::sniff(bytes) {
+        return text::parse(kind, bytes, limits);
+    }
+    if !proto::plausible(bytes) {
+        return Err(DecodeError::NotAProfile(describe(bytes)));
+    }
+    proto::decode(bytes, limits, progress)
+}
+
+/// A short description of what unknown bytes look like, for error messages.
+fn describe(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(64)];
+    let printable = head.iter().filter(|b| b.is_ascii_graphic() || **b == b' ' || **b == b'\n' || **b == b'\t').count();
+    if printable * 10 >= head.len() * 9 {
+        let first_line: String = String::from_utf8_lossy(head).lines().next().unwrap_or("").chars().take(40).collect();
+        if first_line.starts_with("heap profile:") || first_line.starts_with("--- ") || first_line.contains("profile: total") {
+            return format!("legacy text profile \"{first_line}\" is not supported; save it with ?debug=0 to get protobuf");
+        }
+        format!("text starting with \"{}\"", first_line.escape_default())
+    } else {
+        let hex: Vec<String> = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        format!("starts with bytes {}", hex.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests;

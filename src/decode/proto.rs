@@ -1,0 +1,403 @@
+//! pprof protobuf → model: reference checks, pprof's `drop_frames`/`keep_frames` pruning,
+//! inline expansion and stack deduplication.
+
+use super::{pb, DecodeError, Limits, Progress, Stage};
+use crate::model::{Label, Profile, ValueType};
+use prost::Message;
+use rustc_hash::FxHashMap;
+
+/// Could these bytes start a serialized `Profile`? Checks the first field tag and that the
+/// head is not plain text.
+pub fn plausible(b: &[u8]) -> bool {
+    const TAGS: [u8; 17] =
+        [0x0a, 0x12, 0x1a, 0x22, 0x2a, 0x32, 0x38, 0x40, 0x48, 0x50, 0x5a, 0x60, 0x68, 0x6a, 0x70, 0x78, 0x08];
+    if !TAGS.contains(&b[0]) {
+        return false;
+    }
+    let head = &b[..b.len().min(64)];
+    let texty = head.iter().filter(|c| c.is_ascii_graphic() || **c == b' ' || **c == b'\n' || **c == b'\r' || **c == b'\t').count();
+    !(head.len() >= 16 && texty == head.len())
+}
+
+/// Id → index lookup that is a plain vector when ids are dense (the usual case).
+enum IdMap {
+    Dense(Vec<u32>),
+    Sparse(FxHashMap<u64, u32>),
+}
+
+const NONE: u32 = u32::MAX;
+
+impl IdMap {
+    fn build(ids: impl Iterator<Item = u64> + Clone, n: usize, what: &str) -> Result<IdMap, DecodeError> {
+        let max = ids.clone().max().unwrap_or(0);
+        let mut map = if max <= (n as u64).saturating_mul(4) + 64 {
+            IdMap::Dense(vec![NONE; max as usize + 1])
+        } else {
+            IdMap::Sparse(FxHashMap::default())
+        };
+        for (i, id) in ids.enumerate() {
+            if id == 0 {
+                // pprof reserves id 0; a zero id cannot be referenced, so it is ignored.
+                continue;
+            }
+            let dup = match &mut map {
+                IdMap::Dense(v) => std::mem::replace(&mut v[id as usize], i as u32) != NONE,
+                IdMap::Sparse(m) => m.insert(id, i as u32).is_some(),
+            };
+            if dup {
+                return Err(DecodeError::Malformed(format!("duplicate {what} id {id}")));
+            }
+        }
+        Ok(map)
+    }
+    #[inline]
+    fn get(&self, id: u64) -> Option<usize> {
+        if id == 0 {
+            return None;
+        }
+        let i = match self {
+            IdMap::Dense(v) => *v.get(id as usize)?,
+            IdMap::Sparse(m) => *m.get(&id)?,
+        };
+        (i != NONE).then_some(i as usize)
+    }
+}
+
+/// pprof's `simplifyFunc`: drop a leading '.', cut the argument list at the first '(' that
+/// does not start a reserved name.
+fn simplify_func(name: &str) -> &str {
+    let name = name.strip_prefix('.').unwrap_or(name);
+    let mut from = 0;
+    while let Some(rel) = name[from..].find(['(', 'o']) {
+        let at = from + rel;
+        let rest = &name[at..];
+        if rest.starts_with("(anonymous namespace)") {
+            from = at + "(anonymous namespace)".len();
+        } else if rest.starts_with("operator()") {
+            from = at + "operator()".len();
+        } else if rest.starts_with('(') {
+            return &name[..at];
+        } else {
+            from = at + 1;
+        }
+    }
+    name
+}
+
+fn basename(path: &[u8]) -> &[u8] {
+    let trimmed = match path.iter().rposition(|&c| c != b'/') {
+        Some(e) => &path[..=e],
+        None => return path,
+    };
+    match trimmed.iter().rposition(|&c| c == b'/') {
+        Some(s) => &trimmed[s + 1..],
+        None => trimmed,
+    }
+}
+
+pub fn decode(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+    if !progress.report(Stage::Decoding, 0.0) {
+        return Err(DecodeError::Cancelled);
+    }
+    let pb = pb::Profile::decode(bytes).map_err(|e| DecodeError::Protobuf(e.to_string()))?;
+    if !progress.report(Stage::Building, 0.0) {
+        return Err(DecodeError::Cancelled);
+    }
+    build(pb, limits, progress)
+}
+
+fn build(pb: pb::Profile, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+    for (what, n) in [
+        ("string table", pb.string_table.len()),
+        ("function table", pb.function.len()),
+        ("location table", pb.location.len()),
+        ("mapping table", pb.mapping.len()),
+        ("sample count", pb.sample.len()),
+    ] {
+        if n > limits.max_entries {
+            return Err(DecodeError::Limit { what: format!("{what} ({n} entries)"), limit: limits.max_entries });
+        }
+    }
+    let strings = &pb.string_table;
+    let s = |i: i64, what: &dyn Fn() -> String| -> Result<&[u8], DecodeError> {
+        if i == 0 && strings.is_empty() {
+            return Ok(b"");
+        }
+        usize::try_from(i).ok().and_then(|i| strings.get(i)).map(|v| v.as_slice()).ok_or_else(|| {
+            DecodeError::Malformed(format!("{} refers to string {i}, but the string table has {} entries", what(), strings.len()))
+        })
+    };
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+
+    if pb.sample_type.is_empty() {
+        if pb.sample.is_empty() {
+            return Err(DecodeError::NotAProfile("no sample types and no samples".into()));
+        }
+        return Err(DecodeError::Malformed("samples have values but the profile declares no sample types".into()));
+    }
+    let mut sample_types = Vec::with_capacity(pb.sample_type.len());
+    for (i, t) in pb.sample_type.iter().enumerate() {
+        sample_types.push(ValueType {
+            name: text(s(t.r#type, &|| format!("sample type {i}"))?),
+            unit: text(s(t.unit, &|| format!("sample type {i} unit"))?),
+        });
+    }
+    let default_name = text(s(pb.default_sample_type, &|| "default_sample_type".into())?);
+    let default_sample_type = if default_name.is_empty() {
+        sample_types.len() - 1
+    } else {
+        sample_types.iter().position(|t| t.name == default_name).unwrap_or(sample_types.len() - 1)
+    };
+    let period_type = match &pb.period_type {
+        Some(t) => Some(ValueType {
+            name: text(s(t.r#type, &|| "period type".into())?),
+            unit: text(s(t.unit, &|| "period type unit".into())?),
+        }),
+        None => None,
+    };
+    let mut comments = Vec::new();
+    for &c in &pb.comment {
+        comments.push(text(s(c, &|| "comment".into())?));
+    }
+    let drop_frames = text(s(pb.drop_frames, &|| "drop_frames".into())?);
+    let keep_frames = text(s(pb.keep_frames, &|| "keep_frames".into())?);
+    let doc_url = text(s(pb.doc_url, &|| "doc_url".into())?);
+
+    let mut prof = Profile {
+        sample_types,
+        default_sample_type,
+        period_type,
+        period: pb.period,
+        time_nanos: pb.time_nanos,
+        duration_nanos: pb.duration_nanos,
+        comments,
+        doc_url,
+        drop_frames: drop_frames.clone(),
+        keep_frames: keep_frames.clone(),
+        format: "pprof protobuf".into(),
+        ..Default::default()
+    };
+
+    // Mappings: id → basename of the file, for naming frames without a function.
+    let mapping_ids = IdMap::build(pb.mapping.iter().map(|m| m.id), pb.mapping.len(), "mapping")?;
+    let mut mapping_label: Vec<Vec<u8>> = Vec::with_capacity(pb.mapping.len());
+    for (i, m) in pb.mapping.iter().enumerate() {
+        let file = s(m.filename, &|| format!("mapping {}", pb.mapping[i].id))?;
+        mapping_label.push(if file.is_empty() {
+            b"<unknown>".to_vec()
+        } else {
+            let mut l = b"[".to_vec();
+            l.extend_from_slice(basename(file));
+            l.push(b']');
+            l
+        });
+    }
+
+    // Functions: pb index → (name bytes, file bytes).
+    let func_ids = IdMap::build(pb.function.iter().map(|f| f.id), pb.function.len(), "function")?;
+    let mut func_names: Vec<&[u8]> = Vec::with_capacity(pb.function.len());
+    let mut func_files: Vec<&[u8]> = Vec::with_capacity(pb.function.len());
+    for f in &pb.function {
+        func_names.push(s(f.name, &|| format!("function {}", f.id))?);
+        func_files.push(s(f.filename, &|| format!("function {}", f.id))?);
+    }
+    // Model function id per pb function, interned lazily (only functions that are used).
+    let mut model_func: Vec<u32> = vec![NONE; pb.function.len()];
+
+    let (drop_rx, keep_rx) = if drop_frames.is_empty() {
+        (None, None)
+    } else {
+        let d = regex_lite::Regex::new(&format!("^({drop_frames})$"))
+            .map_err(|e| DecodeError::Malformed(format!("drop_frames is not a valid regex: {e}")))?;
+        let k = if keep_frames.is_empty() {
+            None
+        } else {
+            Some(
+                regex_lite::Regex::new(&format!("^({keep_frames})$"))
+                    .map_err(|e| DecodeError::Malformed(format!("keep_frames is not a valid regex: {e}")))?,
+            )
+        };
+        (Some(d), k)
+    };
+
+    // Locations: frames (model function ids, leaf first) + prune flags.
+    let loc_ids = IdMap::build(pb.location.iter().map(|l| l.id), pb.location.len(), "location")?;
+    let mut loc_off: Vec<u32> = Vec::with_capacity(pb.location.len() + 1);
+    let mut loc_frames: Vec<u32> = Vec::with_capacity(pb.location.len() * 2);
+    let mut prune = vec![0u8; pb.location.len()]; // 1 = prune whole location, 2 = prune beneath
+    loc_off.push(0);
+    for (li, l) in pb.location.iter().enumerate() {
+        let pseudo = || -> &[u8] {
+            match mapping_ids.get(l.mapping_id) {
+                Some(m) => &mapping_label[m],
+                None => b"<unknown>",
+            }
+        };
+        // Resolve each line to a pb function index (or None for "no function").
+        let mut resolved: Vec<Option<usize>> = Vec::with_capacity(l.line.len().max(1));
+        for line in &l.line {
+            if line.function_id == 0 {
+                resolved.push(None);
+                continue;
+            }
+            match func_ids.get(line.function_id) {
+                Some(fi) => resolved.push(Some(fi)),
+                None => {
+                    return Err(DecodeError::Malformed(format!(
+                        "location {} refers to missing function {}",
+                        l.id, line.function_id
+                    )))
+                }
+            }
+        }
+        let mut first_kept = 0usize;
+        if let Some(drop) = &drop_rx {
+            let mut hit = None;
+            for i in (0..resolved.len()).rev() {
+                if let Some(fi) = resolved[i] {
+                    let name = func_names[fi];
+                    if !name.is_empty() {
+                        let name = String::from_utf8_lossy(name);
+                        let simple = simplify_func(&name);
+                        if drop.is_match(simple) && !keep_rx.as_ref().is_some_and(|k| k.is_match(simple)) {
+                            hit = Some(i);
+                            break;
+                        }
+                    }
+                }
+            }
+            if let Some(i) = hit {
+                prune[li] = if i == resolved.len() - 1 { 1 } else { 2 };
+                first_kept = i + 1;
+            }
+        }
+        if resolved.is_empty() {
+            let name = pseudo();
+            loc_frames.push(prof.functions.intern(name, b""));
+        } else {
+            for r in &resolved[first_kept..] {
+                let id = match *r {
+                    Some(fi) if !func_names[fi].is_empty() => {
+                        if model_func[fi] == NONE {
+                            model_func[fi] = prof.functions.intern(func_names[fi], func_files[fi]);
+                        }
+                        model_func[fi]
+                    }
+                    _ => prof.functions.intern(pseudo(), b""),
+                };
+                loc_frames.push(id);
+            }
+        }
+        loc_off.push(loc_frames.len() as u32);
+    }
+
+    // Samples.
+    let n_types = prof.sample_types.len();
+    let n = pb.sample.len();
+    prof.values = vec![Vec::with_capacity(n); n_types];
+    prof.sample_stack.reserve_exact(n);
+    prof.sample_labels.reserve_exact(n);
+    let mut locs: Vec<usize> = Vec::new();
+    let mut frames: Vec<u32> = Vec::new();
+    let mut label_keys: FxHashMap<i64, String> = FxHashMap::default();
+    let step = (n / 50).max(1);
+    for (si, smp) in pb.sample.iter().enumerate() {
+        if si % step == 0 && !progress.report(Stage::Building, si as f64 / n.max(1) as f64) {
+            return Err(DecodeError::Cancelled);
+        }
+        if smp.value.len() != n_types {
+            return Err(DecodeError::Malformed(format!(
+                "sample {si} has {} values but the profile has {n_types} sample types",
+                smp.value.len()
+            )));
+        }
+        locs.clear();
+        for &id in &smp.location_id {
+            match loc_ids.get(id) {
+                Some(li) => locs.push(li),
+                None => return Err(DecodeError::Malformed(format!("sample {si} refers to missing location {id}"))),
+            }
+        }
+        // pprof's Prune: scan from the root; keep frames before the first user frame.
+        if drop_rx.is_some() {
+            let mut found_user = false;
+            for i in (0..locs.len()).rev() {
+                let p = prune[locs[i]];
+                if p == 0 {
+                    found_user = true;
+                    continue;
+                }
+                if !found_user {
+                    continue;
+                }
+                if p == 1 {
+                    locs.drain(..=i);
+                } else {
+                    locs.drain(..i);
+                }
+                break;
+            }
+        }
+        frames.clear();
+        for &li in &locs {
+            frames.extend_from_slice(&loc_frames[loc_off[li] as usize..loc_off[li + 1] as usize]);
+        }
+        if frames.len() > limits.max_stack_depth {
+            return Err(DecodeError::Limit { what: format!("stack depth of sample {si} ({} frames)", frames.len()), limit: limits.max_stack_depth });
+        }
+        prof.sample_stack.push(prof.stacks.intern(&frames));
+        for (t, &v) in smp.value.iter().enumerate() {
+            prof.values[t].push(v);
+        }
+        let lid = if smp.label.is_empty() {
+            0
+        } else {
+            if smp.label.len() > limits.max_labels_per_sample {
+                return Err(DecodeError::Limit { what: format!("labels on sample {si} ({})", smp.label.len()), limit: limits.max_labels_per_sample });
+            }
+            let mut set = Vec::with_capacity(smp.label.len());
+            for l in &smp.label {
+                let key = match label_keys.get(&l.key) {
+                    Some(k) => k.clone(),
+                    None => {
+                        let k = text(s(l.key, &|| format!("label on sample {si}"))?);
+                        label_keys.insert(l.key, k.clone());
+                        k
+                    }
+                };
+                let (str, num) = if l.str != 0 {
+                    (Some(text(s(l.str, &|| format!("label on sample {si}"))?)), 0)
+                } else {
+                    (None, l.num)
+                };
+                let unit = text(s(l.num_unit, &|| format!("label on sample {si}"))?);
+                set.push(Label { key, str, num, unit });
+            }
+            prof.label_sets.intern(set)
+        };
+        prof.sample_labels.push(lid);
+    }
+    prof.stacks.seal();
+    prof.label_sets.seal();
+    Ok(prof)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn simplify_func_matches_pprof() {
+        assert_eq!(simplify_func("foo(int)"), "foo");
+        assert_eq!(simplify_func(".foo"), "foo");
+        assert_eq!(simplify_func("(anonymous namespace)::f(int)"), "(anonymous namespace)::f");
+        assert_eq!(simplify_func("A::operator()(int)"), "A::operator()");
+        assert_eq!(simplify_func("main.(*T).M"), "main.");
+        assert_eq!(simplify_func("plain"), "plain");
+    }
+    #[test]
+    fn basename_like_go() {
+        assert_eq!(basename(b"/usr/lib/libc.so.6"), b"libc.so.6");
+        assert_eq!(basename(b"libc.so"), b"libc.so");
+        assert_eq!(basename(b"/a/b/"), b"b");
+    }
+}

@@ -1,0 +1,34 @@
+use super::*;
+
+#[test]
+fn empty_file_is_an_error() {
+    assert_eq!(decode(b"").unwrap_err(), DecodeError::Empty);
+}
+
+#[test]
+fn text_is_not_a_profile() {
+    let e = decode(b"hello world, this is not a profile at all\n").unwrap_err();
+    assert!(matches!(e, DecodeError::NotAProfile(_)), "{e}");
+    assert!(e.to_string().contains("not gzip or pprof protobuf"), "{e}");
+}
+
+#[test]
+fn truncated_gzip_is_reported() {
+    let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    gz.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(&[7u8; 5000], 6));
+    gz.extend_from_slice(&[0; 8]);
+    let cut = &gz[..gz.len() - 20];
+    let e = decode(cut).unwrap_err();
+    assert!(matches!(e, DecodeError::TruncatedGzip(_)), "{e}");
+}
+
+#[test]
+fn gzip_bomb_hits_the_cap() {
+    let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    gz.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(&vec![0u8; 8 << 20], 9));
+    gz.extend_from_slice(&[0; 8]);
+    let limits = Limits { max_bytes: 1 << 20, ..Limits::default() };
+    let e = decode_with(&gz, &limits, &mut NoProgress).unwrap_err();
+    assert_eq!(e, DecodeError::TooLarge { limit_mb: 1 });
+    assert!(e.to_string().contains("expands beyond 1 MB"));
+}

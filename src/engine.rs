@@ -1,0 +1,499 @@
+//! The analysis engine behind the page: owns the loaded profiles and answers requests with
+//! exactly what a view needs. It runs inside a Web Worker in the browser and directly in
+//! native tests; requests and responses are plain serde data.
+
+use crate::analysis::diff::{comparable, diff_table, merge};
+use crate::analysis::leaks::{self, LeakReport};
+use crate::analysis::top::top_table;
+use crate::analysis::tree::{flame_data, FlameData, Tree, TreeBuilder};
+use crate::analysis::{search_share, stack_values, NameSpace, Search};
+use crate::decode::{decode_with, Limits, Progress};
+use crate::model::{is_point_in_time, Profile, ProfileKind, ValueType};
+use serde::{Deserialize, Serialize};
+
+/// What the page learns about a loaded profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Engine id.
+    pub id: u32,
+    /// File name.
+    pub name: String,
+    /// Sample types.
+    pub sample_types: Vec<ValueType>,
+    /// pprof's default sample type index.
+    pub default_sample_type: usize,
+    /// Collection time.
+    pub time_nanos: i64,
+    /// Duration.
+    pub duration_nanos: i64,
+    /// Period and its type.
+    pub period: i64,
+    /// Period type.
+    pub period_type: Option<ValueType>,
+    /// Number of samples.
+    pub samples: usize,
+    /// Number of distinct functions.
+    pub functions: usize,
+    /// Source format.
+    pub format: String,
+    /// Kind.
+    pub kind: ProfileKind,
+    /// Comments.
+    pub comments: Vec<String>,
+    /// Size of the file in bytes.
+    pub bytes: usize,
+}
+
+/// Where a flame graph comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "src")]
+pub enum FlameSource {
+    /// One profile.
+    Single {
+        /// Profile id.
+        id: u32,
+    },
+    /// A differential flame graph.
+    Diff {
+        /// Base profile id.
+        base: u32,
+        /// Target profile id.
+        target: u32,
+        /// Scale the target to the base's total.
+        normalize: bool,
+    },
+}
+
+/// A request from the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "req")]
+pub enum Request {
+    /// Forget a profile.
+    Remove {
+        /// Profile id.
+        id: u32,
+    },
+    /// Top table.
+    Top {
+        /// Profile id.
+        id: u32,
+        /// Sample type name.
+        sample_type: String,
+    },
+    /// Flame graph data.
+    Flame {
+        /// Source.
+        source: FlameSource,
+        /// Sample type name.
+        sample_type: String,
+        /// Only stacks through this function, rooted at it.
+        focus: Option<String>,
+        /// Zoom root: a function-name path from the root.
+        zoom: Vec<String>,
+        /// Search text (for the matched share).
+        search: String,
+        /// Minimum node width as a fraction of the view root.
+        min_fraction: f64,
+    },
+    /// Diff table.
+    Diff {
+        /// Base id.
+        base: u32,
+        /// Target id.
+        target: u32,
+        /// Sample type name.
+        sample_type: String,
+        /// pprof's -normalize.
+        normalize: bool,
+    },
+    /// Leak finder over a series.
+    Leaks {
+        /// Profile ids, in time order.
+        ids: Vec<u32>,
+        /// Sample type name.
+        sample_type: String,
+    },
+    /// Merge profiles into a new one.
+    Merge {
+        /// Profile ids.
+        ids: Vec<u32>,
+        /// New id.
+        new_id: u32,
+        /// Name for the merged profile.
+        name: String,
+    },
+}
+
+/// One top-table row as the page gets it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopRowOut {
+    /// Function name (lossy UTF-8).
+    pub name: String,
+    /// Flat.
+    pub flat: i64,
+    /// Cum.
+    pub cum: i64,
+}
+
+/// One diff-table row as the page gets it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffRowOut {
+    /// Function name.
+    pub name: String,
+    /// Base flat.
+    pub base: i64,
+    /// Target flat.
+    pub target: i64,
+    /// Base cum.
+    pub base_cum: i64,
+    /// Target cum.
+    pub target_cum: i64,
+}
+
+/// A response to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "resp")]
+pub enum Response {
+    /// A top table.
+    Top {
+        /// Profile id.
+        id: u32,
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// pprof's total.
+        total: i64,
+        /// Rows, pprof's order.
+        rows: Vec<TopRowOut>,
+    },
+    /// Flame graph data.
+    Flame {
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// Total of the whole profile (percentages).
+        total: i64,
+        /// Matched share of the search, if any.
+        matched: Option<i64>,
+        /// The subtree to draw.
+        data: FlameData,
+        /// Is this a diff?
+        diff: bool,
+    },
+    /// Diff table.
+    Diff {
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// Base total (pprof's percentage base).
+        base_total: i64,
+        /// Target total.
+        target_total: i64,
+        /// Rows by |delta|.
+        rows: Vec<DiffRowOut>,
+        /// Why numbers are not shown, if they are not.
+        error: Option<String>,
+        /// Things to know (different periods, durations, …).
+        warnings: Vec<String>,
+        /// Point-in-time sample type (growth) vs cumulative counter (rates make sense).
+        point_in_time: bool,
+        /// Base duration.
+        base_duration: i64,
+        /// Target duration.
+        target_duration: i64,
+    },
+    /// Leak report.
+    Leaks(LeakReport),
+    /// A merged profile was added.
+    Merged(Summary),
+    /// Nothing to show / done.
+    Done,
+    /// An error.
+    Error {
+        /// Message.
+        message: String,
+    },
+}
+
+struct Slot {
+    id: u32,
+    name: String,
+    profile: Profile,
+}
+
+/// The engine state.
+#[derive(Default)]
+pub struct Engine {
+    slots: Vec<Slot>,
+    /// Cached tree: (key, tree, names).
+    tree_cache: Option<(String, Tree, Vec<String>)>,
+    /// Limits applied when decoding.
+    pub limits: Limits,
+}
+
+fn summary(id: u32, name: &str, p: &Profile, bytes: usize) -> Summary {
+    Summary {
+        id,
+        name: name.to_string(),
+        sample_types: p.sample_types.clone(),
+        default_sample_type: p.default_sample_type,
+        time_nanos: p.time_nanos,
+        duration_nanos: p.duration_nanos,
+        period: p.period,
+        period_type: p.period_type.clone(),
+        samples: p.num_samples(),
+        functions: p.functions.len(),
+        format: p.format.clone(),
+        kind: p.kind(),
+        comments: p.comments.clone(),
+        bytes,
+    }
+}
+
+impl Engine {
+    /// A new, empty engine.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Decodes and keeps a profile. The error text is for people (without the file name).
+    pub fn load(&mut self, id: u32, name: &str, bytes: &[u8], progress: &mut dyn Progress) -> Result<Summary, String> {
+        let p = decode_with(bytes, &self.limits, progress).map_err(|e| e.to_string())?;
+        let s = summary(id, name, &p, bytes.len());
+        self.slots.retain(|s| s.id != id);
+        self.slots.push(Slot { id, name: name.to_string(), profile: p });
+        Ok(s)
+    }
+
+    /// Adds an already decoded profile.
+    pub fn insert(&mut self, id: u32, name: &str, p: Profile) -> Summary {
+        let s = summary(id, name, &p, 0);
+        self.slots.push(Slot { id, name: name.to_string(), profile: p });
+        s
+    }
+
+    /// A loaded profile.
+    pub fn profile(&self, id: u32) -> Option<&Profile> {
+        self.slots.iter().find(|s| s.id == id).map(|s| &s.profile)
+    }
+
+    fn get(&self, id: u32) -> Result<&Profile, String> {
+        self.profile(id).ok_or_else(|| format!("profile {id} is not loaded"))
+    }
+
+    fn name(&self, id: u32) -> String {
+        self.slots.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default()
+    }
+
+    /// Answers a request.
+    pub fn handle(&mut self, req: Request) -> Response {
+        match self.try_handle(req) {
+            Ok(r) => r,
+            Err(message) => Response::Error { message },
+        }
+    }
+
+    fn try_handle(&mut self, req: Request) -> Result<Response, String> {
+        match req {
+            Request::Remove { id } => {
+                self.slots.retain(|s| s.id != id);
+                self.tree_cache = None;
+                Ok(Response::Done)
+            }
+            Request::Top { id, sample_type } => {
+                let p = self.get(id)?;
+                let st = sample_index(p, &sample_type)?;
+                let (rows, total) = top_table(p, st);
+                Ok(Response::Top {
+                    id,
+                    unit: p.sample_types[st].unit.clone(),
+                    sample_type: p.sample_types[st].name.clone(),
+                    total,
+                    rows: rows
+                        .iter()
+                        .map(|r| TopRowOut { name: p.functions.names[r.func as usize].clone(), flat: r.flat, cum: r.cum })
+                        .collect(),
+                })
+            }
+            Request::Flame { source, sample_type, focus, zoom, search, min_fraction } => {
+                self.flame(source, &sample_type, focus.as_deref(), &zoom, &search, min_fraction)
+            }
+            Request::Diff { base, target, sample_type, normalize } => {
+                let (b, t) = (self.get(base)?, self.get(target)?);
+                let point_in_time = is_point_in_time(&sample_type);
+                let (bst, tst) = match comparable(b, t, &sample_type) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        return Ok(Response::Diff {
+                            sample_type,
+                            unit: String::new(),
+                            base_total: 0,
+                            target_total: 0,
+                            rows: vec![],
+                            error: Some(format!("These profiles cannot be compared: {e}.")),
+                            warnings: vec![],
+                            point_in_time,
+                            base_duration: b.duration_nanos,
+                            target_duration: t.duration_nanos,
+                        })
+                    }
+                };
+                let (rows, base_total, ns) = diff_table(b, bst, t, tst, normalize);
+                Ok(Response::Diff {
+                    unit: t.sample_types[tst].unit.clone(),
+                    sample_type,
+                    base_total,
+                    target_total: t.total(tst),
+                    rows: rows
+                        .iter()
+                        .map(|r| DiffRowOut {
+                            name: ns.names[r.func as usize].clone(),
+                            base: r.base_flat,
+                            target: r.target_flat,
+                            base_cum: r.base_cum,
+                            target_cum: r.target_cum,
+                        })
+                        .collect(),
+                    error: None,
+                    warnings: diff_warnings(b, t),
+                    point_in_time,
+                    base_duration: b.duration_nanos,
+                    target_duration: t.duration_nanos,
+                })
+            }
+            Request::Leaks { ids, sample_type } => {
+                let mut series = Vec::new();
+                for id in &ids {
+                    series.push((self.name(*id), self.get(*id)?));
+                }
+                Ok(Response::Leaks(leaks::find(&series, &sample_type)))
+            }
+            Request::Merge { ids, new_id, name } => {
+                let ps: Vec<&Profile> = ids.iter().map(|&i| self.get(i)).collect::<Result<_, _>>()?;
+                let m = merge(&ps)?;
+                Ok(Response::Merged(self.insert(new_id, &name, m)))
+            }
+        }
+    }
+
+    fn flame(
+        &mut self,
+        source: FlameSource,
+        sample_type: &str,
+        focus: Option<&str>,
+        zoom: &[String],
+        search: &str,
+        min_fraction: f64,
+    ) -> Result<Response, String> {
+        let key = format!("{source:?}|{sample_type}|{focus:?}");
+        let (unit, total, matched, diff) = match &source {
+            FlameSource::Single { id } => {
+                let p = self.get(*id)?;
+                let st = sample_index(p, sample_type)?;
+                let matched = Search::new(search).map(|s| search_share(p, st, &s));
+                (p.sample_types[st].unit.clone(), p.total(st), matched, false)
+            }
+            FlameSource::Diff { base, target, .. } => {
+                let (b, t) = (self.get(*base)?, self.get(*target)?);
+                let (bst, tst) = comparable(b, t, sample_type)?;
+                let matched = Search::new(search).map(|s| search_share(t, tst, &s));
+                (t.sample_types[tst].unit.clone(), b.total(bst), matched, true)
+            }
+        };
+        if self.tree_cache.as_ref().map(|c| &c.0) != Some(&key) {
+            let (tree, names) = self.build_tree(&source, sample_type, focus)?;
+            self.tree_cache = Some((key, tree, names));
+        }
+        let (_, tree, names) = self.tree_cache.as_ref().expect("tree cache filled above");
+        // Resolve the zoom path by names.
+        let mut node = 0u32;
+        for name in zoom {
+            match tree.kids(node).iter().find(|&&c| names[tree.func[c as usize] as usize] == *name) {
+                Some(&c) => node = c,
+                None => break,
+            }
+        }
+        let data = flame_data(tree, node, names, min_fraction.clamp(0.0, 1.0), 250_000);
+        Ok(Response::Flame { sample_type: sample_type.to_string(), unit, total, matched, data, diff })
+    }
+
+    fn build_tree(&self, source: &FlameSource, sample_type: &str, focus: Option<&str>) -> Result<(Tree, Vec<String>), String> {
+        let mut ns = NameSpace::default();
+        let mut b = TreeBuilder::new();
+        let mut parts: Vec<(&Profile, usize, bool, f64)> = Vec::new();
+        match source {
+            FlameSource::Single { id } => {
+                let p = self.get(*id)?;
+                parts.push((p, sample_index(p, sample_type)?, false, 1.0));
+            }
+            FlameSource::Diff { base, target, normalize } => {
+                let (bp, tp) = (self.get(*base)?, self.get(*target)?);
+                let (bst, tst) = comparable(bp, tp, sample_type)?;
+                let ratio = if *normalize { crate::analysis::diff::normalize_ratio(bp, bst, tp, tst) } else { 1.0 };
+                parts.push((tp, tst, false, ratio));
+                parts.push((bp, bst, true, 1.0));
+            }
+        }
+        for (p, st, is_base, ratio) in parts {
+            let map = ns.add(p);
+            let focus_id = match focus {
+                Some(f) => match ns.names.iter().position(|n| n == f) {
+                    Some(i) => Some(i as u32),
+                    None => continue,
+                },
+                None => None,
+            };
+            let values = if ratio == 1.0 {
+                stack_values(p, st)
+            } else {
+                let mut out = vec![0i64; p.stacks.len()];
+                for (s, &v) in p.sample_stack.iter().zip(&p.values[st]) {
+                    out[*s as usize] += (v as f64 * ratio).round() as i64;
+                }
+                out
+            };
+            for (s, &v) in values.iter().enumerate() {
+                if v == 0 {
+                    continue;
+                }
+                let frames = p.stacks.get(s as u32);
+                match focus_id {
+                    None => b.add(frames.iter().map(|&f| map[f as usize]), v, is_base),
+                    Some(fid) => {
+                        // Root the stack at the outermost occurrence of the focused function.
+                        if let Some(pos) = frames.iter().rposition(|&f| map[f as usize] == fid) {
+                            b.add(frames[..=pos].iter().map(|&f| map[f as usize]), v, is_base);
+                        }
+                    }
+                }
+            }
+        }
+        let tree = b.finish(&ns.raw);
+        Ok((tree, ns.names))
+    }
+}
+
+fn sample_index(p: &Profile, name: &str) -> Result<usize, String> {
+    if name.is_empty() {
+        return Ok(p.default_sample_type);
+    }
+    p.sample_type_index(name).ok_or_else(|| format!("this profile has no sample type \"{name}\""))
+}
+
+fn diff_warnings(b: &Profile, t: &Profile) -> Vec<String> {
+    let mut w = Vec::new();
+    if b.period != t.period && b.period != 0 && t.period != 0 {
+        w.push(format!("The sampling periods differ (base {}, target {}): values are not directly comparable.", b.period, t.period));
+    }
+    let (bd, td) = (b.duration_nanos, t.duration_nanos);
+    if bd > 0 && td > 0 {
+        let r = bd.max(td) as f64 / bd.min(td) as f64;
+        if r > 1.5 {
+            w.push(format!("The durations differ a lot ({:.1}× apart): compare rates rather than totals.", r));
+        }
+    }
+    w
+}

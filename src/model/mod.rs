@@ -1,0 +1,255 @@
+//! One neutral, columnar, interned profile model that every format decodes into and every
+//! view is derived from.
+//!
+//! Stacks are deduplicated and stored flat (`offsets` + `frames`, leaf first); sample values
+//! are one `i64` column per sample type. Frames are function ids at function granularity
+//! (pprof's default): same-named functions are one function, a location's inline lines are
+//! several frames with `line[0]` leaf-most.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// A sample or period type: `inuse_space` in `bytes`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueType {
+    /// Type name (`inuse_space`, `cpu`, `goroutine`, …).
+    pub name: String,
+    /// Unit (`bytes`, `nanoseconds`, `count`, …); empty when the profile gives none.
+    pub unit: String,
+}
+
+/// Interned function names. A function is identified by its raw name bytes, as pprof does.
+#[derive(Clone, Debug, Default)]
+pub struct Functions {
+    /// Display name: the raw bytes decoded as UTF-8, invalid sequences replaced by U+FFFD.
+    pub names: Vec<String>,
+    /// Raw name bytes (the identity).
+    pub raw: Vec<Box<[u8]>>,
+    /// Source file of the first function seen with this name, may be empty.
+    pub files: Vec<String>,
+    index: FxHashMap<Box<[u8]>, u32>,
+}
+
+impl Functions {
+    /// Interns a function by raw name, returning its id.
+    pub fn intern(&mut self, raw: &[u8], file: &[u8]) -> u32 {
+        if let Some(&id) = self.index.get(raw) {
+            return id;
+        }
+        let id = self.raw.len() as u32;
+        self.names.push(String::from_utf8_lossy(raw).into_owned());
+        self.files.push(String::from_utf8_lossy(file).into_owned());
+        self.raw.push(raw.into());
+        self.index.insert(raw.into(), id);
+        id
+    }
+    /// Looks a function up by raw name.
+    pub fn get(&self, raw: &[u8]) -> Option<u32> {
+        self.index.get(raw).copied()
+    }
+    /// Number of functions.
+    pub fn len(&self) -> usize {
+        self.raw.len()
+    }
+    /// True when there are no functions.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+}
+
+/// Deduplicated stacks stored flat: stack `i` is `frames[offsets[i]..offsets[i+1]]`, leaf first.
+#[derive(Clone, Debug)]
+pub struct Stacks {
+    /// Start offsets, one more than the number of stacks.
+    pub offsets: Vec<u32>,
+    /// Function ids, leaf first within each stack.
+    pub frames: Vec<u32>,
+    index: FxHashMap<Box<[u32]>, u32>,
+}
+
+impl Default for Stacks {
+    fn default() -> Self {
+        Stacks { offsets: vec![0], frames: Vec::new(), index: FxHashMap::default() }
+    }
+}
+
+impl Stacks {
+    /// Interns a stack (leaf first), returning its id.
+    pub fn intern(&mut self, frames: &[u32]) -> u32 {
+        if let Some(&id) = self.index.get(frames) {
+            return id;
+        }
+        let id = (self.offsets.len() - 1) as u32;
+        self.frames.extend_from_slice(frames);
+        self.offsets.push(self.frames.len() as u32);
+        self.index.insert(frames.into(), id);
+        id
+    }
+    /// The frames of stack `id`, leaf first.
+    #[inline]
+    pub fn get(&self, id: u32) -> &[u32] {
+        let i = id as usize;
+        &self.frames[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+    /// Number of distinct stacks.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+    /// True when there are no stacks.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Drops the dedup index once building is over (saves memory).
+    pub fn seal(&mut self) {
+        self.index = FxHashMap::default();
+    }
+}
+
+/// One sample label.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Label {
+    /// Key.
+    pub key: String,
+    /// String value, when the label is a string label.
+    pub str: Option<String>,
+    /// Numeric value (0 for string labels).
+    pub num: i64,
+    /// Unit of the numeric value, may be empty.
+    pub unit: String,
+}
+
+/// Deduplicated label sets; set 0 is the empty set.
+#[derive(Clone, Debug)]
+pub struct LabelSets {
+    /// Label sets.
+    pub sets: Vec<Vec<Label>>,
+    index: FxHashMap<Vec<Label>, u32>,
+}
+
+impl Default for LabelSets {
+    fn default() -> Self {
+        let mut index = FxHashMap::default();
+        index.insert(Vec::new(), 0);
+        LabelSets { sets: vec![Vec::new()], index }
+    }
+}
+
+impl LabelSets {
+    /// Interns a label set.
+    pub fn intern(&mut self, set: Vec<Label>) -> u32 {
+        if let Some(&id) = self.index.get(&set) {
+            return id;
+        }
+        let id = self.sets.len() as u32;
+        self.sets.push(set.clone());
+        self.index.insert(set, id);
+        id
+    }
+    /// Drops the dedup index.
+    pub fn seal(&mut self) {
+        self.index = FxHashMap::default();
+    }
+}
+
+/// What kind of text a goroutine came from, with details only `debug=2` dumps carry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoroutineInfo {
+    /// Wait reason or state, e.g. `chan receive`.
+    pub state: String,
+    /// Minutes blocked, when the dump says.
+    pub minutes: Option<u32>,
+    /// `created by` function, when the dump says.
+    pub created_by: Option<String>,
+}
+
+/// A decoded profile.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    /// Sample types, in file order.
+    pub sample_types: Vec<ValueType>,
+    /// Index of the default sample type (pprof's rule).
+    pub default_sample_type: usize,
+    /// Period type.
+    pub period_type: Option<ValueType>,
+    /// Sampling period.
+    pub period: i64,
+    /// Collection time (ns since the epoch), 0 if unknown.
+    pub time_nanos: i64,
+    /// Collection duration (ns), 0 if unknown.
+    pub duration_nanos: i64,
+    /// Comments.
+    pub comments: Vec<String>,
+    /// Documentation URL.
+    pub doc_url: String,
+    /// `drop_frames` regex as given (already applied at decode time).
+    pub drop_frames: String,
+    /// `keep_frames` regex as given (already applied at decode time).
+    pub keep_frames: String,
+    /// Functions.
+    pub functions: Functions,
+    /// Deduplicated stacks.
+    pub stacks: Stacks,
+    /// Stack id per sample.
+    pub sample_stack: Vec<u32>,
+    /// Values: `values[sample_type][sample]`.
+    pub values: Vec<Vec<i64>>,
+    /// Label set id per sample.
+    pub sample_labels: Vec<u32>,
+    /// Label sets.
+    pub label_sets: LabelSets,
+    /// Per-sample goroutine details (only from `debug=2` text dumps), else empty.
+    pub goroutines: Vec<GoroutineInfo>,
+    /// A short name of the source format, e.g. `pprof protobuf (gzip)`.
+    pub format: String,
+}
+
+impl Profile {
+    /// Number of samples.
+    pub fn num_samples(&self) -> usize {
+        self.sample_stack.len()
+    }
+    /// pprof's total for a sample type: sum of |value| over all samples.
+    pub fn total(&self, sample_type: usize) -> i64 {
+        self.values[sample_type].iter().map(|v| v.wrapping_abs()).fold(0i64, |a, b| a.wrapping_add(b))
+    }
+    /// Index of a sample type by name.
+    pub fn sample_type_index(&self, name: &str) -> Option<usize> {
+        self.sample_types.iter().position(|t| t.name == name)
+    }
+    /// A rough guess of what kind of profile this is, for defaults and wording.
+    pub fn kind(&self) -> ProfileKind {
+        let has = |n: &str| self.sample_types.iter().any(|t| t.name == n);
+        if has("inuse_space") || has("alloc_space") {
+            ProfileKind::Heap
+        } else if has("goroutine") {
+            ProfileKind::Goroutine
+        } else if has("cpu") {
+            ProfileKind::Cpu
+        } else if has("contentions") || has("delay") {
+            ProfileKind::Contention
+        } else {
+            ProfileKind::Other
+        }
+    }
+}
+
+/// Broad profile kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProfileKind {
+    /// Heap / allocs.
+    Heap,
+    /// Goroutine.
+    Goroutine,
+    /// CPU.
+    Cpu,
+    /// Mutex / block.
+    Contention,
+    /// Anything else.
+    Other,
+}
+
+/// Is this sample type a point-in-time quantity (subtraction means growth) rather than a
+/// cumulative counter?
+pub fn is_point_in_time(sample_type: &str) -> bool {
+    sample_type.starts_with("inuse_") || sample_type == "goroutine" || sample_type == "threadcreate"
+}

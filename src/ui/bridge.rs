@@ -1,0 +1,174 @@
+//! The page side of the worker: spawns it, sends files and requests, and turns its messages
+//! into [`Action`]s. Cancelling terminates the worker and replays the files still loaded.
+
+use crate::decode::Stage;
+use crate::engine::{Request, Response, Summary};
+use crate::view::state::Action;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+type Sink = Rc<dyn Fn(Action)>;
+
+struct Inner {
+    worker: Worker,
+    seq: u64,
+    pending: HashMap<u64, Request>,
+    /// Files of loaded profiles, by id, to replay after a cancel.
+    files: Vec<(u32, String, JsValue)>,
+    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+}
+
+/// The bridge handle (cheap to clone).
+#[derive(Clone)]
+pub struct Bridge {
+    inner: Rc<RefCell<Option<Inner>>>,
+    sink: Sink,
+}
+
+impl PartialEq for Bridge {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn obj(pairs: &[(&str, JsValue)]) -> js_sys::Object {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o
+}
+
+impl Bridge {
+    /// Starts the worker.
+    pub fn new(sink: Sink) -> Bridge {
+        let b = Bridge { inner: Rc::new(RefCell::new(None)), sink };
+        b.spawn();
+        b
+    }
+
+    fn spawn(&self) {
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Module);
+        let worker = match Worker::new_with_options("./worker.js", &opts) {
+            Ok(w) => w,
+            Err(_) => {
+                (self.sink)(Action::LoadFailed(0, "this browser cannot start the analysis worker".into()));
+                return;
+            }
+        };
+        let inner_weak = Rc::downgrade(&self.inner);
+        let sink = self.sink.clone();
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let Some(inner) = inner_weak.upgrade() else { return };
+            let data = e.data();
+            let kind = get(&data, "kind").as_string().unwrap_or_default();
+            let seq = get(&data, "seq").as_f64().unwrap_or(-1.0) as u64;
+            match kind.as_str() {
+                "progress" => {
+                    let id = get(&data, "id").as_f64().unwrap_or(0.0) as u32;
+                    let stage: Stage = serde_wasm_bindgen::from_value(get(&data, "stage")).unwrap_or(Stage::Decoding);
+                    let f = get(&data, "fraction").as_f64().unwrap_or(0.0);
+                    sink(Action::Progress(id, stage, f));
+                }
+                "loaded" => match serde_wasm_bindgen::from_value::<Summary>(get(&data, "summary")) {
+                    Ok(s) => sink(Action::Loaded(s)),
+                    Err(e) => sink(Action::LoadFailed(0, format!("internal: {e}"))),
+                },
+                "load_error" => {
+                    let id = get(&data, "id").as_f64().unwrap_or(0.0) as u32;
+                    if let Some(i) = inner.borrow_mut().as_mut() {
+                        i.files.retain(|f| f.0 != id);
+                    }
+                    sink(Action::LoadFailed(id, get(&data, "message").as_string().unwrap_or_default()));
+                }
+                "resp" => {
+                    let req = inner.borrow_mut().as_mut().and_then(|i| i.pending.remove(&seq));
+                    if let Some(req) = req {
+                        let resp = serde_wasm_bindgen::from_value::<Response>(get(&data, "resp"))
+                            .unwrap_or_else(|e| Response::Error { message: format!("internal: {e}") });
+                        sink(Action::Answer(req, resp));
+                    }
+                }
+                _ => {}
+            }
+        });
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        let onerror = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new({
+            let sink = self.sink.clone();
+            move |e: web_sys::ErrorEvent| {
+                web_sys::console::error_1(&format!("worker error: {}", e.message()).into());
+                sink(Action::WorkerCrashed(e.message()));
+            }
+        });
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        onerror.forget();
+        let mut files = Vec::new();
+        if let Some(old) = self.inner.borrow_mut().take() {
+            old.worker.terminate();
+            files = old.files;
+        }
+        *self.inner.borrow_mut() = Some(Inner { worker, seq: 0, pending: HashMap::new(), files: Vec::new(), _onmessage: onmessage });
+        // Replay profiles that were loaded before a restart.
+        for (id, name, file) in files {
+            self.send_file(id, &name, file);
+        }
+    }
+
+    fn send_file(&self, id: u32, name: &str, file: JsValue) {
+        let mut g = self.inner.borrow_mut();
+        let Some(i) = g.as_mut() else { return };
+        i.seq += 1;
+        let msg = obj(&[
+            ("seq", (i.seq as f64).into()),
+            ("kind", "load".into()),
+            ("id", id.into()),
+            ("name", name.into()),
+            ("file", file.clone()),
+        ]);
+        let _ = i.worker.post_message(&msg);
+        i.files.retain(|f| f.0 != id);
+        i.files.push((id, name.to_string(), file));
+    }
+
+    /// Loads a file (a `File`/`Blob`) under an id.
+    pub fn load(&self, id: u32, name: &str, file: JsValue) {
+        self.send_file(id, name, file);
+    }
+
+    /// Forgets a profile.
+    pub fn remove(&self, id: u32) {
+        if let Some(i) = self.inner.borrow_mut().as_mut() {
+            i.files.retain(|f| f.0 != id);
+        }
+        self.request(Request::Remove { id });
+    }
+
+    /// Sends a request; the answer arrives as `Action::Answer`.
+    pub fn request(&self, req: Request) {
+        let mut g = self.inner.borrow_mut();
+        let Some(i) = g.as_mut() else { return };
+        i.seq += 1;
+        let Ok(js) = serde_wasm_bindgen::to_value(&req) else { return };
+        let msg = obj(&[("seq", (i.seq as f64).into()), ("kind", "req".into()), ("req", js)]);
+        if i.worker.post_message(&msg).is_ok() {
+            i.pending.insert(i.seq, req);
+        }
+    }
+
+    /// Cancels loading: the worker is replaced and already loaded files are read again.
+    pub fn cancel(&self, loading: &[u32]) {
+        if let Some(i) = self.inner.borrow_mut().as_mut() {
+            i.files.retain(|f| !loading.contains(&f.0));
+        }
+        self.spawn();
+    }
+}

@@ -1,0 +1,374 @@
+//! The flame graph: one `<canvas>`, root on top, click to zoom, hover tooltip, search
+//! highlight, HiDPI-sharp and redrawn on resize. Layout comes from `view::flame`.
+
+use super::app::Store;
+use super::tables::Shared;
+use crate::analysis::tree::FlameData;
+use crate::analysis::Search;
+use crate::engine::Response;
+use crate::view::flame::{diff_colour, frame_colour, hit, layout, Hsl, Rect, MERGED};
+use crate::view::format::{human, pct, signed};
+use crate::view::state::Action;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, MouseEvent};
+use yew::prelude::*;
+
+const ROW: f64 = 18.0;
+const MAX_CANVAS_PX: f64 = 30_000.0;
+
+/// Single-profile or differential.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FlameMode {
+    /// One profile.
+    Single,
+    /// Coloured by change.
+    Diff,
+}
+
+/// Props of [`FlameGraph`].
+#[derive(Properties, PartialEq)]
+pub struct FlameProps {
+    /// The `Response::Flame`.
+    pub resp: Shared<Response>,
+    /// Search text.
+    pub search: String,
+    /// Current zoom path.
+    pub zoom: Vec<String>,
+    /// Focused function.
+    pub focus: Option<String>,
+    /// Dark theme.
+    pub dark: bool,
+    /// Mode.
+    pub mode: FlameMode,
+    /// Lay out on base values (diff).
+    pub on_base: bool,
+    /// Dispatcher.
+    pub dispatch: UseReducerDispatcher<Store>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Tip {
+    x: f64,
+    y: f64,
+    node: u32,
+}
+
+/// The flame graph component.
+#[function_component(FlameGraph)]
+pub fn flame_graph(p: &FlameProps) -> Html {
+    let canvas = use_node_ref();
+    let wrap = use_node_ref();
+    let width = use_state(|| 0f64);
+    let rects: Rc<RefCell<Vec<Rect>>> = use_mut_ref(Vec::new);
+    let tip = use_state(|| None::<Tip>);
+    let drawn = use_state(|| 0usize);
+
+    // Track the container width (redraw on resize).
+    {
+        let wrap = wrap.clone();
+        let width = width.clone();
+        use_effect_with((), move |_| {
+            let el: Option<web_sys::Element> = wrap.cast();
+            let mut observer = None;
+            let mut cb_keep = None;
+            if let Some(el) = el {
+                width.set(el.client_width() as f64);
+                let w2 = width.clone();
+                let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    if let Some(e) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
+                        let w = e.content_rect().width().floor();
+                        if w > 0.0 {
+                            w2.set(w);
+                        }
+                    }
+                });
+                if let Ok(o) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
+                    o.observe(&el);
+                    observer = Some(o);
+                }
+                cb_keep = Some(cb);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(cb_keep);
+            }
+        });
+    }
+
+    let Response::Flame { unit, total, matched, data, diff, .. } = &*p.resp.0 else { return html! {} };
+    let search = Search::new(&p.search);
+
+    // Draw.
+    {
+        let canvas = canvas.clone();
+        let rects = rects.clone();
+        let drawn = drawn.clone();
+        let resp = p.resp.clone();
+        let search_text = p.search.clone();
+        let dark = p.dark;
+        let on_base = p.on_base;
+        let mode = p.mode;
+        use_effect_with((resp, search_text, dark, on_base, *width, mode), move |(resp, search_text, dark, on_base, width, mode)| {
+            if let Response::Flame { data, .. } = &*resp.0 {
+                let search = Search::new(search_text);
+                let r = layout(data, *width, *on_base && *mode == FlameMode::Diff);
+                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                    draw(&c, data, &r, *width, *dark, *mode, search.as_ref());
+                }
+                drawn.set(r.len());
+                *rects.borrow_mut() = r;
+            }
+        });
+    }
+
+    let on_move = {
+        let rects = rects.clone();
+        let tip = tip.clone();
+        Callback::from(move |e: MouseEvent| {
+            let x = e.offset_x() as f64;
+            let y = e.offset_y() as f64;
+            let row = (y / ROW).floor() as u32;
+            let found = hit(&rects.borrow(), x, row).copied();
+            match found {
+                Some(r) if r.node != MERGED => tip.set(Some(Tip { x, y, node: r.node })),
+                _ => tip.set(None),
+            }
+        })
+    };
+    let on_leave = {
+        let tip = tip.clone();
+        Callback::from(move |_| tip.set(None))
+    };
+    let on_click = {
+        let rects = rects.clone();
+        let resp = p.resp.clone();
+        let zoom = p.zoom.clone();
+        let d = p.dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            let row = (e.offset_y() as f64 / ROW).floor() as u32;
+            let found = hit(&rects.borrow(), e.offset_x() as f64, row).copied();
+            let Some(r) = found else { return };
+            if r.node == MERGED {
+                return;
+            }
+            let Response::Flame { data, .. } = &*resp.0 else { return };
+            let mut path = zoom.clone();
+            if r.node == 0 {
+                // Clicking the view root zooms out one level.
+                path.pop();
+            } else {
+                let mut chain = Vec::new();
+                let mut n = r.node as usize;
+                while n != 0 {
+                    chain.push(data.names[data.name[n] as usize].clone());
+                    n = data.parent[n] as usize;
+                }
+                chain.reverse();
+                path.extend(chain);
+            }
+            d.dispatch(Action::Zoom(path));
+        })
+    };
+
+    let depth = data.depth.iter().copied().max().unwrap_or(0) as f64 + 1.0;
+    let height = (depth * ROW).min(MAX_CANVAS_PX);
+    let root_name = if p.zoom.is_empty() {
+        p.focus.clone().unwrap_or_else(|| "root".into())
+    } else {
+        p.zoom.last().cloned().unwrap_or_default()
+    };
+
+    // Breadcrumb: root › … › zoomed frame.
+    let crumbs = {
+        let mut items = vec![html! {
+            <button class="crumb" onclick={{ let d = p.dispatch.clone(); Callback::from(move |_| d.dispatch(Action::Zoom(vec![]))) }}>
+                { p.focus.clone().map(|f| format!("focus: {f}")).unwrap_or_else(|| "root".into()) }
+            </button>
+        }];
+        for i in 0..p.zoom.len() {
+            let d = p.dispatch.clone();
+            let path = p.zoom[..=i].to_vec();
+            items.push(html! { <span class="sep">{"›"}</span> });
+            items.push(html! { <button class="crumb" title={p.zoom[i].clone()} onclick={Callback::from(move |_| d.dispatch(Action::Zoom(path.clone())))}>{ short(&p.zoom[i]) }</button> });
+        }
+        items
+    };
+    let reset = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| {
+            d.dispatch(Action::Zoom(vec![]));
+            d.dispatch(Action::Focus(None));
+        })
+    };
+
+    let tooltip = match &*tip {
+        Some(t) if (t.node as usize) < data.value.len() => {
+            let i = t.node as usize;
+            let name = &data.names[data.name[i] as usize];
+            let v = data.value[i];
+            let lines: Vec<String> = if *diff {
+                let b = data.base[i];
+                vec![
+                    format!("base {}  →  target {}", human(b, unit), human(v, unit)),
+                    format!("delta {} ({} of base total)", signed(v - b, unit), pct(v - b, *total)),
+                ]
+            } else {
+                vec![format!("{} ({} of total)", human(v, unit), pct(v, *total)), format!("exact: {v} {unit}")]
+            };
+            let left = (t.x + 14.0).min((*width - 320.0).max(0.0));
+            html! {
+                <div class="tooltip" data-testid="flame-tooltip" style={format!("left:{left}px;top:{}px", t.y + 16.0)}>
+                    <div class="tip-name">{ clip_name(name) }</div>
+                    { for lines.into_iter().map(|l| html! { <div>{ l }</div> }) }
+                </div>
+            }
+        }
+        _ => html! {},
+    };
+    let matched_line = match (matched, &search) {
+        (Some(m), Some(s)) => html! {
+            <span class="matched" data-testid="search-share">{ format!("{} “{}” matches {} ({})",
+                if s.is_regex() { "regex" } else { "text" }, p.search.trim(), human(*m, unit), pct(*m, *total)) }</span>
+        },
+        _ => html! {},
+    };
+    let legend = if p.mode == FlameMode::Diff {
+        html! {
+            <span class="legend">
+                <span class="sw grew"></span>{"grew"}<span class="sw shrank"></span>{"shrank"}<span class="sw same"></span>{"unchanged"}
+                {" · width = "}{ if p.on_base { "base" } else { "target" } }
+            </span>
+        }
+    } else {
+        html! {}
+    };
+
+    html! {
+        <section class="flame">
+            <div class="flame-bar">
+                <nav class="crumbs" aria-label="Zoom path">{ for crumbs }</nav>
+                <button onclick={reset} title="Reset zoom and focus (Esc)">{"Reset"}</button>
+                { matched_line }
+                { legend }
+                if data.culled > 0 { <span class="muted">{ format!("{} narrow frames merged", data.culled) }</span> }
+            </div>
+            <div class="canvas-wrap" ref={wrap}>
+                <canvas ref={canvas} data-testid="flamegraph" data-root={root_name} data-frames={drawn.to_string()}
+                    style={format!("width:100%;height:{height}px")} role="img" aria-label="Flame graph"
+                    onmousemove={on_move} onmouseleave={on_leave} onclick={on_click} />
+                { tooltip }
+            </div>
+        </section>
+    }
+}
+
+fn short(s: &str) -> String {
+    let c: Vec<char> = s.chars().collect();
+    if c.len() > 40 {
+        format!("…{}", c[c.len() - 39..].iter().collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Names can be 100 KB long: the tooltip shows a bounded prefix.
+fn clip_name(s: &str) -> String {
+    let mut out: String = s.chars().take(400).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: bool, mode: FlameMode, search: Option<&Search>) {
+    let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let depth = d.depth.iter().copied().max().unwrap_or(0) as f64 + 1.0;
+    let height = (depth * ROW).min(MAX_CANVAS_PX);
+    let (pw, ph) = ((width * dpr).round() as u32, (height * dpr).round() as u32);
+    if c.width() != pw {
+        c.set_width(pw);
+    }
+    if c.height() != ph {
+        c.set_height(ph);
+    }
+    let Ok(Some(ctx)) = c.get_context("2d") else { return };
+    let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() else { return };
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, width, height);
+    ctx.set_font("12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace");
+    ctx.set_text_baseline("middle");
+    let char_w = ctx.measure_text("abcdefghijklmnopqrstuvwxyz").map(|m| m.width() / 26.0).unwrap_or(7.0).max(1.0);
+    let matched: Vec<bool> = match search {
+        Some(s) => d.names.iter().map(|n| s.is_match(n)).collect(),
+        None => vec![],
+    };
+    let text_colour = if dark { "#f0f0f0" } else { "#1a1a1a" };
+    for r in rects {
+        let y = r.depth as f64 * ROW;
+        if y + ROW > MAX_CANVAS_PX {
+            continue;
+        }
+        let colour: Hsl = if r.node == MERGED {
+            Hsl { h: 0.0, s: 0.0, l: if dark { 30.0 } else { 75.0 } }
+        } else {
+            let i = r.node as usize;
+            let name = &d.names[d.name[i] as usize];
+            let mut c = match mode {
+                FlameMode::Single => frame_colour(name, dark),
+                FlameMode::Diff => diff_colour(d.base[i], d.value[i], dark),
+            };
+            if !matched.is_empty() {
+                if matched[d.name[i] as usize] {
+                    c = Hsl { h: 285.0, s: 70.0, l: if dark { 50.0 } else { 65.0 } };
+                } else {
+                    c.s *= 0.25;
+                }
+            }
+            c
+        };
+        ctx.set_fill_style_str(&colour.css());
+        let w = (r.w - 0.5).max(0.5);
+        ctx.fill_rect(r.x, y, w, ROW - 1.0);
+        if r.node != MERGED && r.w > 3.0 * char_w {
+            let name = &d.names[d.name[r.node as usize] as usize];
+            let fit = ((r.w - 6.0) / char_w).floor() as usize;
+            let label = fit_label(name, fit);
+            if !label.is_empty() {
+                ctx.save();
+                ctx.begin_path();
+                ctx.rect(r.x, y, w, ROW);
+                ctx.clip();
+                ctx.set_fill_style_str(text_colour);
+                let _ = ctx.fill_text(&label, r.x + 3.0, y + ROW / 2.0);
+                ctx.restore();
+            }
+        }
+    }
+}
+
+/// Shortens a label to `fit` characters with an ellipsis; control characters are shown
+/// as `�` so text never breaks the canvas.
+fn fit_label(name: &str, fit: usize) -> String {
+    if fit < 2 {
+        return String::new();
+    }
+    let clean = |c: char| if c.is_control() { '\u{fffd}' } else { c };
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if i + 1 >= fit {
+            if name.chars().count() > fit {
+                out.push('…');
+            } else {
+                out.push(clean(c));
+            }
+            return out;
+        }
+        out.push(clean(c));
+    }
+    out
+}

@@ -1,0 +1,556 @@
+//! App state and `reduce(state, action)`: what the page shows, decided without a browser.
+
+use crate::analysis::leaks::LeakReport;
+use crate::engine::{FlameSource, Request, Response, Summary};
+use crate::decode::Stage;
+use serde::{Deserialize, Serialize};
+
+/// The main views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum View {
+    /// Top table.
+    Top,
+    /// Flame graph.
+    Flame,
+    /// Diff.
+    Diff,
+    /// Leak finder.
+    Leaks,
+}
+
+/// Top table sort.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortBy {
+    /// |flat| desc (pprof).
+    Flat,
+    /// |cum| desc.
+    Cum,
+    /// Name asc.
+    Name,
+    /// |delta| desc (diff).
+    Delta,
+    /// base desc (diff).
+    Base,
+    /// target desc (diff).
+    Target,
+}
+
+/// A loaded profile in the list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// Summary from the engine.
+    pub summary: Summary,
+    /// Load order (ties on time).
+    pub order: u32,
+}
+
+/// A file being loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loading {
+    /// Id it will get.
+    pub id: u32,
+    /// File name.
+    pub name: String,
+    /// Stage.
+    pub stage: Stage,
+    /// Fraction of the stage done.
+    pub fraction: f64,
+}
+
+/// A computed result with the request it answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// The request it answers.
+    pub request: Request,
+    /// The response (shared: states are cloned on every action).
+    pub response: std::rc::Rc<Response>,
+}
+
+/// Everything the page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// Loaded profiles, time order.
+    pub entries: Vec<Entry>,
+    /// Files being loaded.
+    pub loading: Vec<Loading>,
+    /// Errors of the latest batch ("file: why").
+    pub errors: Vec<String>,
+    /// Did a file of the latest batch fail?
+    pub batch_failed: bool,
+    /// Selected profile id.
+    pub selected: Option<u32>,
+    /// Selected sample type name.
+    pub sample_type: String,
+    /// Main view.
+    pub view: View,
+    /// Search text.
+    pub search: String,
+    /// Focused function (flame graph rooted at it).
+    pub focus: Option<String>,
+    /// Zoom path (function names from the root).
+    pub zoom: Vec<String>,
+    /// Diff base id.
+    pub diff_base: Option<u32>,
+    /// Diff target id.
+    pub diff_target: Option<u32>,
+    /// pprof -normalize.
+    pub normalize: bool,
+    /// Diff view shows the flame graph (else the table).
+    pub diff_flame: bool,
+    /// Lay the differential flame graph out on the base.
+    pub diff_on_base: bool,
+    /// Top/diff table sort.
+    pub sort: SortBy,
+    /// Answers received, by kind.
+    pub top: Option<Answer>,
+    /// Flame answer.
+    pub flame: Option<Answer>,
+    /// Diff answer.
+    pub diff: Option<Answer>,
+    /// Leaks answer.
+    pub leaks: Option<Answer>,
+    /// A request that failed (message).
+    pub request_error: Option<String>,
+    /// Bumped when the worker restarts: outstanding requests must be sent again.
+    pub epoch: u32,
+    /// Dark theme.
+    pub dark: bool,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            entries: vec![],
+            loading: vec![],
+            errors: vec![],
+            batch_failed: false,
+            selected: None,
+            sample_type: String::new(),
+            view: View::Top,
+            search: String::new(),
+            focus: None,
+            zoom: vec![],
+            diff_base: None,
+            diff_target: None,
+            normalize: false,
+            diff_flame: false,
+            diff_on_base: false,
+            sort: SortBy::Flat,
+            top: None,
+            flame: None,
+            diff: None,
+            leaks: None,
+            request_error: None,
+            epoch: 0,
+            dark: false,
+        }
+    }
+}
+
+/// Things that happen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A batch of files starts loading: (id, file name).
+    BeginBatch(Vec<(u32, String)>),
+    /// Progress of a file.
+    Progress(u32, Stage, f64),
+    /// A file loaded.
+    Loaded(Summary),
+    /// A file failed.
+    LoadFailed(u32, String),
+    /// Loading was cancelled.
+    Cancel,
+    /// The worker died; it is restarted.
+    WorkerCrashed(String),
+    /// Remove a profile.
+    Remove(u32),
+    /// Select a profile.
+    Select(u32),
+    /// Choose the sample type.
+    SampleType(String),
+    /// Switch view.
+    View(View),
+    /// Search text.
+    Search(String),
+    /// Focus a function (and show the flame graph).
+    Focus(Option<String>),
+    /// Zoom to a path of function names.
+    Zoom(Vec<String>),
+    /// Diff base.
+    DiffBase(u32),
+    /// Diff target.
+    DiffTarget(u32),
+    /// Swap base and target.
+    Swap,
+    /// Normalize toggle.
+    Normalize(bool),
+    /// Diff sub-view.
+    DiffFlame(bool),
+    /// Lay the diff flame graph on the base.
+    DiffOnBase(bool),
+    /// Sort.
+    Sort(SortBy),
+    /// An answer arrived.
+    Answer(Request, Response),
+    /// Dismiss errors.
+    DismissErrors,
+    /// Theme.
+    Dark(bool),
+    /// Open a leak suspect: diff of first vs last snapshot focused on the function.
+    OpenSuspect(String),
+}
+
+/// What `body[data-state]` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing loaded.
+    Idle,
+    /// Reading files or computing a view.
+    Loading,
+    /// Everything shown.
+    Ready,
+    /// The latest load failed.
+    Error,
+}
+
+impl Status {
+    /// The attribute value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Loading => "loading",
+            Status::Ready => "ready",
+            Status::Error => "error",
+        }
+    }
+}
+
+impl AppState {
+    /// The selected entry.
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        self.selected.and_then(|id| self.entries.iter().find(|e| e.summary.id == id))
+    }
+
+    /// Profiles in the leak series: every loaded profile that has the sample type, time order.
+    pub fn series(&self) -> Vec<u32> {
+        self.entries
+            .iter()
+            .filter(|e| e.summary.sample_types.iter().any(|t| t.name == self.sample_type))
+            .map(|e| e.summary.id)
+            .collect()
+    }
+
+    /// The requests the current view needs.
+    pub fn wanted(&self) -> Vec<Request> {
+        let mut out = Vec::new();
+        let Some(sel) = self.selected else { return out };
+        if self.sample_type.is_empty() {
+            return out;
+        }
+        let st = self.sample_type.clone();
+        match self.view {
+            View::Top => out.push(Request::Top { id: sel, sample_type: st }),
+            View::Flame => out.push(self.flame_request(FlameSource::Single { id: sel })),
+            View::Diff => {
+                if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
+                    out.push(Request::Diff { base, target, sample_type: st, normalize: self.normalize });
+                    if self.diff_flame {
+                        out.push(self.flame_request(FlameSource::Diff { base, target, normalize: self.normalize }));
+                    }
+                }
+            }
+            View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st }),
+        }
+        out
+    }
+
+    fn flame_request(&self, source: FlameSource) -> Request {
+        Request::Flame {
+            source,
+            sample_type: self.sample_type.clone(),
+            focus: self.focus.clone(),
+            zoom: self.zoom.clone(),
+            search: self.search.clone(),
+            min_fraction: 1.0 / 16384.0,
+        }
+    }
+
+    /// Is this answer the one the view wants now?
+    pub fn is_current(&self, a: &Option<Answer>) -> bool {
+        let Some(a) = a else { return false };
+        self.wanted().contains(&a.request)
+    }
+
+    /// `body[data-state]`.
+    pub fn status(&self) -> Status {
+        if !self.loading.is_empty() {
+            return Status::Loading;
+        }
+        if self.batch_failed {
+            return Status::Error;
+        }
+        if self.entries.is_empty() {
+            return Status::Idle;
+        }
+        let answers = [&self.top, &self.flame, &self.diff, &self.leaks];
+        let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
+        if all {
+            Status::Ready
+        } else {
+            Status::Loading
+        }
+    }
+
+    fn sort_entries(&mut self) {
+        self.entries.sort_by(|a, b| a.summary.time_nanos.cmp(&b.summary.time_nanos).then(a.order.cmp(&b.order)));
+    }
+
+    fn reset_diff_defaults(&mut self) {
+        let ids: Vec<u32> = self.entries.iter().map(|e| e.summary.id).collect();
+        if !self.diff_base.is_some_and(|b| ids.contains(&b)) {
+            self.diff_base = ids.first().copied();
+        }
+        if !self.diff_target.is_some_and(|t| ids.contains(&t)) {
+            self.diff_target = ids.last().copied();
+        }
+    }
+
+    fn ensure_sample_type(&mut self) {
+        if let Some(e) = self.selected_entry() {
+            let types = &e.summary.sample_types;
+            if !types.iter().any(|t| t.name == self.sample_type) {
+                self.sample_type = types[e.summary.default_sample_type].name.clone();
+            }
+        } else {
+            self.sample_type.clear();
+        }
+    }
+}
+
+/// The reducer.
+pub fn reduce(mut s: AppState, a: Action) -> AppState {
+    match a {
+        Action::BeginBatch(names) => {
+            s.errors.clear();
+            s.batch_failed = false;
+            for (id, name) in names {
+                s.loading.push(Loading { id, name, stage: Stage::Reading, fraction: 0.0 });
+            }
+        }
+        Action::Progress(id, stage, f) => {
+            if let Some(l) = s.loading.iter_mut().find(|l| l.id == id) {
+                l.stage = stage;
+                l.fraction = f;
+            }
+        }
+        Action::Loaded(summary) => {
+            let was_loading = s.loading.iter().any(|l| l.id == summary.id);
+            s.loading.retain(|l| l.id != summary.id);
+            if !was_loading && s.entries.iter().any(|e| e.summary.id == summary.id) {
+                // Replayed into a restarted worker: nothing changes on screen.
+                return s;
+            }
+            let id = summary.id;
+            let default = summary.sample_types.get(summary.default_sample_type).map(|t| t.name.clone()).unwrap_or_default();
+            s.entries.retain(|e| e.summary.id != id);
+            s.entries.push(Entry { summary, order: id });
+            s.sort_entries();
+            // The newest file loaded is shown, with its default sample type.
+            s.selected = Some(id);
+            s.sample_type = default;
+            s.zoom.clear();
+            s.focus = None;
+            s.diff_base = s.entries.first().map(|e| e.summary.id);
+            s.diff_target = s.entries.last().map(|e| e.summary.id);
+        }
+        Action::LoadFailed(id, msg) => {
+            let name = s.loading.iter().find(|l| l.id == id).map(|l| l.name.clone()).unwrap_or_default();
+            s.loading.retain(|l| l.id != id);
+            s.errors.push(format!("{name}: {msg}"));
+            s.batch_failed = true;
+        }
+        Action::Cancel => {
+            for l in s.loading.drain(..) {
+                s.errors.push(format!("{}: loading cancelled", l.name));
+            }
+            s.epoch += 1;
+        }
+        Action::WorkerCrashed(msg) => {
+            for l in s.loading.drain(..) {
+                s.errors.push(format!("{}: {msg}", l.name));
+                s.batch_failed = true;
+            }
+            s.epoch += 1;
+        }
+        Action::Remove(id) => {
+            s.entries.retain(|e| e.summary.id != id);
+            if s.selected == Some(id) {
+                s.selected = s.entries.last().map(|e| e.summary.id);
+                s.zoom.clear();
+                s.focus = None;
+            }
+            s.reset_diff_defaults();
+            s.ensure_sample_type();
+            if s.entries.is_empty() {
+                s.batch_failed = false;
+            }
+        }
+        Action::Select(id) => {
+            if s.selected != Some(id) {
+                s.selected = Some(id);
+                s.zoom.clear();
+                s.focus = None;
+                s.ensure_sample_type();
+            }
+        }
+        Action::SampleType(t) => {
+            if s.sample_type != t {
+                s.sample_type = t;
+                s.zoom.clear();
+            }
+        }
+        Action::View(v) => s.view = v,
+        Action::Search(t) => s.search = t,
+        Action::Focus(f) => {
+            s.focus = f;
+            s.zoom.clear();
+            if s.view != View::Diff {
+                s.view = View::Flame;
+            }
+        }
+        Action::Zoom(z) => s.zoom = z,
+        Action::DiffBase(id) => {
+            s.diff_base = Some(id);
+            s.zoom.clear();
+        }
+        Action::DiffTarget(id) => {
+            s.diff_target = Some(id);
+            s.zoom.clear();
+        }
+        Action::Swap => {
+            std::mem::swap(&mut s.diff_base, &mut s.diff_target);
+            s.zoom.clear();
+        }
+        Action::Normalize(n) => s.normalize = n,
+        Action::DiffFlame(f) => {
+            s.diff_flame = f;
+            s.zoom.clear();
+        }
+        Action::DiffOnBase(b) => s.diff_on_base = b,
+        Action::Sort(by) => s.sort = by,
+        Action::Answer(req, resp) => {
+            if let Response::Error { message } = &resp {
+                s.request_error = Some(message.clone());
+            } else {
+                s.request_error = None;
+            }
+            let slot = match &req {
+                Request::Top { .. } => &mut s.top,
+                Request::Flame { .. } => &mut s.flame,
+                Request::Diff { .. } => &mut s.diff,
+                Request::Leaks { .. } => &mut s.leaks,
+                _ => return s,
+            };
+            *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
+        }
+        Action::DismissErrors => {
+            s.errors.clear();
+            s.batch_failed = false;
+        }
+        Action::Dark(d) => s.dark = d,
+        Action::OpenSuspect(f) => {
+            if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
+                if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {
+                    s.diff_base = ids.first().copied();
+                    s.diff_target = ids.last().copied();
+                }
+            }
+            s.view = View::Diff;
+            s.diff_flame = true;
+            s.focus = Some(f);
+            s.zoom.clear();
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ProfileKind, ValueType};
+
+    fn summary(id: u32, time: i64) -> Summary {
+        Summary {
+            id,
+            name: format!("f{id}"),
+            sample_types: vec![
+                ValueType { name: "alloc_space".into(), unit: "bytes".into() },
+                ValueType { name: "inuse_space".into(), unit: "bytes".into() },
+            ],
+            default_sample_type: 1,
+            time_nanos: time,
+            duration_nanos: 0,
+            period: 0,
+            period_type: None,
+            samples: 1,
+            functions: 1,
+            format: String::new(),
+            kind: ProfileKind::Heap,
+            comments: vec![],
+            bytes: 0,
+        }
+    }
+
+    #[test]
+    fn loading_orders_by_time_selects_newest_load_and_defaults() {
+        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "a".into()), (2, "b".into())]));
+        assert_eq!(s.status(), Status::Loading);
+        s = reduce(s, Action::Loaded(summary(1, 200)));
+        s = reduce(s, Action::Loaded(summary(2, 100)));
+        let order: Vec<u32> = s.entries.iter().map(|e| e.summary.id).collect();
+        assert_eq!(order, vec![2, 1]);
+        assert_eq!(s.selected, Some(2));
+        assert_eq!(s.sample_type, "inuse_space");
+        assert_eq!((s.diff_base, s.diff_target), (Some(2), Some(1)));
+        // Ready only once the top table for the selection has arrived.
+        assert_eq!(s.status(), Status::Loading);
+        let req = s.wanted().remove(0);
+        s = reduce(s, Action::Answer(req.clone(), Response::Done));
+        assert_eq!(s.status(), Status::Ready);
+        // Changing the sample type makes the answer stale.
+        s = reduce(s, Action::SampleType("alloc_space".into()));
+        assert_eq!(s.status(), Status::Loading);
+    }
+
+    #[test]
+    fn a_failed_file_keeps_what_is_loaded_and_a_good_one_recovers() {
+        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "good".into())]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::BeginBatch(vec![(2, "bad".into())]));
+        s = reduce(s, Action::LoadFailed(2, "not gzip or pprof protobuf".into()));
+        assert_eq!(s.status(), Status::Error);
+        assert_eq!(s.errors, vec!["bad: not gzip or pprof protobuf".to_string()]);
+        assert_eq!(s.entries.len(), 1);
+        s = reduce(s, Action::BeginBatch(vec![(3, "good2".into())]));
+        s = reduce(s, Action::Loaded(summary(3, 0)));
+        let req = s.wanted().remove(0);
+        s = reduce(s, Action::Answer(req, Response::Done));
+        assert_eq!(s.status(), Status::Ready);
+        assert!(s.errors.is_empty());
+    }
+
+    #[test]
+    fn swap_and_remove_keep_diff_selection_valid() {
+        let mut s = AppState::default();
+        for i in 1..=3 {
+            s = reduce(s, Action::BeginBatch(vec![(i, format!("f{i}"))]));
+            s = reduce(s, Action::Loaded(summary(i, i as i64)));
+        }
+        s = reduce(s, Action::Swap);
+        assert_eq!((s.diff_base, s.diff_target), (Some(3), Some(1)));
+        s = reduce(s, Action::Remove(3));
+        assert_eq!(s.diff_base, Some(1));
+        assert_eq!(s.diff_target, Some(1));
+        assert_eq!(s.selected, Some(2));
+    }
+}

@@ -1,0 +1,3 @@
+module profdrop/testdata/gen
+
+go 1.19

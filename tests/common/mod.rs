@@ -1,0 +1,117 @@
+//! Shared helpers for the native integration tests: TSV goldens and name escaping.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The public corpus beside the repository (`../shared/corpus/public`), or `PROFDROP_CORPUS`.
+/// Panics with a clear message when it is missing: conformance must never pass silently.
+pub fn corpus() -> PathBuf {
+    let dir = std::env::var_os("PROFDROP_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/corpus/public"));
+    assert!(
+        dir.join("oracle/index.tsv").is_file(),
+        "the shared public corpus is missing: expected {}/oracle/index.tsv (set PROFDROP_CORPUS to its folder). \
+         Conformance against go tool pprof cannot run without it.",
+        dir.display()
+    );
+    dir
+}
+
+/// A golden table: metadata from the `# k=v …` line and (function, flat, cum) rows.
+pub struct Golden {
+    pub meta: std::collections::HashMap<String, String>,
+    pub rows: Vec<(String, i64, i64)>,
+}
+
+impl Golden {
+    pub fn get(&self, k: &str) -> &str {
+        self.meta.get(k).map(|s| s.as_str()).unwrap_or_else(|| panic!("golden has no {k}"))
+    }
+    pub fn int(&self, k: &str) -> i64 {
+        self.get(k).parse().unwrap_or_else(|_| panic!("golden {k} is not an integer"))
+    }
+}
+
+pub fn read_golden(path: &Path) -> Golden {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let head = lines.next().expect("metadata line");
+    let meta = head
+        .trim_start_matches('#')
+        .split_whitespace()
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(lines.next(), Some("function\tflat\tcum"), "{}", path.display());
+    let rows = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut it = l.rsplitn(3, '\t');
+            let cum = it.next().unwrap().parse().unwrap();
+            let flat = it.next().unwrap().parse().unwrap();
+            (it.next().unwrap().to_string(), flat, cum)
+        })
+        .collect();
+    Golden { meta, rows }
+}
+
+/// Escapes raw name bytes as the oracle does: `\\`, `\t`, `\n`, `\r`; other control bytes and
+/// bytes that are not valid UTF-8 as `\xNN`.
+pub fn escape(raw: &[u8]) -> String {
+    let mut out = String::new();
+    let mut rest = raw;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                push_valid(&mut out, s);
+                break;
+            }
+            Err(e) => {
+                let (ok, bad) = rest.split_at(e.valid_up_to());
+                push_valid(&mut out, std::str::from_utf8(ok).unwrap());
+                let n = e.error_len().unwrap_or(bad.len());
+                for b in &bad[..n] {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
+                rest = &bad[n..];
+            }
+        }
+    }
+    out
+}
+
+fn push_valid(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Compares rows and returns a readable list of differences (empty when equal).
+pub fn compare_rows(label: &str, got: &[(String, i64, i64)], want: &[(String, i64, i64)]) -> Vec<String> {
+    let mut errs = Vec::new();
+    if got.len() != want.len() {
+        errs.push(format!("{label}: {} rows, pprof has {}", got.len(), want.len()));
+    }
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        if g != w {
+            errs.push(format!("{label}: row {i}: got {g:?}, pprof {w:?}"));
+            if errs.len() > 5 {
+                break;
+            }
+        }
+    }
+    errs
+}
