@@ -130,8 +130,8 @@ fn noise_floor(sample_type: &str, unit: &str, max_total: i64) -> i64 {
     let rel = max_total / 100;
     let abs = match (sample_type, unit) {
         ("goroutine", _) => 3,
-        (_, "bytes") => 256 << 10,
-        _ => 256,
+        (_, "bytes") => 64 << 10,
+        _ => 64,
     };
     abs.max(rel)
 }

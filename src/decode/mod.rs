@@ -163,7 +163,8 @@ fn describe(bytes: &[u8]) -> String {
         if first_line.starts_with("heap profile:") || first_line.starts_with("--- ") || first_line.contains("profile: total") {
             return format!("legacy text profile \"{first_line}\" is not supported; save it with ?debug=0 to get protobuf");
         }
-        format!("text starting with \"{}\"", first_line.escape_default())
+        let clean: String = first_line.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+        format!("text starting with \"{clean}\"")
     } else {
         let hex: Vec<String> = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
         format!("starts with bytes {}", hex.join(" "))

@@ -79,10 +79,16 @@ impl Bridge {
                     let f = get(&data, "fraction").as_f64().unwrap_or(0.0);
                     sink(Action::Progress(id, stage, f));
                 }
-                "loaded" => match serde_wasm_bindgen::from_value::<Summary>(get(&data, "summary")) {
+                "loaded" => {
+                    // Peak WebAssembly memory of the worker, for benchmarks.
+                    if let (Some(m), Some(body)) = (get(&data, "memory").as_f64(), web_sys::window().and_then(|w| w.document()).and_then(|d| d.body())) {
+                        let _ = body.set_attribute("data-worker-memory", &format!("{m}"));
+                    }
+                    match super::wire::from_js::<Summary>(get(&data, "summary")) {
                     Ok(s) => sink(Action::Loaded(s)),
                     Err(e) => sink(Action::LoadFailed(0, format!("internal: {e}"))),
-                },
+                    }
+                }
                 "load_error" => {
                     let id = get(&data, "id").as_f64().unwrap_or(0.0) as u32;
                     if let Some(i) = inner.borrow_mut().as_mut() {
@@ -93,7 +99,7 @@ impl Bridge {
                 "resp" => {
                     let req = inner.borrow_mut().as_mut().and_then(|i| i.pending.remove(&seq));
                     if let Some(req) = req {
-                        let resp = serde_wasm_bindgen::from_value::<Response>(get(&data, "resp"))
+                        let resp = super::wire::from_js::<Response>(get(&data, "resp"))
                             .unwrap_or_else(|e| Response::Error { message: format!("internal: {e}") });
                         sink(Action::Answer(req, resp));
                     }

@@ -6,6 +6,7 @@ mod bridge;
 mod flame;
 mod tables;
 mod worker;
+pub mod wire;
 
 use wasm_bindgen::prelude::*;
 

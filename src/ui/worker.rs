@@ -20,8 +20,12 @@ fn post(v: &JsValue) {
 }
 
 fn to_js<T: serde::Serialize>(v: &T) -> JsValue {
-    let ser = serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
-    v.serialize(&ser).unwrap_or_else(|e| JsValue::from_str(&format!("serialize: {e}")))
+    super::wire::to_js(v).unwrap_or_else(|e| JsValue::from_str(&format!("serialize: {e}")))
+}
+
+/// Bytes of WebAssembly memory the worker holds (it only grows: this is the peak).
+fn wasm_memory() -> f64 {
+    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
 }
 
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -96,7 +100,12 @@ fn load(seq: JsValue, data: &JsValue) {
     let result = ENGINE.with(|en| en.borrow_mut().load(id, &name, &bytes, &mut report));
     drop(bytes);
     match result {
-        Ok(summary) => post(&obj(&[("seq", seq), ("kind", "loaded".into()), ("summary", to_js(&summary))])),
+        Ok(summary) => post(&obj(&[
+            ("seq", seq),
+            ("kind", "loaded".into()),
+            ("summary", to_js(&summary)),
+            ("memory", wasm_memory().into()),
+        ])),
         Err(msg) => post(&obj(&[("seq", seq), ("kind", "load_error".into()), ("id", id.into()), ("message", msg.into())])),
     }
 }

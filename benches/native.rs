@@ -1,0 +1,262 @@
+//! Native throughput benchmark (no criterion: std::time::Instant, median of a few runs).
+//!
+//! ```text
+//! cargo bench --bench native                      # M and L heap profiles
+//! BENCH_SIZES=M BENCH_RUNS=3 cargo bench --bench native
+//! ```
+//!
+//! Profiles come from `bench-out/{M,L}.heap.pb.gz` (+ `M2.heap.pb.gz`, seed 2, for the
+//! diff); a missing one is generated in-process with profgen (same code as
+//! `src/bin/profgen.rs`, same seeds) and cached there. Prints one markdown table and writes
+//! the same numbers as TSV to `bench-out/native.tsv` (read by `.ci/bench`).
+//!
+//! Stages (each timed alone, median of BENCH_RUNS, default 5 for M and 3 for L/XL):
+//!   inflate       decode::gzip::gunzip                  MB/s of uncompressed output
+//!   prost         pb::Profile::decode on inflated bytes  (wire parse into prost structs)
+//!   decode raw    decode::decode on inflated bytes      (prost + model build)
+//!   decode gz     decode::decode on the .pb.gz          (the whole load: inflate+prost+build)
+//!   top           analysis::top::top_table              (default sample type)
+//!   engine top    Engine Request::Top                   (what the worker answers: + name strings)
+//!   flame         Engine Request::Flame, fresh engine   (call tree build + flame_data)
+//!   flame zoom    Engine Request::Flame, cached tree    (zoom into the widest child: flame_data only)
+//!   diff          Engine Request::Diff M vs M2
+//!   diff flame    Engine Request::Flame (Diff source)   (two trees merged)
+//! "build" (decode raw − prost) is derived, not timed.
+
+#[path = "../src/bin/profgen.rs"]
+#[allow(dead_code)]
+mod profgen;
+
+use profdrop::analysis::top::top_table;
+use profdrop::decode::{self, gzip::gunzip, pb, NoProgress};
+use profdrop::engine::{Engine, FlameSource, Request, Response};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+struct Row {
+    profile: String,
+    stage: String,
+    median_ms: f64,
+    min_ms: f64,
+    /// MB (1e6 bytes) processed per run, for MB/s; 0 = not meaningful.
+    mb: f64,
+    note: String,
+}
+
+fn out_dir() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let d = std::env::var_os("BENCH_OUT").map(PathBuf::from).unwrap_or_else(|| root.join("bench-out"));
+    std::fs::create_dir_all(&d).expect("cannot create bench-out/");
+    d
+}
+
+/// bench-out/<name>.heap.pb.gz, generated (and cached) when missing.
+fn profile_file(dir: &Path, name: &str, size: &str, seed: u64) -> Vec<u8> {
+    let path = dir.join(format!("{name}.heap.pb.gz"));
+    if let Ok(b) = std::fs::read(&path) {
+        return b;
+    }
+    let samples = profgen::size_samples(size).unwrap_or_else(|| panic!("unknown size {size}"));
+    eprintln!("native: generating {} ({size}, seed {seed}) ...", path.display());
+    let t = Instant::now();
+    let (gz, _) = profgen::generate_gz(&profgen::Opts { samples, kind: profgen::Kind::Heap, seed, level: 6 });
+    let tmp = path.with_extension("gz.tmp");
+    std::fs::write(&tmp, &gz).and_then(|_| std::fs::rename(&tmp, &path)).expect("cannot write bench-out/");
+    eprintln!("native: generated {} in {:.1} s", path.display(), t.elapsed().as_secs_f64());
+    gz
+}
+
+/// Runs `f` `runs` times; returns (median ms, min ms) and the last result. Each result is
+/// dropped outside the timed region.
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
+    let mut ms = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs {
+        drop(last.take());
+        let t = Instant::now();
+        let r = black_box(f());
+        ms.push(t.elapsed().as_secs_f64() * 1e3);
+        last = Some(r);
+    }
+    ms.sort_by(|a, b| a.total_cmp(b));
+    let med = if runs % 2 == 1 { ms[runs / 2] } else { (ms[runs / 2 - 1] + ms[runs / 2]) / 2.0 };
+    (med, ms[0], last.expect("runs >= 1"))
+}
+
+fn flame_req(source: FlameSource, zoom: Vec<String>) -> Request {
+    Request::Flame { source, sample_type: String::new(), focus: None, zoom, search: String::new(), min_fraction: 1.0 / 16384.0 }
+}
+
+fn flame_nodes(r: &Response) -> String {
+    match r {
+        Response::Flame { data, .. } => format!("{} nodes drawn, {} culled", data.parent.len(), data.culled),
+        Response::Error { message } => panic!("flame request failed: {message}"),
+        _ => String::new(),
+    }
+}
+
+fn rss_mb(field: &str) -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_with: Option<&[u8]>) {
+    let mut push = |stage: &str, (med, min): (f64, f64), mb: f64, note: String| {
+        rows.push(Row { profile: name.to_string(), stage: stage.to_string(), median_ms: med, min_ms: min, mb, note });
+    };
+    let gz_mb = gz.len() as f64 / 1e6;
+
+    let (med, min, raw) = time(runs, || gunzip(gz, usize::MAX, &mut NoProgress).expect("gunzip"));
+    let raw_mb = raw.len() as f64 / 1e6;
+    push("inflate", (med, min), raw_mb, format!("{gz_mb:.1} MB gz → {raw_mb:.1} MB; {:.0} MB/s of gz input", gz_mb / (med / 1e3)));
+
+    let (p_med, p_min, pbp) = time(runs, || {
+        use prost::Message;
+        pb::Profile::decode(raw.as_slice()).expect("prost decode")
+    });
+    push(
+        "prost parse",
+        (p_med, p_min),
+        raw_mb,
+        format!("{} samples, {} locations, {} functions, {} strings", pbp.sample.len(), pbp.location.len(), pbp.function.len(), pbp.string_table.len()),
+    );
+    drop(pbp);
+
+    let (d_med, d_min, _) = time(runs, || decode::decode(&raw).expect("decode raw"));
+    push("decode raw (prost+build)", (d_med, d_min), raw_mb, String::new());
+    push("↳ build (derived)", (d_med - p_med, d_min - p_min), raw_mb, "decode raw − prost parse".into());
+    drop(raw);
+
+    let rss0 = rss_mb("VmRSS:");
+    let (med, min, p) = time(runs, || decode::decode(gz).expect("decode gz"));
+    let st = p.default_sample_type;
+    push(
+        "decode gz (full load)",
+        (med, min),
+        raw_mb,
+        format!(
+            "{} samples, {} stacks, {} functions; RSS +{:.0} MB holding the Profile",
+            p.num_samples(),
+            p.stacks.len(),
+            p.functions.len(),
+            rss_mb("VmRSS:") - rss0
+        ),
+    );
+
+    let (med, min, (trows, total)) = time(runs, || top_table(&p, st));
+    push("top table", (med, min), 0.0, format!("{} rows, {} total {}", trows.len(), p.sample_types[st].name, total));
+
+    let mut eng = Engine::new();
+    eng.insert(1, name, p.clone());
+    let (med, min, _) = time(runs, || eng.handle(Request::Top { id: 1, sample_type: String::new() }));
+    push("engine Top request", (med, min), 0.0, "top table + row names".into());
+
+    // Call tree: a fresh engine per run (the engine caches the tree), profile cloned untimed.
+    let mut fresh: Vec<Engine> = (0..runs)
+        .map(|_| {
+            let mut e = Engine::new();
+            e.insert(1, name, p.clone());
+            e
+        })
+        .collect();
+    let (med, min, resp) = time(runs, || {
+        let mut e = fresh.pop().expect("one engine per run");
+        let r = e.handle(flame_req(FlameSource::Single { id: 1 }, vec![]));
+        (r, e)
+    });
+    push("flame (tree build + flame_data)", (med, min), 0.0, flame_nodes(&resp.0));
+
+    // Zoom with the cached tree: into the widest child of the root, then back out.
+    let mut e = resp.1;
+    let zoom = match &resp.0 {
+        Response::Flame { data, .. } => {
+            let kids: Vec<usize> = (1..data.parent.len()).filter(|&i| data.parent[i] == 0 && data.depth[i] == 1).collect();
+            let widest = kids.into_iter().max_by_key(|&i| data.value[i].unsigned_abs());
+            widest.map(|i| data.names[data.name[i] as usize].clone())
+        }
+        _ => None,
+    };
+    if let Some(z) = zoom {
+        let mut flip = false;
+        let (med, min, r) = time(runs, || {
+            flip = !flip;
+            let path = if flip { vec![z.clone()] } else { vec![] };
+            e.handle(flame_req(FlameSource::Single { id: 1 }, path))
+        });
+        push("flame zoom (cached tree)", (med, min), 0.0, format!("zoom to/from {z:?}; {}", flame_nodes(&r)));
+    }
+    drop(e);
+    drop(fresh);
+
+    if let Some(other) = diff_with {
+        let q = decode::decode(other).expect("decode diff target");
+        let mut eng = Engine::new();
+        eng.insert(1, "base", p.clone());
+        eng.insert(2, "target", q.clone());
+        let (med, min, r) = time(runs, || eng.handle(Request::Diff { base: 1, target: 2, sample_type: String::new(), normalize: false }));
+        let note = match &r {
+            Response::Diff { rows, .. } => format!("{} rows (seed 1 vs seed 2)", rows.len()),
+            Response::Error { message } => panic!("diff failed: {message}"),
+            _ => String::new(),
+        };
+        push("diff table", (med, min), 0.0, note);
+        let mut fresh: Vec<Engine> = (0..runs)
+            .map(|_| {
+                let mut e = Engine::new();
+                e.insert(1, "base", p.clone());
+                e.insert(2, "target", q.clone());
+                e
+            })
+            .collect();
+        let (med, min, r) = time(runs, || {
+            let mut e = fresh.pop().expect("one engine per run");
+            (e.handle(flame_req(FlameSource::Diff { base: 1, target: 2, normalize: false }, vec![])), e)
+        });
+        push("diff flame (2 trees)", (med, min), 0.0, flame_nodes(&r.0));
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is accepted and ignored.
+    let sizes: Vec<String> = std::env::var("BENCH_SIZES")
+        .unwrap_or_else(|_| "M,L".into())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let runs_env: Option<usize> = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0);
+    let dir = out_dir();
+    let mut rows = Vec::new();
+    let t_all = Instant::now();
+    for size in &sizes {
+        let runs = runs_env.unwrap_or(if size == "M" || size == "S" { 5 } else { 3 });
+        let gz = profile_file(&dir, size, size, 1);
+        let other = if size == "M" { Some(profile_file(&dir, "M2", "M", 2)) } else { None };
+        eprintln!("native: {size} ({:.1} MB gz), {runs} runs per stage ...", gz.len() as f64 / 1e6);
+        bench_profile(&mut rows, size, &gz, runs, other.as_deref());
+    }
+
+    let mut md = String::new();
+    md.push_str(&format!(
+        "\n### profdrop native ({} build, median of runs; MB = 10^6 bytes of uncompressed protobuf)\n\n",
+        if cfg!(debug_assertions) { "debug" } else { "optimized" }
+    ));
+    md.push_str("| profile | stage | median ms | min ms | MB/s | notes |\n|---|---|---:|---:|---:|---|\n");
+    let mut tsv = String::from("profile\tstage\tmedian_ms\tmin_ms\tmb_per_s\n");
+    for r in &rows {
+        let mbs = if r.mb > 0.0 && r.median_ms > 0.0 { format!("{:.0}", r.mb / (r.median_ms / 1e3)) } else { "".into() };
+        md.push_str(&format!("| {} | {} | {:.1} | {:.1} | {} | {} |\n", r.profile, r.stage, r.median_ms, r.min_ms, mbs, r.note));
+        tsv.push_str(&format!("{}\t{}\t{:.3}\t{:.3}\t{}\n", r.profile, r.stage, r.median_ms, r.min_ms, mbs));
+    }
+    md.push_str(&format!("\npeak RSS of the bench process: {:.0} MB; total bench time {:.0} s\n", rss_mb("VmHWM:"), t_all.elapsed().as_secs_f64()));
+    println!("{md}");
+    let tsv_path = dir.join("native.tsv");
+    std::fs::write(&tsv_path, tsv).expect("cannot write native.tsv");
+    eprintln!("native: wrote {}", tsv_path.display());
+}

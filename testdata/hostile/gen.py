@@ -1,0 +1,861 @@
+#!/usr/bin/env python3
+"""Generates the hostile fixtures in testdata/hostile/ and their expected.tsv.
+
+Python 3 standard library only; every protobuf is hand-encoded below (field numbers
+from google/pprof proto/profile.proto). Deterministic: same bytes on every run
+(gzip mtime 0, seeded random). Run from anywhere:
+
+    python3 testdata/hostile/gen.py
+
+It deletes every file in this folder except gen.py and regress-* (fuzzer crash
+reproducers, listed in REGRESS below), then writes the fixtures and expected.tsv.
+tests/hostile.rs checks each row of expected.tsv.
+
+expected.tsv columns (tab-separated, header row):
+  file      fixture name
+  outcome   `error` or `ok`
+  expect    error: a substring of the error's Display text
+            ok: `;`-separated checks, see PROPERTIES below
+  note      what the fixture is (for people)
+
+PROPERTIES (checked by tests/hostile.rs; NAME is percent-encoded raw bytes):
+  samples=N        number of samples
+  types=N          number of sample types
+  default=S        name of the default sample type
+  total=N          top_table total of the default sample type
+  functions=N      number of distinct functions
+  stacks=N         number of distinct stacks
+  max_depth=N      frames in the deepest stack
+  flat(NAME)=N     top-table flat of function NAME (default sample type)
+  cum(NAME)=N      top-table cum of function NAME
+  has(NAME)        a function with exactly these raw name bytes exists
+  shown(NAME)      a function whose display (lossy UTF-8) name is exactly NAME
+  longest_name=N   longest raw function name, in bytes
+  labels=N         largest label set on any sample
+  goroutines=N     goroutine details (debug=2 dumps)
+  format~S         the format string contains S
+  flame_depth=N    engine Flame (whole profile): deepest node depth
+  flame_nodes=N    engine Flame: number of nodes (min_fraction 0)
+"""
+import gzip
+import os
+import random
+import struct
+import sys
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+HEAP_GZ = os.path.join(ROOT, "testdata", "example", "heap.pb.gz")
+
+# Fuzzer crash reproducers (saved by hand from fuzz/artifacts, never regenerated):
+# (file, outcome, expect, note)
+REGRESS = []
+
+# ---------------------------------------------------------------- protobuf encoding
+
+
+def varint(n):
+    """Unsigned varint; negative numbers as 64-bit two's complement (int64 fields)."""
+    if n < 0:
+        n += 1 << 64
+    assert 0 <= n < (1 << 64)
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def tag(field, wire):
+    return varint((field << 3) | wire)
+
+
+def fv(field, n):
+    """A varint field; omitted when 0 (proto3 default), like real encoders."""
+    return b"" if n == 0 else tag(field, 0) + varint(n)
+
+
+def fb(field, payload):
+    """A length-delimited field (bytes, string, sub-message, packed)."""
+    return tag(field, 2) + varint(len(payload)) + payload
+
+
+def fpacked(field, nums):
+    return b"" if not nums else fb(field, b"".join(varint(n) for n in nums))
+
+
+def m_value_type(t, unit):
+    return fv(1, t) + fv(2, unit)
+
+
+def m_label(key, s=0, num=0, unit=0):
+    return fv(1, key) + fv(2, s) + fv(3, num) + fv(4, unit)
+
+
+def m_sample(locs, values, labels=()):
+    return fpacked(1, locs) + fpacked(2, values) + b"".join(fb(3, l) for l in labels)
+
+
+def m_mapping(mid, filename=0, start=0, limit=0, build_id=0, has_functions=False):
+    return fv(1, mid) + fv(2, start) + fv(3, limit) + fv(5, filename) + fv(6, build_id) + fv(7, int(has_functions))
+
+
+def m_line(function_id, line=0):
+    return fv(1, function_id) + fv(2, line)
+
+
+def m_location(lid, lines=(), mapping_id=0, address=0):
+    return fv(1, lid) + fv(2, mapping_id) + fv(3, address) + b"".join(fb(4, m_line(*l)) for l in lines)
+
+
+def m_function(fid, name, filename=0, system_name=0, start_line=0):
+    return fv(1, fid) + fv(2, name) + fv(3, system_name) + fv(4, filename) + fv(5, start_line)
+
+
+class Prof:
+    """A pprof Profile assembled field by field (each list holds encoded sub-messages).
+
+    Strings are interned; `sample_types` etc. take names. Nothing is validated: that is
+    the point."""
+
+    def __init__(self, sample_types=(("samples", "count"),), strings=None):
+        self.strings = list(strings) if strings is not None else [b""]
+        self.index = {s: i for i, s in enumerate(self.strings)}
+        self.sample_type = [m_value_type(self.s(t), self.s(u)) for t, u in sample_types]
+        self.sample, self.mapping, self.location, self.function = [], [], [], []
+        self.comment = []
+        self.head = b""  # extra top-level fields (time, period, drop_frames, …)
+        self.next_func = 1
+        self.next_loc = 1
+        self.funcs = {}
+
+    def s(self, v):
+        if isinstance(v, str):
+            v = v.encode()
+        i = self.index.get(v)
+        if i is None:
+            i = len(self.strings)
+            self.strings.append(v)
+            self.index[v] = i
+        return i
+
+    def func(self, name, filename=b""):
+        """Function id for a name (one function per name)."""
+        key = name if isinstance(name, bytes) else name.encode()
+        if key not in self.funcs:
+            fid = self.next_func
+            self.next_func += 1
+            self.function.append(m_function(fid, self.s(key), self.s(filename) if filename else 0))
+            self.funcs[key] = fid
+        return self.funcs[key]
+
+    def loc(self, *names):
+        """A new location whose lines are these functions (first = leaf-most inline frame)."""
+        lid = self.next_loc
+        self.next_loc += 1
+        self.location.append(m_location(lid, [(self.func(n), 1) for n in names]))
+        return lid
+
+    def stack(self, *names):
+        """Location ids for a stack of functions, leaf first (one location per function,
+        shared between stacks)."""
+        out = []
+        for n in names:
+            key = ("loc", n)
+            if key not in self.funcs:
+                self.funcs[key] = self.loc(n)
+            out.append(self.funcs[key])
+        return out
+
+    def add(self, names, values, labels=()):
+        self.sample.append(m_sample(self.stack(*names), values, labels))
+
+    def encode(self, strings_last=True):
+        body = [fb(1, t) for t in self.sample_type]
+        body += [fb(2, x) for x in self.sample]
+        body += [fb(3, x) for x in self.mapping]
+        body += [fb(4, x) for x in self.location]
+        body += [fb(5, x) for x in self.function]
+        body += [fpacked(13, self.comment)]
+        body.append(self.head)
+        strings = b"".join(fb(6, x) for x in self.strings)
+        return b"".join(body) + strings if strings_last else strings + b"".join(body)
+
+
+def gz(data, level=6):
+    return gzip.compress(data, compresslevel=level, mtime=0)
+
+
+def pct(b):
+    """Percent-encodes name bytes for expected.tsv (everything but [A-Za-z0-9._/-])."""
+    if isinstance(b, str):
+        b = b.encode()
+    ok = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-"
+    return "".join(chr(c) if c in ok else "%%%02X" % c for c in b)
+
+
+# ---------------------------------------------------------------- protobuf reading (for cuts)
+
+
+def read_varint(b, i):
+    r = s = 0
+    while True:
+        c = b[i]
+        i += 1
+        r |= (c & 0x7F) << s
+        s += 7
+        if c < 0x80:
+            return r, i
+
+
+def top_fields(b):
+    """(field, wire, start, end) of every top-level field."""
+    out, i = [], 0
+    while i < len(b):
+        st = i
+        k, i = read_varint(b, i)
+        wire = k & 7
+        if wire == 0:
+            _, i = read_varint(b, i)
+        elif wire == 2:
+            n, i = read_varint(b, i)
+            i += n
+        elif wire == 1:
+            i += 8
+        elif wire == 5:
+            i += 4
+        else:
+            raise ValueError("wire %d" % wire)
+        out.append((k >> 3, wire, st, i))
+    return out
+
+
+# ---------------------------------------------------------------- fixtures
+
+FIX = []  # (file, bytes, outcome, expect, note)
+
+
+def add(name, data, outcome, expect, note):
+    assert outcome in ("ok", "error"), outcome
+    assert "\t" not in expect and "\n" not in expect and "\t" not in note
+    FIX.append((name, data, outcome, expect, note))
+
+
+def heap_fixtures():
+    heap_gz = open(HEAP_GZ, "rb").read()
+    raw = gzip.decompress(heap_gz)
+    n = len(heap_gz)
+    # heap.pb.gz's inuse_space total and sample count (testdata/golden/top/example__heap.pb.gz.3.inuse_space.tsv)
+    heap_ok = "samples=306; types=4; default=inuse_space; total=594096; cum(bytes.growSlice)=410624"
+    add("heap-raw.pb", raw, "ok", heap_ok, "testdata/example/heap.pb.gz inflated: plain protobuf loads like the gzip")
+
+    # --- gzip-level truncation
+    for cut, exp in [(1, "not gzip or pprof protobuf"), (2, "truncated gzip stream"), (9, "truncated gzip stream"),
+                     (10, "truncated gzip stream"), (11, "truncated gzip stream"), (100, "truncated gzip stream"),
+                     (n // 2, "truncated gzip stream"), (n - 9, "truncated gzip stream"),
+                     (n - 8, "truncated gzip stream"), (n - 4, "truncated gzip stream"),
+                     (n - 1, "truncated gzip stream")]:
+        add("gz-trunc-%05d.pb.gz" % cut, heap_gz[:cut], "error", exp,
+            "heap.pb.gz (%d bytes) cut after %d bytes" % (n, cut))
+
+    # --- gzip-level bit flips. Without the CRC-32 check, a flip inside the deflate data
+    # that still inflates gives a silently different profile; with it, every one is an error.
+    rnd = random.Random(6)
+    for k in range(6):
+        pos = rnd.randrange(10, n - 8)
+        bit = rnd.randrange(8)
+        b = bytearray(heap_gz)
+        b[pos] ^= 1 << bit
+        add("gz-flip-%d.pb.gz" % k, bytes(b), "error", "gzip stream",
+            "heap.pb.gz with bit %d of byte %d flipped (inside the deflate data): corrupt or CRC mismatch" % (bit, pos))
+    b = bytearray(heap_gz)
+    b[n - 8] ^= 0x01
+    add("gz-bad-crc.pb.gz", bytes(b), "error", "gzip stream",
+        "heap.pb.gz with a wrong CRC-32 in the trailer (gzip(1), Go and pprof refuse it)")
+    b = bytearray(heap_gz)
+    b[n - 4] ^= 0x01
+    add("gz-bad-isize.pb.gz", bytes(b), "error", "gzip stream",
+        "heap.pb.gz with a wrong ISIZE (length mod 2^32) in the trailer")
+    b = bytearray(heap_gz)
+    b[1] = 0x8C
+    add("magic-wrong-gzip.bin", bytes(b), "error", "not gzip or pprof protobuf",
+        "heap.pb.gz with the second magic byte changed (1f 8c)")
+    b = bytearray(heap_gz)
+    b[2] = 7
+    add("gz-method-7.gz", bytes(b), "error", "unknown compression method 7", "gzip header with CM=7")
+    b = bytearray(heap_gz)
+    b[3] = 0x20
+    add("gz-reserved-flags.gz", bytes(b), "error", "reserved header flags set", "gzip header with FLG bit 5 set")
+    add("gz-fextra-overrun.gz", b"\x1f\x8b\x08\x04\0\0\0\0\0\xff\xff\xff" + b"x" * 40, "error", "truncated gzip stream",
+        "gzip FEXTRA claims 65535 bytes, the file has 40")
+    add("gz-fname-unterminated.gz", b"\x1f\x8b\x08\x08\0\0\0\0\0\xff" + b"name-without-nul" * 4, "error",
+        "truncated gzip stream", "gzip FNAME never NUL-terminated")
+    add("gz-multi-member.pb.gz", gz(raw[:7000]) + gz(raw[7000:]), "ok", heap_ok,
+        "heap protobuf split across two concatenated gzip members (RFC 1952 allows it)")
+    add("gz-trailing-garbage.pb.gz", heap_gz + b"\0\0\0garbage after the gzip member", "ok", heap_ok,
+        "heap.pb.gz followed by non-gzip bytes (ignored, like gzip(1))")
+    add("gz-nested.pb.gz.gz", gz(heap_gz), "error", "not gzip or pprof protobuf",
+        "heap.pb.gz gzipped a second time")
+
+    # --- protobuf-level: inflate, damage, re-gzip
+    fields = top_fields(raw)
+    first_string = next(st for f, w, st, e in fields if f == 6)
+    add("pb-trunc-before-strings.pb.gz", gz(raw[:first_string]), "error", "refers to string",
+        "heap protobuf cut at a field boundary just before the string table (Go writes it last)")
+    strings = [(st, e) for f, w, st, e in fields if f == 6]
+    add("pb-trunc-mid-strings.pb.gz", gz(raw[:strings[60][0]]), "error", "refers to string",
+        "heap protobuf cut at a field boundary after 60 of %d strings" % len(strings))
+    mid = fields[len(fields) // 2]
+    cut = mid[2] + (mid[3] - mid[2]) // 2
+    add("pb-trunc-mid-field.pb.gz", gz(raw[:cut]), "error", "invalid pprof protobuf",
+        "heap protobuf cut in the middle of field %d (bytes %d..%d)" % (mid[0], mid[2], mid[3]))
+    add("pb-trunc-1-byte.pb", raw[:1], "error", "invalid pprof protobuf",
+        "first byte of the heap protobuf only (a valid tag, no value)")
+    add("pb-trunc-last-byte.pb", raw[:-1], "error", "invalid pprof protobuf",
+        "heap protobuf without its last byte (raw, not gzipped)")
+    # Targeted damage with known effects.
+    st, e = next((st, e) for f, w, st, e in fields if f == 1)
+    vt = raw[st + 2:e]
+    assert vt[0] == 0x08 and vt[1] < 0x80, vt
+    damaged = raw[:st] + fb(1, m_value_type(9999, 0) + vt[2:]) + raw[e:]
+    add("pb-bad-sample-type-string.pb.gz", gz(damaged), "error", "sample type 0 refers to string 9999",
+        "heap protobuf with sample_type[0].type rewritten to string index 9999 (past the table)")
+    b = bytearray(raw)
+    loc = next((f, w, st, e) for f, w, st, e in fields if f == 4)
+    # make field 4 (location) field 4 with wire type 3 (start group, deprecated): prost refuses it
+    b[loc[2]] = (4 << 3) | 3
+    add("pb-flip-wire-type.pb.gz", gz(bytes(b)), "error", "invalid pprof protobuf",
+        "heap protobuf with the first location's wire type changed from 2 to 3 (start group)")
+    b = bytearray(raw)
+    time_f = next((f, w, st, e) for f, w, st, e in fields if f == 9)
+    b[time_f[2]] = (30 << 3) | 0  # time_nanos → unknown field 30 (same wire type): skipped
+    add("pb-unknown-field.pb.gz", gz(bytes(b)), "ok", heap_ok,
+        "heap protobuf with time_nanos renumbered to unknown field 30 (unknown fields are skipped)")
+    # Seeded random single-bit flips in the protobuf (re-gzipped): anything but a panic.
+    rnd = random.Random(11)
+    flips = []
+    for k in range(6):
+        pos = rnd.randrange(len(raw))
+        bit = rnd.randrange(8)
+        b = bytearray(raw)
+        b[pos] ^= 1 << bit
+        flips.append((k, pos, bit, bytes(b)))
+    return flips
+
+
+def heap_flip_rows(flips, outcomes):
+    for (k, pos, bit, data), (outcome, expect) in zip(flips, outcomes):
+        add("pb-flip-random-%d.pb.gz" % k, gz(data), outcome, expect,
+            "heap protobuf with bit %d of byte %d flipped, re-gzipped (outcome recorded, must not panic)" % (bit, pos))
+
+
+def simple():
+    """A small valid profile to damage: main → handle → {parse, alloc}."""
+    p = Prof(sample_types=(("alloc_space", "bytes"), ("inuse_space", "bytes")))
+    p.add(["parse", "handle", "main"], [100, 10])
+    p.add(["alloc", "handle", "main"], [200, 20])
+    return p
+
+
+def container_fixtures():
+    add("empty.bin", b"", "error", "the file is empty", "zero bytes")
+    add("one-zero-byte.bin", b"\0", "error", "not gzip or pprof protobuf", "a single NUL byte")
+    add("magic-png.bin", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "error", "not gzip or pprof protobuf",
+        "PNG signature")
+    add("magic-zip.bin", b"PK\x03\x04" + bytes(200), "error", "not gzip or pprof protobuf", "zip local header")
+    add("magic-zstd.bin", b"\x28\xb5\x2f\xfd" + bytes(range(100)), "error", "not gzip or pprof protobuf",
+        "zstd frame magic")
+    add("magic-html.txt", b"<!DOCTYPE html><html><body>404 Not Found</body></html>\n", "error",
+        "not gzip or pprof protobuf", "an HTML error page saved instead of a profile")
+    add("legacy-heap-text.txt", b"heap profile: 1: 2048 [3: 4096] @ heap/1048576\n1: 2048 [3: 4096] @ 0x1 0x2\n",
+        "error", "legacy text profile", "Go legacy heap text (debug=1) is not supported")
+    rnd = random.Random(3)
+    noise = bytes(rnd.randrange(256) for _ in range(4096))
+    add("gz-random-text-head.gz", gz(b"\xff" + noise), "error", "not gzip or pprof protobuf",
+        "gzip of 4 KiB of random bytes starting with 0xff (not a protobuf tag)")
+    add("gz-random-tag-head.gz", gz(b"\x0a" + noise), "error", "invalid pprof protobuf",
+        "gzip of 4 KiB of random bytes starting with 0x0a (a plausible first tag)")
+    add("gz-random-deflate.gz", b"\x1f\x8b\x08\x00\0\0\0\0\0\xff" + noise + bytes(8), "error", "gzip stream",
+        "gzip header followed by random bytes as deflate data")
+    add("gz-empty.gz", gz(b""), "error", "gzip stream holds no data", "a valid gzip of zero bytes")
+    add("raw-random.bin", b"\x0a" + noise, "error", "invalid pprof protobuf",
+        "4 KiB of random bytes starting with a plausible tag, not gzipped")
+    add("bomb-1g.gz", bomb(1100 << 20), "error", "expands beyond 768 MB",
+        "~1.1 MB gzip that inflates to 1100 MiB of zeros (deflate's ratio is ~1030:1, so "
+        "more than 1 GiB cannot be much smaller); must stop at the 768 MB cap")
+
+
+def bomb(size):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    out = [b"\x1f\x8b\x08\x00\0\0\0\0\x02\xff"]
+    chunk = bytes(1 << 20)
+    crc = 0
+    for _ in range(size >> 20):
+        out.append(c.compress(chunk))
+        crc = zlib.crc32(chunk, crc)
+    out.append(c.flush())
+    out.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
+    return b"".join(out)
+
+
+def id_fixtures():
+    # location → missing function
+    p = Prof()
+    f1 = p.func("main")
+    p.location.append(m_location(1, [(f1, 1)]))
+    p.location.append(m_location(2, [(99, 1)]))
+    p.sample.append(m_sample([2, 1], [1]))
+    add("ref-missing-function.pb", p.encode(), "error", "location 2 refers to missing function 99",
+        "location 2's line points at function id 99, which does not exist")
+    # sample → missing location
+    p = simple()
+    p.sample.append(m_sample([77, 1], [5, 5]))
+    add("ref-missing-location.pb", p.encode(), "error", "sample 2 refers to missing location 77",
+        "third sample's stack contains location id 77, which does not exist")
+    # location → missing mapping (no lines): named <unknown>
+    p = Prof()
+    p.location.append(m_location(1, [], mapping_id=5, address=0x1234))
+    p.sample.append(m_sample([1], [3]))
+    add("ref-missing-mapping.pb", p.encode(), "ok", "samples=1; total=3; has(%3Cunknown%3E)",
+        "an address-only location whose mapping id 5 does not exist: shown as <unknown>")
+    # mapping names unsymbolized frames
+    p = Prof()
+    p.mapping.append(m_mapping(1, p.s("/usr/lib/x86_64-linux-gnu/libc.so.6"), 0x1000, 0x9000))
+    p.location.append(m_location(1, [], mapping_id=1, address=0x1234))
+    p.function.append(m_function(1, 0))
+    p.location.append(m_location(2, [(1, 3)], mapping_id=1, address=0x2345))
+    p.sample.append(m_sample([1, 2], [4]))
+    add("names-from-mapping.pb", p.encode(), "ok", "samples=1; total=4; functions=1; cum(%5Blibc.so.6%5D)=4",
+        "an address-only location and a function with an empty name: both named after the mapping")
+    # string index out of range / negative
+    p = simple()
+    p.function.append(m_function(50, 999))
+    add("ref-string-out-of-range.pb", p.encode(), "error", "function 50 refers to string 999",
+        "function 50's name is string 999; the table is shorter")
+    p = Prof(sample_types=(("samples", "count"),))
+    p.sample_type = [m_value_type(1, -1)]
+    p.add(["main"], [1])
+    add("ref-string-negative.pb", p.encode(), "error", "sample type 0 unit refers to string -1",
+        "a sample type unit with string index -1")
+    p = simple()
+    p.sample.append(m_sample(p.stack("main"), [1, 1], [m_label(p.s("k"), 4242)]))
+    add("ref-label-string.pb", p.encode(), "error", "label on sample 2 refers to string 4242",
+        "a label's string value points past the string table")
+    p = simple()
+    p.head = fv(14, p.s("no_such_type"))
+    add("ref-default-type-unknown.pb", p.encode(), "ok", "default=inuse_space; total=30",
+        "default_sample_type names a type the profile lacks: the last type is the default (pprof's rule)")
+    p = simple()
+    p.head = fv(14, p.s("alloc_space"))
+    add("default-type-first.pb", p.encode(), "ok", "default=alloc_space; total=300",
+        "default_sample_type selects the first of two types")
+    # duplicate ids
+    p = simple()
+    p.function.append(m_function(1, p.s("again")))
+    add("dup-function-id.pb", p.encode(), "error", "duplicate function id 1", "two functions with id 1")
+    p = simple()
+    p.location.append(m_location(2, [(1, 1)]))
+    add("dup-location-id.pb", p.encode(), "error", "duplicate location id 2", "two locations with id 2")
+    p = simple()
+    p.mapping += [m_mapping(7, p.s("a")), m_mapping(7, p.s("b"))]
+    add("dup-mapping-id.pb", p.encode(), "error", "duplicate mapping id 7", "two mappings with id 7")
+    big = (1 << 64) - 1
+    p = simple()
+    p.location += [m_location(big, [(1, 1)]), m_location(big, [(2, 1)])]
+    add("dup-location-id-huge.pb", p.encode(), "error", "duplicate location id %d" % big,
+        "two locations with id 2^64-1 (sparse id map)")
+    # id 0
+    p = simple()
+    p.function.append(m_function(0, p.s("zero")))
+    add("id0-function-unused.pb", p.encode(), "ok", "samples=2; total=30; functions=4",
+        "an extra function with the reserved id 0 that nothing references (pprof itself refuses it)")
+    p = Prof()
+    p.mapping.append(m_mapping(1, p.s("/bin/server")))
+    p.location.append(m_location(1, [(0, 7)], mapping_id=1, address=0x10))
+    p.sample.append(m_sample([1], [2]))
+    add("id0-line-function.pb", p.encode(), "ok", "samples=1; total=2; cum(%5Bserver%5D)=2",
+        "a location line with function_id 0 (no function): named after the mapping")
+    p = simple()
+    p.sample.append(m_sample([0], [1, 1]))
+    add("id0-location-in-sample.pb", p.encode(), "error", "sample 2 refers to missing location 0",
+        "a sample whose stack contains location id 0")
+    p = simple()
+    p.location.append(m_location(0, [(1, 1)]))
+    add("id0-location-unused.pb", p.encode(), "ok", "samples=2; total=30",
+        "an extra location with id 0 that nothing references")
+    # huge, sparse ids everywhere
+    p = Prof()
+    fid = [(1 << 63) + 5, (1 << 64) - 2]
+    p.function += [m_function(fid[0], p.s("leaf")), m_function(fid[1], p.s("root"))]
+    lid = [(1 << 64) - 1, 1 << 40]
+    p.location += [m_location(lid[0], [(fid[0], 1)]), m_location(lid[1], [(fid[1], 1)])]
+    p.sample.append(m_sample([lid[0], lid[1]], [9]))
+    add("id-huge-sparse.pb", p.encode(), "ok", "samples=1; total=9; flat(leaf)=9; cum(root)=9",
+        "function and location ids near 2^64 (sparse id maps)")
+
+
+def structure_fixtures():
+    # recursion: same function several times in one stack
+    p = Prof(sample_types=(("cpu", "nanoseconds"),))
+    p.add(["a", "b", "a", "b", "a", "main"], [10])
+    p.add(["c", "main"], [5])
+    p.add(["a", "a", "a", "a"], [1])
+    add("recursion.pb", p.encode(), "ok",
+        "samples=3; total=16; flat(a)=11; cum(a)=11; cum(b)=10; cum(main)=15; flat(c)=5; max_depth=6",
+        "recursive stacks (a→b→a→b→a): each function counts once per sample in cum")
+    # 100,000 frames deep: a cycle of 1000 functions repeated 100 times
+    p = Prof(sample_types=(("cpu", "nanoseconds"),))
+    names = ["pkg.f%03d" % i for i in range(1000)]
+    ids = p.stack(*names)
+    p.sample.append(m_sample(ids * 100, [7]))
+    p.add(["pkg.f000"], [3])
+    add("deep-100k.pb.gz", gz(p.encode()), "ok",
+        "samples=2; total=10; max_depth=100000; cum(pkg.f000)=10; flat(pkg.f000)=10; cum(pkg.f999)=7; "
+        "flame_depth=100000; flame_nodes=100002",
+        "one stack 100,000 frames deep (1000 functions, 100 rounds of recursion) plus a 1-frame stack")
+    # 100,000 frames through inline expansion: 10,000 distinct functions in one location,
+    # referenced 10 times by one sample
+    p = Prof(sample_types=(("samples", "count"),))
+    fids = [p.func("f%04x" % i) for i in range(10_000)]
+    p.location.append(m_location(1, [(f, 1) for f in fids]))  # one location, 10k inline frames
+    p.sample.append(m_sample([1] * 10, [1]))
+    add("deep-100k-inline.pb.gz", gz(p.encode(), 9), "ok",
+        "samples=1; total=1; functions=10000; max_depth=100000; cum(f0000)=1; flat(f0000)=1; cum(f270f)=1; "
+        "flame_depth=100000; flame_nodes=100001",
+        "one stack of 100,000 frames: 10 references to a location with 10,000 inline lines (distinct functions)")
+    # deeper than the limit (2^20 frames) through inline expansion: 1025 × 1024 frames
+    p = Prof()
+    fids = [p.func("g%d" % i) for i in range(1024)]
+    p.location.append(m_location(1, [(f, 1) for f in fids]))
+    p.sample.append(m_sample([1] * 1025, [1]))
+    add("deep-over-limit.pb.gz", gz(p.encode(), 9), "error", "exceeds the limit of 1048576",
+        "one stack of 1025 references to a location with 1024 inline lines = 1,049,600 frames")
+    # negative / zero / extreme values
+    p = Prof(sample_types=(("inuse_space", "bytes"),))
+    p.add(["neg", "main"], [-5])
+    p.add(["zero", "main"], [0])
+    p.add(["pos", "main"], [7])
+    p.add(["neg", "main"], [-2])
+    add("values-negative-zero.pb", p.encode(), "ok",
+        "samples=4; total=14; flat(neg)=-7; flat(pos)=7; cum(main)=0",
+        "negative, zero and positive values (diff-like): total is the sum of |v|")
+    p = Prof(sample_types=(("inuse_space", "bytes"),))
+    p.add(["max1"], [(1 << 63) - 1])
+    p.add(["max2"], [(1 << 63) - 1])
+    p.add(["min"], [-(1 << 63)])
+    add("values-extreme.pb", p.encode(), "ok", "samples=3; types=1",
+        "i64::MAX twice and i64::MIN: sums overflow (wrapping, never a panic)")
+    p = Prof(sample_types=(("alloc_space", "bytes"), ("inuse_space", "bytes")))
+    add("empty-profile.pb", p.encode(), "ok", "samples=0; types=2; total=0",
+        "sample types but no samples: an empty profile")
+    add("empty-profile.pb.gz", gz(p.encode()), "ok", "samples=0; types=2; total=0", "the same, gzipped")
+    p = Prof(sample_types=())
+    p.add(["main"], [])
+    add("no-sample-types.pb", p.encode(), "error", "declares no sample types",
+        "a sample with a stack but the profile has no sample types")
+    p = Prof(sample_types=())
+    p.add(["main"], [1])
+    add("no-sample-types-values.pb", p.encode(), "error", "declares no sample types",
+        "a sample with one value but no sample types")
+    p = Prof(sample_types=())
+    p.head = fv(9, 1700000000_000000000)
+    add("no-sample-types-no-samples.pb", p.encode(), "error", "no sample types and no samples",
+        "only a time and a string table")
+    p = simple()
+    p.sample.append(m_sample(p.stack("main"), [1]))
+    add("values-count-mismatch.pb", p.encode(), "error", "sample 2 has 1 values but the profile has 2 sample types",
+        "a sample with fewer values than sample types")
+    p = simple()
+    p.sample.append(m_sample([], [5, 5]))
+    add("empty-stack.pb", p.encode(), "ok", "samples=3; total=35; cum(main)=30",
+        "a sample with no locations: counts in the total, in no function")
+    p = simple()
+    p.strings[0] = b"not-empty"
+    add("strings-first-not-empty.pb", p.encode(), "error", "string table",
+        "string_table[0] is \"not-empty\" (pprof: \"string_table[0] must be ''\")")
+    p = Prof(sample_types=(("samples", "count"),), strings=[])
+    p.sample_type = [m_value_type(0, 0)]
+    p.sample.append(m_sample([], [4]))
+    add("strings-no-table.pb", p.encode(), "ok", "samples=1; total=4",
+        "no string table at all; every string index is 0 (the empty string)")
+    p = simple()
+    add("strings-first.pb", p.encode(strings_last=False), "ok", "samples=2; total=30; cum(main)=30",
+        "string table written before everything else (field order does not matter)")
+    # drop_frames / keep_frames
+    p = simple()
+    p.head = fv(7, p.s("("))
+    add("drop-frames-bad-regex.pb", p.encode(), "error", "drop_frames is not a valid regex",
+        "drop_frames is \"(\"")
+    p = simple()
+    p.head = fv(7, p.s("(((a{100}){100}){100})"))
+    add("drop-frames-huge-regex.pb", p.encode(), "error", "drop_frames is not a valid regex",
+        "drop_frames is a regex that expands to a million states")
+    p = Prof(sample_types=(("samples", "count"),))
+    p.add(["runtime.mallocgc", "runtime.newobject", "main.alloc", "main.main"], [3])
+    p.head = fv(7, p.s("runtime\\..*")) + fv(8, p.s("runtime\\.newobject"))
+    add("drop-frames-prunes.pb", p.encode(), "ok",
+        "samples=1; total=3; flat(runtime.newobject)=3; cum(main.main)=3; max_depth=3",
+        "drop_frames runtime\\..* with keep_frames runtime\\.newobject: mallocgc is pruned")
+
+
+def name_fixtures():
+    p = Prof(sample_types=(("samples", "count"),))
+    html = ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>",
+            "\"'&amp;<b>bold</b>", "javascript:alert(1)", "${7*7}{{7*7}}"]
+    p.add(html + ["main"], [2])
+    exp = "; ".join("has(%s)" % pct(h) for h in html)
+    add("names-html.pb", p.encode(), "ok", "samples=1; total=2; " + exp + "; flat(%s)=2" % pct(html[0]),
+        "function names that are HTML/JS/template injection attempts (they are text)")
+    p = Prof(sample_types=(("samples", "count"),))
+    ctrl = [b"nul\x00byte", bytes(range(1, 32)), b"del\x7fdel", b"esc\x1b[31mred\x1b[0m",
+            "rtl\u202eevil\u202c".encode(), b"line\r\nbreak", b"tab\there", "zero\u200bwidth".encode()]
+    p.add(ctrl, [1])
+    add("names-control.pb", p.encode(), "ok", "samples=1; total=1; functions=8; " +
+        "; ".join("has(%s)" % pct(c) for c in ctrl),
+        "names with NUL, C0 controls, DEL, ANSI escapes, U+202E, CR LF, TAB, zero-width space")
+    p = Prof(sample_types=(("samples", "count"),))
+    bad = [b"\xff\xfe", b"over\xc0\xaflong", b"sur\xed\xa0\x80rogate", b"trunc\xe2\x82", b"\x80cont"]
+    p.add(bad, [1])
+    shown = [b.decode("utf-8", "replace") for b in bad]
+    add("names-invalid-utf8.pb", p.encode(), "ok", "samples=1; functions=5; " +
+        "; ".join("has(%s)" % pct(b) for b in bad) + "; " + "; ".join("shown(%s)" % pct(s) for s in shown),
+        "invalid UTF-8 names: kept raw, displayed with U+FFFD")
+    p = Prof(sample_types=(("samples", "count"),))
+    long_name = ("pkg.Long" + "x" * 102400)[:102400]
+    p.add([long_name, "main"], [6])
+    p.function[0] = m_function(1, p.s(long_name), p.s("/" + "d" * 50000 + "/file.go"))
+    add("names-100k.pb.gz", gz(p.encode()), "ok", "samples=1; total=6; longest_name=102400; cum(main)=6",
+        "a 100 KiB function name and a 50 KiB file name")
+    p = Prof(sample_types=(("samples\x00", "by\xfftes"),))
+    p.add(["main"], [1])
+    p.comment = [p.s(b"<script>alert(1)</script>"), p.s(b"\xff\xfe")]
+    p.head = fv(15, p.s("javascript:alert(1)"))
+    add("names-hostile-metadata.pb", p.encode(), "ok", "samples=1; total=1",
+        "hostile sample type name/unit, comments and doc_url")
+
+
+def label_fixtures():
+    p = Prof(sample_types=(("samples", "count"),))
+    labels = []
+    for i in range(4096):
+        if i % 2:
+            labels.append(m_label(p.s("key%d" % i), p.s("value <%d> \x01" % i)))
+        else:
+            labels.append(m_label(p.s("num%d" % i), 0, i - 2048, p.s("bytes")))
+    p.add(["main"], [1], labels)
+    p.add(["main"], [1], labels[:3])
+    p.add(["main"], [1], labels[:3])
+    add("labels-heavy.pb", p.encode(), "ok", "samples=3; total=3; labels=4096",
+        "one sample with 4096 labels (the limit), string and numeric with units, two sharing a set")
+    p = Prof(sample_types=(("samples", "count"),))
+    labels = [m_label(p.s("k"), p.s("v%d" % i)) for i in range(4097)]
+    p.add(["main"], [1], labels)
+    add("labels-over-limit.pb", p.encode(), "error", "labels on sample 0 (4097) exceeds the limit of 4096",
+        "one sample with 4097 labels")
+
+
+def text_fixtures():
+    d1 = (b"goroutine profile: total 6\n"
+          b"3 @ 0x438a56 0x40641b 0x4ee414 0x465dc1\n"
+          b"# labels: {\"request\":\"<img src=x onerror=alert(1)>\", \"user\":\"42\"}\n"
+          b"#\t0x43\truntime.gopark+0xd6\t/go/src/runtime/proc.go:363\n"
+          b"#\t0x4ee413\tmain.worker+0x73\t/src/main.go:172\n"
+          b"\n"
+          b"2 @ 0x438a56 0x44881c\n"
+          b"#\t0x4ee595\tmain.acceptLoop+0x75\t/src/main.go:181\n"
+          b"#\t0x4ee413\tmain.worker+0x73\t/src/main.go:172\n"
+          b"\n"
+          b"1 @ 0x1\n")
+    add("text-debug1-valid.txt", d1, "ok",
+        "samples=3; total=6; cum(main.worker)=5; flat(runtime.gopark)=3; flat(%3Cunknown%3E)=1; labels=2; format~debug=1",
+        "a goroutine debug=1 dump: labels with HTML, a record without frames")
+    add("text-debug1-crlf-bom.txt", b"\xef\xbb\xbf" + d1.replace(b"\n", b"\r\n"), "ok",
+        "samples=3; total=6; cum(main.worker)=5",
+        "the same with a UTF-8 BOM and CRLF line endings")
+    lines = d1.split(b"\n")
+    garbage = b"\n".join(lines[:5] + [b"this line is garbage"] + lines[5:])
+    add("text-debug1-garbage.txt", garbage, "error", "line 6: unexpected line",
+        "debug=1 dump with a garbage line")
+    add("text-debug1-bad-count.txt", b"goroutine profile: total 1\nmany @ 0x1\n#\t0x1\tmain.f+0x1\t/x.go:1\n",
+        "error", "line 2: expected \"count @ addresses\"", "debug=1 record count is not a number")
+    add("text-debug1-huge-count.txt",
+        b"goroutine profile: total 1\n99999999999999999999999 @ 0x1\n#\t0x1\tmain.f+0x1\t/x.go:1\n",
+        "error", "line 2: expected \"count @ addresses\"", "debug=1 record count overflows i64")
+    add("text-debug1-binary.txt", b"goroutine profile: total 1\n1 @ 0x1\n#\t0x1\tmain.\xff\xfe\x00f\t/x.go:1\n\x00\x01\x02\n",
+        "error", "line 4: unexpected line", "debug=1 dump with invalid UTF-8 in a name and a line of binary junk")
+    d2 = (b"goroutine 1 [running]:\n"
+          b"main.main()\n"
+          b"\t/src/main.go:10 +0x25\n"
+          b"\n"
+          b"goroutine 18 [chan receive, 5 minutes]:\n"
+          b"main.waitForever(0xc000012345)\n"
+          b"\t/src/main.go:20 +0x45\n"
+          b"created by main.startWorker in goroutine 1\n"
+          b"\t/src/main.go:15 +0x56\n"
+          b"\n"
+          b"goroutine 19 [select, locked to thread]:\n"
+          b"main.(*T).</script>(...)\n"
+          b"\t/src/t.go:3\n"
+          b"main.run()\n"
+          b"\t/src/t.go:9 +0x1\n"
+          b"...additional frames elided...\n"
+          b"\n"
+          b"goroutine 20 [chan receive, 7 minutes]:\n"
+          b"main.waitForever(0xc000099999)\n"
+          b"\t/src/main.go:20 +0x45\n"
+          b"created by main.startWorker in goroutine 1\n"
+          b"\t/src/main.go:15 +0x56\n")
+    add("text-debug2-valid.txt", d2, "ok",
+        "samples=4; total=4; goroutines=4; cum(main.waitForever)=2; has(main.%28%2AT%29.%3C/script%3E); format~debug=2",
+        "a goroutine debug=2 dump: states, minutes, created by, elided frames, HTML in a name")
+    add("text-debug2-garbage.txt", d2.replace(b"\t/src/t.go:3\n", b"\t/src/t.go:3\n\t/stray/file.go:1\n"), "error",
+        "line 14: a file line without a function line", "debug=2 dump with two file lines in a row")
+    add("text-debug2-after-created-by.txt",
+        d2.replace(b"\t/src/main.go:15 +0x56\n\n", b"\t/src/main.go:15 +0x56\nmain.oops()\n\n", 1),
+        "error", "line 10: unexpected line after \"created by\"", "debug=2 dump with a frame after \"created by\"")
+    add("text-debug2-no-goroutines.txt", b"goroutine 1 [running\nmain.main()\n", "error", "no goroutines in the dump",
+        "looks like a debug=2 dump, but no goroutine header is complete")
+    add("text-debug2-panic.txt", b"panic: boom\n\n" + d2, "ok", "samples=4; goroutines=4",
+        "a panic traceback: \"panic: …\" and a blank line before the goroutines (text.rs says it skips it)")
+    add("text-debug2-invalid-utf8.txt",
+        b"goroutine 1 [running]:\nmain.\xff\xfe(0x1)\n\t/x.go:1\n\ngoroutine 2 [\xc0\xaf]:\nmain.g()\n\t/x.go:2\n",
+        "ok", "samples=2; goroutines=2; has(main.%EF%BF%BD%EF%BF%BD)",
+        "debug=2 dump with invalid UTF-8 in a function name and a state")
+    deep = b"goroutine 1 [running]:\n" + b"".join(b"main.f%d()\n\t/x.go:%d\n" % (i, i) for i in range(20000))
+    add("text-debug2-deep.txt.gz", gz(deep, 9), "ok", "samples=1; max_depth=20000; flame_depth=20000",
+        "a gzipped debug=2 dump with a 20,000-frame goroutine")
+
+
+def amplification_fixtures():
+    """Small files whose decoded size is huge. The decoder must refuse them with a limit
+    error instead of allocating (in the browser: running out of memory)."""
+    big = b"/" + b"x" * (100 * 1024 - 1)  # a 100 KiB string
+    # 20,000 mappings naming the same 100 KiB file: 2 GB of copied names
+    p = simple()
+    fn = p.s(big)
+    p.mapping += [m_mapping(i + 1, fn) for i in range(20000)]
+    add("amp-mapping-names.pb.gz", gz(p.encode(), 9), "error", "exceeds the limit",
+        "20,000 mappings whose file name is one 100 KiB string: ~2 GB of copies if each is copied")
+    # 20,000 comments referencing one 100 KiB string
+    p = simple()
+    fn = p.s(big)
+    p.comment = [fn] * 20000
+    add("amp-comments.pb.gz", gz(p.encode(), 9), "error", "exceeds the limit",
+        "20,000 comments that are all one 100 KiB string: ~2 GB of copies if each is copied")
+    # labels: 5 samples × 4096 labels whose value is the 100 KiB string
+    p = Prof(sample_types=(("samples", "count"),))
+    v = p.s(big)
+    for s in range(5):
+        labels = [m_label(p.s("k%d" % i), v) for i in range(4095)] + [m_label(p.s("n"), 0, s)]
+        p.add(["main"], [1], labels)
+    add("amp-label-values.pb.gz", gz(p.encode(), 9), "error", "exceeds the limit",
+        "5 samples × 4096 labels whose value is one 100 KiB string: ~2 GB of label text")
+    # functions: 20,000 distinct functions with one 100 KiB file name
+    p = Prof(sample_types=(("samples", "count"),))
+    f = p.s(big)
+    for i in range(20000):
+        p.function.append(m_function(i + 1, p.s("f%d" % i), f))
+    p.location.append(m_location(1, [(i + 1, 1) for i in range(20000)]))
+    p.sample.append(m_sample([1], [1]))
+    add("amp-function-files.pb.gz", gz(p.encode(), 9), "error", "exceeds the limit",
+        "20,000 used functions whose file is one 100 KiB string: ~2 GB of file names")
+    # inline frames: 1000 samples × (1000 refs to a 1000-line location) = 1e9 frames
+    p = Prof(sample_types=(("samples", "count"),))
+    fids = [p.func("h%d" % i) for i in range(1000)]
+    p.location.append(m_location(1, [(f, 1) for f in fids]))
+    for s in range(200):
+        lid = p.loc("leaf%d" % s)
+        p.sample.append(m_sample([lid] + [1] * 1000, [1]))
+    add("amp-inline-frames.pb.gz", gz(p.encode(), 9), "error", "exceeds the limit",
+        "200 distinct stacks of 1,000,001 frames each (a 1000-line location referenced 1000 times): "
+        "200 M frames, ~1.6 GB of stacks from a tiny file")
+    # 60 million empty location messages (2 bytes each) — gzip ~ 120 KB
+    n = 30_000_000
+    add("amp-empty-messages.pb.gz", gz_repeat(b"\x0a\x04\x08\x01\x10\x01", b"\x2a\x00", n), "error",
+        "exceeds the limit of 50000000",
+        "30 M empty Function messages (2 bytes each, 60 MB inflated): every one becomes a struct")
+
+
+def gz_repeat(head, unit, n):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    out = [b"\x1f\x8b\x08\x00\0\0\0\0\x02\xff", c.compress(head)]
+    crc = zlib.crc32(head)
+    block = unit * (1 << 16)
+    left = n
+    while left:
+        k = min(left, 1 << 16)
+        chunk = block if k == (1 << 16) else unit * k
+        out.append(c.compress(chunk))
+        crc = zlib.crc32(chunk, crc)
+        left -= k
+    out.append(c.flush())
+    out.append(struct.pack("<II", crc, (len(head) + len(unit) * n) & 0xFFFFFFFF))
+    return b"".join(out)
+
+
+def million_functions():
+    """1,000,000 distinct functions, 1000 locations of 1000 inline lines each, 1000 samples."""
+    strings = [b""]
+    out = []
+    n_f = 1_000_000
+    strings += [b"samples", b"count"]
+    out.append(fb(1, m_value_type(1, 2)))
+    base = len(strings)
+    for i in range(n_f):
+        strings.append(b"f%x" % i)
+    for i in range(n_f):
+        out.append(fb(5, m_function(i + 1, base + i)))
+    for l in range(1000):
+        out.append(fb(4, m_location(l + 1, [(l * 1000 + k + 1, 0) for k in range(1000)])))
+    for l in range(1000):
+        out.append(fb(2, m_sample([l + 1], [l + 1])))
+    out += [fb(6, s) for s in strings]
+    data = b"".join(out)
+    total = sum(range(1, 1001))
+    add("funcs-1m.pb.gz", gz(data, 9), "ok",
+        "samples=1000; functions=1000000; total=%d; max_depth=1000; flat(f0)=1; cum(f3e7)=1; flat(f3e8)=2; "
+        "cum(f%x)=1000" % (total, n_f - 1),
+        "1,000,000 distinct functions (1000 locations × 1000 inline lines), 1000 samples")
+
+
+def main():
+    flips = heap_fixtures()
+    container_fixtures()
+    id_fixtures()
+    structure_fixtures()
+    name_fixtures()
+    label_fixtures()
+    text_fixtures()
+    amplification_fixtures()
+    million_functions()
+    heap_flip_rows(flips, FLIP_OUTCOMES)
+
+    keep = {"gen.py"} | {r[0] for r in REGRESS}
+    for f in os.listdir(HERE):
+        if f not in keep and not f.startswith("regress-") and os.path.isfile(os.path.join(HERE, f)):
+            os.remove(os.path.join(HERE, f))
+    names = set()
+    for name, data, *_ in FIX:
+        assert name not in names, name
+        names.add(name)
+        with open(os.path.join(HERE, name), "wb") as f:
+            f.write(data)
+    with open(os.path.join(HERE, "expected.tsv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("file\toutcome\texpect\tnote\n")
+        for name, _, outcome, expect, note in FIX:
+            f.write("%s\t%s\t%s\t%s\n" % (name, outcome, expect, note))
+        for row in REGRESS:
+            f.write("\t".join(row) + "\n")
+    total = sum(len(d) for _, d, *_ in FIX)
+    big = [(n, len(d)) for n, d, *_ in FIX if len(d) > 200_000]
+    print("%d fixtures, %d bytes; over 200 KB: %s" % (len(FIX), total, big), file=sys.stderr)
+
+
+# Outcomes of the seeded random protobuf bit flips (pb-flip-random-K), recorded after
+# checking each one by hand. (outcome, expect)
+FLIP_OUTCOMES = [("ok", "types=4")] * 6
+
+if __name__ == "__main__":
+    main()

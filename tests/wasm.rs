@@ -1,0 +1,59 @@
+//! Browser-only checks (wasm32 in headless Chromium via wasm-bindgen-test): the decoder and
+//! engine on a 32-bit target, and the page↔worker wire format.
+#![cfg(target_arch = "wasm32")]
+
+use profdrop::analysis::top::top_table;
+use profdrop::decode::decode;
+use profdrop::engine::{Engine, Request, Response, TopRowOut};
+use profdrop::ui::wire::{from_js, to_js};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const HEAP: &[u8] = include_bytes!("../testdata/example/heap.pb.gz");
+const GOLDEN: &str = include_str!("../testdata/golden/top/example__heap.pb.gz.3.inuse_space.tsv");
+
+fn golden_total() -> i64 {
+    let head = GOLDEN.lines().next().unwrap();
+    head.split_whitespace().find_map(|kv| kv.strip_prefix("total=")).unwrap().parse().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn decodes_and_matches_pprof_on_wasm32() {
+    let p = decode(HEAP).expect("example heap decodes");
+    let i = p.sample_type_index("inuse_space").unwrap();
+    let (rows, total) = top_table(&p, i);
+    assert_eq!(total, golden_total());
+    let first = GOLDEN.lines().nth(2).unwrap();
+    let mut f = first.rsplitn(3, '\t');
+    let (cum, flat, name): (i64, i64, &str) = (f.next().unwrap().parse().unwrap(), f.next().unwrap().parse().unwrap(), f.next().unwrap());
+    assert_eq!((p.functions.names[rows[0].func as usize].as_str(), rows[0].flat, rows[0].cum), (name, flat, cum));
+}
+
+#[wasm_bindgen_test]
+fn responses_cross_the_worker_boundary_exactly() {
+    let big = (1i64 << 60) + 7; // beyond f64's exact integers
+    let resp = Response::Top {
+        id: 3,
+        sample_type: "alloc_space".into(),
+        unit: "bytes".into(),
+        total: big,
+        rows: vec![TopRowOut { name: "main.<img src=x>\u{fffd}".into(), flat: -big, cum: big }],
+    };
+    let js = to_js(&resp).unwrap();
+    let back: Response = from_js(js).unwrap();
+    assert_eq!(back, resp);
+}
+
+#[wasm_bindgen_test]
+fn engine_answers_requests_in_the_browser() {
+    let mut en = Engine::new();
+    let s = en.load(1, "heap.pb.gz", HEAP, &mut profdrop::decode::NoProgress).unwrap();
+    assert_eq!(s.sample_types[s.default_sample_type].name, "inuse_space");
+    let req = Request::Top { id: 1, sample_type: String::new() };
+    let req2: Request = from_js(to_js(&req).unwrap()).unwrap();
+    match en.handle(req2) {
+        Response::Top { total, .. } => assert_eq!(total, golden_total()),
+        other => panic!("unexpected {other:?}"),
+    }
+}
