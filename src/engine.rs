@@ -7,7 +7,7 @@ use crate::analysis::leaks::{self, LeakReport};
 use crate::analysis::top::top_table;
 use crate::analysis::tree::{flame_data, FlameData, Tree, TreeBuilder};
 use crate::analysis::{search_share, stack_values, NameSpace, Search};
-use crate::decode::{decode_with, Limits, Progress};
+use crate::decode::{decode_owned, Limits, Progress};
 use crate::model::{is_point_in_time, Profile, ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
 
@@ -260,9 +260,10 @@ impl Engine {
     }
 
     /// Decodes and keeps a profile. The error text is for people (without the file name).
-    pub fn load(&mut self, id: u32, name: &str, bytes: &[u8], progress: &mut dyn Progress) -> Result<Summary, String> {
-        let p = decode_with(bytes, &self.limits, progress).map_err(|e| e.to_string())?;
-        let s = summary(id, name, &p, bytes.len());
+    pub fn load(&mut self, id: u32, name: &str, bytes: Vec<u8>, progress: &mut dyn Progress) -> Result<Summary, String> {
+        let size = bytes.len();
+        let p = decode_owned(bytes, &self.limits, progress).map_err(|e| e.to_string())?;
+        let s = summary(id, name, &p, size);
         self.slots.retain(|s| s.id != id);
         self.slots.push(Slot { id, name: name.to_string(), profile: p });
         Ok(s)

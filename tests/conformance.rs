@@ -58,3 +58,33 @@ fn the_profile_pprof_refuses_still_loads_or_errors_clearly() {
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 }
+
+#[test]
+fn the_fast_decoder_equals_prost_on_every_corpus_profile() {
+    use profdrop::decode::{decode_prost, gzip};
+    let dir = corpus();
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let plain = if gzip::is_gzip(&bytes) {
+            gzip::gunzip(&bytes, 1 << 30, &mut profdrop::decode::NoProgress).unwrap()
+        } else {
+            bytes.clone()
+        };
+        let (Ok(fast), Ok(reference)) = (decode(&bytes), decode_prost(&plain)) else { continue };
+        let name = path.display();
+        assert_eq!(fast.functions.names, reference.functions.names, "{name}");
+        assert_eq!(fast.sample_stack, reference.sample_stack, "{name}");
+        assert_eq!(fast.stacks.frames, reference.stacks.frames, "{name}");
+        assert_eq!(fast.values, reference.values, "{name}");
+        assert_eq!(fast.label_sets.sets, reference.label_sets.sets, "{name}");
+        assert_eq!(fast.sample_labels, reference.sample_labels, "{name}");
+        assert_eq!(fast.sample_types, reference.sample_types, "{name}");
+        n += 1;
+    }
+    assert!(n >= 15, "only {n} profiles compared");
+}

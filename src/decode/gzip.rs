@@ -16,7 +16,8 @@ const CHUNK: usize = 1 << 20;
 pub fn gunzip(input: &[u8], cap: usize, progress: &mut dyn Progress) -> Result<Vec<u8>, DecodeError> {
     let mut out: Vec<u8> = Vec::new();
     let mut pos = 0usize;
-    // Size hint from the last member's trailer (ISIZE, mod 2^32).
+    // Size from the last member's trailer (ISIZE, mod 2^32) as a capacity hint only: a
+    // truncated file ends in arbitrary bytes.
     if input.len() >= 18 {
         let n = input.len();
         let isize = u32::from_le_bytes([input[n - 4], input[n - 3], input[n - 2], input[n - 1]]) as usize;
@@ -31,11 +32,22 @@ pub fn gunzip(input: &[u8], cap: usize, progress: &mut dyn Progress) -> Result<V
             break;
         }
         let body = header_len(&input[pos..]).map_err(|e| shift(e, pos))? + pos;
+        let start = out.len();
         let used = inflate_raw(input, body, cap, &mut out, progress)?;
-        pos = used + 8; // CRC32 + ISIZE
-        if pos > input.len() {
+        if used + 8 > input.len() {
             return Err(DecodeError::TruncatedGzip(input.len()));
         }
+        // The trailer: CRC32 and size of this member's data, as gzip(1) and Go check them.
+        let t = &input[used..used + 8];
+        let crc = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
+        let size = u32::from_le_bytes([t[4], t[5], t[6], t[7]]);
+        if crc32(&out[start..]) != crc {
+            return Err(DecodeError::BadGzip { offset: used, what: "checksum mismatch (the file is damaged)".into() });
+        }
+        if (out.len() - start) as u32 != size {
+            return Err(DecodeError::BadGzip { offset: used + 4, what: "length mismatch (the file is damaged)".into() });
+        }
+        pos = used + 8;
         member += 1;
     }
     Ok(out)
@@ -144,5 +156,55 @@ fn inflate_raw(
                 return Err(DecodeError::BadGzip { offset: in_pos, what: format!("{other:?}") });
             }
         }
+    }
+}
+
+/// CRC-32 (IEEE), slice-by-8.
+pub fn crc32(data: &[u8]) -> u32 {
+    static TABLES: std::sync::OnceLock<Box<[[u32; 256]; 8]>> = std::sync::OnceLock::new();
+    let t = TABLES.get_or_init(|| {
+        let mut t = Box::new([[0u32; 256]; 8]);
+        for i in 0..256u32 {
+            let mut c = i;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+            t[0][i as usize] = c;
+        }
+        for i in 0..256 {
+            for k in 1..8 {
+                let prev = t[k - 1][i];
+                t[k][i] = (prev >> 8) ^ t[0][(prev & 0xff) as usize];
+            }
+        }
+        t
+    });
+    let mut crc = !0u32;
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let lo = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;
+        let hi = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+        crc = t[7][(lo & 0xff) as usize]
+            ^ t[6][((lo >> 8) & 0xff) as usize]
+            ^ t[5][((lo >> 16) & 0xff) as usize]
+            ^ t[4][(lo >> 24) as usize]
+            ^ t[3][(hi & 0xff) as usize]
+            ^ t[2][((hi >> 8) & 0xff) as usize]
+            ^ t[1][((hi >> 16) & 0xff) as usize]
+            ^ t[0][(hi >> 24) as usize];
+    }
+    for &b in chunks.remainder() {
+        crc = t[0][((crc ^ b as u32) & 0xff) as usize] ^ (crc >> 8);
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn crc32_known_values() {
+        assert_eq!(super::crc32(b""), 0);
+        assert_eq!(super::crc32(b"123456789"), 0xcbf4_3926);
+        assert_eq!(super::crc32(b"The quick brown fox jumps over the lazy dog"), 0x414f_a339);
     }
 }

@@ -4,6 +4,7 @@
 pub mod gzip;
 pub mod pb;
 mod proto;
+pub mod raw;
 mod text;
 
 use crate::model::Profile;
@@ -20,15 +21,19 @@ pub struct Limits {
     pub max_entries: usize,
     /// Most labels on one sample.
     pub max_labels_per_sample: usize,
+    /// Most bytes of label text (keys, values, units) over all distinct label sets: a small
+    /// file that references long strings many times must not expand without bound.
+    pub max_text_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_bytes: 768 << 20,
+            max_bytes: 512 << 20,
             max_stack_depth: 1 << 20,
-            max_entries: 50_000_000,
+            max_entries: 8_000_000,
             max_labels_per_sample: 4096,
+            max_text_bytes: 64 << 20,
         }
     }
 }
@@ -144,6 +149,25 @@ pub fn decode_with(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -
     decode_plain(bytes, limits, progress)
 }
 
+/// Like [`decode_with`], but takes the bytes by value so the compressed input is freed as soon
+/// as it is inflated (peak memory of a big load is then inflated + model, not compressed too).
+pub fn decode_owned(bytes: Vec<u8>, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if !gzip::is_gzip(&bytes) {
+        return decode_with(&bytes, limits, progress);
+    }
+    let inflated = gzip::gunzip(&bytes, limits.max_bytes, progress)?;
+    drop(bytes);
+    if inflated.is_empty() {
+        return Err(DecodeError::NotAProfile("gzip stream holds no data".into()));
+    }
+    let mut p = decode_plain(&inflated, limits, progress)?;
+    p.format = format!("{} (gzip)", p.format);
+    Ok(p)
+}
+
 fn decode_plain(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
     if let Some(kind) = text::sniff(bytes) {
         return text::parse(kind, bytes, limits);
@@ -152,6 +176,12 @@ fn decode_plain(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> R
         return Err(DecodeError::NotAProfile(describe(bytes)));
     }
     proto::decode(bytes, limits, progress)
+}
+
+/// Decodes a (decompressed) protobuf through prost's generated decoder instead of the
+/// hand-written pass: the reference the fast path is checked against.
+pub fn decode_prost(bytes: &[u8]) -> Result<Profile, DecodeError> {
+    proto::decode_prost(bytes, &Limits::default())
 }
 
 /// A short description of what unknown bytes look like, for error messages.

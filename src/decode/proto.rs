@@ -1,6 +1,7 @@
 //! pprof protobuf → model: reference checks, pprof's `drop_frames`/`keep_frames` pruning,
 //! inline expansion and stack deduplication.
 
+use super::raw::{self, RawProfile};
 use super::{pb, DecodeError, Limits, Progress, Stage};
 use crate::model::{Label, Profile, ValueType};
 use prost::Message;
@@ -99,47 +100,43 @@ pub fn decode(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Res
     if !progress.report(Stage::Decoding, 0.0) {
         return Err(DecodeError::Cancelled);
     }
-    let pb = pb::Profile::decode(bytes).map_err(|e| DecodeError::Protobuf(e.to_string()))?;
+    let raw = raw::parse(bytes, limits.max_entries, |f| progress.report(Stage::Decoding, f))?;
     if !progress.report(Stage::Building, 0.0) {
         return Err(DecodeError::Cancelled);
     }
-    build(pb, limits, progress)
+    build(&raw, limits, progress)
 }
 
-fn build(pb: pb::Profile, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
-    for (what, n) in [
-        ("string table", pb.string_table.len()),
-        ("function table", pb.function.len()),
-        ("location table", pb.location.len()),
-        ("mapping table", pb.mapping.len()),
-        ("sample count", pb.sample.len()),
-    ] {
-        if n > limits.max_entries {
-            return Err(DecodeError::Limit { what: format!("{what} ({n} entries)"), limit: limits.max_entries });
-        }
-    }
-    let strings = &pb.string_table;
+/// The same, through prost's generated decoder (the reference; used to cross-check).
+pub fn decode_prost(bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
+    let pb = pb::Profile::decode(bytes).map_err(|e| DecodeError::Protobuf(e.to_string()))?;
+    build(&raw::from_prost(&pb), limits, &mut super::NoProgress)
+}
+
+fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+    let strings = &pb.strings;
     let s = |i: i64, what: &dyn Fn() -> String| -> Result<&[u8], DecodeError> {
         if i == 0 && strings.is_empty() {
             return Ok(b"");
         }
-        usize::try_from(i).ok().and_then(|i| strings.get(i)).map(|v| v.as_slice()).ok_or_else(|| {
+        usize::try_from(i).ok().and_then(|i| strings.get(i)).copied().ok_or_else(|| {
             DecodeError::Malformed(format!("{} refers to string {i}, but the string table has {} entries", what(), strings.len()))
         })
     };
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
 
+    let n = pb.num_samples();
     if pb.sample_type.is_empty() {
-        if pb.sample.is_empty() {
+        if n == 0 {
             return Err(DecodeError::NotAProfile("no sample types and no samples".into()));
         }
         return Err(DecodeError::Malformed("samples have values but the profile declares no sample types".into()));
     }
     let mut sample_types = Vec::with_capacity(pb.sample_type.len());
-    for (i, t) in pb.sample_type.iter().enumerate() {
+    for (i, &(t, u)) in pb.sample_type.iter().enumerate() {
         sample_types.push(ValueType {
-            name: text(s(t.r#type, &|| format!("sample type {i}"))?),
-            unit: text(s(t.unit, &|| format!("sample type {i} unit"))?),
+            name: text(s(t, &|| format!("sample type {i}"))?),
+            unit: text(s(u, &|| format!("sample type {i} unit"))?),
         });
     }
     let default_name = text(s(pb.default_sample_type, &|| "default_sample_type".into())?);
@@ -148,16 +145,24 @@ fn build(pb: pb::Profile, limits: &Limits, progress: &mut dyn Progress) -> Resul
     } else {
         sample_types.iter().position(|t| t.name == default_name).unwrap_or(sample_types.len() - 1)
     };
-    let period_type = match &pb.period_type {
-        Some(t) => Some(ValueType {
-            name: text(s(t.r#type, &|| "period type".into())?),
-            unit: text(s(t.unit, &|| "period type unit".into())?),
+    let period_type = match pb.period_type {
+        Some((t, u)) => Some(ValueType {
+            name: text(s(t, &|| "period type".into())?),
+            unit: text(s(u, &|| "period type unit".into())?),
         }),
         None => None,
     };
+    // Comments are shown, not analysed: at most 64 KB of them are kept.
     let mut comments = Vec::new();
-    for &c in &pb.comment {
-        comments.push(text(s(c, &|| "comment".into())?));
+    let mut comment_bytes = 0usize;
+    for &c in &pb.comments {
+        let t = s(c, &|| "comment".into())?;
+        comment_bytes += t.len();
+        if comment_bytes > 64 << 10 {
+            comments.push("… (more comments omitted)".to_string());
+            break;
+        }
+        comments.push(text(t));
     }
     let drop_frames = text(s(pb.drop_frames, &|| "drop_frames".into())?);
     let keep_frames = text(s(pb.keep_frames, &|| "keep_frames".into())?);
@@ -179,30 +184,26 @@ fn build(pb: pb::Profile, limits: &Limits, progress: &mut dyn Progress) -> Resul
     };
 
     // Mappings: id → basename of the file, for naming frames without a function.
-    let mapping_ids = IdMap::build(pb.mapping.iter().map(|m| m.id), pb.mapping.len(), "mapping")?;
-    let mut mapping_label: Vec<Vec<u8>> = Vec::with_capacity(pb.mapping.len());
-    for (i, m) in pb.mapping.iter().enumerate() {
-        let file = s(m.filename, &|| format!("mapping {}", pb.mapping[i].id))?;
-        mapping_label.push(if file.is_empty() {
-            b"<unknown>".to_vec()
-        } else {
-            let mut l = b"[".to_vec();
-            l.extend_from_slice(basename(file));
-            l.push(b']');
-            l
-        });
+    let mapping_ids = IdMap::build(pb.mappings.iter().map(|m| m.0), pb.mappings.len(), "mapping")?;
+    // Frames without a function are named after the mapping's file, `[libc.so.6]`; the name
+    // is interned once per mapping, when first needed.
+    let mut mapping_file: Vec<&[u8]> = Vec::with_capacity(pb.mappings.len());
+    for &(id, filename) in &pb.mappings {
+        mapping_file.push(basename(s(filename, &|| format!("mapping {id}"))?));
     }
+    let mut mapping_func: Vec<u32> = vec![NONE; pb.mappings.len()];
+    let mut unknown_func = NONE;
 
     // Functions: pb index → (name bytes, file bytes).
-    let func_ids = IdMap::build(pb.function.iter().map(|f| f.id), pb.function.len(), "function")?;
-    let mut func_names: Vec<&[u8]> = Vec::with_capacity(pb.function.len());
-    let mut func_files: Vec<&[u8]> = Vec::with_capacity(pb.function.len());
-    for f in &pb.function {
-        func_names.push(s(f.name, &|| format!("function {}", f.id))?);
-        func_files.push(s(f.filename, &|| format!("function {}", f.id))?);
+    let func_ids = IdMap::build(pb.functions.iter().map(|f| f.0), pb.functions.len(), "function")?;
+    let mut func_names: Vec<&[u8]> = Vec::with_capacity(pb.functions.len());
+    let mut func_files: Vec<&[u8]> = Vec::with_capacity(pb.functions.len());
+    for &(id, name, file) in &pb.functions {
+        func_names.push(s(name, &|| format!("function {id}"))?);
+        func_files.push(s(file, &|| format!("function {id}"))?);
     }
     // Model function id per pb function, interned lazily (only functions that are used).
-    let mut model_func: Vec<u32> = vec![NONE; pb.function.len()];
+    let mut model_func: Vec<u32> = vec![NONE; pb.functions.len()];
 
     let (drop_rx, keep_rx) = if drop_frames.is_empty() {
         (None, None)
@@ -221,32 +222,44 @@ fn build(pb: pb::Profile, limits: &Limits, progress: &mut dyn Progress) -> Resul
     };
 
     // Locations: frames (model function ids, leaf first) + prune flags.
-    let loc_ids = IdMap::build(pb.location.iter().map(|l| l.id), pb.location.len(), "location")?;
-    let mut loc_off: Vec<u32> = Vec::with_capacity(pb.location.len() + 1);
-    let mut loc_frames: Vec<u32> = Vec::with_capacity(pb.location.len() * 2);
-    let mut prune = vec![0u8; pb.location.len()]; // 1 = prune whole location, 2 = prune beneath
+    let loc_ids = IdMap::build(pb.locations.iter().map(|l| l.id), pb.locations.len(), "location")?;
+    let mut loc_off: Vec<u32> = Vec::with_capacity(pb.locations.len() + 1);
+    let mut loc_frames: Vec<u32> = Vec::with_capacity(pb.locations.len() * 2);
+    let mut prune = vec![0u8; pb.locations.len()]; // 1 = prune whole location, 2 = prune beneath
+    let mut resolved: Vec<Option<usize>> = Vec::new();
     loc_off.push(0);
-    for (li, l) in pb.location.iter().enumerate() {
-        let pseudo = || -> &[u8] {
-            match mapping_ids.get(l.mapping_id) {
-                Some(m) => &mapping_label[m],
-                None => b"<unknown>",
+    for (li, l) in pb.locations.iter().enumerate() {
+        let mut pseudo = |functions: &mut crate::model::Functions| -> u32 {
+            match mapping_ids.get(l.mapping_id).filter(|&m| !mapping_file[m].is_empty()) {
+                Some(m) => {
+                    if mapping_func[m] == NONE {
+                        let mut name = Vec::with_capacity(mapping_file[m].len() + 2);
+                        name.push(b'[');
+                        name.extend_from_slice(mapping_file[m]);
+                        name.push(b']');
+                        mapping_func[m] = functions.intern(&name, b"");
+                    }
+                    mapping_func[m]
+                }
+                None => {
+                    if unknown_func == NONE {
+                        unknown_func = functions.intern(b"<unknown>", b"");
+                    }
+                    unknown_func
+                }
             }
         };
         // Resolve each line to a pb function index (or None for "no function").
-        let mut resolved: Vec<Option<usize>> = Vec::with_capacity(l.line.len().max(1));
-        for line in &l.line {
-            if line.function_id == 0 {
+        resolved.clear();
+        for &(function_id, _) in &pb.lines[pb.line_off[li] as usize..pb.line_off[li + 1] as usize] {
+            if function_id == 0 {
                 resolved.push(None);
                 continue;
             }
-            match func_ids.get(line.function_id) {
+            match func_ids.get(function_id) {
                 Some(fi) => resolved.push(Some(fi)),
                 None => {
-                    return Err(DecodeError::Malformed(format!(
-                        "location {} refers to missing function {}",
-                        l.id, line.function_id
-                    )))
+                    return Err(DecodeError::Malformed(format!("location {} refers to missing function {function_id}", l.id)))
                 }
             }
         }
@@ -272,18 +285,19 @@ fn build(pb: pb::Profile, limits: &Limits, progress: &mut dyn Progress) -> Resul
             }
         }
         if resolved.is_empty() {
-            let name = pseudo();
-            loc_frames.push(prof.functions.intern(name, b""));
+            loc_frames.push(pseudo(&mut prof.functions));
         } else {
             for r in &resolved[first_kept..] {
                 let id = match *r {
                     Some(fi) if !func_names[fi].is_empty() => {
                         if model_func[fi] == NONE {
-                            model_func[fi] = prof.functions.intern(func_names[fi], func_files[fi]);
+                            // File names are only shown: long ones are cut to 1 KB.
+                            let file = &func_files[fi][..func_files[fi].len().min(1024)];
+                            model_func[fi] = prof.functions.intern(func_names[fi], file);
                         }
                         model_func[fi]
                     }
-                    _ => prof.functions.intern(pseudo(), b""),
+                    _ => pseudo(&mut prof.functions),
                 };
                 loc_frames.push(id);
             }
@@ -293,26 +307,30 @@ fn build(pb: pb::Profile, limits: &Limits, progress: &mut dyn Progress) -> Resul
 
     // Samples.
     let n_types = prof.sample_types.len();
-    let n = pb.sample.len();
     prof.values = vec![Vec::with_capacity(n); n_types];
     prof.sample_stack.reserve_exact(n);
     prof.sample_labels.reserve_exact(n);
     let mut locs: Vec<usize> = Vec::new();
     let mut frames: Vec<u32> = Vec::new();
     let mut label_keys: FxHashMap<i64, String> = FxHashMap::default();
+    let mut text_bytes = 0usize;
+    // Label sets are interned by their raw indices first: no allocation for a set seen before.
+    let mut raw_sets: FxHashMap<Box<[raw::RawLabel]>, u32> = FxHashMap::default();
     let step = (n / 50).max(1);
-    for (si, smp) in pb.sample.iter().enumerate() {
+    for si in 0..n {
         if si % step == 0 && !progress.report(Stage::Building, si as f64 / n.max(1) as f64) {
             return Err(DecodeError::Cancelled);
         }
-        if smp.value.len() != n_types {
+        let values = &pb.values[pb.val_off[si] as usize..pb.val_off[si + 1] as usize];
+        if values.len() != n_types {
             return Err(DecodeError::Malformed(format!(
                 "sample {si} has {} values but the profile has {n_types} sample types",
-                smp.value.len()
+                values.len()
             )));
         }
         locs.clear();
-        for &id in &smp.location_id {
+        for j in pb.loc_off[si] as usize..pb.loc_off[si + 1] as usize {
+            let id = pb.locs.get(j);
             match loc_ids.get(id) {
                 Some(li) => locs.push(li),
                 None => return Err(DecodeError::Malformed(format!("sample {si} refers to missing location {id}"))),
@@ -341,22 +359,25 @@ fn build(pb: pb::Profile, limits: &Limits, progress: &mut dyn Progress) -> Resul
         frames.clear();
         for &li in &locs {
             frames.extend_from_slice(&loc_frames[loc_off[li] as usize..loc_off[li + 1] as usize]);
-        }
-        if frames.len() > limits.max_stack_depth {
-            return Err(DecodeError::Limit { what: format!("stack depth of sample {si} ({} frames)", frames.len()), limit: limits.max_stack_depth });
+            if frames.len() > limits.max_stack_depth {
+                return Err(DecodeError::Limit { what: format!("stack depth of sample {si}"), limit: limits.max_stack_depth });
+            }
         }
         prof.sample_stack.push(prof.stacks.intern(&frames));
-        for (t, &v) in smp.value.iter().enumerate() {
+        for (t, &v) in values.iter().enumerate() {
             prof.values[t].push(v);
         }
-        let lid = if smp.label.is_empty() {
+        let labels = &pb.labels[pb.label_off[si] as usize..pb.label_off[si + 1] as usize];
+        let lid = if labels.is_empty() {
             0
+        } else if let Some(&id) = raw_sets.get(labels) {
+            id
         } else {
-            if smp.label.len() > limits.max_labels_per_sample {
-                return Err(DecodeError::Limit { what: format!("labels on sample {si} ({})", smp.label.len()), limit: limits.max_labels_per_sample });
+            if labels.len() > limits.max_labels_per_sample {
+                return Err(DecodeError::Limit { what: format!("labels on sample {si} ({})", labels.len()), limit: limits.max_labels_per_sample });
             }
-            let mut set = Vec::with_capacity(smp.label.len());
-            for l in &smp.label {
+            let mut set = Vec::with_capacity(labels.len());
+            for l in labels {
                 let key = match label_keys.get(&l.key) {
                     Some(k) => k.clone(),
                     None => {
@@ -370,10 +391,16 @@ fn build(pb: pb::Profile, limits: &Limits, progress: &mut dyn Progress) -> Resul
                 } else {
                     (None, l.num)
                 };
-                let unit = text(s(l.num_unit, &|| format!("label on sample {si}"))?);
+                let unit = if l.num_unit == 0 { String::new() } else { text(s(l.num_unit, &|| format!("label on sample {si}"))?) };
+                text_bytes += key.len() + str.as_ref().map_or(0, |s| s.len()) + unit.len();
                 set.push(Label { key, str, num, unit });
             }
-            prof.label_sets.intern(set)
+            if text_bytes > limits.max_text_bytes {
+                return Err(DecodeError::Limit { what: format!("label text ({} MB)", text_bytes >> 20), limit: limits.max_text_bytes });
+            }
+            let id = prof.label_sets.intern(set);
+            raw_sets.insert(labels.into(), id);
+            id
         };
         prof.sample_labels.push(lid);
     }

@@ -15,18 +15,20 @@ pub enum TextKind {
 
 /// Recognises a text profile from its first bytes.
 pub fn sniff(b: &[u8]) -> Option<TextKind> {
-    let head = &b[..b.len().min(256)];
-    let s = std::str::from_utf8(head).ok().or_else(|| std::str::from_utf8(&head[..head.len().saturating_sub(3)]).ok())?;
-    let s = s.trim_start_matches('\u{feff}').trim_start();
+    let head = String::from_utf8_lossy(&b[..b.len().min(4096)]);
+    let s = head.trim_start_matches('\u{feff}').trim_start();
     let first = s.lines().next().unwrap_or("");
     if let Some((name, rest)) = first.split_once(" profile: total ") {
         if !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') && rest.trim().bytes().all(|c| c.is_ascii_digit()) {
             return Some(TextKind::Count);
         }
     }
-    if let Some(rest) = first.strip_prefix("goroutine ") {
-        if rest.starts_with(|c: char| c.is_ascii_digit()) && first.contains('[') {
-            return Some(TextKind::Dump);
+    // A dump starts with "goroutine N [state]:", possibly after a panic message.
+    for line in s.lines().take(40) {
+        if let Some(rest) = line.strip_prefix("goroutine ") {
+            if rest.starts_with(|c: char| c.is_ascii_digit()) && line.trim_end().ends_with("]:") {
+                return Some(TextKind::Dump);
+            }
         }
     }
     None

@@ -97,8 +97,7 @@ fn load(seq: JsValue, data: &JsValue) {
         }
         true
     };
-    let result = ENGINE.with(|en| en.borrow_mut().load(id, &name, &bytes, &mut report));
-    drop(bytes);
+    let result = ENGINE.with(|en| en.borrow_mut().load(id, &name, bytes, &mut report));
     match result {
         Ok(summary) => post(&obj(&[
             ("seq", seq),

@@ -1,0 +1,434 @@
+//! A hand-written single pass over `profile.proto`'s wire format into flat arrays (no
+//! allocation per sample, strings borrowed from the input). It reads exactly the messages of
+//! [`pb`](super::pb); the prost structs remain the reference and tests check both agree.
+
+use super::{pb, DecodeError};
+
+/// A location as read: its lines are `lines[line_off[i]..line_off[i+1]]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RawLocation {
+    /// Id.
+    pub id: u64,
+    /// Mapping id.
+    pub mapping_id: u64,
+}
+
+/// Location ids: 32-bit while every id fits (the usual case, half the memory), 64-bit after
+/// the first id that does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocIds {
+    /// All ids fit in 32 bits.
+    Narrow(Vec<u32>),
+    /// Some id needs 64 bits.
+    Wide(Vec<u64>),
+}
+
+impl Default for LocIds {
+    fn default() -> Self {
+        LocIds::Narrow(Vec::new())
+    }
+}
+
+impl LocIds {
+    /// Appends an id.
+    #[inline]
+    pub fn push(&mut self, id: u64) {
+        match self {
+            LocIds::Narrow(v) => match u32::try_from(id) {
+                Ok(x) => v.push(x),
+                Err(_) => {
+                    let mut w: Vec<u64> = v.iter().map(|&x| x as u64).collect();
+                    w.push(id);
+                    *self = LocIds::Wide(w);
+                }
+            },
+            LocIds::Wide(v) => v.push(id),
+        }
+    }
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        match self {
+            LocIds::Narrow(v) => v.len(),
+            LocIds::Wide(v) => v.len(),
+        }
+    }
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Id at `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> u64 {
+        match self {
+            LocIds::Narrow(v) => v[i] as u64,
+            LocIds::Wide(v) => v[i],
+        }
+    }
+}
+
+/// A sample label as read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RawLabel {
+    /// Key string index.
+    pub key: i64,
+    /// String value index.
+    pub str: i64,
+    /// Numeric value.
+    pub num: i64,
+    /// Unit string index.
+    pub num_unit: i64,
+}
+
+/// The whole profile in flat arrays.
+#[derive(Debug, Default)]
+pub struct RawProfile<'a> {
+    /// (type, unit) string indices.
+    pub sample_type: Vec<(i64, i64)>,
+    /// Per sample: offsets into `locs` (len = samples + 1).
+    pub loc_off: Vec<u32>,
+    /// Location ids of all samples, leaf first.
+    pub locs: LocIds,
+    /// Per sample: offsets into `values`.
+    pub val_off: Vec<u32>,
+    /// Values of all samples.
+    pub values: Vec<i64>,
+    /// Per sample: offsets into `labels`.
+    pub label_off: Vec<u32>,
+    /// Labels of all samples.
+    pub labels: Vec<RawLabel>,
+    /// Mappings: (id, filename string index).
+    pub mappings: Vec<(u64, i64)>,
+    /// Locations.
+    pub locations: Vec<RawLocation>,
+    /// Per location: offsets into `lines`.
+    pub line_off: Vec<u32>,
+    /// (function id, line) of all locations.
+    pub lines: Vec<(u64, i64)>,
+    /// Functions: (id, name, filename).
+    pub functions: Vec<(u64, i64, i64)>,
+    /// String table, borrowed.
+    pub strings: Vec<&'a [u8]>,
+    /// drop_frames.
+    pub drop_frames: i64,
+    /// keep_frames.
+    pub keep_frames: i64,
+    /// time_nanos.
+    pub time_nanos: i64,
+    /// duration_nanos.
+    pub duration_nanos: i64,
+    /// period_type.
+    pub period_type: Option<(i64, i64)>,
+    /// period.
+    pub period: i64,
+    /// comments.
+    pub comments: Vec<i64>,
+    /// default_sample_type.
+    pub default_sample_type: i64,
+    /// doc_url.
+    pub doc_url: i64,
+}
+
+impl<'a> RawProfile<'a> {
+    /// Number of samples.
+    pub fn num_samples(&self) -> usize {
+        self.loc_off.len().saturating_sub(1)
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+    base: usize,
+}
+
+fn err(at: usize, what: &str) -> DecodeError {
+    DecodeError::Protobuf(format!("{what} at byte {at}"))
+}
+
+impl<'a> Reader<'a> {
+    fn new(b: &'a [u8], base: usize) -> Self {
+        Reader { b, pos: 0, base }
+    }
+    #[inline]
+    fn done(&self) -> bool {
+        self.pos >= self.b.len()
+    }
+    #[inline]
+    fn varint(&mut self) -> Result<u64, DecodeError> {
+        let mut v: u64 = 0;
+        let mut shift = 0u32;
+        loop {
+            let Some(&byte) = self.b.get(self.pos) else {
+                return Err(err(self.base + self.pos, "truncated varint"));
+            };
+            self.pos += 1;
+            if shift == 63 && byte > 1 {
+                return Err(err(self.base + self.pos, "varint overflows 64 bits"));
+            }
+            v |= ((byte & 0x7f) as u64) << shift;
+            if byte < 0x80 {
+                return Ok(v);
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err(err(self.base + self.pos, "varint too long"));
+            }
+        }
+    }
+    #[inline]
+    fn bytes(&mut self) -> Result<(&'a [u8], usize), DecodeError> {
+        let n = self.varint()?;
+        let start = self.pos;
+        let end = start.checked_add(n as usize).filter(|&e| e <= self.b.len() && n <= usize::MAX as u64);
+        match end {
+            Some(e) => {
+                self.pos = e;
+                Ok((&self.b[start..e], self.base + start))
+            }
+            None => Err(err(self.base + start, "length-delimited field runs past the end")),
+        }
+    }
+    fn skip(&mut self, wt: u64) -> Result<(), DecodeError> {
+        match wt {
+            0 => {
+                self.varint()?;
+            }
+            1 => self.advance(8)?,
+            2 => {
+                self.bytes()?;
+            }
+            5 => self.advance(4)?,
+            _ => return Err(err(self.base + self.pos, &format!("unsupported wire type {wt}"))),
+        }
+        Ok(())
+    }
+    fn advance(&mut self, n: usize) -> Result<(), DecodeError> {
+        if self.pos + n > self.b.len() {
+            return Err(err(self.base + self.pos, "truncated fixed-size field"));
+        }
+        self.pos += n;
+        Ok(())
+    }
+    #[inline]
+    fn key(&mut self) -> Result<(u64, u64), DecodeError> {
+        let k = self.varint()?;
+        let field = k >> 3;
+        if field == 0 {
+            return Err(err(self.base + self.pos, "field number 0"));
+        }
+        Ok((field, k & 7))
+    }
+    /// Reads a repeated integer field in packed (wt 2) or unpacked (wt 0) form.
+    #[inline]
+    fn repeated(&mut self, wt: u64, mut push: impl FnMut(u64)) -> Result<(), DecodeError> {
+        match wt {
+            0 => push(self.varint()?),
+            2 => {
+                let (b, at) = self.bytes()?;
+                let mut r = Reader::new(b, at);
+                while !r.done() {
+                    push(r.varint()?);
+                }
+            }
+            _ => return Err(err(self.base + self.pos, "bad wire type for a repeated integer")),
+        }
+        Ok(())
+    }
+    #[inline]
+    fn int(&mut self, wt: u64) -> Result<i64, DecodeError> {
+        if wt != 0 {
+            return Err(err(self.base + self.pos, "expected a varint"));
+        }
+        Ok(self.varint()? as i64)
+    }
+}
+
+fn pair(b: &[u8], at: usize) -> Result<(i64, i64), DecodeError> {
+    let mut r = Reader::new(b, at);
+    let (mut t, mut u) = (0, 0);
+    while !r.done() {
+        match r.key()? {
+            (1, wt) => t = r.int(wt)?,
+            (2, wt) => u = r.int(wt)?,
+            (_, wt) => r.skip(wt)?,
+        }
+    }
+    Ok((t, u))
+}
+
+fn offset(n: usize) -> Result<u32, DecodeError> {
+    u32::try_from(n).map_err(|_| DecodeError::Limit { what: "entries in one table".into(), limit: u32::MAX as usize })
+}
+
+/// Parses a serialized `Profile`. `max_entries` bounds every table.
+pub fn parse(b: &[u8], max_entries: usize, mut progress: impl FnMut(f64) -> bool) -> Result<RawProfile<'_>, DecodeError> {
+    let mut p = RawProfile { loc_off: vec![0], val_off: vec![0], label_off: vec![0], line_off: vec![0], ..Default::default() };
+    let mut r = Reader::new(b, 0);
+    let mut next_report = 1usize << 22;
+    let limit = |what: &str, n: usize| -> Result<(), DecodeError> {
+        if n > max_entries {
+            Err(DecodeError::Limit { what: format!("{what} ({n} entries)"), limit: max_entries })
+        } else {
+            Ok(())
+        }
+    };
+    while !r.done() {
+        if r.pos >= next_report {
+            next_report = r.pos + (1 << 22);
+            if !progress(r.pos as f64 / b.len() as f64) {
+                return Err(DecodeError::Cancelled);
+            }
+        }
+        let (field, wt) = r.key()?;
+        match (field, wt) {
+            (1, 2) => {
+                let (m, at) = r.bytes()?;
+                p.sample_type.push(pair(m, at)?);
+            }
+            (2, 2) => {
+                let (m, at) = r.bytes()?;
+                let mut s = Reader::new(m, at);
+                while !s.done() {
+                    match s.key()? {
+                        (1, wt) => s.repeated(wt, |v| p.locs.push(v))?,
+                        (2, wt) => s.repeated(wt, |v| p.values.push(v as i64))?,
+                        (3, 2) => {
+                            let (lm, lat) = s.bytes()?;
+                            let mut l = Reader::new(lm, lat);
+                            let mut lab = RawLabel::default();
+                            while !l.done() {
+                                match l.key()? {
+                                    (1, wt) => lab.key = l.int(wt)?,
+                                    (2, wt) => lab.str = l.int(wt)?,
+                                    (3, wt) => lab.num = l.int(wt)?,
+                                    (4, wt) => lab.num_unit = l.int(wt)?,
+                                    (_, wt) => l.skip(wt)?,
+                                }
+                            }
+                            p.labels.push(lab);
+                        }
+                        (_, wt) => s.skip(wt)?,
+                    }
+                }
+                p.loc_off.push(offset(p.locs.len())?);
+                p.val_off.push(offset(p.values.len())?);
+                p.label_off.push(offset(p.labels.len())?);
+                limit("sample count", p.loc_off.len())?;
+            }
+            (3, 2) => {
+                let (m, at) = r.bytes()?;
+                let mut s = Reader::new(m, at);
+                let (mut id, mut file) = (0u64, 0i64);
+                while !s.done() {
+                    match s.key()? {
+                        (1, wt) => id = s.int(wt)? as u64,
+                        (5, wt) => file = s.int(wt)?,
+                        (_, wt) => s.skip(wt)?,
+                    }
+                }
+                p.mappings.push((id, file));
+                limit("mapping table", p.mappings.len())?;
+            }
+            (4, 2) => {
+                let (m, at) = r.bytes()?;
+                let mut s = Reader::new(m, at);
+                let mut loc = RawLocation::default();
+                while !s.done() {
+                    match s.key()? {
+                        (1, wt) => loc.id = s.int(wt)? as u64,
+                        (2, wt) => loc.mapping_id = s.int(wt)? as u64,
+                        (4, 2) => {
+                            let (lm, lat) = s.bytes()?;
+                            let mut l = Reader::new(lm, lat);
+                            let (mut f, mut line) = (0u64, 0i64);
+                            while !l.done() {
+                                match l.key()? {
+                                    (1, wt) => f = l.int(wt)? as u64,
+                                    (2, wt) => line = l.int(wt)?,
+                                    (_, wt) => l.skip(wt)?,
+                                }
+                            }
+                            p.lines.push((f, line));
+                        }
+                        (_, wt) => s.skip(wt)?,
+                    }
+                }
+                p.locations.push(loc);
+                p.line_off.push(offset(p.lines.len())?);
+                limit("location table", p.locations.len())?;
+            }
+            (5, 2) => {
+                let (m, at) = r.bytes()?;
+                let mut s = Reader::new(m, at);
+                let (mut id, mut name, mut file) = (0u64, 0i64, 0i64);
+                while !s.done() {
+                    match s.key()? {
+                        (1, wt) => id = s.int(wt)? as u64,
+                        (2, wt) => name = s.int(wt)?,
+                        (4, wt) => file = s.int(wt)?,
+                        (_, wt) => s.skip(wt)?,
+                    }
+                }
+                p.functions.push((id, name, file));
+                limit("function table", p.functions.len())?;
+            }
+            (6, 2) => {
+                p.strings.push(r.bytes()?.0);
+                limit("string table", p.strings.len())?;
+            }
+            (7, wt) => p.drop_frames = r.int(wt)?,
+            (8, wt) => p.keep_frames = r.int(wt)?,
+            (9, wt) => p.time_nanos = r.int(wt)?,
+            (10, wt) => p.duration_nanos = r.int(wt)?,
+            (11, 2) => {
+                let (m, at) = r.bytes()?;
+                p.period_type = Some(pair(m, at)?);
+            }
+            (12, wt) => p.period = r.int(wt)?,
+            (13, wt) => {
+                let mut c = Vec::new();
+                r.repeated(wt, |v| c.push(v as i64))?;
+                p.comments.extend(c);
+            }
+            (14, wt) => p.default_sample_type = r.int(wt)?,
+            (15, wt) => p.doc_url = r.int(wt)?,
+            (1..=6 | 11, _) => return Err(err(r.pos, &format!("field {field} has wire type {wt}, expected a message"))),
+            (_, wt) => r.skip(wt)?,
+        }
+    }
+    Ok(p)
+}
+
+/// The same flat form from prost's structs (the reference decoder), for cross-checks.
+pub fn from_prost(pb: &pb::Profile) -> RawProfile<'_> {
+    let mut p = RawProfile { loc_off: vec![0], val_off: vec![0], label_off: vec![0], line_off: vec![0], ..Default::default() };
+    p.sample_type = pb.sample_type.iter().map(|t| (t.r#type, t.unit)).collect();
+    for s in &pb.sample {
+        for &l in &s.location_id {
+            p.locs.push(l);
+        }
+        p.values.extend_from_slice(&s.value);
+        p.labels.extend(s.label.iter().map(|l| RawLabel { key: l.key, str: l.str, num: l.num, num_unit: l.num_unit }));
+        p.loc_off.push(p.locs.len() as u32);
+        p.val_off.push(p.values.len() as u32);
+        p.label_off.push(p.labels.len() as u32);
+    }
+    p.mappings = pb.mapping.iter().map(|m| (m.id, m.filename)).collect();
+    for l in &pb.location {
+        p.locations.push(RawLocation { id: l.id, mapping_id: l.mapping_id });
+        p.lines.extend(l.line.iter().map(|x| (x.function_id, x.line)));
+        p.line_off.push(p.lines.len() as u32);
+    }
+    p.functions = pb.function.iter().map(|f| (f.id, f.name, f.filename)).collect();
+    p.strings = pb.string_table.iter().map(|s| s.as_slice()).collect();
+    p.drop_frames = pb.drop_frames;
+    p.keep_frames = pb.keep_frames;
+    p.time_nanos = pb.time_nanos;
+    p.duration_nanos = pb.duration_nanos;
+    p.period_type = pb.period_type.as_ref().map(|t| (t.r#type, t.unit));
+    p.period = pb.period;
+    p.comments = pb.comment.clone();
+    p.default_sample_type = pb.default_sample_type;
+    p.doc_url = pb.doc_url;
+    p
+}
