@@ -317,7 +317,6 @@ pub fn generate(o: &Opts) -> Generated {
         let (n, f) = rand_func_name(&mut rnd);
         app_fids.push(new_func(&mut rnd, &mut strs, &n, &f));
     }
-    drop(new_func);
     start_line.extend(functions.iter().map(|f| f.start_line));
 
     let root_locs: Vec<u64> = (0..200).map(|_| { let f = *rnd.choice(&root_fids); new_loc!(f, None) }).collect();

@@ -306,6 +306,25 @@ pub fn app() -> Html {
         </ul>
     };
 
+    let mergeable = s.mergeable();
+    let merge_button = if mergeable.len() >= 2 {
+        let bridge = bridge.clone();
+        let next_id = next_id.clone();
+        let n = mergeable.len();
+        let onclick = Callback::from(move |_| {
+            let id = next_id.borrow().get();
+            next_id.borrow().set(id + 1);
+            bridge.request(crate::engine::Request::Merge { ids: mergeable.clone(), new_id: id, name: format!("merged ({n} profiles)") });
+        });
+        html! {
+            <button class="merge" data-testid="merge" {onclick} title="Sum these profiles into one, as go tool pprof does with several inputs">
+                { format!("Merge {n} profiles of this kind") }
+            </button>
+        }
+    } else {
+        html! {}
+    };
+
     let progress = if s.loading.is_empty() {
         html! {}
     } else {
@@ -418,6 +437,7 @@ pub fn app() -> Html {
             <div class="body">
                 <aside>
                     { profile_list }
+                    { merge_button }
                 </aside>
                 <main>
                     { progress }

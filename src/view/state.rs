@@ -231,6 +231,12 @@ impl AppState {
         self.selected.and_then(|id| self.entries.iter().find(|e| e.summary.id == id))
     }
 
+    /// Profiles that can be merged with the selected one (same sample types), time order.
+    pub fn mergeable(&self) -> Vec<u32> {
+        let Some(sel) = self.selected_entry() else { return vec![] };
+        self.entries.iter().filter(|e| e.summary.sample_types == sel.summary.sample_types).map(|e| e.summary.id).collect()
+    }
+
     /// Profiles in the leak series: every loaded profile that has the sample type, time order.
     pub fn series(&self) -> Vec<u32> {
         self.entries
@@ -444,6 +450,9 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             } else {
                 s.request_error = None;
             }
+            if let Response::Merged(summary) = &resp {
+                return reduce(s, Action::Loaded(summary.clone()));
+            }
             let slot = match &req {
                 Request::Top { .. } => &mut s.top,
                 Request::Flame { .. } => &mut s.flame,
@@ -537,6 +546,20 @@ mod tests {
         s = reduce(s, Action::Answer(req, Response::Done));
         assert_eq!(s.status(), Status::Ready);
         assert!(s.errors.is_empty());
+    }
+
+    #[test]
+    fn a_merged_profile_is_added_and_shown() {
+        let mut s = AppState::default();
+        for i in 1..=2 {
+            s = reduce(s, Action::BeginBatch(vec![(i, format!("f{i}"))]));
+            s = reduce(s, Action::Loaded(summary(i, i as i64)));
+        }
+        assert_eq!(s.mergeable(), vec![1, 2]);
+        let req = Request::Merge { ids: vec![1, 2], new_id: 9, name: "merged".into() };
+        s = reduce(s, Action::Answer(req, Response::Merged(summary(9, 3))));
+        assert_eq!(s.entries.len(), 3);
+        assert_eq!(s.selected, Some(9));
     }
 
     #[test]
