@@ -64,3 +64,25 @@ fn diff_tables_equal_pprof_diff_base() {
     assert!(n >= 20, "only {n} golden diff tables found");
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+#[test]
+fn merging_sums_profiles_as_pprof_does_with_several_inputs() {
+    use profdrop::analysis::diff::merge;
+    let (a, b) = (load("example/cpu.pb.gz"), load("example/cpu2.pb.gz"));
+    let m = merge(&[&a, &b]).unwrap();
+    for st in 0..m.sample_types.len() {
+        assert_eq!(m.total(st), a.total(st) + b.total(st));
+        let (rows, _) = top_table(&m, st);
+        let flat_of = |p: &Profile, name: &str| -> (i64, i64) {
+            let (rows, _) = top_table(p, st);
+            rows.iter().find(|r| p.functions.names[r.func as usize] == name).map(|r| (r.flat, r.cum)).unwrap_or((0, 0))
+        };
+        for r in rows.iter().take(50) {
+            let name = &m.functions.names[r.func as usize];
+            let (fa, ca) = flat_of(&a, name);
+            let (fb, cb) = flat_of(&b, name);
+            assert_eq!((r.flat, r.cum), (fa + fb, ca + cb), "{name}");
+        }
+    }
+    assert!(merge(&[&a, &load("example/heap.pb.gz")]).is_err(), "a CPU and a heap profile must not merge");
+}
