@@ -48,7 +48,7 @@ fn responses_cross_the_worker_boundary_exactly() {
 #[wasm_bindgen_test]
 fn engine_answers_requests_in_the_browser() {
     let mut en = Engine::new();
-    let s = en.load(1, "heap.pb.gz", HEAP, &mut profdrop::decode::NoProgress).unwrap();
+    let s = en.load(1, "heap.pb.gz", HEAP.to_vec(), &mut profdrop::decode::NoProgress).unwrap();
     assert_eq!(s.sample_types[s.default_sample_type].name, "inuse_space");
     let req = Request::Top { id: 1, sample_type: String::new() };
     let req2: Request = from_js(to_js(&req).unwrap()).unwrap();

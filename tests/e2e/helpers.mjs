@@ -524,3 +524,271 @@ export function compareTopTable(actual, expected, sampleType) {
   }
   return problems;
 }
+
+// ---------------------------------------------------------------------------------------
+// Diff, leak and goroutine views (used by diff/leaks/hostile tests)
+
+export { armStateWatch };
+
+// More contract selectors (added here so the object above stays as it was).
+Object.assign(SEL, {
+  viewDiff: '[data-testid=view-diff]',
+  viewLeaks: '[data-testid=view-leaks]',
+  diffBase: 'select[data-testid=diff-base]',
+  diffTarget: 'select[data-testid=diff-target]',
+  diffTable: 'table[data-testid=diff-table]',
+  diffError: '[data-testid=diff-error]',
+  swap: '[data-testid=swap]',
+  leakTable: 'table[data-testid=leak-table]',
+  goroutineGroups: '[data-testid=goroutine-groups]',
+});
+
+/** Golden tables of the project's own fixtures (testdata/golden). */
+export const TESTDATA_DIR = path.join(REPO_ROOT, 'testdata');
+export const GOLDEN_DIFF_DIR = path.join(TESTDATA_DIR, 'golden', 'diff');
+
+/**
+ * Run `action` (async), then wait until the page has reacted: body[data-state] was written
+ * after the action and is now one of `states`; then, when given, until `until(arg)` (a
+ * function run in the page) is true. `what` names the action in failure messages.
+ */
+export async function actAndSettle(page, what, action, { states = ['ready'], until = null, arg = null, timeout = LOAD_TIMEOUT } = {}) {
+  await armStateWatch(page);
+  await action();
+  try {
+    await page.waitForFunction(
+      (states) => window.__profdropStateWrites > 0 && states.includes(document.body.getAttribute('data-state')),
+      states,
+      { timeout, polling: 50 },
+    );
+  } catch (e) {
+    const writes = await page.evaluate(() => window.__profdropStateWrites).catch(() => '?');
+    throw new Error(
+      `${what}: data-state did not become ${states.join('|')} within ${timeout} ms (data-state writes seen: ${writes})` + (await pageSummary(page)),
+      { cause: e },
+    );
+  }
+  if (until) {
+    try {
+      await page.waitForFunction(until, arg, { timeout, polling: 50 });
+    } catch (e) {
+      throw new Error(`${what}: the page settled (data-state ready) but never showed what was expected: ${until.toString().slice(0, 300)}` + (await pageSummary(page)), {
+        cause: e,
+      });
+    }
+  }
+}
+
+/** Click a contract hook and wait for the page to settle (see actAndSettle). */
+export async function clickAndSettle(page, selector, opts = {}) {
+  const el = await page.$(selector);
+  if (!el) assert.fail(`${selector} is not present` + (await pageSummary(page)));
+  await actAndSettle(page, `clicking ${selector}`, () => el.click(), opts);
+}
+
+/**
+ * Select a sample type and wait until `tableSel` says it shows it (data-sample-type) and
+ * the page is ready. For views other than the top table (diff, leaks).
+ */
+export async function selectSampleTypeFor(page, name, tableSel, { timeout = LOAD_TIMEOUT } = {}) {
+  const { options, selected } = await readSampleTypes(page);
+  if (!options.includes(name)) {
+    assert.fail(`sample type ${JSON.stringify(name)} is not an option of ${SEL.sampleType}: ${JSON.stringify(options)}`);
+  }
+  const until = ({ name, tableSel }) => document.querySelector(tableSel)?.getAttribute('data-sample-type') === name;
+  if (selected === name) {
+    await page.waitForFunction(
+      ({ name, tableSel }) => document.body.getAttribute('data-state') === 'ready' && document.querySelector(tableSel)?.getAttribute('data-sample-type') === name,
+      { name, tableSel },
+      { timeout, polling: 50 },
+    ).catch(async (e) => {
+      throw new Error(`sample type ${name} is selected but ${tableSel} does not show it (or the page is not ready)` + (await pageSummary(page)), { cause: e });
+    });
+    return;
+  }
+  await actAndSettle(page, `selecting sample type ${name}`, () => page.selectOption(SEL.sampleType, name), {
+    until,
+    arg: { name, tableSel },
+    timeout,
+  });
+}
+
+const INT_RE2 = /^-?\d+$/;
+function bigAttr(v, what) {
+  if (v === null || !INT_RE2.test(v)) {
+    throw new Error(`${what} is ${v === null ? 'missing' : JSON.stringify(v)}, not a raw integer (contract: data-* values are raw integers)`);
+  }
+  return BigInt(v);
+}
+
+/**
+ * Read the diff table (must be present).
+ * @returns {Promise<{sampleType: string, baseFile: string, targetFile: string, baseTotal: bigint,
+ *   rows: {fn: string, base: bigint, target: bigint, delta: bigint, baseCum: bigint, targetCum: bigint}[]}>}
+ */
+export async function readDiffTable(page) {
+  const raw = await page.evaluate((sel) => {
+    const t = document.querySelector(sel);
+    if (!t) return null;
+    const a = (n) => t.getAttribute(n);
+    return {
+      sampleType: a('data-sample-type'),
+      baseFile: a('data-base-file'),
+      targetFile: a('data-target-file'),
+      baseTotal: a('data-base-total'),
+      rows: [...t.querySelectorAll('tbody tr')].map((tr) =>
+        ['data-function', 'data-base', 'data-target', 'data-delta', 'data-base-cum', 'data-target-cum'].map((n) => tr.getAttribute(n)),
+      ),
+    };
+  }, SEL.diffTable);
+  if (!raw) assert.fail(`diff table not present: no ${SEL.diffTable} in the page (view not implemented?)` + (await pageSummary(page)));
+  return {
+    sampleType: raw.sampleType,
+    baseFile: raw.baseFile,
+    targetFile: raw.targetFile,
+    baseTotal: bigAttr(raw.baseTotal, `${SEL.diffTable} data-base-total`),
+    rows: raw.rows.map(([fn, base, target, delta, baseCum, targetCum], i) => {
+      if (fn === null) throw new Error(`diff table row ${i}: data-function missing`);
+      const w = (n) => `diff table row ${i} (${fn}) ${n}`;
+      return {
+        fn,
+        base: bigAttr(base, w('data-base')),
+        target: bigAttr(target, w('data-target')),
+        delta: bigAttr(delta, w('data-delta')),
+        baseCum: bigAttr(baseCum, w('data-base-cum')),
+        targetCum: bigAttr(targetCum, w('data-target-cum')),
+      };
+    }),
+  };
+}
+
+/**
+ * A golden diff table (testdata/golden/diff/*.tsv, written by testdata/gen/golden.py from
+ * `go tool pprof -diff_base B -top T`). Names are written raw (no escaping).
+ * @returns {{meta: Record<string,string>, total: bigint, rows: {fn: string, flat: bigint, cum: bigint}[]}}
+ */
+export function readGoldenDiff(file, dir = GOLDEN_DIFF_DIR) {
+  const text = fs.readFileSync(path.join(dir, file), 'utf8');
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const metaLine = lines.shift();
+  assert.ok(metaLine?.startsWith('# '), `${file}: first line is not metadata`);
+  const meta = Object.fromEntries(
+    metaLine
+      .slice(2)
+      .split(' ')
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  assert.equal(lines.shift(), 'function\tflat\tcum', `${file}: unexpected header`);
+  const rows = lines.map((l) => {
+    const i = l.lastIndexOf('\t');
+    const j = l.lastIndexOf('\t', i - 1);
+    return { fn: l.slice(0, j), flat: BigInt(l.slice(j + 1, i)), cum: BigInt(l.slice(i + 1)) };
+  });
+  return { meta, total: BigInt(meta.total), rows };
+}
+
+/** Golden diff files of one pair (`leaks_cache_heap`), sample types in index order. */
+export function goldenDiffFiles(pair, dir = GOLDEN_DIFF_DIR) {
+  const re = new RegExp(`^${pair.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.([^.]+)\\.tsv$`);
+  return fs
+    .readdirSync(dir)
+    .map((f) => [f, re.exec(f)])
+    .filter(([, m]) => m)
+    .map(([file, m]) => ({ file, index: Number(m[1]), type: m[2] }))
+    .sort((a, b) => a.index - b.index);
+}
+
+/** Pairs of testdata/golden/diff/pairs.tsv: {pair, base, target} (paths relative to testdata/). */
+export function goldenDiffPairs(dir = GOLDEN_DIFF_DIR) {
+  const [header, ...rows] = fs.readFileSync(path.join(dir, 'pairs.tsv'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
+  return rows.map((c) => Object.fromEntries(header.map((h, i) => [h, c[i]])));
+}
+
+/**
+ * Compare a diff table read from the page with a golden diff table: data-base-total equals
+ * the golden total; row i has the golden's function, data-delta = golden flat and
+ * data-target-cum − data-base-cum = golden cum, for the first min(200, n) rows (all rows the
+ * page rendered, up to n); data-delta = data-target − data-base on every row.
+ */
+export function compareDiffTable(actual, expected, sampleType) {
+  const problems = [];
+  if (actual.sampleType !== sampleType) problems.push(`data-sample-type is ${JSON.stringify(actual.sampleType)}, want ${JSON.stringify(sampleType)}`);
+  if (actual.baseTotal !== expected.total) problems.push(`data-base-total is ${actual.baseTotal}, pprof says ${expected.total}`);
+  const inconsistent = actual.rows.filter((r) => r.delta !== r.target - r.base);
+  if (inconsistent.length) {
+    problems.push(
+      `${inconsistent.length} rows have data-delta != data-target - data-base: ` +
+        inconsistent.slice(0, 5).map((r) => `${JSON.stringify(r.fn)} base=${r.base} target=${r.target} delta=${r.delta}`).join('; '),
+    );
+  }
+  const n = expected.rows.length;
+  const m = actual.rows.length;
+  const need = Math.min(MIN_DOM_ROWS, n);
+  if (m < need) problems.push(`table has ${m} rows in the DOM, pprof's diff has ${n} rows (at least ${need} must be in the DOM)`);
+  if (m > n) problems.push(`table has ${m} rows but pprof's diff has only ${n}`);
+  const k = Math.min(m, n);
+  const cumD = (r) => r.targetCum - r.baseCum;
+  const bad = [];
+  for (let i = 0; i < k; i++) {
+    const a = actual.rows[i];
+    const e = expected.rows[i];
+    if (a.fn !== e.fn || a.delta !== e.flat || cumD(a) !== e.cum) bad.push(i);
+  }
+  if (bad.length) {
+    const fa = (r) => (r ? `${JSON.stringify(r.fn)} delta=${r.delta} cumdelta=${cumD(r)} (base ${r.base}/${r.baseCum} target ${r.target}/${r.targetCum})` : '(none)');
+    const fe = (r) => (r ? `${JSON.stringify(r.fn)} delta=${r.flat} cumdelta=${r.cum}` : '(none)');
+    const lines = bad.slice(0, 8).map((i) => `    row ${i}: page  ${fa(actual.rows[i])}\n           pprof ${fe(expected.rows[i])}`);
+    problems.push(`${bad.length} of ${k} compared rows differ (first at row ${bad[0]}):\n${lines.join('\n')}`);
+    const exp = new Map(expected.rows.map((r) => [r.fn, r]));
+    const act = new Map(actual.rows.slice(0, k).map((r) => [r.fn, r]));
+    const missing = expected.rows.slice(0, k).filter((r) => !act.has(r.fn)).map((r) => r.fn);
+    const unknown = actual.rows.slice(0, k).filter((r) => !exp.has(r.fn)).map((r) => r.fn);
+    const wrong = actual.rows
+      .slice(0, k)
+      .filter((r) => exp.has(r.fn) && (exp.get(r.fn).flat !== r.delta || exp.get(r.fn).cum !== cumD(r)))
+      .map((r) => `${JSON.stringify(r.fn)} page ${r.delta}/${cumD(r)} pprof ${exp.get(r.fn).flat}/${exp.get(r.fn).cum}`);
+    if (unknown.length) problems.push(`functions pprof's diff does not have (${unknown.length}): ${unknown.slice(0, 10).map((s) => JSON.stringify(s)).join(', ')}`);
+    if (missing.length) problems.push(`pprof's functions missing from the compared rows (${missing.length}): ${missing.slice(0, 10).map((s) => JSON.stringify(s)).join(', ')}`);
+    if (wrong.length) problems.push(`functions with wrong delta/cum delta (${wrong.length}): ${wrong.slice(0, 10).join('; ')}`);
+    if (!unknown.length && !missing.length && !wrong.length) problems.push('same rows and values, different order (sort: |delta| desc, then name asc)');
+  }
+  return problems;
+}
+
+/**
+ * Read the leak table (must be present).
+ * @returns {Promise<{sampleType: string, rows: {fn: string, rank: number, growth: bigint, series: bigint[], rawSeries: string}[]}>}
+ */
+export async function readLeakTable(page) {
+  const raw = await page.evaluate((sel) => {
+    const t = document.querySelector(sel);
+    if (!t) return null;
+    return {
+      sampleType: t.getAttribute('data-sample-type'),
+      rows: [...t.querySelectorAll('tbody tr')].map((tr) => ['data-function', 'data-rank', 'data-growth', 'data-series'].map((n) => tr.getAttribute(n))),
+    };
+  }, SEL.leakTable);
+  if (!raw) assert.fail(`leak table not present: no ${SEL.leakTable} in the page (view not implemented?)` + (await pageSummary(page)));
+  return {
+    sampleType: raw.sampleType,
+    rows: raw.rows.map(([fn, rank, growth, series], i) => {
+      if (fn === null) throw new Error(`leak table row ${i}: data-function missing`);
+      if (series === null) throw new Error(`leak table row ${i} (${fn}): data-series missing`);
+      return {
+        fn,
+        rank: Number(bigAttr(rank, `leak table row ${i} (${fn}) data-rank`)),
+        growth: bigAttr(growth, `leak table row ${i} (${fn}) data-growth`),
+        series: series === '' ? [] : series.split(',').map((v, j) => bigAttr(v.trim(), `leak table row ${i} (${fn}) data-series[${j}]`)),
+        rawSeries: series,
+      };
+    }),
+  };
+}
+
+/** Values (option value) and the selected value of a <select>. */
+export async function readSelect(page, selector) {
+  const el = await page.$(selector);
+  if (!el) assert.fail(`${selector} is not present` + (await pageSummary(page)));
+  return el.evaluate((s) => ({ options: [...s.options].map((o) => o.value), selected: s.value }));
+}

@@ -1,0 +1,184 @@
+// Leak finder: every scenario of testdata/leaks/expected.tsv ranks the expected function
+// first (or nothing for the healthy ones); goroutine debug=2 dumps work too and show the
+// goroutine grouping; clicking a suspect opens the differential flame graph focused on it.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  SEL,
+  TESTDATA_DIR,
+  actAndSettle,
+  assertDistBuilt,
+  clickAndSettle,
+  launchBrowser,
+  loadFiles,
+  pageSummary,
+  readLeakTable,
+  readSampleTypes,
+  readSelect,
+  selectSampleTypeFor,
+  startServer,
+  withPage,
+} from './helpers.mjs';
+
+const LEAKS_DIR = path.join(TESTDATA_DIR, 'leaks');
+const SCREENSHOT = '/tmp/profdrop-leak-suspect.png';
+
+function readExpected() {
+  const lines = fs.readFileSync(path.join(LEAKS_DIR, 'expected.tsv'), 'utf8').split('\n').filter(Boolean);
+  const header = lines.shift().split('\t');
+  assert.deepEqual(header, ['scenario', 'kind', 'sample_type', 'expected_rank1_function'], 'testdata/leaks/expected.tsv header');
+  return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i], v])));
+}
+
+/** Snapshot files of a scenario: NN.<suffix>, in numeric order. */
+function snapshots(scenario, suffix) {
+  const dir = path.join(LEAKS_DIR, scenario);
+  const re = new RegExp(`^\\d+\\.${suffix.replace(/\./g, '\\.')}$`);
+  const files = fs.readdirSync(dir).filter((f) => re.test(f)).sort();
+  assert.ok(files.length >= 2, `testdata/leaks/${scenario}: fewer than 2 files NN.${suffix}: ${JSON.stringify(files)}`);
+  return files.map((f) => path.join(dir, f));
+}
+
+/** Load the files, open the leaks view, select the sample type, return the leak table. */
+async function openLeaks(page, files, sampleType) {
+  await loadFiles(page, files);
+  await clickAndSettle(page, SEL.viewLeaks, { until: (sel) => !!document.querySelector(sel), arg: SEL.leakTable });
+  await selectSampleTypeFor(page, sampleType, SEL.leakTable);
+  return readLeakTable(page);
+}
+
+/** Series/growth consistency of every row; rows in rank order starting at 1. */
+function checkLeakRows(table, nSnapshots) {
+  const problems = [];
+  table.rows.forEach((r, i) => {
+    if (r.rank !== i + 1) problems.push(`row ${i} (${r.fn}): data-rank ${r.rank}, want ${i + 1} (rows best first, rank 1 = strongest)`);
+    if (r.series.length !== nSnapshots) problems.push(`${r.fn}: data-series ${JSON.stringify(r.rawSeries)} has ${r.series.length} values, want one per snapshot (${nSnapshots})`);
+    else if (r.growth !== r.series.at(-1) - r.series[0])
+      problems.push(`${r.fn}: data-growth ${r.growth} != last - first of data-series ${JSON.stringify(r.rawSeries)} (${r.series.at(-1) - r.series[0]})`);
+  });
+  return problems;
+}
+
+/** t.diagnostic, one call per line (TAP escapes newlines inside one diagnostic). */
+const diag = (t, text) => text.split('\n').forEach((l) => t.diagnostic(l));
+
+const fmtRows = (rows) =>
+  rows
+    .slice(0, 6)
+    .map((r) => `#${r.rank} ${r.fn} growth=${r.growth} series=${r.rawSeries}`)
+    .join('\n    ');
+
+it('dist/ is built', () => assertDistBuilt());
+
+describe('leak finder', () => {
+  let browser;
+  let server;
+
+  before(async () => {
+    assertDistBuilt();
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const exp of readExpected()) {
+    const suffix = exp.kind === 'heap' ? 'heap.pb.gz' : exp.kind === 'goroutine' ? 'goroutine.pb.gz' : null;
+    const label = `${exp.scenario}/${exp.kind} (${exp.sample_type}): rank 1 is ${exp.expected_rank1_function === '-' ? 'nothing (healthy)' : exp.expected_rank1_function}`;
+    it(label, { timeout: 90_000 }, async (t) => {
+      assert.ok(suffix, `expected.tsv: unknown kind ${exp.kind}`);
+      const files = snapshots(exp.scenario, suffix);
+      await withPage(browser, server, `leaks-${exp.scenario}-${exp.kind}`, async ({ page }) => {
+        const table = await openLeaks(page, files, exp.sample_type);
+        diag(t, `${files.length} snapshots, ${table.rows.length} suspects:\n    ${fmtRows(table.rows) || '(none)'}`);
+        assert.equal(table.sampleType, exp.sample_type, `${SEL.leakTable} data-sample-type`);
+        if (exp.expected_rank1_function === '-') {
+          assert.equal(table.rows.length, 0, `a healthy series must have no suspects (empty tbody), got ${table.rows.length}:\n    ${fmtRows(table.rows)}`);
+          return;
+        }
+        assert.ok(table.rows.length > 0, `no suspects; want ${exp.expected_rank1_function} at rank 1` + (await pageSummary(page)));
+        const problems = checkLeakRows(table, files.length);
+        const first = table.rows[0];
+        if (first.fn !== exp.expected_rank1_function) {
+          const at = table.rows.findIndex((r) => r.fn === exp.expected_rank1_function);
+          problems.unshift(`rank 1 is ${JSON.stringify(first.fn)}, want ${JSON.stringify(exp.expected_rank1_function)} (${at < 0 ? 'not in the table' : `it is row ${at}`})`);
+        }
+        if (first.growth <= 0n) problems.push(`rank 1 ${first.fn} has growth ${first.growth}, a leak grows`);
+        if (problems.length) assert.fail(`${label}:\n  ${problems.join('\n  ')}\n  table:\n    ${fmtRows(table.rows)}`);
+      });
+    });
+  }
+
+  it('goroutine debug=2 text dumps: main.waitForever ranks first; goroutine groups show where they wait', { timeout: 90_000 }, async (t) => {
+    const files = snapshots('goroutines', 'goroutine.debug2.txt');
+    // Independent count: goroutines whose first frame is main.waitForever, per dump.
+    const counts = files.map((f) =>
+      fs
+        .readFileSync(f, 'utf8')
+        .split(/\n\s*\n/)
+        .filter((block) => /^goroutine \d+ \[/.test(block.trim()) && block.trim().split('\n')[1]?.startsWith('main.waitForever(')).length,
+    );
+    await withPage(browser, server, 'leaks-debug2', async ({ page }) => {
+      await loadFiles(page, files);
+      const st = await readSampleTypes(page);
+      t.diagnostic(`sample types of the dumps: ${JSON.stringify(st.options)} (selected ${st.selected})`);
+      await clickAndSettle(page, SEL.viewLeaks, { until: (sel) => !!document.querySelector(sel), arg: SEL.leakTable });
+      if (st.options.includes('goroutine')) await selectSampleTypeFor(page, 'goroutine', SEL.leakTable);
+      const table = await readLeakTable(page);
+      diag(t, `${table.rows.length} suspects:\n    ${fmtRows(table.rows) || '(none)'}\n  main.waitForever goroutines per dump (from the text): ${counts.join(',')}`);
+      assert.ok(table.rows.length > 0, 'no suspects for the goroutine debug=2 dumps' + (await pageSummary(page)));
+      const problems = checkLeakRows(table, files.length);
+      if (table.rows[0].fn !== 'main.waitForever') problems.unshift(`rank 1 is ${JSON.stringify(table.rows[0].fn)}, want "main.waitForever"`);
+      const wf = table.rows.find((r) => r.fn === 'main.waitForever');
+      if (wf && wf.series.join(',') !== counts.join(','))
+        problems.push(`main.waitForever data-series ${wf.rawSeries}, but the dumps hold ${counts.join(',')} goroutines blocked in it`);
+      if (problems.length) assert.fail(`debug=2 dumps:\n  ${problems.join('\n  ')}`);
+
+      const groups = await page.$(SEL.goroutineGroups);
+      assert.ok(groups, `no ${SEL.goroutineGroups} (goroutine grouping table) for goroutine dumps` + (await pageSummary(page)));
+      const text = (await groups.textContent()) ?? '';
+      const rows = await groups.$$eval('tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.replace(/\s+/g, ' ').trim()).join(' | ')));
+      diag(t, `goroutine groups:\n    ${rows.slice(0, 8).join('\n    ')}`);
+      assert.ok(text.includes('chan receive'), `${SEL.goroutineGroups} does not mention "chan receive"`);
+      assert.ok(text.includes('main.startWorker'), `${SEL.goroutineGroups} does not mention "main.startWorker" (created by)`);
+      assert.ok(
+        rows.some((r) => r.includes('main.waitForever') && r.includes('chan receive') && r.includes('main.startWorker')),
+        `no row of ${SEL.goroutineGroups} groups main.waitForever / chan receive / created by main.startWorker:\n    ${rows.join('\n    ')}`,
+      );
+    });
+  });
+
+  it('clicking the rank-1 suspect opens the diff view with the flame graph focused on it', { timeout: 90_000 }, async (t) => {
+    const files = snapshots('cache', 'heap.pb.gz');
+    await withPage(browser, server, 'leaks-open-suspect', async ({ page }) => {
+      const table = await openLeaks(page, files, 'inuse_space');
+      assert.ok(table.rows.length > 0, 'no suspects for the cache scenario');
+      const fn = table.rows[0].fn;
+      const row = page.locator(`${SEL.leakTable} tbody tr`).first();
+      // Click the first cell (the rank), away from the expandable evidence in the last one.
+      await actAndSettle(page, `clicking the rank-1 row (${fn})`, () => row.locator('td').first().click(), {
+        until: ({ sel, fn }) => {
+          const c = document.querySelector(sel);
+          return !!c && c.getAttribute('data-root') === fn && Number(c.getAttribute('data-frames')) > 0;
+        },
+        arg: { sel: SEL.flamegraph, fn },
+      });
+      await page.waitForSelector(SEL.flamegraph, { state: 'visible' });
+      const root = await page.getAttribute(SEL.flamegraph, 'data-root');
+      const frames = await page.getAttribute(SEL.flamegraph, 'data-frames');
+      await page.screenshot({ path: SCREENSHOT });
+      t.diagnostic(`flame graph data-root=${JSON.stringify(root)} data-frames=${frames}; screenshot ${SCREENSHOT}`);
+      assert.equal(root, fn, 'data-root of the flame graph after clicking the suspect');
+      assert.ok(await page.$(SEL.diffBase), `not in the diff view: no ${SEL.diffBase}`);
+      const b = await readSelect(page, SEL.diffBase);
+      const tg = await readSelect(page, SEL.diffTarget);
+      assert.equal(b.selected, path.basename(files[0]), 'diff base = first snapshot');
+      assert.equal(tg.selected, path.basename(files.at(-1)), 'diff target = last snapshot');
+    });
+  });
+});
