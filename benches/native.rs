@@ -12,23 +12,23 @@
 //!
 //! Stages (each timed alone, median of BENCH_RUNS, default 5 for M and 3 for L/XL):
 //!   inflate       decode::gzip::gunzip                  MB/s of uncompressed output
-//!   prost         pb::Profile::decode on inflated bytes  (wire parse into prost structs)
-//!   decode raw    decode::decode on inflated bytes      (prost + model build)
-//!   decode gz     decode::decode on the .pb.gz          (the whole load: inflate+prost+build)
+//!   decode raw    decode::decode on inflated bytes      (wire parse + model build)
+//!   decode gz     decode::decode_with on the .pb.gz     (the whole load), split into
+//!                 inflate / wire parse / build by the decoder's Progress reports
+//!                 (first Stage::Decoding, first Stage::Building), as the browser bench does
 //!   top           analysis::top::top_table              (default sample type)
 //!   engine top    Engine Request::Top                   (what the worker answers: + name strings)
 //!   flame         Engine Request::Flame, fresh engine   (call tree build + flame_data)
 //!   flame zoom    Engine Request::Flame, cached tree    (zoom into the widest child: flame_data only)
 //!   diff          Engine Request::Diff M vs M2
 //!   diff flame    Engine Request::Flame (Diff source)   (two trees merged)
-//! "build" (decode raw − prost) is derived, not timed.
 
 #[path = "../src/bin/profgen.rs"]
 #[allow(dead_code)]
 mod profgen;
 
 use profdrop::analysis::top::top_table;
-use profdrop::decode::{self, gzip::gunzip, pb, NoProgress};
+use profdrop::decode::{self, gzip::gunzip, Limits, NoProgress, Stage};
 use profdrop::engine::{Engine, FlameSource, Request, Response};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -84,8 +84,8 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
     (med, ms[0], last.expect("runs >= 1"))
 }
 
-fn flame_req(source: FlameSource, zoom: Vec<String>) -> Request {
-    Request::Flame { source, sample_type: String::new(), focus: None, zoom, search: String::new(), min_fraction: 1.0 / 16384.0 }
+fn flame_req(source: FlameSource, sample_type: &str, zoom: Vec<String>) -> Request {
+    Request::Flame { source, sample_type: sample_type.to_string(), focus: None, zoom, search: String::new(), min_fraction: 1.0 / 16384.0 }
 }
 
 fn flame_nodes(r: &Response) -> String {
@@ -116,45 +116,61 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
     let raw_mb = raw.len() as f64 / 1e6;
     push("inflate", (med, min), raw_mb, format!("{gz_mb:.1} MB gz → {raw_mb:.1} MB; {:.0} MB/s of gz input", gz_mb / (med / 1e3)));
 
-    let (p_med, p_min, pbp) = time(runs, || {
-        use prost::Message;
-        pb::Profile::decode(raw.as_slice()).expect("prost decode")
-    });
-    push(
-        "prost parse",
-        (p_med, p_min),
-        raw_mb,
-        format!("{} samples, {} locations, {} functions, {} strings", pbp.sample.len(), pbp.location.len(), pbp.function.len(), pbp.string_table.len()),
-    );
-    drop(pbp);
-
     let (d_med, d_min, _) = time(runs, || decode::decode(&raw).expect("decode raw"));
-    push("decode raw (prost+build)", (d_med, d_min), raw_mb, String::new());
-    push("↳ build (derived)", (d_med - p_med, d_min - p_min), raw_mb, "decode raw − prost parse".into());
+    push("decode raw (no gzip)", (d_med, d_min), raw_mb, "wire parse + model build".into());
     drop(raw);
 
-    let rss0 = rss_mb("VmRSS:");
-    let (med, min, p) = time(runs, || decode::decode(gz).expect("decode gz"));
-    let st = p.default_sample_type;
+    // The whole load, split by the decoder's own progress reports (the same split the
+    // browser bench reads from the worker's messages): start → first Decoding report →
+    // first Building report → done.
+    let mut splits: Vec<[f64; 3]> = Vec::new();
+    let (med, min, p) = time(runs, || {
+        let t0 = Instant::now();
+        let mut t_dec = None;
+        let mut t_build = None;
+        let mut prog = |stage: Stage, _f: f64| {
+            match stage {
+                Stage::Decoding if t_dec.is_none() => t_dec = Some(Instant::now()),
+                Stage::Building if t_build.is_none() => t_build = Some(Instant::now()),
+                _ => {}
+            }
+            true
+        };
+        let p = decode::decode_with(gz, &Limits::default(), &mut prog).expect("decode gz");
+        let end = Instant::now();
+        let ms = |a: Instant, b: Instant| b.saturating_duration_since(a).as_secs_f64() * 1e3;
+        if let (Some(d), Some(b)) = (t_dec, t_build) {
+            splits.push([ms(t0, d), ms(d, b), ms(b, end)]);
+        }
+        p
+    });
     push(
         "decode gz (full load)",
         (med, min),
         raw_mb,
-        format!(
-            "{} samples, {} stacks, {} functions; RSS +{:.0} MB holding the Profile",
-            p.num_samples(),
-            p.stacks.len(),
-            p.functions.len(),
-            rss_mb("VmRSS:") - rss0
-        ),
+        format!("{} samples, {} stacks (model units), {} functions", p.num_samples(), p.stacks.len(), p.functions.len()),
     );
+    if splits.len() == runs {
+        let part = |i: usize| {
+            let mut v: Vec<f64> = splits.iter().map(|s| s[i]).collect();
+            v.sort_by(|a, b| a.total_cmp(b));
+            (v[v.len() / 2], v[0])
+        };
+        push("↳ inflate (→ Decoding report)", part(0), raw_mb, String::new());
+        push("↳ wire parse (Decoding → Building)", part(1), raw_mb, String::new());
+        push("↳ build model (Building → done)", part(2), raw_mb, String::new());
+    } else {
+        push("↳ split unavailable (no Decoding/Building progress reports)", (f64::NAN, f64::NAN), 0.0, String::new());
+    }
+    let st = p.default_sample_type;
+    let st_name = p.sample_types[st].name.clone();
 
     let (med, min, (trows, total)) = time(runs, || top_table(&p, st));
     push("top table", (med, min), 0.0, format!("{} rows, {} total {}", trows.len(), p.sample_types[st].name, total));
 
     let mut eng = Engine::new();
     eng.insert(1, name, p.clone());
-    let (med, min, _) = time(runs, || eng.handle(Request::Top { id: 1, sample_type: String::new() }));
+    let (med, min, _) = time(runs, || eng.handle(Request::Top { id: 1, sample_type: st_name.clone() }));
     push("engine Top request", (med, min), 0.0, "top table + row names".into());
 
     // Call tree: a fresh engine per run (the engine caches the tree), profile cloned untimed.
@@ -167,7 +183,7 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
         .collect();
     let (med, min, resp) = time(runs, || {
         let mut e = fresh.pop().expect("one engine per run");
-        let r = e.handle(flame_req(FlameSource::Single { id: 1 }, vec![]));
+        let r = e.handle(flame_req(FlameSource::Single { id: 1 }, &st_name, vec![]));
         (r, e)
     });
     push("flame (tree build + flame_data)", (med, min), 0.0, flame_nodes(&resp.0));
@@ -187,7 +203,7 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
         let (med, min, r) = time(runs, || {
             flip = !flip;
             let path = if flip { vec![z.clone()] } else { vec![] };
-            e.handle(flame_req(FlameSource::Single { id: 1 }, path))
+            e.handle(flame_req(FlameSource::Single { id: 1 }, &st_name, path))
         });
         push("flame zoom (cached tree)", (med, min), 0.0, format!("zoom to/from {z:?}; {}", flame_nodes(&r)));
     }
@@ -199,7 +215,7 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
         let mut eng = Engine::new();
         eng.insert(1, "base", p.clone());
         eng.insert(2, "target", q.clone());
-        let (med, min, r) = time(runs, || eng.handle(Request::Diff { base: 1, target: 2, sample_type: String::new(), normalize: false }));
+        let (med, min, r) = time(runs, || eng.handle(Request::Diff { base: 1, target: 2, sample_type: st_name.clone(), normalize: false }));
         let note = match &r {
             Response::Diff { rows, .. } => format!("{} rows (seed 1 vs seed 2)", rows.len()),
             Response::Error { message } => panic!("diff failed: {message}"),
@@ -216,7 +232,7 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
             .collect();
         let (med, min, r) = time(runs, || {
             let mut e = fresh.pop().expect("one engine per run");
-            (e.handle(flame_req(FlameSource::Diff { base: 1, target: 2, normalize: false }, vec![])), e)
+            (e.handle(flame_req(FlameSource::Diff { base: 1, target: 2, normalize: false }, &st_name, vec![])), e)
         });
         push("diff flame (2 trees)", (med, min), 0.0, flame_nodes(&r.0));
     }
