@@ -3,10 +3,17 @@
 
 use wasm_bindgen::JsValue;
 
-/// Rust value → JS value.
+/// Rust value → JS value. Integers go as plain numbers (fast); only when one is beyond 2^53
+/// does the whole value go again with 64-bit integers as `BigInt` (exact, slower).
 pub fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, String> {
-    let ser = serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
-    v.serialize(&ser).map_err(|e| e.to_string())
+    let fast = serde_wasm_bindgen::Serializer::new();
+    match v.serialize(&fast) {
+        Ok(js) => Ok(js),
+        Err(_) => {
+            let exact = serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
+            v.serialize(&exact).map_err(|e| e.to_string())
+        }
+    }
 }
 
 /// JS value → Rust value.
