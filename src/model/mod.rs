@@ -58,31 +58,43 @@ impl Functions {
 }
 
 /// Deduplicated stacks stored flat: stack `i` is `frames[offsets[i]..offsets[i+1]]`, leaf first.
+/// The dedup index holds only stack ids (compared against `frames`), not copies of stacks.
 #[derive(Clone, Debug)]
 pub struct Stacks {
     /// Start offsets, one more than the number of stacks.
     pub offsets: Vec<u32>,
     /// Function ids, leaf first within each stack.
     pub frames: Vec<u32>,
-    index: FxHashMap<Box<[u32]>, u32>,
+    index: hashbrown::HashTable<u32>,
 }
 
 impl Default for Stacks {
     fn default() -> Self {
-        Stacks { offsets: vec![0], frames: Vec::new(), index: FxHashMap::default() }
+        Stacks { offsets: vec![0], frames: Vec::new(), index: hashbrown::HashTable::new() }
     }
+}
+
+fn hash_frames(frames: &[u32]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    frames.hash(&mut h);
+    h.finish()
 }
 
 impl Stacks {
     /// Interns a stack (leaf first), returning its id.
     pub fn intern(&mut self, frames: &[u32]) -> u32 {
-        if let Some(&id) = self.index.get(frames) {
+        let h = hash_frames(frames);
+        let (offsets, all) = (&self.offsets, &self.frames);
+        let stack = |id: u32| &all[offsets[id as usize] as usize..offsets[id as usize + 1] as usize];
+        if let Some(&id) = self.index.find(h, |&id| stack(id) == frames) {
             return id;
         }
         let id = (self.offsets.len() - 1) as u32;
         self.frames.extend_from_slice(frames);
         self.offsets.push(self.frames.len() as u32);
-        self.index.insert(frames.into(), id);
+        let (offsets, all) = (&self.offsets, &self.frames);
+        self.index.insert_unique(h, id, |&id| hash_frames(&all[offsets[id as usize] as usize..offsets[id as usize + 1] as usize]));
         id
     }
     /// The frames of stack `id`, leaf first.
@@ -101,7 +113,9 @@ impl Stacks {
     }
     /// Drops the dedup index once building is over (saves memory).
     pub fn seal(&mut self) {
-        self.index = FxHashMap::default();
+        self.index = hashbrown::HashTable::new();
+        self.frames.shrink_to_fit();
+        self.offsets.shrink_to_fit();
     }
 }
 
