@@ -24,6 +24,8 @@ pub struct Limits {
     /// Most bytes of label text (keys, values, units) over all distinct label sets: a small
     /// file that references long strings many times must not expand without bound.
     pub max_text_bytes: usize,
+    /// Most frames over all distinct stacks (inline expansion can multiply a small file).
+    pub max_total_frames: usize,
 }
 
 impl Default for Limits {
@@ -34,6 +36,7 @@ impl Default for Limits {
             max_entries: 8_000_000,
             max_labels_per_sample: 4096,
             max_text_bytes: 64 << 20,
+            max_total_frames: 64 << 20,
         }
     }
 }

@@ -364,6 +364,9 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
             }
         }
         prof.sample_stack.push(prof.stacks.intern(&frames));
+        if prof.stacks.frames.len() > limits.max_total_frames {
+            return Err(DecodeError::Limit { what: format!("frames in distinct stacks (at sample {si})"), limit: limits.max_total_frames });
+        }
         for (t, &v) in values.iter().enumerate() {
             prof.values[t].push(v);
         }
