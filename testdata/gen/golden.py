@@ -156,16 +156,17 @@ def top_job(path, i, typ, unit, is_default):
     return name
 
 
-def diff_job(pair, base, target, i, typ, unit):
+def diff_job(pair, base, target, i, typ, unit, normalize=False):
     u = unit_for(unit)
     ctx = "%s[%d]" % (pair, i)
-    out = pprof("-trim=false", "-sample_index=%d" % i, "-unit=" + u,
+    flags = ["-normalize"] if normalize else []
+    out = pprof("-trim=false", "-sample_index=%d" % i, "-unit=" + u, *flags,
                 "-diff_base=" + base, "-top", target)
     total, rows = parse_top(out, typ, ctx)
     name = "%s.%d.%s.tsv" % (pair, i, typ)
     header = "# base=%s target=%s sample_index=%d sample_type=%s unit=%s total=%d" % (
         base, target, i, typ, u, total)
-    write_tsv(os.path.join(GOLDEN, "diff", name), header, rows)
+    write_tsv(os.path.join(GOLDEN, "diff-normalize" if normalize else "diff", name), header, rows)
     return name
 
 
@@ -173,7 +174,7 @@ def main():
     profiles = []
     for dirpath, dirnames, filenames in os.walk(TESTDATA):
         rel = os.path.relpath(dirpath, TESTDATA)
-        if rel.split(os.sep)[0] in ("gen", "golden"):
+        if rel.split(os.sep)[0] in ("gen", "golden", "hostile"):
             dirnames[:] = []
             continue
         for n in filenames:
@@ -181,7 +182,7 @@ def main():
                 profiles.append(os.path.relpath(os.path.join(dirpath, n), TESTDATA).replace(os.sep, "/"))
     profiles.sort()
 
-    for sub in ("top", "diff"):
+    for sub in ("top", "diff", "diff-normalize"):
         d = os.path.join(GOLDEN, sub)
         os.makedirs(d, exist_ok=True)
         for n in os.listdir(d):
@@ -201,6 +202,7 @@ def main():
                 sys.exit("golden.py: %s: sample types differ" % pair)
             for i, (typ, unit, _) in enumerate(types[target]):
                 jobs.append(ex.submit(diff_job, pair, base, target, i, typ, unit))
+                jobs.append(ex.submit(diff_job, pair, base, target, i, typ, unit, True))
         names = [j.result() for j in jobs]
 
     with open(os.path.join(GOLDEN, "diff", "pairs.tsv"), "w") as f:
