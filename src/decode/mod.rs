@@ -175,7 +175,7 @@ fn decode_plain(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> R
     if let Some(kind) = text::sniff(bytes) {
         return text::parse(kind, bytes, limits);
     }
-    if !proto::plausible(bytes) {
+    if !proto::plausible(bytes) || known_other_format(bytes).is_some() {
         return Err(DecodeError::NotAProfile(describe(bytes)));
     }
     proto::decode(bytes, limits, progress)
@@ -187,8 +187,28 @@ pub fn decode_prost(bytes: &[u8]) -> Result<Profile, DecodeError> {
     proto::decode_prost(bytes, &Limits::default())
 }
 
+/// Recognises common files that are not profiles by their magic bytes.
+fn known_other_format(b: &[u8]) -> Option<&'static str> {
+    const MAGICS: [(&[u8], &str); 10] = [
+        (b"PK\x03\x04", "a zip archive: unzip it and drop the profile inside"),
+        (b"%PDF", "a PDF document"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x7fELF", "an executable (ELF); profiles come from /debug/pprof/…"),
+        (b"BZh", "a bzip2 file: decompress it first"),
+        (b"\xfd7zXZ", "an xz file: decompress it first"),
+        (b"\x28\xb5\x2f\xfd", "a zstd file: decompress it first"),
+        (b"<!DOCTYPE", "an HTML page (did the download save an error page?)"),
+    ];
+    MAGICS.iter().find(|(m, _)| b.starts_with(m)).map(|(_, what)| *what)
+}
+
 /// A short description of what unknown bytes look like, for error messages.
 fn describe(bytes: &[u8]) -> String {
+    if let Some(what) = known_other_format(bytes) {
+        return what.to_string();
+    }
     let head = &bytes[..bytes.len().min(64)];
     let printable = head.iter().filter(|b| b.is_ascii_graphic() || **b == b' ' || **b == b'\n' || **b == b'\t').count();
     if printable * 10 >= head.len() * 9 {

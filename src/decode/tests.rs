@@ -32,3 +32,11 @@ fn gzip_bomb_hits_the_cap() {
     assert_eq!(e, DecodeError::TooLarge { limit_mb: 1 });
     assert!(e.to_string().contains("expands beyond 1 MB"));
 }
+
+#[test]
+fn common_non_profiles_are_named() {
+    let e = decode(b"PK\x03\x04\x14\x00\x00\x00\x08\x00").unwrap_err();
+    assert!(e.to_string().contains("zip archive"), "{e}");
+    let e = decode(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap_err();
+    assert!(e.to_string().contains("PDF"), "{e}");
+}
