@@ -15,13 +15,62 @@ use profdrop::analysis::top::top_table;
 use profdrop::decode::{decode_with, Limits, NoProgress};
 use profdrop::engine::{Engine, FlameSource, Request, Response};
 use profdrop::model::Profile;
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const STACK: usize = 1 << 20;
 const TIME_LIMIT: Duration = Duration::from_secs(60);
+/// Most heap memory one fixture may hold at once while it is decoded and viewed. The
+/// browser's wasm memory tops out at 4 GiB and never shrinks; the gzip bomb legitimately
+/// fills up to `max_bytes` (512 MB by default).
+const MEMORY_BUDGET: usize = 1 << 30;
+
+/// Counts live heap bytes and their peak, so each fixture's peak can be checked.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(n: usize) {
+    let now = LIVE.fetch_add(n, Relaxed) + n;
+    PEAK.fetch_max(now, Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = System.alloc(l);
+        if !p.is_null() {
+            grew(l.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        let p = System.alloc_zeroed(l);
+        if !p.is_null() {
+            grew(l.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        System.dealloc(p, l);
+        LIVE.fetch_sub(l.size(), Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let q = System.realloc(p, l, new);
+        if !q.is_null() {
+            // Counted as alloc-then-free: a moving realloc holds both blocks for a moment.
+            grew(new);
+            LIVE.fetch_sub(l.size(), Relaxed);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/hostile")
@@ -229,7 +278,9 @@ fn run_isolated(row: &Row) -> Result<(), String> {
             let payload = handle.join().err();
             let msg = payload
                 .as_ref()
-                .and_then(|p| p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())))
+                .and_then(|p| {
+                    p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                })
                 .unwrap_or_default();
             Err(format!("PANIC: {msg}"))
         }
@@ -247,11 +298,26 @@ fn hostile_fixtures_give_the_expected_outcome() {
             continue;
         }
         let t0 = Instant::now();
-        let res = run_isolated(&row);
+        let base = LIVE.load(Relaxed);
+        PEAK.store(base, Relaxed);
+        let mut res = run_isolated(&row);
+        let peak = PEAK.load(Relaxed).saturating_sub(base);
         let secs = t0.elapsed().as_secs_f64();
         ran += 1;
-        if secs > 2.0 {
-            eprintln!("hostile: {} took {secs:.1} s", row.file);
+        if secs > 2.0 || peak > 64 << 20 || std::env::var_os("HOSTILE_VERBOSE").is_some() {
+            eprintln!("hostile: {} took {secs:.1} s, peak heap {} MiB", row.file, peak >> 20);
+        }
+        if peak > MEMORY_BUDGET {
+            let size = std::fs::metadata(dir().join(&row.file)).map(|m| m.len()).unwrap_or(0);
+            let over = format!(
+                "peak heap {} MiB for a {size}-byte file, over the {} MiB budget",
+                peak >> 20,
+                MEMORY_BUDGET >> 20
+            );
+            res = Err(match res {
+                Ok(()) => over,
+                Err(e) => format!("{e}; {over}"),
+            });
         }
         if let Err(e) = res {
             eprintln!("FAIL {} (expected.tsv line {}, {}): {e}", row.file, row.line, row.outcome);
