@@ -29,6 +29,15 @@ fn exact(v: i64, unit: &str) -> String {
     }
 }
 
+/// "Show all N rows" while only the first page is rendered.
+fn show_all_button(limit: &UseStateHandle<usize>, shown: usize, n: usize) -> Html {
+    if shown >= n {
+        return html! {};
+    }
+    let limit = limit.clone();
+    html! { <button class="more" onclick={Callback::from(move |_| limit.set(n))}>{ format!("Show all {n} rows") }</button> }
+}
+
 fn header(label: &str, by: SortBy, cur: SortBy, dispatch: &UseReducerDispatcher<Store>, class: &str) -> Html {
     let d = dispatch.clone();
     let active = by == cur;
@@ -96,13 +105,7 @@ pub fn top_table(p: &TopProps) -> Html {
             </tr>
         }
     });
-    let more = if shown < sorted.len() {
-        let limit = limit.clone();
-        let n = sorted.len();
-        html! { <button class="more" onclick={Callback::from(move |_| limit.set(n))}>{ format!("Show all {n} rows") }</button> }
-    } else {
-        html! {}
-    };
+    let more = show_all_button(&limit, shown, sorted.len());
     html! {
         <section class="top">
             <p class="total">{ format!("{} functions, total {} ({})", rows.len(), human(*total, unit), exact(*total, unit)) }</p>
@@ -202,13 +205,7 @@ pub fn diff_table(p: &DiffProps) -> Html {
             </tr>
         }
     });
-    let more = if shown < sorted.len() {
-        let limit = limit.clone();
-        let n = sorted.len();
-        html! { <button class="more" onclick={Callback::from(move |_| limit.set(n))}>{ format!("Show all {n} rows") }</button> }
-    } else {
-        html! {}
-    };
+    let more = show_all_button(&limit, shown, sorted.len());
     let semantics = if *point_in_time {
         format!("{sample_type} is a point-in-time quantity: a positive delta is growth between the snapshots.")
     } else if rates {
