@@ -215,3 +215,30 @@ pub fn flame_data(t: &Tree, root: u32, names: &[String], min_fraction: f64, max_
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_prefixes_and_revisits_build_the_same_tree() {
+        // Stacks leaf first over functions 0..5, added in an order that shares, leaves and
+        // returns to prefixes.
+        let stacks: [(&[u32], i64); 5] = [(&[2, 1, 0], 5), (&[3, 1, 0], 7), (&[4, 0], 1), (&[2, 1, 0], 2), (&[1, 0], 3)];
+        let names: Vec<Box<[u8]>> = (0..5).map(|i| format!("f{i}").into_bytes().into_boxed_slice()).collect();
+        let mut b = TreeBuilder::new();
+        for (s, v) in stacks {
+            b.add(s.iter().copied(), v, false);
+        }
+        let t = b.finish(&names);
+        let node = |path: &[u32]| t.find_path(path).expect("path exists");
+        assert_eq!(t.value[0], 18);
+        assert_eq!(t.value[node(&[0]) as usize], 18);
+        assert_eq!(t.value[node(&[0, 1]) as usize], 17);
+        assert_eq!(t.value[node(&[0, 1, 2]) as usize], 7);
+        assert_eq!(t.value[node(&[0, 1, 3]) as usize], 7);
+        assert_eq!(t.value[node(&[0, 4]) as usize], 1);
+        assert_eq!(t.self_value(node(&[0, 1])), 3);
+        assert_eq!(t.len(), 6);
+    }
+}
