@@ -41,7 +41,8 @@ fi
 FLAGS=(-O -a -s none)
 cargo fuzz build "${FLAGS[@]}" >&2
 SRC_HASH=$( (git ls-files src; git ls-files --others --exclude-standard src) | sort | xargs cat | sha256sum | cut -c1-12)
-echo "built from src/ content sha256 $SRC_HASH (HEAD $(git rev-parse --short HEAD))" >&2
+BUILD_HEAD=$(git rev-parse --short HEAD)
+echo "built from src/ content sha256 $SRC_HASH (HEAD $BUILD_HEAD)" >&2
 BIN_DIR=fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release
 
 # testdata seeds as symlinks in fuzz/seeds/ (not in git), leaving out the fixtures that are
@@ -93,5 +94,5 @@ for t in "${TARGETS[@]}"; do
     grep -m3 -E 'panicked at|ERROR: libFuzzer|SUMMARY' "$log" | sed 's/^/  /' || true
   fi
 done
-echo "--- summary ($(date -u +%FT%TZ), HEAD $(git rev-parse --short HEAD), src/ sha256 $SRC_HASH)"
+echo "--- summary ($(date -u +%FT%TZ), built at HEAD $BUILD_HEAD, src/ sha256 $SRC_HASH)"
 printf '%s\n' "${summary[@]}"

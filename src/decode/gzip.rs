@@ -21,7 +21,7 @@ pub fn gunzip(input: &[u8], cap: usize, progress: &mut dyn Progress) -> Result<V
     if input.len() >= 18 {
         let n = input.len();
         let isize = u32::from_le_bytes([input[n - 4], input[n - 3], input[n - 2], input[n - 1]]) as usize;
-        if isize <= cap && isize < input.len().saturating_mul(1100) {
+        if isize <= cap && isize <= input.len().saturating_mul(32) {
             out.reserve_exact(isize);
         }
     }

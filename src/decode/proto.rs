@@ -399,7 +399,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
                 set.push(Label { key, str, num, unit });
             }
             if text_bytes > limits.max_text_bytes {
-                return Err(DecodeError::Limit { what: format!("label text ({} MB)", text_bytes >> 20), limit: limits.max_text_bytes });
+                return Err(DecodeError::Limit { what: format!("label text ({text_bytes} bytes)"), limit: limits.max_text_bytes });
             }
             let id = prof.label_sets.intern(set);
             raw_sets.insert(labels.into(), id);
