@@ -21,7 +21,7 @@ import {
   selectSampleType,
   startServer,
   unreadableProtobufProfiles,
-  withPage,
+  withPage, useBrowser,
 } from './helpers.mjs';
 
 // Fails first, with a clear message, when the page has not been built.
@@ -44,18 +44,7 @@ if (corpusError) {
   const unreadable = unreadableProtobufProfiles();
 
   describe('top table matches go tool pprof (public corpus, protobuf profiles)', () => {
-    let browser;
-    let server;
-
-    before(async () => {
-      assertDistBuilt();
-      server = await startServer();
-      browser = await launchBrowser();
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.close();
-    });
+    const ctx = useBrowser({ before, after });
 
     it('the oracle lists protobuf profiles', () => {
       assert.ok(profiles.length > 0, `no protobuf profiles with an ok check in ${CORPUS_DIR}/oracle/index.tsv`);
@@ -66,7 +55,7 @@ if (corpusError) {
       it(`${prof.profile} [${types}]`, { timeout: 180_000 }, async (t) => {
         const file = path.join(CORPUS_DIR, prof.profile);
         assert.ok(fs.existsSync(file), `corpus file missing: ${file}`);
-        await withPage(browser, server, prof.profile, async ({ page }) => {
+        await withPage(ctx.browser, ctx.server, prof.profile, async ({ page }) => {
           await loadFiles(page, [file], { expect: 'ready' });
 
           const failures = [];
@@ -106,7 +95,7 @@ if (corpusError) {
       it(`${u.profile} (pprof: ${u.reason.replace(/^UNREADABLE:\s*/, '')}) gives an error naming the file, or a table`, { timeout: 60_000 }, async (t) => {
         const file = path.join(CORPUS_DIR, u.profile);
         assert.ok(fs.existsSync(file), `corpus file missing: ${file}`);
-        await withPage(browser, server, u.profile, async ({ page }) => {
+        await withPage(ctx.browser, ctx.server, u.profile, async ({ page }) => {
           const res = await loadFiles(page, [file], { expect: 'any' });
           if (res.state === 'error') {
             assert.ok(res.error !== null, `data-state=error but no ${SEL.error} element`);

@@ -23,7 +23,7 @@ import {
   readSelect,
   selectSampleTypeFor,
   startServer,
-  withPage,
+  withPage, useBrowser,
 } from './helpers.mjs';
 
 const SCREENSHOT = '/tmp/profdrop-diff-flame.png';
@@ -120,33 +120,22 @@ async function reddishPixels(page) {
 it('dist/ is built', () => assertDistBuilt());
 
 describe('diff view', () => {
-  let browser;
-  let server;
-
-  before(async () => {
-    assertDistBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const ctx = useBrowser({ before, after });
 
   it('heap 01 vs 06 (cache leak): diff table equals pprof -diff_base for every sample type', { timeout: 120_000 }, async (t) => {
-    await withPage(browser, server, 'diff-heap-golden', async ({ page }) => {
+    await withPage(ctx.browser, ctx.server, 'diff-heap-golden', async ({ page }) => {
       await checkPairAgainstGolden(t, page, 'leaks_cache_heap');
     });
   });
 
   it('goroutine 01 vs 06 (goroutine leak): diff table equals pprof -diff_base', { timeout: 120_000 }, async (t) => {
-    await withPage(browser, server, 'diff-goroutine-golden', async ({ page }) => {
+    await withPage(ctx.browser, ctx.server, 'diff-goroutine-golden', async ({ page }) => {
       await checkPairAgainstGolden(t, page, 'leaks_goroutines_goroutine');
     });
   });
 
   it('swap exchanges base and target and negates every delta', { timeout: 90_000 }, async (t) => {
-    await withPage(browser, server, 'diff-swap', async ({ page }) => {
+    await withPage(ctx.browser, ctx.server, 'diff-swap', async ({ page }) => {
       const p = pair('leaks_cache_heap');
       const baseName = path.basename(p.base);
       const targetName = path.basename(p.target);
@@ -193,7 +182,7 @@ describe('diff view', () => {
   });
 
   it('differential flame graph: drawn, the grown stack in red', { timeout: 90_000 }, async (t) => {
-    await withPage(browser, server, 'diff-flame', async ({ page }) => {
+    await withPage(ctx.browser, ctx.server, 'diff-flame', async ({ page }) => {
       const p = pair('leaks_cache_heap');
       await openDiff(page, td(p.base), td(p.target));
       await selectSampleTypeFor(page, 'inuse_space', SEL.diffTable);
@@ -217,7 +206,7 @@ describe('diff view', () => {
   });
 
   it('heap vs CPU profile: a clear message instead of numbers', { timeout: 60_000 }, async (t) => {
-    await withPage(browser, server, 'diff-kinds', async ({ page }) => {
+    await withPage(ctx.browser, ctx.server, 'diff-kinds', async ({ page }) => {
       await loadFiles(page, [td('example/heap.pb.gz'), td('example/cpu.pb.gz')]);
       await clickAndSettle(page, SEL.viewDiff, {
         states: ['ready', 'error'],

@@ -792,3 +792,21 @@ export async function readSelect(page, selector) {
   if (!el) assert.fail(`${selector} is not present` + (await pageSummary(page)));
   return el.evaluate((s) => ({ options: [...s.options].map((o) => o.value), selected: s.value }));
 }
+
+/**
+ * Registers before/after hooks in the current describe() that start the static server and one
+ * browser; returns an object whose `browser` and `server` are set once the hooks ran.
+ */
+export function useBrowser(hooks) {
+  const ctx = { browser: null, server: null };
+  hooks.before(async () => {
+    assertDistBuilt();
+    ctx.server = await startServer();
+    ctx.browser = await launchBrowser();
+  });
+  hooks.after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.close();
+  });
+  return ctx;
+}

@@ -20,7 +20,7 @@ import {
   readSelect,
   selectSampleTypeFor,
   startServer,
-  withPage,
+  withPage, useBrowser,
 } from './helpers.mjs';
 
 const LEAKS_DIR = path.join(TESTDATA_DIR, 'leaks');
@@ -74,18 +74,7 @@ const fmtRows = (rows) =>
 it('dist/ is built', () => assertDistBuilt());
 
 describe('leak finder', () => {
-  let browser;
-  let server;
-
-  before(async () => {
-    assertDistBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const ctx = useBrowser({ before, after });
 
   for (const exp of readExpected()) {
     const suffix = exp.kind === 'heap' ? 'heap.pb.gz' : exp.kind === 'goroutine' ? 'goroutine.pb.gz' : null;
@@ -93,7 +82,7 @@ describe('leak finder', () => {
     it(label, { timeout: 90_000 }, async (t) => {
       assert.ok(suffix, `expected.tsv: unknown kind ${exp.kind}`);
       const files = snapshots(exp.scenario, suffix);
-      await withPage(browser, server, `leaks-${exp.scenario}-${exp.kind}`, async ({ page }) => {
+      await withPage(ctx.browser, ctx.server, `leaks-${exp.scenario}-${exp.kind}`, async ({ page }) => {
         const table = await openLeaks(page, files, exp.sample_type);
         diag(t, `${files.length} snapshots, ${table.rows.length} suspects:\n    ${fmtRows(table.rows) || '(none)'}`);
         assert.equal(table.sampleType, exp.sample_type, `${SEL.leakTable} data-sample-type`);
@@ -123,7 +112,7 @@ describe('leak finder', () => {
         .split(/\n\s*\n/)
         .filter((block) => /^goroutine \d+ \[/.test(block.trim()) && block.trim().split('\n')[1]?.startsWith('main.waitForever(')).length,
     );
-    await withPage(browser, server, 'leaks-debug2', async ({ page }) => {
+    await withPage(ctx.browser, ctx.server, 'leaks-debug2', async ({ page }) => {
       await loadFiles(page, files);
       const st = await readSampleTypes(page);
       t.diagnostic(`sample types of the dumps: ${JSON.stringify(st.options)} (selected ${st.selected})`);
@@ -155,7 +144,7 @@ describe('leak finder', () => {
 
   it('clicking the rank-1 suspect opens the diff view with the flame graph focused on it', { timeout: 90_000 }, async (t) => {
     const files = snapshots('cache', 'heap.pb.gz');
-    await withPage(browser, server, 'leaks-open-suspect', async ({ page }) => {
+    await withPage(ctx.browser, ctx.server, 'leaks-open-suspect', async ({ page }) => {
       const table = await openLeaks(page, files, 'inuse_space');
       assert.ok(table.rows.length > 0, 'no suspects for the cache scenario');
       const fn = table.rows[0].fn;
