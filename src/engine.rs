@@ -6,7 +6,7 @@ use crate::analysis::diff::{comparable, diff_table, merge};
 use crate::analysis::leaks::{self, LeakReport};
 use crate::analysis::top::top_table;
 use crate::analysis::tree::{flame_data, FlameData, Tree, TreeBuilder};
-use crate::analysis::{search_share, stack_values, NameSpace, Search};
+use crate::analysis::{search_share, NameSpace, Search};
 use crate::decode::{decode_owned, Limits, Progress};
 use crate::model::{is_point_in_time, Profile, ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
@@ -447,15 +447,7 @@ impl Engine {
                 },
                 None => None,
             };
-            let values = if ratio == 1.0 {
-                stack_values(p, st)
-            } else {
-                let mut out = vec![0i64; p.stacks.len()];
-                for (s, &v) in p.sample_stack.iter().zip(&p.values[st]) {
-                    out[*s as usize] += (v as f64 * ratio).round() as i64;
-                }
-                out
-            };
+            let values = crate::analysis::diff::scaled_stack_values(p, st, ratio);
             for (s, &v) in values.iter().enumerate() {
                 if v == 0 {
                     continue;

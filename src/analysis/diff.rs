@@ -44,7 +44,7 @@ pub fn comparable(base: &Profile, target: &Profile, sample_type: &str) -> Result
 
 /// Per-stack values with each sample's value multiplied by `ratio` and rounded half away
 /// from zero first, as pprof's `Profile.ScaleN` does.
-fn scaled_stack_values(p: &Profile, st: usize, ratio: f64) -> Vec<i64> {
+pub fn scaled_stack_values(p: &Profile, st: usize, ratio: f64) -> Vec<i64> {
     if ratio == 1.0 {
         return stack_values(p, st);
     }

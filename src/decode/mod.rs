@@ -138,13 +138,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -
         return Err(DecodeError::Empty);
     }
     if gzip::is_gzip(bytes) {
-        let inflated = gzip::gunzip(bytes, limits.max_bytes, progress)?;
-        if inflated.is_empty() {
-            return Err(DecodeError::NotAProfile("gzip stream holds no data".into()));
-        }
-        let mut p = decode_plain(&inflated, limits, progress)?;
-        p.format = format!("{} (gzip)", p.format);
-        return Ok(p);
+        return decode_inflated(gzip::gunzip(bytes, limits.max_bytes, progress)?, limits, progress);
     }
     if bytes.len() > limits.max_bytes {
         return Err(DecodeError::TooLarge { limit_mb: limits.max_bytes >> 20 });
@@ -155,14 +149,16 @@ pub fn decode_with(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -
 /// Like [`decode_with`], but takes the bytes by value so the compressed input is freed as soon
 /// as it is inflated (peak memory of a big load is then inflated + model, not compressed too).
 pub fn decode_owned(bytes: Vec<u8>, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
-    if bytes.is_empty() {
-        return Err(DecodeError::Empty);
-    }
     if !gzip::is_gzip(&bytes) {
         return decode_with(&bytes, limits, progress);
     }
     let inflated = gzip::gunzip(&bytes, limits.max_bytes, progress)?;
     drop(bytes);
+    decode_inflated(inflated, limits, progress)
+}
+
+/// Decodes what a gzip stream held.
+fn decode_inflated(inflated: Vec<u8>, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
     if inflated.is_empty() {
         return Err(DecodeError::NotAProfile("gzip stream holds no data".into()));
     }

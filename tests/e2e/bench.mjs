@@ -33,19 +33,11 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { start as startServer, REPO_ROOT } from './server.mjs';
+import { CHROMIUM_PATH, CHROMIUM_ARGS as HARNESS_CHROMIUM_ARGS } from './helpers.mjs';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  // performance.memory values are coarse (bucketed) without this; no effect on timing.
-  '--enable-precise-memory-info',
-];
+// The harness's flags, plus precise performance.memory values (coarse buckets without it; no
+// effect on timing).
+const CHROMIUM_ARGS = [...HARNESS_CHROMIUM_ARGS, '--enable-precise-memory-info'];
 const SEL = {
   fileInput: 'input[type=file][data-testid=file-input]',
   profileEntry: '[data-testid=profile-list] [data-file]',
