@@ -170,7 +170,7 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
 
     let mut eng = Engine::new();
     eng.insert(1, name, p.clone());
-    let (med, min, _) = time(runs, || eng.handle(Request::Top { id: 1, sample_type: st_name.clone() }));
+    let (med, min, _) = time(runs, || eng.handle(Request::Top { id: 1, sample_type: st_name.clone(), order: Default::default(), limit: 0 }));
     push("engine Top request", (med, min), 0.0, "top table + row names".into());
 
     // Call tree: a fresh engine per run (the engine caches the tree), profile cloned untimed.

@@ -5,7 +5,7 @@
 use crate::analysis::diff::{comparable, diff_table, merge};
 use crate::analysis::leaks::{self, LeakReport};
 use crate::analysis::top::top_table;
-use crate::analysis::tree::{flame_data, FlameData, Tree, TreeBuilder};
+use crate::analysis::tree::{flame_data, FlameData, Part, Tree, TreeBuilder};
 use crate::analysis::{search_share, NameSpace, Search};
 use crate::decode::{decode_owned, Limits, Progress};
 use crate::model::{is_point_in_time, Profile, ProfileKind, ValueType};
@@ -64,6 +64,18 @@ pub enum FlameSource {
     },
 }
 
+/// Orders of the top table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TopOrder {
+    /// |flat| descending, then name: pprof's order.
+    #[default]
+    Flat,
+    /// |cum| descending, then name.
+    Cum,
+    /// Name ascending.
+    Name,
+}
+
 /// A request from the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "req")]
@@ -73,12 +85,18 @@ pub enum Request {
         /// Profile id.
         id: u32,
     },
-    /// Top table.
+    /// Top table: the first `limit` rows in `order` (only what the page shows crosses over).
     Top {
         /// Profile id.
         id: u32,
         /// Sample type name.
         sample_type: String,
+        /// Row order.
+        #[serde(default)]
+        order: TopOrder,
+        /// How many rows to send (0 = all).
+        #[serde(default)]
+        limit: u32,
     },
     /// Flame graph data.
     Flame {
@@ -151,8 +169,9 @@ pub struct DiffRowOut {
 }
 
 /// A response to the page.
+/// Externally tagged (`{"Top": {…}}`): an internally tagged enum makes serde buffer a whole
+/// answer before decoding it, which doubled the page's parse time on big tables.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "resp")]
 pub enum Response {
     /// A top table.
     Top {
@@ -164,8 +183,11 @@ pub enum Response {
         unit: String,
         /// pprof's total.
         total: i64,
-        /// Rows, pprof's order.
+        /// The first rows in the requested order.
         rows: Vec<TopRowOut>,
+        /// Rows in the whole table.
+        #[serde(default)]
+        n_rows: u32,
     },
     /// Flame graph data.
     Flame {
@@ -218,6 +240,15 @@ pub enum Response {
     },
 }
 
+/// A call tree with what it needs to expand: its key, namespace, and per part the profile
+/// id and that profile's function-id map.
+struct TreeCache {
+    key: String,
+    tree: Tree,
+    ns: NameSpace,
+    parts: Vec<(u32, Vec<u32>)>,
+}
+
 struct Slot {
     id: u32,
     name: String,
@@ -228,8 +259,8 @@ struct Slot {
 #[derive(Default)]
 pub struct Engine {
     slots: Vec<Slot>,
-    /// Cached tree: (key, tree, names).
-    tree_cache: Option<(String, Tree, Vec<String>)>,
+    /// The call tree of the latest flame request, expanded further as views need it.
+    tree_cache: Option<TreeCache>,
     /// Limits applied when decoding.
     pub limits: Limits,
 }
@@ -265,6 +296,7 @@ impl Engine {
         let p = decode_owned(bytes, &self.limits, progress).map_err(|e| e.to_string())?;
         let s = summary(id, name, &p, size);
         self.slots.retain(|s| s.id != id);
+        self.tree_cache = None;
         self.slots.push(Slot { id, name: name.to_string(), profile: p });
         Ok(s)
     }
@@ -304,19 +336,30 @@ impl Engine {
                 self.tree_cache = None;
                 Ok(Response::Done)
             }
-            Request::Top { id, sample_type } => {
+            Request::Top { id, sample_type, order, limit } => {
                 let p = self.get(id)?;
                 let st = sample_index(p, &sample_type)?;
-                let (rows, total) = top_table(p, st);
+                let (mut rows, total) = top_table(p, st);
+                let names = &p.functions.names;
+                match order {
+                    TopOrder::Flat => {}
+                    TopOrder::Cum => rows.sort_by(|a, b| {
+                        b.cum.unsigned_abs().cmp(&a.cum.unsigned_abs()).then_with(|| names[a.func as usize].cmp(&names[b.func as usize]))
+                    }),
+                    TopOrder::Name => rows.sort_by(|a, b| names[a.func as usize].cmp(&names[b.func as usize])),
+                }
+                let n_rows = rows.len() as u32;
+                let shown = if limit == 0 { rows.len() } else { rows.len().min(limit as usize) };
                 Ok(Response::Top {
                     id,
                     unit: p.sample_types[st].unit.clone(),
                     sample_type: p.sample_types[st].name.clone(),
                     total,
-                    rows: rows
+                    rows: rows[..shown]
                         .iter()
-                        .map(|r| TopRowOut { name: p.functions.names[r.func as usize].clone(), flat: r.flat, cum: r.cum })
+                        .map(|r| TopRowOut { name: names[r.func as usize].clone(), flat: r.flat, cum: r.cum })
                         .collect(),
+                    n_rows,
                 })
             }
             Request::Flame { source, sample_type, focus, zoom, search, min_fraction } => {
@@ -404,68 +447,83 @@ impl Engine {
                 (t.sample_types[tst].unit.clone(), b.total(bst), matched, true)
             }
         };
-        if self.tree_cache.as_ref().map(|c| &c.0) != Some(&key) {
-            let (tree, names) = self.build_tree(&source, sample_type, focus)?;
-            self.tree_cache = Some((key, tree, names));
+        if self.tree_cache.as_ref().map(|c| &c.key) != Some(&key) {
+            self.tree_cache = None;
+            let cache = self.build_tree(key, &source, sample_type, focus)?;
+            self.tree_cache = Some(cache);
         }
-        let (_, tree, names) = self.tree_cache.as_ref().expect("tree cache filled above");
+        let Engine { slots, tree_cache, .. } = self;
+        let cache = tree_cache.as_mut().expect("tree cache filled above");
+        let mut parts = Vec::with_capacity(cache.parts.len());
+        for (id, map) in &cache.parts {
+            let p = &slots.iter().find(|s| s.id == *id).ok_or_else(|| format!("profile {id} is not loaded"))?.profile;
+            parts.push(Part { frames: &p.stacks.frames, map });
+        }
+        let (tree, ns) = (&mut cache.tree, &cache.ns);
         // Resolve the zoom path by names.
         let mut node = 0u32;
         for name in zoom {
-            match tree.kids(node).iter().find(|&&c| names[tree.func[c as usize] as usize] == *name) {
-                Some(&c) => node = c,
+            match tree.kids(node, &parts, &ns.raw).find(|&c| ns.names[tree.func[c as usize] as usize] == *name) {
+                Some(c) => node = c,
                 None => break,
             }
         }
-        let data = flame_data(tree, node, names, min_fraction.clamp(0.0, 1.0), 250_000);
+        let data = flame_data(tree, node, &parts, &ns.raw, &ns.names, min_fraction.clamp(0.0, 1.0), 250_000);
         Ok(Response::Flame { sample_type: sample_type.to_string(), unit, total, matched, data, diff })
     }
 
-    fn build_tree(&self, source: &FlameSource, sample_type: &str, focus: Option<&str>) -> Result<(Tree, Vec<String>), String> {
+    /// The entries of a call tree: one per stack with a nonzero value (rooted at the focused
+    /// function, if any); the tree itself is expanded by the views that draw it.
+    fn build_tree(&self, key: String, source: &FlameSource, sample_type: &str, focus: Option<&str>) -> Result<TreeCache, String> {
         let mut ns = NameSpace::default();
         let mut b = TreeBuilder::new();
-        let mut parts: Vec<(&Profile, usize, bool, f64)> = Vec::new();
+        // (profile id, sample type, part, ratio): part 1 is a diff's base.
+        let mut inputs: Vec<(u32, usize, usize, f64)> = Vec::new();
         match source {
             FlameSource::Single { id } => {
                 let p = self.get(*id)?;
-                parts.push((p, sample_index(p, sample_type)?, false, 1.0));
+                inputs.push((*id, sample_index(p, sample_type)?, 0, 1.0));
             }
             FlameSource::Diff { base, target, normalize } => {
                 let (bp, tp) = (self.get(*base)?, self.get(*target)?);
                 let (bst, tst) = comparable(bp, tp, sample_type)?;
                 let ratio = if *normalize { crate::analysis::diff::normalize_ratio(bp, bst, tp, tst) } else { 1.0 };
-                parts.push((tp, tst, false, ratio));
-                parts.push((bp, bst, true, 1.0));
+                inputs.push((*target, tst, 0, ratio));
+                inputs.push((*base, bst, 1, 1.0));
             }
         }
-        for (p, st, is_base, ratio) in parts {
+        let mut parts = Vec::with_capacity(inputs.len());
+        for (id, st, part, ratio) in inputs {
+            let p = self.get(id)?;
             let map = ns.add(p);
             let focus_id = match focus {
-                Some(f) => match ns.names.iter().position(|n| n == f) {
-                    Some(i) => Some(i as u32),
-                    None => continue,
-                },
+                Some(f) => ns.names.iter().position(|n| n == f).map(|i| i as u32),
                 None => None,
             };
-            let values = crate::analysis::diff::scaled_stack_values(p, st, ratio);
-            for (s, &v) in values.iter().enumerate() {
-                if v == 0 {
-                    continue;
-                }
-                let frames = p.stacks.get(s as u32);
-                match focus_id {
-                    None => b.add(frames.iter().map(|&f| map[f as usize]), v, is_base),
-                    Some(fid) => {
-                        // Root the stack at the outermost occurrence of the focused function.
-                        if let Some(pos) = frames.iter().rposition(|&f| map[f as usize] == fid) {
-                            b.add(frames[..=pos].iter().map(|&f| map[f as usize]), v, is_base);
+            if focus.is_none() || focus_id.is_some() {
+                let values = crate::analysis::diff::scaled_stack_values(p, st, ratio);
+                let off = &p.stacks.offsets;
+                for (s, &v) in values.iter().enumerate() {
+                    if v == 0 {
+                        continue;
+                    }
+                    let (start, end) = (off[s], off[s + 1]);
+                    match focus_id {
+                        None => b.add(start, end, v, part),
+                        Some(fid) => {
+                            // Root the stack at the outermost occurrence of the focused function.
+                            let frames = &p.stacks.frames[start as usize..end as usize];
+                            if let Some(pos) = frames.iter().rposition(|&f| map[f as usize] == fid) {
+                                b.add(start, start + pos as u32 + 1, v, part);
+                            }
                         }
                     }
                 }
             }
+            parts.push((id, map));
         }
-        let tree = b.finish(&ns.raw);
-        Ok((tree, ns.names))
+        let tree = b.finish(ns.len());
+        Ok(TreeCache { key, tree, ns, parts })
     }
 }
 

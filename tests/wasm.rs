@@ -5,7 +5,7 @@
 use profdrop::analysis::top::top_table;
 use profdrop::decode::decode;
 use profdrop::engine::{Engine, Request, Response, TopRowOut};
-use profdrop::ui::wire::{from_js, to_js};
+use profdrop::ui::wire::{from_js, to_js, to_json};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -39,9 +39,15 @@ fn responses_cross_the_worker_boundary_exactly() {
         unit: "bytes".into(),
         total: big,
         rows: vec![TopRowOut { name: "main.<img src=x>\u{fffd}".into(), flat: -big, cum: big }],
+        n_rows: 1,
     };
     let js = to_js(&resp).unwrap();
     let back: Response = from_js(js).unwrap();
+    assert_eq!(back, resp);
+    // Big answers go as JSON strings: just as exact.
+    let json = to_json(&resp).unwrap();
+    assert!(json.is_string());
+    let back: Response = from_js(json).unwrap();
     assert_eq!(back, resp);
 }
 
@@ -50,7 +56,7 @@ fn engine_answers_requests_in_the_browser() {
     let mut en = Engine::new();
     let s = en.load(1, "heap.pb.gz", HEAP.to_vec(), &mut profdrop::decode::NoProgress).unwrap();
     assert_eq!(s.sample_types[s.default_sample_type].name, "inuse_space");
-    let req = Request::Top { id: 1, sample_type: String::new() };
+    let req = Request::Top { id: 1, sample_type: String::new(), order: Default::default(), limit: 0 };
     let req2: Request = from_js(to_js(&req).unwrap()).unwrap();
     match en.handle(req2) {
         Response::Top { total, .. } => assert_eq!(total, golden_total()),

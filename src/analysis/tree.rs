@@ -1,16 +1,67 @@
-//! Call trees (root → leaf) built from deduplicated stacks, for flame graphs. Same-named
-//! functions are one node per call path; recursion shows as nesting, as in every flame graph.
+//! Call trees (root → leaf) for flame graphs, built top-down and only as deep as a view needs.
+//!
+//! Same-named functions are one node per call path; recursion shows as nesting, as in every
+//! flame graph. A node owns a contiguous range of *entries* (one per distinct stack with a
+//! nonzero value). Expanding a node groups its entries by the frame one level deeper, so
+//! children come out with their values and their own entry ranges. Nodes narrower than what
+//! a view can draw are never expanded: on a 1.1 M-stack profile a flame graph touches a few
+//! hundred thousand nodes instead of building a multi-million-node tree, and zooming into a
+//! narrow node expands just that subtree, relative to its new width.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// Marker function id of the synthetic root.
 pub const ROOT: u32 = u32::MAX;
 
-/// A call tree. Node 0 is the root (`func == ROOT`). Values are inclusive.
+const NONE: u32 = u32::MAX;
+/// Part-1 flag in [`Entry::len`] (the base profile of a diff).
+const PART1: u32 = 1 << 31;
+
+/// Where an entry's frames live: a profile's flat leaf-first frames and its function-id map
+/// into the tree's id space.
+#[derive(Clone, Copy)]
+pub struct Part<'a> {
+    /// All frames of the profile's stacks, leaf first per stack.
+    pub frames: &'a [u32],
+    /// Profile function id → tree function id.
+    pub map: &'a [u32],
+}
+
+/// One stack with a value: its root-most frame is `frames[end - 1]`, it has `len & !PART1`
+/// frames, and `len & PART1` says which part (profile) it comes from.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    end: u32,
+    len: u32,
+    value: i64,
+}
+
+impl Entry {
+    #[inline]
+    fn depth(&self) -> u32 {
+        self.len & !PART1
+    }
+    #[inline]
+    fn part(&self) -> usize {
+        (self.len >> 31) as usize
+    }
+    /// Tree function id of the frame `d` levels below the root, if the stack is that deep.
+    #[inline]
+    fn frame(&self, parts: &[Part<'_>], d: u32) -> u32 {
+        if d >= self.depth() {
+            return NONE;
+        }
+        let p = &parts[self.part()];
+        p.map[p.frames[(self.end - 1 - d) as usize] as usize]
+    }
+}
+
+/// A call tree expanded on demand. Node 0 is the root (`func == ROOT`). Values are inclusive;
+/// in a diff tree `value` is the target and `base` the base.
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
-    /// Function id per node (profile or namespace ids).
+    entries: Vec<Entry>,
+    /// Function id per node (tree id space).
     pub func: Vec<u32>,
     /// Parent per node (root: itself).
     pub parent: Vec<u32>,
@@ -18,14 +69,76 @@ pub struct Tree {
     pub value: Vec<i64>,
     /// Inclusive base value per node (diff trees only; zeros otherwise).
     pub base: Vec<i64>,
-    /// Children offsets (CSR), filled by [`TreeBuilder::finish`].
-    pub child_off: Vec<u32>,
-    /// Children, sorted by name.
-    pub children: Vec<u32>,
+    lo: Vec<u32>,
+    hi: Vec<u32>,
+    depth: Vec<u32>,
+    /// First child id; children of a node are contiguous ids, sorted by name.
+    kids_at: Vec<u32>,
+    /// Number of children, `NONE` while the node is not expanded.
+    kids_n: Vec<u32>,
+    // Scratch, kept between expansions.
+    slot: Vec<u32>,
+    keys: Vec<u32>,
+    tmp: Vec<Entry>,
+}
+
+/// Builds the entries of a [`Tree`]; [`TreeBuilder::finish`] makes the root.
+#[derive(Default)]
+pub struct TreeBuilder {
+    entries: Vec<Entry>,
+}
+
+impl TreeBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the stack `frames[start..end]` (leaf first, so `frames[end - 1]` is the root-most
+    /// frame) of part 0 or 1 (1 = a diff's base) with a value. Zero values are skipped.
+    pub fn add(&mut self, start: u32, end: u32, value: i64, part: usize) {
+        if value == 0 {
+            return;
+        }
+        debug_assert!(end >= start && end - start < PART1 && part < 2);
+        let flag = if part == 1 { PART1 } else { 0 };
+        self.entries.push(Entry { end, len: (end - start) | flag, value });
+    }
+
+    /// The tree with its root; nothing below the root is expanded yet. `n_funcs` is the size
+    /// of the tree's function id space.
+    pub fn finish(self, n_funcs: usize) -> Tree {
+        let mut t = Tree { entries: self.entries, slot: vec![NONE; n_funcs], ..Default::default() };
+        let (mut v, mut b) = (0i64, 0i64);
+        for e in &t.entries {
+            if e.part() == 1 {
+                b = b.wrapping_add(e.value);
+            } else {
+                v = v.wrapping_add(e.value);
+            }
+        }
+        t.push_node(ROOT, 0, v, b, 0, t.entries.len() as u32, 0);
+        t
+    }
 }
 
 impl Tree {
-    /// Number of nodes.
+    #[allow(clippy::too_many_arguments)]
+    fn push_node(&mut self, func: u32, parent: u32, value: i64, base: i64, lo: u32, hi: u32, depth: u32) -> u32 {
+        let id = self.func.len() as u32;
+        self.func.push(func);
+        self.parent.push(parent);
+        self.value.push(value);
+        self.base.push(base);
+        self.lo.push(lo);
+        self.hi.push(hi);
+        self.depth.push(depth);
+        self.kids_at.push(0);
+        self.kids_n.push(NONE);
+        id
+    }
+
+    /// Number of nodes made so far.
     pub fn len(&self) -> usize {
         self.func.len()
     }
@@ -33,19 +146,9 @@ impl Tree {
     pub fn is_empty(&self) -> bool {
         self.func.len() <= 1
     }
-    /// Children of a node.
-    pub fn kids(&self, n: u32) -> &[u32] {
-        let n = n as usize;
-        &self.children[self.child_off[n] as usize..self.child_off[n + 1] as usize]
-    }
     /// Depth of a node (root = 0).
-    pub fn depth(&self, mut n: u32) -> usize {
-        let mut d = 0;
-        while n != 0 {
-            n = self.parent[n as usize];
-            d += 1;
-        }
-        d
+    pub fn depth(&self, n: u32) -> usize {
+        self.depth[n as usize] as usize
     }
     /// Path from the root (exclusive) to `n` (inclusive).
     pub fn path(&self, mut n: u32) -> Vec<u32> {
@@ -57,97 +160,107 @@ impl Tree {
         p.reverse();
         p
     }
-    /// Self value: inclusive minus children.
-    pub fn self_value(&self, n: u32) -> i64 {
-        self.value[n as usize] - self.kids(n).iter().map(|&c| self.value[c as usize]).sum::<i64>()
+    /// max(|value|, |base|): how wide a node is drawn.
+    pub fn magnitude(&self, n: u32) -> u64 {
+        self.value[n as usize].unsigned_abs().max(self.base[n as usize].unsigned_abs())
     }
+
+    /// Children of a node (expanding it first), as a range of node ids in name order.
+    pub fn kids(&mut self, n: u32, parts: &[Part<'_>], names: &[Box<[u8]>]) -> std::ops::Range<u32> {
+        self.expand(n, parts, names);
+        let at = self.kids_at[n as usize];
+        at..at + self.kids_n[n as usize]
+    }
+
+    /// Self value: inclusive minus children.
+    pub fn self_value(&mut self, n: u32, parts: &[Part<'_>], names: &[Box<[u8]>]) -> i64 {
+        let kids = self.kids(n, parts, names);
+        self.value[n as usize] - kids.map(|c| self.value[c as usize]).sum::<i64>()
+    }
+
     /// Finds the node reached by following function ids from the root.
-    pub fn find_path(&self, funcs: &[u32]) -> Option<u32> {
+    pub fn find_path(&mut self, funcs: &[u32], parts: &[Part<'_>], names: &[Box<[u8]>]) -> Option<u32> {
         let mut n = 0u32;
         for &f in funcs {
-            n = *self.kids(n).iter().find(|&&c| self.func[c as usize] == f)?;
+            n = self.kids(n, parts, names).find(|&c| self.func[c as usize] == f)?;
         }
         Some(n)
     }
-}
 
-/// Builds a [`Tree`] from stacks.
-#[derive(Default)]
-pub struct TreeBuilder {
-    tree: Tree,
-    index: FxHashMap<u64, u32>,
-}
-
-impl TreeBuilder {
-    /// A builder holding only the root.
-    pub fn new() -> Self {
-        let mut b = TreeBuilder::default();
-        b.tree.func.push(ROOT);
-        b.tree.parent.push(0);
-        b.tree.value.push(0);
-        b.tree.base.push(0);
-        b
-    }
-
-    /// Adds a stack (leaf first, already mapped to the tree's id space) with a value; `base`
-    /// selects the base column of a diff tree.
-    pub fn add(&mut self, frames: impl DoubleEndedIterator<Item = u32>, v: i64, base: bool) {
-        if v == 0 {
+    /// Groups a node's entries by their next frame: stacks ending here first, then one range
+    /// per child, children in name order.
+    fn expand(&mut self, n: u32, parts: &[Part<'_>], names: &[Box<[u8]>]) {
+        let ni = n as usize;
+        if self.kids_n[ni] != NONE {
             return;
         }
-        let col = |t: &mut Tree, n: usize| {
-            if base {
-                t.base[n] = t.base[n].wrapping_add(v)
-            } else {
-                t.value[n] = t.value[n].wrapping_add(v)
+        let (lo, hi, d) = (self.lo[ni] as usize, self.hi[ni] as usize, self.depth[ni]);
+        // Distinct next frames in first-seen order, with entry counts; `slot` maps a function
+        // to its child index and is reset before returning.
+        let mut funcs: Vec<u32> = Vec::new();
+        let mut counts: Vec<u32> = Vec::new();
+        let mut ends = 0u32;
+        // The next frame of every entry is read once (a random access into the profile).
+        self.keys.clear();
+        self.keys.extend(self.entries[lo..hi].iter().map(|e| e.frame(parts, d)));
+        for &f in &self.keys {
+            if f == NONE {
+                ends += 1;
+                continue;
             }
-        };
-        col(&mut self.tree, 0);
-        let mut node = 0u32;
-        for f in frames.rev() {
-            let key = ((node as u64) << 32) | f as u64;
-            let next = match self.index.get(&key) {
-                Some(&c) => c,
-                None => {
-                    let c = self.tree.func.len() as u32;
-                    self.tree.func.push(f);
-                    self.tree.parent.push(node);
-                    self.tree.value.push(0);
-                    self.tree.base.push(0);
-                    self.index.insert(key, c);
-                    c
+            let s = &mut self.slot[f as usize];
+            if *s == NONE {
+                *s = funcs.len() as u32;
+                funcs.push(f);
+                counts.push(0);
+            }
+            counts[*s as usize] += 1;
+        }
+        // Children in name order; `slot` now maps a function to its rank.
+        let mut order: Vec<u32> = (0..funcs.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| names[funcs[a as usize] as usize].cmp(&names[funcs[b as usize] as usize]));
+        let mut start = vec![0u32; funcs.len()];
+        let mut at = lo as u32 + ends;
+        for (rank, &c) in order.iter().enumerate() {
+            self.slot[funcs[c as usize] as usize] = rank as u32;
+            start[rank] = at;
+            at += counts[c as usize];
+        }
+        // Scatter the range into `tmp`, summing child values on the way.
+        let mut fill = start.clone();
+        let mut sums = vec![(0i64, 0i64); funcs.len()];
+        let mut end_at = lo as u32;
+        self.tmp.clear();
+        self.tmp.resize(hi - lo, Entry { end: 0, len: 0, value: 0 });
+        for (e, &f) in self.entries[lo..hi].iter().zip(&self.keys) {
+            let to = if f == NONE {
+                end_at += 1;
+                end_at - 1
+            } else {
+                let r = self.slot[f as usize] as usize;
+                let s = &mut sums[r];
+                if e.part() == 1 {
+                    s.1 = s.1.wrapping_add(e.value);
+                } else {
+                    s.0 = s.0.wrapping_add(e.value);
                 }
+                fill[r] += 1;
+                fill[r] - 1
             };
-            col(&mut self.tree, next as usize);
-            node = next;
+            self.tmp[to as usize - lo] = *e;
         }
-    }
-
-    /// Finishes the tree: children sorted by `names[func]`.
-    pub fn finish(self, names: &[Box<[u8]>]) -> Tree {
-        let mut t = self.tree;
-        let n = t.func.len();
-        let mut count = vec![0u32; n + 1];
-        for i in 1..n {
-            count[t.parent[i] as usize + 1] += 1;
+        self.entries[lo..hi].copy_from_slice(&self.tmp);
+        for &f in &funcs {
+            self.slot[f as usize] = NONE;
         }
-        for i in 1..=n {
-            count[i] += count[i - 1];
+        let first = self.func.len() as u32;
+        for (rank, &c) in order.iter().enumerate() {
+            let (v, b) = sums[rank];
+            let cnt = counts[c as usize];
+            self.push_node(funcs[c as usize], n, v, b, start[rank], start[rank] + cnt, d + 1);
         }
-        let mut fill = count.clone();
-        let mut children = vec![0u32; n.saturating_sub(1)];
-        for i in 1..n {
-            let p = t.parent[i] as usize;
-            children[fill[p] as usize] = i as u32;
-            fill[p] += 1;
-        }
-        for p in 0..n {
-            let slice = &mut children[count[p] as usize..count[p + 1] as usize];
-            slice.sort_by(|&a, &b| names[t.func[a as usize] as usize].cmp(&names[t.func[b as usize] as usize]));
-        }
-        t.child_off = count;
-        t.children = children;
-        t
+        self.kids_at[ni] = first;
+        self.kids_n[ni] = funcs.len() as u32;
     }
 }
 
@@ -168,24 +281,35 @@ pub struct FlameData {
     pub names: Vec<String>,
     /// Ancestors of the view root, root first: (name, value).
     pub ancestors: Vec<(String, i64)>,
-    /// Full-tree node id per node (to zoom in a later request).
+    /// Tree node id per node (native callers; the page zooms by names and never gets these).
+    #[serde(skip)]
     pub node_id: Vec<u32>,
     /// Nodes left out because they were too narrow.
     pub culled: u32,
 }
 
-/// Extracts the subtree under `root` for drawing: nodes whose magnitude (max of |value|,
-/// |base|) is at least `min_fraction` of the root's are kept, at most `max_nodes`.
-pub fn flame_data(t: &Tree, root: u32, names: &[String], min_fraction: f64, max_nodes: usize) -> FlameData {
-    let mag = |n: u32| t.value[n as usize].unsigned_abs().max(t.base[n as usize].unsigned_abs());
-    let cutoff = ((mag(root) as f64) * min_fraction).ceil() as u64;
+/// Extracts the subtree under `root` for drawing, expanding it as far as needed: nodes whose
+/// magnitude (max of |value|, |base|) is at least `min_fraction` of the root's are kept, at
+/// most `max_nodes`. `raw` orders children; `names` are what the page shows.
+pub fn flame_data(
+    t: &mut Tree,
+    root: u32,
+    parts: &[Part<'_>],
+    raw: &[Box<[u8]>],
+    names: &[String],
+    min_fraction: f64,
+    max_nodes: usize,
+) -> FlameData {
+    let cutoff = (((t.magnitude(root) as f64) * min_fraction).ceil() as u64).max(1);
     let mut out = FlameData::default();
-    let mut name_ix: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut name_ix: Vec<u32> = vec![NONE; names.len() + 1];
     let mut intern = |out: &mut FlameData, f: u32| -> u32 {
-        *name_ix.entry(f).or_insert_with(|| {
+        let k = if f == ROOT { names.len() } else { f as usize };
+        if name_ix[k] == NONE {
             out.names.push(if f == ROOT { "root".into() } else { names[f as usize].clone() });
-            (out.names.len() - 1) as u32
-        })
+            name_ix[k] = (out.names.len() - 1) as u32;
+        }
+        name_ix[k]
     };
     for a in t.path(root).iter().take_while(|&&a| a != root) {
         out.ancestors.push((names[t.func[*a as usize] as usize].clone(), t.value[*a as usize]));
@@ -205,8 +329,8 @@ pub fn flame_data(t: &Tree, root: u32, names: &[String], min_fraction: f64, max_
         out.base.push(t.base[n as usize]);
         out.depth.push(depth);
         out.node_id.push(n);
-        for &c in t.kids(n).iter().rev() {
-            if mag(c) >= cutoff.max(1) {
+        for c in t.kids(n, parts, raw).rev() {
+            if t.magnitude(c) >= cutoff {
                 stack.push((c, idx, depth + 1));
             } else {
                 out.culled += 1;
@@ -220,25 +344,95 @@ pub fn flame_data(t: &Tree, root: u32, names: &[String], min_fraction: f64, max_
 mod tests {
     use super::*;
 
+    /// Stacks leaf first over functions 0..5, laid out flat as a profile stores them.
+    fn flat(stacks: &[&[u32]]) -> (Vec<u32>, Vec<(u32, u32)>) {
+        let mut frames = Vec::new();
+        let mut spans = Vec::new();
+        for s in stacks {
+            let start = frames.len() as u32;
+            frames.extend_from_slice(s);
+            spans.push((start, frames.len() as u32));
+        }
+        (frames, spans)
+    }
+
     #[test]
     fn shared_prefixes_and_revisits_build_the_same_tree() {
-        // Stacks leaf first over functions 0..5, added in an order that shares, leaves and
-        // returns to prefixes.
-        let stacks: [(&[u32], i64); 5] = [(&[2, 1, 0], 5), (&[3, 1, 0], 7), (&[4, 0], 1), (&[2, 1, 0], 2), (&[1, 0], 3)];
+        // Added in an order that shares, leaves and returns to prefixes; one zero value.
+        let stacks: [&[u32]; 6] = [&[2, 1, 0], &[3, 1, 0], &[4, 0], &[2, 1, 0], &[1, 0], &[3, 0]];
+        let values = [5, 7, 1, 2, 3, 0];
+        let (frames, spans) = flat(&stacks);
         let names: Vec<Box<[u8]>> = (0..5).map(|i| format!("f{i}").into_bytes().into_boxed_slice()).collect();
+        let map: Vec<u32> = (0..5).collect();
+        let parts = [Part { frames: &frames, map: &map }];
         let mut b = TreeBuilder::new();
-        for (s, v) in stacks {
-            b.add(s.iter().copied(), v, false);
+        for (&(s, e), &v) in spans.iter().zip(&values) {
+            b.add(s, e, v, 0);
         }
-        let t = b.finish(&names);
-        let node = |path: &[u32]| t.find_path(path).expect("path exists");
+        let mut t = b.finish(5);
+        let node = |t: &mut Tree, path: &[u32]| t.find_path(path, &parts, &names).expect("path exists");
         assert_eq!(t.value[0], 18);
-        assert_eq!(t.value[node(&[0]) as usize], 18);
-        assert_eq!(t.value[node(&[0, 1]) as usize], 17);
-        assert_eq!(t.value[node(&[0, 1, 2]) as usize], 7);
-        assert_eq!(t.value[node(&[0, 1, 3]) as usize], 7);
-        assert_eq!(t.value[node(&[0, 4]) as usize], 1);
-        assert_eq!(t.self_value(node(&[0, 1])), 3);
-        assert_eq!(t.len(), 6);
+        let n0 = node(&mut t, &[0]);
+        assert_eq!(t.value[n0 as usize], 18);
+        let n01 = node(&mut t, &[0, 1]);
+        assert_eq!(t.value[n01 as usize], 17);
+        let n012 = node(&mut t, &[0, 1, 2]);
+        assert_eq!(t.value[n012 as usize], 7);
+        let n013 = node(&mut t, &[0, 1, 3]);
+        assert_eq!(t.value[n013 as usize], 7);
+        let n04 = node(&mut t, &[0, 4]);
+        assert_eq!(t.value[n04 as usize], 1);
+        assert_eq!(t.self_value(n01, &parts, &names), 3);
+        assert_eq!(t.self_value(n012, &parts, &names), 7);
+        // The zero-valued stack [3, 0] made no node.
+        assert!(t.find_path(&[0, 3], &parts, &names).is_none());
+        assert_eq!(t.depth(n012), 3);
+    }
+
+    #[test]
+    fn children_come_in_name_order_and_diff_columns_stay_apart() {
+        let stacks: [&[u32]; 3] = [&[2, 0], &[1, 0], &[2, 0]];
+        let (frames, spans) = flat(&stacks);
+        // Names make f2 sort before f1.
+        let names: Vec<Box<[u8]>> = ["main", "zeta", "alpha"].iter().map(|s| s.as_bytes().into()).collect();
+        let map: Vec<u32> = (0..3).collect();
+        let parts = [Part { frames: &frames, map: &map }, Part { frames: &frames, map: &map }];
+        let mut b = TreeBuilder::new();
+        b.add(spans[0].0, spans[0].1, 10, 0); // target alpha
+        b.add(spans[1].0, spans[1].1, 4, 0); // target zeta
+        b.add(spans[2].0, spans[2].1, 6, 1); // base alpha
+        let mut t = b.finish(3);
+        assert_eq!((t.value[0], t.base[0]), (14, 6));
+        let main = t.kids(0, &parts, &names).next().expect("main");
+        let kids: Vec<u32> = t.kids(main, &parts, &names).collect();
+        let got: Vec<(u32, i64, i64)> = kids.iter().map(|&c| (t.func[c as usize], t.value[c as usize], t.base[c as usize])).collect();
+        assert_eq!(got, vec![(2, 10, 6), (1, 4, 0)]);
+    }
+
+    #[test]
+    fn flame_data_culls_narrow_nodes_and_expands_wide_ones() {
+        // 100 × a/b, 1 × a/c: with a cutoff of 5 %, c is culled.
+        let stacks: [&[u32]; 2] = [&[1, 0], &[2, 0]];
+        let (frames, spans) = flat(&stacks);
+        let raw: Vec<Box<[u8]>> = ["a", "b", "c"].iter().map(|s| s.as_bytes().into()).collect();
+        let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let map: Vec<u32> = (0..3).collect();
+        let parts = [Part { frames: &frames, map: &map }];
+        let mut b = TreeBuilder::new();
+        b.add(spans[0].0, spans[0].1, 100, 0);
+        b.add(spans[1].0, spans[1].1, 1, 0);
+        let mut t = b.finish(3);
+        let d = flame_data(&mut t, 0, &parts, &raw, &names, 0.05, 1000);
+        let shown: Vec<&str> = d.name.iter().map(|&i| d.names[i as usize].as_str()).collect();
+        assert_eq!(shown, vec!["root", "a", "b"]);
+        assert_eq!(d.value, vec![101, 101, 100]);
+        assert_eq!(d.depth, vec![0, 1, 2]);
+        assert_eq!(d.culled, 1);
+        // Zoomed on a, the 1 % child is still under 5 % of a: culled again; at 0.5 % it shows.
+        let a = d.node_id[1];
+        let z = flame_data(&mut t, a, &parts, &raw, &names, 0.005, 1000);
+        assert_eq!(z.name.len(), 3);
+        assert_eq!(z.ancestors, vec![]);
+        assert_eq!(z.culled, 0);
     }
 }

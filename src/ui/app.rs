@@ -387,8 +387,17 @@ pub fn app() -> Html {
         }
     } else {
         match s.view {
+            // The top table with the flame graph above it: the table comes first (it is ready
+            // first), the flame graph follows.
             View::Top => match s.top.as_ref().map(|a| a.response.clone()) {
-                Some(r) => html! { <TopTable resp={super::tables::Shared(r)} sort={s.sort} search={s.search.clone()} dispatch={d.clone()} /> },
+                Some(r) => html! {
+                    <>
+                        <div class="flame-panel">
+                            { if s.flame.is_some() { flame_view(s, &d, FlameMode::Single) } else { html! { <p class="muted">{"Drawing the flame graph…"}</p> } } }
+                        </div>
+                        <TopTable resp={super::tables::Shared(r)} sort={s.sort} search={s.search.clone()} dispatch={d.clone()} />
+                    </>
+                },
                 None => html! { <p class="muted">{"Computing…"}</p> },
             },
             View::Flame => flame_view(s, &d, FlameMode::Single),

@@ -308,44 +308,55 @@ fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: 
         None => vec![],
     };
     let text_colour = if dark { "#f0f0f0" } else { "#1a1a1a" };
-    for r in rects {
-        let y = r.depth as f64 * ROW;
-        if y + ROW > MAX_CANVAS_PX {
-            continue;
-        }
-        let colour: Hsl = if r.node == MERGED {
-            Hsl { h: 0.0, s: 0.0, l: if dark { 30.0 } else { 75.0 } }
-        } else {
-            let i = r.node as usize;
-            let name = &d.names[d.name[i] as usize];
-            let mut c = match mode {
-                FlameMode::Single => frame_colour(name, dark),
-                FlameMode::Diff => diff_colour(d.base[i], d.value[i], dark),
-            };
-            if !matched.is_empty() {
-                if matched[d.name[i] as usize] {
-                    c = Hsl { h: 285.0, s: 70.0, l: if dark { 50.0 } else { 65.0 } };
-                } else {
-                    c.s *= 0.25;
-                }
-            }
-            c
+    // Colours are worked out once per name (single mode) and the fill style is only set when it
+    // changes; labels are drawn in a second pass with one style and no clipping (they are cut
+    // to fit by characters). Thousands of frames then draw in a few milliseconds.
+    let mut css_by_name: Vec<Option<String>> = vec![None; d.names.len()];
+    let merged_css = Hsl { h: 0.0, s: 0.0, l: if dark { 30.0 } else { 75.0 } }.css();
+    let colour_of = |i: usize| -> Hsl {
+        let name = &d.names[d.name[i] as usize];
+        let mut c = match mode {
+            FlameMode::Single => frame_colour(name, dark),
+            FlameMode::Diff => diff_colour(d.base[i], d.value[i], dark),
         };
-        ctx.set_fill_style_str(&colour.css());
-        let w = (r.w - 0.5).max(0.5);
-        ctx.fill_rect(r.x, y, w, ROW - 1.0);
+        if !matched.is_empty() {
+            if matched[d.name[i] as usize] {
+                c = Hsl { h: 285.0, s: 70.0, l: if dark { 50.0 } else { 65.0 } };
+            } else {
+                c.s *= 0.25;
+            }
+        }
+        c
+    };
+    let mut current = String::new();
+    let visible = |r: &&Rect| (r.depth as f64 + 1.0) * ROW <= MAX_CANVAS_PX;
+    for r in rects.iter().filter(visible) {
+        let y = r.depth as f64 * ROW;
+        let owned;
+        let css: &str = if r.node == MERGED {
+            &merged_css
+        } else if mode == FlameMode::Single {
+            let k = d.name[r.node as usize] as usize;
+            css_by_name[k].get_or_insert_with(|| colour_of(r.node as usize).css())
+        } else {
+            owned = colour_of(r.node as usize).css();
+            &owned
+        };
+        if css != current {
+            ctx.set_fill_style_str(css);
+            current.clear();
+            current.push_str(css);
+        }
+        ctx.fill_rect(r.x, y, (r.w - 0.5).max(0.5), ROW - 1.0);
+    }
+    ctx.set_fill_style_str(text_colour);
+    for r in rects.iter().filter(visible) {
         if r.node != MERGED && r.w > 3.0 * char_w {
             let name = &d.names[d.name[r.node as usize] as usize];
             let fit = ((r.w - 6.0) / char_w).floor() as usize;
             let label = fit_label(name, fit);
             if !label.is_empty() {
-                ctx.save();
-                ctx.begin_path();
-                ctx.rect(r.x, y, w, ROW);
-                ctx.clip();
-                ctx.set_fill_style_str(text_colour);
-                let _ = ctx.fill_text(&label, r.x + 3.0, y + ROW / 2.0);
-                ctx.restore();
+                let _ = ctx.fill_text(&label, r.x + 3.0, r.depth as f64 * ROW + ROW / 2.0);
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The Web Worker side: owns the [`Engine`], reads files, reports progress, answers requests.
 
 use crate::decode::Stage;
-use crate::engine::{Engine, Request};
+use crate::engine::{Engine, Request, Response};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,9 +50,12 @@ pub fn start() {
             "req" => {
                 let resp = match serde_wasm_bindgen::from_value::<Request>(get(&data, "req")) {
                     Ok(req) => ENGINE.with(|en| en.borrow_mut().handle(req)),
-                    Err(e) => crate::engine::Response::Error { message: format!("bad request: {e}") },
+                    Err(e) => Response::Error { message: format!("bad request: {e}") },
                 };
-                post(&obj(&[("seq", seq), ("kind", "resp".into()), ("resp", to_js(&resp))]));
+                // Tables and flame data hold no floats: JSON is exact for them and fast.
+                let big = matches!(resp, Response::Top { .. } | Response::Diff { .. } | Response::Flame { .. });
+                let js = if big { super::wire::to_json(&resp).unwrap_or_else(|_| to_js(&resp)) } else { to_js(&resp) };
+                post(&obj(&[("seq", seq), ("kind", "resp".into()), ("resp", js)]));
             }
             _ => {}
         }

@@ -1,7 +1,7 @@
 //! App state and `reduce(state, action)`: what the page shows, decided without a browser.
 
 use crate::analysis::leaks::LeakReport;
-use crate::engine::{FlameSource, Request, Response, Summary};
+use crate::engine::{FlameSource, Request, Response, Summary, TopOrder};
 use crate::decode::Stage;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,9 @@ pub enum View {
     /// Leak finder.
     Leaks,
 }
+
+/// Rows of the top table fetched at first (the contract asks for at least 200).
+pub const TOP_PAGE: u32 = 200;
 
 /// Top table sort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +104,8 @@ pub struct AppState {
     pub diff_on_base: bool,
     /// Top/diff table sort.
     pub sort: SortBy,
+    /// Rows of the top table to fetch (0 = all).
+    pub top_limit: u32,
     /// Answers received, by kind.
     pub top: Option<Answer>,
     /// Flame answer.
@@ -136,6 +141,7 @@ impl Default for AppState {
             diff_flame: false,
             diff_on_base: false,
             sort: SortBy::Flat,
+            top_limit: TOP_PAGE,
             top: None,
             flame: None,
             diff: None,
@@ -190,6 +196,8 @@ pub enum Action {
     DiffOnBase(bool),
     /// Sort.
     Sort(SortBy),
+    /// Fetch this many top-table rows (0 = all).
+    TopLimit(u32),
     /// An answer arrived.
     Answer(Request, Response),
     /// Dismiss errors.
@@ -255,7 +263,16 @@ impl AppState {
         }
         let st = self.sample_type.clone();
         match self.view {
-            View::Top => out.push(Request::Top { id: sel, sample_type: st }),
+            View::Top => {
+                // Table first (it is ready first), then the flame graph shown above it.
+                let order = match self.sort {
+                    SortBy::Cum => TopOrder::Cum,
+                    SortBy::Name => TopOrder::Name,
+                    _ => TopOrder::Flat,
+                };
+                out.push(Request::Top { id: sel, sample_type: st, order, limit: self.top_limit });
+                out.push(self.flame_request(FlameSource::Single { id: sel }));
+            }
             View::Flame => out.push(self.flame_request(FlameSource::Single { id: sel })),
             View::Diff => {
                 if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
@@ -277,7 +294,9 @@ impl AppState {
             focus: self.focus.clone(),
             zoom: self.zoom.clone(),
             search: self.search.clone(),
-            min_fraction: 1.0 / 16384.0,
+            // Half a pixel on a 4K-wide flame graph: narrower frames cannot be drawn anyway, and
+            // zooming asks again relative to the new root.
+            min_fraction: 1.0 / 8192.0,
         }
     }
 
@@ -364,6 +383,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             // The newest file loaded is shown, with its default sample type.
             s.selected = Some(id);
             s.sample_type = default;
+            s.top_limit = TOP_PAGE;
             s.zoom.clear();
             s.focus = None;
             s.diff_base = s.entries.first().map(|e| e.summary.id);
@@ -404,6 +424,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::Select(id) => {
             if s.selected != Some(id) {
                 s.selected = Some(id);
+                s.top_limit = TOP_PAGE;
                 s.zoom.clear();
                 s.focus = None;
                 s.ensure_sample_type();
@@ -412,6 +433,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::SampleType(t) => {
             if s.sample_type != t {
                 s.sample_type = t;
+                s.top_limit = TOP_PAGE;
                 s.zoom.clear();
             }
         }
@@ -443,7 +465,11 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.zoom.clear();
         }
         Action::DiffOnBase(b) => s.diff_on_base = b,
-        Action::Sort(by) => s.sort = by,
+        Action::Sort(by) => {
+            s.sort = by;
+            s.top_limit = TOP_PAGE;
+        }
+        Action::TopLimit(n) => s.top_limit = n,
         Action::Answer(req, resp) => {
             if let Response::Error { message } = &resp {
                 s.request_error = Some(message.clone());
@@ -521,14 +547,35 @@ mod tests {
         assert_eq!(s.selected, Some(2));
         assert_eq!(s.sample_type, "inuse_space");
         assert_eq!((s.diff_base, s.diff_target), (Some(2), Some(1)));
-        // Ready only once the top table for the selection has arrived.
+        // The top view wants the table, then the flame graph; ready only once both arrived.
         assert_eq!(s.status(), Status::Loading);
-        let req = s.wanted().remove(0);
-        s = reduce(s, Action::Answer(req.clone(), Response::Done));
+        let wanted = s.wanted();
+        assert!(matches!(wanted.as_slice(), [Request::Top { id: 2, .. }, Request::Flame { source: FlameSource::Single { id: 2 }, .. }]), "{wanted:?}");
+        s = reduce(s, Action::Answer(wanted[0].clone(), Response::Done));
+        assert_eq!(s.status(), Status::Loading);
+        s = reduce(s, Action::Answer(wanted[1].clone(), Response::Done));
         assert_eq!(s.status(), Status::Ready);
         // Changing the sample type makes the answer stale.
         s = reduce(s, Action::SampleType("alloc_space".into()));
         assert_eq!(s.status(), Status::Loading);
+    }
+
+    #[test]
+    fn the_top_table_asks_for_one_page_in_the_current_order() {
+        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "f1".into())]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        let top = |s: &AppState| s.wanted().into_iter().find(|r| matches!(r, Request::Top { .. })).expect("top request");
+        assert!(matches!(top(&s), Request::Top { order: TopOrder::Flat, limit: TOP_PAGE, .. }));
+        s = reduce(s, Action::TopLimit(0));
+        assert!(matches!(top(&s), Request::Top { order: TopOrder::Flat, limit: 0, .. }));
+        // A new order starts again at one page.
+        s = reduce(s, Action::Sort(SortBy::Cum));
+        assert!(matches!(top(&s), Request::Top { order: TopOrder::Cum, limit: TOP_PAGE, .. }));
+        s = reduce(s, Action::Sort(SortBy::Name));
+        assert!(matches!(top(&s), Request::Top { order: TopOrder::Name, .. }));
+        s = reduce(s, Action::TopLimit(0));
+        s = reduce(s, Action::SampleType("alloc_space".into()));
+        assert!(matches!(top(&s), Request::Top { limit: TOP_PAGE, .. }));
     }
 
     #[test]
@@ -542,8 +589,9 @@ mod tests {
         assert_eq!(s.entries.len(), 1);
         s = reduce(s, Action::BeginBatch(vec![(3, "good2".into())]));
         s = reduce(s, Action::Loaded(summary(3, 0)));
-        let req = s.wanted().remove(0);
-        s = reduce(s, Action::Answer(req, Response::Done));
+        for req in s.wanted() {
+            s = reduce(s, Action::Answer(req, Response::Done));
+        }
         assert_eq!(s.status(), Status::Ready);
         assert!(s.errors.is_empty());
     }
