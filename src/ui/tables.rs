@@ -169,11 +169,11 @@ pub fn top_table(p: &TopProps) -> Html {
         td(&mut body, "num", "", &if sort == SortBy::Flat { pct(running, *total) } else { String::new() });
         td(&mut body, "num", &exact(r.cum, unit), &human(r.cum, unit));
         td(&mut body, "num", "", &pct(r.cum, *total));
-        body.push_str("<td class=\"name\"><span class=\"fn\" title=\"");
+        body.push_str("<td class=\"name fn\" title=\"");
         esc(&mut body, &r.name);
         body.push_str("\">");
         esc(&mut body, &r.name);
-        body.push_str("</span></td></tr>");
+        body.push_str("</td></tr>");
     }
     let onrow = {
         let d = p.dispatch.clone();
