@@ -20,13 +20,27 @@ pub fn plausible(b: &[u8]) -> bool {
     !(head.len() >= 16 && texty == head.len())
 }
 
-/// Id → index lookup that is a plain vector when ids are dense (the usual case).
-enum IdMap {
-    Dense(Vec<u32>),
-    Sparse(FxHashMap<u64, u32>),
+/// Id → value lookup that is a plain vector when ids are dense (the usual case). Built as
+/// id → index ([`IdMap::build`]); [`IdMap::map`] derives other values for the same ids.
+enum IdMap<V = u32> {
+    Dense(Vec<V>),
+    Sparse(FxHashMap<u64, V>),
 }
 
 const NONE: u32 = u32::MAX;
+
+/// A value an [`IdMap`] holds, with one value kept to mean "no such id" in a dense map.
+trait Slot: Copy + Eq {
+    const NONE: Self;
+}
+
+impl Slot for u32 {
+    const NONE: u32 = NONE;
+}
+
+impl Slot for u64 {
+    const NONE: u64 = u64::MAX;
+}
 
 impl IdMap {
     fn build(ids: impl Iterator<Item = u64> + Clone, n: usize, what: &str) -> Result<IdMap, DecodeError> {
@@ -51,16 +65,32 @@ impl IdMap {
         }
         Ok(map)
     }
-    #[inline]
+    /// The index of an id.
+    #[inline(always)]
     fn get(&self, id: u64) -> Option<usize> {
+        self.value(id).map(|i| i as usize)
+    }
+}
+
+impl<V: Slot> IdMap<V> {
+    #[inline(always)]
+    fn value(&self, id: u64) -> Option<V> {
         if id == 0 {
             return None;
         }
-        let i = match self {
-            IdMap::Dense(v) => *v.get(id as usize)?,
+        let v = match self {
+            // (`try_from`: on 32-bit targets `as usize` would wrap a large id onto a small one.)
+            IdMap::Dense(v) => *v.get(usize::try_from(id).ok()?)?,
             IdMap::Sparse(m) => *m.get(&id)?,
         };
-        (i != NONE).then_some(i as usize)
+        (v != V::NONE).then_some(v)
+    }
+    /// The same ids, each mapped to `f(value)`.
+    fn map<W: Slot>(&self, f: impl Fn(V) -> W) -> IdMap<W> {
+        match self {
+            IdMap::Dense(v) => IdMap::Dense(v.iter().map(|&x| if x == V::NONE { W::NONE } else { f(x) }).collect()),
+            IdMap::Sparse(m) => IdMap::Sparse(m.iter().map(|(&id, &x)| (id, f(x))).collect()),
+        }
     }
 }
 
@@ -93,6 +123,94 @@ fn basename(path: &[u8]) -> &[u8] {
     match trimmed.iter().rposition(|&c| c == b'/') {
         Some(s) => &trimmed[s + 1..],
         None => trimmed,
+    }
+}
+
+/// A location's frames packed so that the sample loop finds them with one lookup by id:
+/// `len << 32 | x`, where `x` is the frame itself when there is one (most locations) and
+/// else where they start in `loc_frames`.
+fn pack_location(loc_frames: &[u32], start: u32, end: u32) -> u64 {
+    let len = end - start;
+    let x = if len == 1 { loc_frames[start as usize] } else { start };
+    (len as u64) << 32 | x as u64
+}
+
+/// Appends a location's frames, packed by [`pack_location`], to a stack being built.
+#[inline(always)]
+fn push_location(frames: &mut Vec<u32>, loc_frames: &[u32], packed: u64) {
+    let (len, x) = ((packed >> 32) as usize, packed as u32);
+    if len == 1 {
+        frames.push(x);
+    } else {
+        frames.extend_from_slice(&loc_frames[x as usize..x as usize + len]);
+    }
+}
+
+/// Frames of each sample before pruning, at most `max_depth` (a deeper sample fails): their
+/// sum, an upper bound on the frames of the distinct stacks, and the most of one sample.
+fn frame_bound<T: Copy + Into<u64>>(ids: &[T], off: &[u32], packed: &IdMap<u64>, max_depth: usize) -> (usize, usize) {
+    let (mut sum, mut widest) = (0usize, 0usize);
+    for w in off.windows(2) {
+        let frames: usize = ids[w[0] as usize..w[1] as usize]
+            .iter()
+            .map(|&id| packed.value(id.into()).map_or(0, |p| (p >> 32) as usize))
+            .sum();
+        sum = sum.saturating_add(frames.min(max_depth));
+        widest = widest.max(frames.min(max_depth));
+    }
+    (sum, widest)
+}
+
+/// Reserves the frames of the distinct stacks as samples are added: the storage then never
+/// regrows by doubling (a copy, and in wasm memory that stays grown), yet does not take what
+/// repeated stacks will not need.
+///
+/// The samples still to add bound the frames to come (their frames as if no stack repeated);
+/// the share of the frames added so far that made new stacks tells how much of that will be
+/// used. When the room left might not take the next sample, that much and a quarter more is
+/// reserved (but at least half the frames so far, so that a bad guess costs few regrowths).
+/// Profiles whose stacks are nearly all distinct, like large heap profiles, so get the whole
+/// bound once a sixteenth of their samples are in.
+struct FrameBudget {
+    /// Frames still to come, at most: the bound less the frames of the samples added.
+    left: usize,
+    /// Frames of the samples added, repeated stacks included.
+    added: usize,
+    /// Most frames one sample adds.
+    widest: usize,
+    /// Most frames ever needed: past the limit decoding fails (once the stack is in).
+    most: usize,
+}
+
+impl FrameBudget {
+    fn new((bound, widest): (usize, usize), limits: &Limits) -> FrameBudget {
+        let most = limits.max_total_frames.saturating_add(limits.max_stack_depth);
+        FrameBudget { left: bound, added: 0, widest, most }
+    }
+    /// Frames to reserve at first: a sixteenth of the bound, enough to see how often stacks
+    /// repeat.
+    fn first(&self) -> usize {
+        (self.left / 16).max(self.widest).min(self.left).min(self.most)
+    }
+    /// Makes sure there is room for the next sample.
+    #[inline]
+    fn ensure(&self, frames: &mut Vec<u32>) {
+        if frames.capacity() - frames.len() < self.widest {
+            self.grow(frames);
+        }
+    }
+    /// Reserves what the samples still to add are expected to need.
+    #[cold]
+    fn grow(&self, frames: &mut Vec<u32>) {
+        let new_share = if self.added == 0 { 1.0 } else { frames.len() as f64 / self.added as f64 };
+        let guess = (self.left as f64 * new_share * 1.25) as usize;
+        let want = guess.max(self.widest).max(frames.len() / 2).min(self.left);
+        frames.reserve_exact(want.min(self.most.saturating_sub(frames.len())));
+    }
+    /// Counts a sample's frames as added.
+    fn add(&mut self, frames: usize) {
+        self.added += frames;
+        self.left = self.left.saturating_sub(frames);
     }
 }
 
@@ -305,21 +423,33 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
         loc_off.push(loc_frames.len() as u32);
     }
 
-    // Samples.
+    // Samples. The stack storage is reserved so that it does not regrow by doubling: the
+    // dedup index for every sample (the file holds them), the frames as a `FrameBudget` says.
+    let loc_packed = loc_ids.map(|li| pack_location(&loc_frames, loc_off[li as usize], loc_off[li as usize + 1]));
     let n_types = prof.sample_types.len();
-    prof.values = vec![Vec::with_capacity(n); n_types];
+    // (Not `vec![Vec::with_capacity(n); n_types]`: the clones would start with no capacity.)
+    prof.values = (0..n_types).map(|_| Vec::with_capacity(n)).collect();
     prof.sample_stack.reserve_exact(n);
     prof.sample_labels.reserve_exact(n);
-    let mut locs: Vec<usize> = Vec::new();
-    let mut frames: Vec<u32> = Vec::new();
+    let bound = match &pb.locs {
+        raw::LocIds::Narrow(ids) => frame_bound(ids, &pb.loc_off, &loc_packed, limits.max_stack_depth),
+        raw::LocIds::Wide(ids) => frame_bound(ids, &pb.loc_off, &loc_packed, limits.max_stack_depth),
+    };
+    let mut budget = FrameBudget::new(bound, limits);
+    prof.stacks.reserve(n, budget.first());
+    let mut locs: Vec<u32> = Vec::new();
     let mut label_keys: FxHashMap<i64, String> = FxHashMap::default();
     let mut text_bytes = 0usize;
     // Label sets are interned by their raw indices first: no allocation for a set seen before.
     let mut raw_sets: FxHashMap<Box<[raw::RawLabel]>, u32> = FxHashMap::default();
     let step = (n / 50).max(1);
+    let mut next_report = 0;
     for si in 0..n {
-        if si % step == 0 && !progress.report(Stage::Building, si as f64 / n.max(1) as f64) {
-            return Err(DecodeError::Cancelled);
+        if si == next_report {
+            if !progress.report(Stage::Building, si as f64 / n.max(1) as f64) {
+                return Err(DecodeError::Cancelled);
+            }
+            next_report += step;
         }
         let values = &pb.values[pb.val_off[si] as usize..pb.val_off[si + 1] as usize];
         if values.len() != n_types {
@@ -328,19 +458,36 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
                 values.len()
             )));
         }
-        locs.clear();
-        for j in pb.loc_off[si] as usize..pb.loc_off[si + 1] as usize {
-            let id = pb.locs.get(j);
-            match loc_ids.get(id) {
-                Some(li) => locs.push(li),
-                None => return Err(DecodeError::Malformed(format!("sample {si} refers to missing location {id}"))),
+        // The frames are expanded straight onto the stack storage (`intern_pending` takes
+        // them back for a stack seen before).
+        let missing = |id: u64| DecodeError::Malformed(format!("sample {si} refers to missing location {id}"));
+        let too_deep = || DecodeError::Limit { what: format!("stack depth of sample {si}"), limit: limits.max_stack_depth };
+        let refs = pb.loc_off[si] as usize..pb.loc_off[si + 1] as usize;
+        let stacks = &mut prof.stacks;
+        budget.ensure(&mut stacks.frames);
+        let start = stacks.frames.len();
+        if drop_rx.is_none() {
+            for j in refs.clone() {
+                let id = pb.locs.get(j);
+                let packed = loc_packed.value(id).ok_or_else(|| missing(id))?;
+                push_location(&mut stacks.frames, &loc_frames, packed);
+                if stacks.frames.len() - start > limits.max_stack_depth {
+                    // A missing location further on is still reported first.
+                    let id = (j + 1..refs.end).map(|j| pb.locs.get(j)).find(|&id| loc_packed.value(id).is_none());
+                    return Err(id.map_or_else(too_deep, missing));
+                }
             }
-        }
-        // pprof's Prune: scan from the root; keep frames before the first user frame.
-        if drop_rx.is_some() {
+        } else {
+            locs.clear();
+            for j in refs {
+                let id = pb.locs.get(j);
+                locs.push(loc_ids.get(id).ok_or_else(|| missing(id))? as u32);
+            }
+            // pprof's Prune: scan from the root; keep frames before the first user frame.
+            let mut kept = &locs[..];
             let mut found_user = false;
             for i in (0..locs.len()).rev() {
-                let p = prune[locs[i]];
+                let p = prune[locs[i] as usize];
                 if p == 0 {
                     found_user = true;
                     continue;
@@ -348,23 +495,20 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
                 if !found_user {
                     continue;
                 }
-                if p == 1 {
-                    locs.drain(..=i);
-                } else {
-                    locs.drain(..i);
-                }
+                kept = if p == 1 { &locs[i + 1..] } else { &locs[i..] };
                 break;
             }
-        }
-        frames.clear();
-        for &li in &locs {
-            frames.extend_from_slice(&loc_frames[loc_off[li] as usize..loc_off[li + 1] as usize]);
-            if frames.len() > limits.max_stack_depth {
-                return Err(DecodeError::Limit { what: format!("stack depth of sample {si}"), limit: limits.max_stack_depth });
+            for &li in kept {
+                let packed = pack_location(&loc_frames, loc_off[li as usize], loc_off[li as usize + 1]);
+                push_location(&mut stacks.frames, &loc_frames, packed);
+                if stacks.frames.len() - start > limits.max_stack_depth {
+                    return Err(too_deep());
+                }
             }
         }
-        prof.sample_stack.push(prof.stacks.intern(&frames));
-        if prof.stacks.frames.len() > limits.max_total_frames {
+        budget.add(stacks.frames.len() - start);
+        prof.sample_stack.push(stacks.intern_pending());
+        if stacks.frames.len() > limits.max_total_frames {
             return Err(DecodeError::Limit { what: format!("frames in distinct stacks (at sample {si})"), limit: limits.max_total_frames });
         }
         for (t, &v) in values.iter().enumerate() {

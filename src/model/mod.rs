@@ -81,20 +81,52 @@ fn hash_frames(frames: &[u32]) -> u64 {
     h.finish()
 }
 
+/// Stack `id` of `frames`, given the stacks' `offsets`.
+fn stack<'a>(offsets: &[u32], frames: &'a [u32], id: u32) -> &'a [u32] {
+    &frames[offsets[id as usize] as usize..offsets[id as usize + 1] as usize]
+}
+
 impl Stacks {
+    /// Reserves room for `stacks` more stacks of `frames` frames in all, so that interning
+    /// them neither regrows the vectors nor rehashes the index. Both are allocated now:
+    /// callers bound them by what their input holds and by the decode limits.
+    pub fn reserve(&mut self, stacks: usize, frames: usize) {
+        self.offsets.reserve_exact(stacks);
+        self.frames.reserve_exact(frames);
+        let (offsets, all) = (&self.offsets, &self.frames);
+        self.index.reserve(stacks, |&id| hash_frames(stack(offsets, all, id)));
+    }
     /// Interns a stack (leaf first), returning its id.
     pub fn intern(&mut self, frames: &[u32]) -> u32 {
         let h = hash_frames(frames);
-        let (offsets, all) = (&self.offsets, &self.frames);
-        let stack = |id: u32| &all[offsets[id as usize] as usize..offsets[id as usize + 1] as usize];
-        if let Some(&id) = self.index.find(h, |&id| stack(id) == frames) {
+        if let Some(id) = self.find(h, frames) {
             return id;
         }
-        let id = (self.offsets.len() - 1) as u32;
         self.frames.extend_from_slice(frames);
+        self.add_last(h)
+    }
+    /// Interns the stack whose frames (leaf first) were pushed onto `frames` after the last
+    /// stack, returning its id; for a stack seen before they are popped again. Builders
+    /// expand straight into `frames` this way, without a buffer.
+    pub fn intern_pending(&mut self) -> u32 {
+        let start = *self.offsets.last().expect("offsets starts with 0") as usize;
+        let h = hash_frames(&self.frames[start..]);
+        if let Some(id) = self.find(h, &self.frames[start..]) {
+            self.frames.truncate(start);
+            return id;
+        }
+        self.add_last(h)
+    }
+    /// The id of the stack with these frames (hashing to `h`), if it is known.
+    fn find(&self, h: u64, frames: &[u32]) -> Option<u32> {
+        self.index.find(h, |&id| stack(&self.offsets, &self.frames, id) == frames).copied()
+    }
+    /// Makes the frames after the last stack (hashing to `h`) a new stack.
+    fn add_last(&mut self, h: u64) -> u32 {
+        let id = (self.offsets.len() - 1) as u32;
         self.offsets.push(self.frames.len() as u32);
         let (offsets, all) = (&self.offsets, &self.frames);
-        self.index.insert_unique(h, id, |&id| hash_frames(&all[offsets[id as usize] as usize..offsets[id as usize + 1] as usize]));
+        self.index.insert_unique(h, id, |&id| hash_frames(stack(offsets, all, id)));
         id
     }
     /// The frames of stack `id`, leaf first.
@@ -111,11 +143,18 @@ impl Stacks {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// Drops the dedup index once building is over (saves memory).
+    /// Drops the dedup index once building is over (saves memory), and gives back spare
+    /// capacity unless there is little: a shrink may move (copy) the vector, which is not
+    /// worth it after a reservation that was (nearly) exact.
     pub fn seal(&mut self) {
         self.index = hashbrown::HashTable::new();
-        self.frames.shrink_to_fit();
-        self.offsets.shrink_to_fit();
+        fn trim(v: &mut Vec<u32>) {
+            if v.capacity() - v.len() > v.len() / 32 {
+                v.shrink_to_fit();
+            }
+        }
+        trim(&mut self.frames);
+        trim(&mut self.offsets);
     }
 }
 
