@@ -48,6 +48,25 @@ fn td(out: &mut String, class: &str, title: &str, text: &str) {
     out.push_str("</td>");
 }
 
+/// Appends `<open title="name">name</close>`, escaped: the function-name cell of a row.
+fn name_cell(out: &mut String, open: &str, close: &str, name: &str) {
+    out.push('<');
+    out.push_str(open);
+    out.push_str(" title=\"");
+    esc(out, name);
+    out.push_str("\">");
+    esc(out, name);
+    out.push_str("</");
+    out.push_str(close);
+    out.push('>');
+}
+
+/// A click on a table row focuses the flame graph on its function.
+fn focus_row(dispatch: &UseReducerDispatcher<Store>) -> Callback<String> {
+    let d = dispatch.clone();
+    Callback::from(move |name: String| d.dispatch(Action::Focus(Some(name))))
+}
+
 /// Props of [`RawBody`].
 #[derive(Properties, PartialEq)]
 pub struct RawBodyProps {
@@ -169,16 +188,10 @@ pub fn top_table(p: &TopProps) -> Html {
         td(&mut body, "num", "", &if sort == SortBy::Flat { pct(running, *total) } else { String::new() });
         td(&mut body, "num", &exact(r.cum, unit), &human(r.cum, unit));
         td(&mut body, "num", "", &pct(r.cum, *total));
-        body.push_str("<td class=\"name fn\" title=\"");
-        esc(&mut body, &r.name);
-        body.push_str("\">");
-        esc(&mut body, &r.name);
-        body.push_str("</td></tr>");
+        name_cell(&mut body, "td class=\"name fn\"", "td", &r.name);
+        body.push_str("</tr>");
     }
-    let onrow = {
-        let d = p.dispatch.clone();
-        Callback::from(move |name: String| d.dispatch(Action::Focus(Some(name))))
-    };
+    let onrow = focus_row(&p.dispatch);
     let n = (*n_rows as usize).max(rows.len());
     let more = if rows.len() < n {
         let d = p.dispatch.clone();
@@ -296,16 +309,10 @@ pub fn diff_table(p: &DiffProps) -> Html {
         if gone {
             body.push_str("<span class=\"badge gone\" title=\"not in the target\">gone</span>");
         }
-        body.push_str("<span class=\"fn\" title=\"");
-        esc(&mut body, &r.name);
-        body.push_str("\">");
-        esc(&mut body, &r.name);
-        body.push_str("</span></td></tr>");
+        name_cell(&mut body, "span class=\"fn\"", "span", &r.name);
+        body.push_str("</td></tr>");
     }
-    let onrow = {
-        let d = p.dispatch.clone();
-        Callback::from(move |name: String| d.dispatch(Action::Focus(Some(name))))
-    };
+    let onrow = focus_row(&p.dispatch);
     let more = show_all_button(&limit, shown, sorted.len());
     let semantics = if *point_in_time {
         format!("{sample_type} is a point-in-time quantity: a positive delta is growth between the snapshots.")
