@@ -63,3 +63,25 @@ fn engine_answers_requests_in_the_browser() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[wasm_bindgen_test]
+fn flame_answers_leave_out_an_all_zero_base_and_get_it_back() {
+    use profdrop::analysis::tree::FlameData;
+    let data = FlameData {
+        parent: vec![0, 0],
+        name: vec![0, 1],
+        value: vec![(1 << 60) + 1, 5],
+        base: vec![0, 0],
+        depth: vec![0, 1],
+        names: vec!["root".into(), "main.main".into()],
+        ..Default::default()
+    };
+    let resp = Response::Flame { sample_type: "cpu".into(), unit: "nanoseconds".into(), total: 9, matched: None, data, diff: false };
+    let json = to_json(&resp).unwrap();
+    assert!(!json.as_string().unwrap().contains("\"base\""), "an all-zero base is not sent");
+    let mut back: Response = from_js(json).unwrap();
+    if let Response::Flame { data, .. } = &mut back {
+        data.fill_base();
+    }
+    assert_eq!(back, resp);
+}

@@ -273,7 +273,9 @@ pub struct FlameData {
     pub name: Vec<u32>,
     /// Inclusive value per node.
     pub value: Vec<i64>,
-    /// Inclusive base value per node (diffs).
+    /// Inclusive base value per node (diffs). All zeros outside a diff: then not sent to the
+    /// page at all ([`FlameData::fill_base`] restores them).
+    #[serde(default, skip_serializing_if = "all_zero")]
     pub base: Vec<i64>,
     /// Depth relative to the view root.
     pub depth: Vec<u32>,
@@ -286,6 +288,19 @@ pub struct FlameData {
     pub node_id: Vec<u32>,
     /// Nodes left out because they were too narrow.
     pub culled: u32,
+}
+
+fn all_zero(v: &[i64]) -> bool {
+    v.iter().all(|&x| x == 0)
+}
+
+impl FlameData {
+    /// Restores a `base` column left out in transit (all zeros).
+    pub fn fill_base(&mut self) {
+        if self.base.len() != self.value.len() {
+            self.base = vec![0; self.value.len()];
+        }
+    }
 }
 
 /// Extracts the subtree under `root` for drawing, expanding it as far as needed: nodes whose

@@ -45,6 +45,28 @@ impl LocIds {
             LocIds::Wide(v) => v.push(id),
         }
     }
+    /// Appends a packed run of ids: one match and one reservation for the run, not per id
+    /// (these runs are most of a big profile's bytes).
+    fn extend_packed(&mut self, r: &mut Reader<'_>) -> Result<(), DecodeError> {
+        if let LocIds::Narrow(v) = self {
+            // At most one id per byte.
+            v.reserve(r.b.len() - r.pos);
+            while !r.done() {
+                let id = r.varint()?;
+                match u32::try_from(id) {
+                    Ok(x) => v.push(x),
+                    Err(_) => {
+                        self.push(id);
+                        break;
+                    }
+                }
+            }
+        }
+        while !r.done() {
+            self.push(r.varint()?);
+        }
+        Ok(())
+    }
     /// Number of ids.
     pub fn len(&self) -> usize {
         match self {
@@ -153,8 +175,25 @@ impl<'a> Reader<'a> {
     fn done(&self) -> bool {
         self.pos >= self.b.len()
     }
-    #[inline]
+    /// A varint; ids and counts of one or two bytes (most of them) take a short path.
+    #[inline(always)]
     fn varint(&mut self) -> Result<u64, DecodeError> {
+        if let Some(&b0) = self.b.get(self.pos) {
+            if b0 < 0x80 {
+                self.pos += 1;
+                return Ok(b0 as u64);
+            }
+            if let Some(&b1) = self.b.get(self.pos + 1) {
+                if b1 < 0x80 {
+                    self.pos += 2;
+                    return Ok((b0 & 0x7f) as u64 | (b1 as u64) << 7);
+                }
+            }
+        }
+        self.varint_slow()
+    }
+    #[inline(never)]
+    fn varint_slow(&mut self) -> Result<u64, DecodeError> {
         let mut v: u64 = 0;
         let mut shift = 0u32;
         loop {
@@ -290,6 +329,10 @@ pub fn parse(b: &[u8], max_entries: usize, mut progress: impl FnMut(f64) -> bool
                 let mut s = Reader::new(m, at);
                 while !s.done() {
                     match s.key()? {
+                        (1, 2) => {
+                            let (ids, at) = s.bytes()?;
+                            p.locs.extend_packed(&mut Reader::new(ids, at))?;
+                        }
                         (1, wt) => s.repeated(wt, |v| p.locs.push(v))?,
                         (2, wt) => s.repeated(wt, |v| p.values.push(v as i64))?,
                         (3, 2) => {

@@ -294,9 +294,9 @@ impl AppState {
             focus: self.focus.clone(),
             zoom: self.zoom.clone(),
             search: self.search.clone(),
-            // Half a pixel on a 4K-wide flame graph: narrower frames cannot be drawn anyway, and
-            // zooming asks again relative to the new root.
-            min_fraction: 1.0 / 8192.0,
+            // Under half a CSS pixel on a 2000-pixel-wide flame graph: narrower frames cannot be
+            // drawn anyway, and zooming asks again relative to the new root.
+            min_fraction: 1.0 / 4096.0,
         }
     }
 
