@@ -80,6 +80,24 @@ pub struct Tree {
     slot: Vec<u32>,
     keys: Vec<u32>,
     tmp: Vec<Entry>,
+    groups: Groups,
+}
+
+/// Per-expansion scratch (kept to spare allocations: a flame graph expands ~10^5 nodes).
+#[derive(Clone, Debug, Default)]
+struct Groups {
+    /// Distinct next frames, first-seen order.
+    funcs: Vec<u32>,
+    /// Entries per function.
+    counts: Vec<u32>,
+    /// Group indices in name order.
+    order: Vec<u32>,
+    /// Start of each child's range, by rank.
+    start: Vec<u32>,
+    /// Fill cursor of each child's range, by rank.
+    fill: Vec<u32>,
+    /// (value, base) of each child, by rank.
+    sums: Vec<(i64, i64)>,
 }
 
 /// Builds the entries of a [`Tree`]; [`TreeBuilder::finish`] makes the root.
@@ -197,8 +215,9 @@ impl Tree {
         let (lo, hi, d) = (self.lo[ni] as usize, self.hi[ni] as usize, self.depth[ni]);
         // Distinct next frames in first-seen order, with entry counts; `slot` maps a function
         // to its child index and is reset before returning.
-        let mut funcs: Vec<u32> = Vec::new();
-        let mut counts: Vec<u32> = Vec::new();
+        let mut g = std::mem::take(&mut self.groups);
+        g.funcs.clear();
+        g.counts.clear();
         let mut ends = 0u32;
         // The next frame of every entry is read once (a random access into the profile).
         self.keys.clear();
@@ -210,25 +229,30 @@ impl Tree {
             }
             let s = &mut self.slot[f as usize];
             if *s == NONE {
-                *s = funcs.len() as u32;
-                funcs.push(f);
-                counts.push(0);
+                *s = g.funcs.len() as u32;
+                g.funcs.push(f);
+                g.counts.push(0);
             }
-            counts[*s as usize] += 1;
+            g.counts[*s as usize] += 1;
         }
         // Children in name order; `slot` now maps a function to its rank.
-        let mut order: Vec<u32> = (0..funcs.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| names[funcs[a as usize] as usize].cmp(&names[funcs[b as usize] as usize]));
-        let mut start = vec![0u32; funcs.len()];
+        let k = g.funcs.len();
+        g.order.clear();
+        g.order.extend(0..k as u32);
+        let funcs = &g.funcs;
+        g.order.sort_unstable_by(|&a, &b| names[funcs[a as usize] as usize].cmp(&names[funcs[b as usize] as usize]));
+        g.start.clear();
         let mut at = lo as u32 + ends;
-        for (rank, &c) in order.iter().enumerate() {
-            self.slot[funcs[c as usize] as usize] = rank as u32;
-            start[rank] = at;
-            at += counts[c as usize];
+        for (rank, &c) in g.order.iter().enumerate() {
+            self.slot[g.funcs[c as usize] as usize] = rank as u32;
+            g.start.push(at);
+            at += g.counts[c as usize];
         }
         // Scatter the range into `tmp`, summing child values on the way.
-        let mut fill = start.clone();
-        let mut sums = vec![(0i64, 0i64); funcs.len()];
+        g.fill.clear();
+        g.fill.extend_from_slice(&g.start);
+        g.sums.clear();
+        g.sums.resize(k, (0, 0));
         let mut end_at = lo as u32;
         self.tmp.clear();
         self.tmp.resize(hi - lo, Entry { end: 0, len: 0, value: 0 });
@@ -238,29 +262,30 @@ impl Tree {
                 end_at - 1
             } else {
                 let r = self.slot[f as usize] as usize;
-                let s = &mut sums[r];
+                let s = &mut g.sums[r];
                 if e.part() == 1 {
                     s.1 = s.1.wrapping_add(e.value);
                 } else {
                     s.0 = s.0.wrapping_add(e.value);
                 }
-                fill[r] += 1;
-                fill[r] - 1
+                g.fill[r] += 1;
+                g.fill[r] - 1
             };
             self.tmp[to as usize - lo] = *e;
         }
         self.entries[lo..hi].copy_from_slice(&self.tmp);
-        for &f in &funcs {
+        for &f in &g.funcs {
             self.slot[f as usize] = NONE;
         }
         let first = self.func.len() as u32;
-        for (rank, &c) in order.iter().enumerate() {
-            let (v, b) = sums[rank];
-            let cnt = counts[c as usize];
-            self.push_node(funcs[c as usize], n, v, b, start[rank], start[rank] + cnt, d + 1);
+        for (rank, &c) in g.order.iter().enumerate() {
+            let (v, b) = g.sums[rank];
+            let cnt = g.counts[c as usize];
+            self.push_node(g.funcs[c as usize], n, v, b, g.start[rank], g.start[rank] + cnt, d + 1);
         }
+        self.groups = g;
         self.kids_at[ni] = first;
-        self.kids_n[ni] = funcs.len() as u32;
+        self.kids_n[ni] = self.groups.funcs.len() as u32;
     }
 }
 
