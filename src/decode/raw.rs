@@ -45,12 +45,11 @@ impl LocIds {
             LocIds::Wide(v) => v.push(id),
         }
     }
-    /// Appends a packed run of ids: one match and one reservation for the run, not per id
-    /// (these runs are most of a big profile's bytes).
+    /// Appends a packed run of ids: one match for the run, not one per id (these runs are
+    /// most of a big profile's bytes). No reservation per run: an upper bound of one id per
+    /// byte would push the vector over a doubling boundary it does not need.
     fn extend_packed(&mut self, r: &mut Reader<'_>) -> Result<(), DecodeError> {
         if let LocIds::Narrow(v) = self {
-            // At most one id per byte.
-            v.reserve(r.b.len() - r.pos);
             while !r.done() {
                 let id = r.varint()?;
                 match u32::try_from(id) {
