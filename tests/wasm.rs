@@ -5,7 +5,7 @@
 use profdrop::analysis::top::top_table;
 use profdrop::decode::decode;
 use profdrop::engine::{Engine, Request, Response, TopRowOut};
-use profdrop::ui::wire::{from_js, to_js, to_json};
+use profdrop::ui::wire::{flame_to_js, from_js, response_from_js, to_js, to_json};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -84,4 +84,13 @@ fn flame_answers_leave_out_an_all_zero_base_and_get_it_back() {
         data.fill_base();
     }
     assert_eq!(back, resp);
+    // What the worker really sends: columns as typed arrays, exact beyond 2^53.
+    let sent = flame_to_js(&resp).unwrap();
+    assert!(js_sys::Reflect::get(&sent, &"base".into()).unwrap().is_undefined());
+    assert_eq!(response_from_js(sent).unwrap(), resp);
+    // A diff keeps its base column.
+    let Response::Flame { mut data, .. } = resp.clone() else { unreachable!() };
+    data.base = vec![-(1 << 60) - 3, 2];
+    let diff = Response::Flame { sample_type: "cpu".into(), unit: "nanoseconds".into(), total: 9, matched: Some(4), data, diff: true };
+    assert_eq!(response_from_js(flame_to_js(&diff).unwrap()).unwrap(), diff);
 }

@@ -99,11 +99,8 @@ impl Bridge {
                 "resp" => {
                     let req = inner.borrow_mut().as_mut().and_then(|i| i.pending.remove(&seq));
                     if let Some(req) = req {
-                        let mut resp = super::wire::from_js::<Response>(get(&data, "resp"))
+                        let resp = super::wire::response_from_js(get(&data, "resp"))
                             .unwrap_or_else(|e| Response::Error { message: format!("internal: {e}") });
-                        if let Response::Flame { data, .. } = &mut resp {
-                            data.fill_base();
-                        }
                         sink(Action::Answer(req, resp));
                     }
                 }

@@ -53,8 +53,12 @@ pub fn start() {
                     Err(e) => Response::Error { message: format!("bad request: {e}") },
                 };
                 // Tables and flame data hold no floats: JSON is exact for them and fast.
-                let big = matches!(resp, Response::Top { .. } | Response::Diff { .. } | Response::Flame { .. });
-                let js = if big { super::wire::to_json(&resp).unwrap_or_else(|_| to_js(&resp)) } else { to_js(&resp) };
+                let js = match resp {
+                    Response::Flame { .. } => super::wire::flame_to_js(&resp),
+                    Response::Top { .. } | Response::Diff { .. } => super::wire::to_json(&resp),
+                    _ => Ok(to_js(&resp)),
+                }
+                .unwrap_or_else(|_| to_js(&resp));
                 post(&obj(&[("seq", seq), ("kind", "resp".into()), ("resp", js)]));
             }
             _ => {}
