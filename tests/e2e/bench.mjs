@@ -120,7 +120,7 @@ function initScript() {
           // graphs: {json, …typed arrays}).
           const tagged = typeof d.resp === 'string' ? d.resp : d.resp && typeof d.resp.json === 'string' ? d.resp.json : null;
           const resp = tagged !== null ? (/^\{"(\w+)"/.exec(tagged) || [])[1]
-            : d.resp && typeof d.resp === 'object' ? (d.resp instanceof Map ? [...d.resp.keys()][0] : Object.keys(d.resp)[0]) : d.resp;
+            : d.resp && typeof d.resp === 'object' ? Object.keys(d.resp)[0] : d.resp;
           B.worker.push({ t: performance.now(), kind: d.kind, stage: d.stage, f: d.fraction, resp });
         });
       }

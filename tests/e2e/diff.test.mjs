@@ -10,6 +10,7 @@ import {
   TESTDATA_DIR,
   actAndSettle,
   assertDistBuilt,
+  canvasStats,
   clickAndSettle,
   compareDiffTable,
   goldenDiffFiles,
@@ -85,36 +86,6 @@ async function checkPairAgainstGolden(t, page, pairName) {
     if (problems.length) failures.push(`${g.type} (golden ${g.file}):\n  ${problems.join('\n  ')}`);
   }
   if (failures.length) assert.fail(`diff table differs from go tool pprof -diff_base for ${pairName}:\n${failures.join('\n')}`);
-}
-
-/** Count reddish pixels (r > g+40 and r > b+40) of the flame graph canvas. */
-async function reddishPixels(page) {
-  return page.$eval(SEL.flamegraph, (c) => {
-    const w = c.width;
-    const h = c.height;
-    if (!w || !h) return { width: w, height: h, red: 0, total: 0 };
-    let ctx = c.getContext('2d');
-    let data;
-    if (ctx) {
-      data = ctx.getImageData(0, 0, w, h).data;
-    } else {
-      const tmp = document.createElement('canvas');
-      tmp.width = w;
-      tmp.height = h;
-      ctx = tmp.getContext('2d');
-      ctx.drawImage(c, 0, 0);
-      data = ctx.getImageData(0, 0, w, h).data;
-    }
-    let red = 0;
-    let blue = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
-      if (a < 128) continue;
-      if (r > g + 40 && r > b + 40) red++;
-      if (b > r + 40 && b > g + 20) blue++;
-    }
-    return { width: w, height: h, red, blue, total: w * h };
-  });
 }
 
 it('dist/ is built', () => assertDistBuilt());
@@ -197,7 +168,7 @@ describe('diff view', () => {
       await page.waitForSelector(SEL.flamegraph, { state: 'visible' });
       const frames = Number(await page.getAttribute(SEL.flamegraph, 'data-frames'));
       const root = await page.getAttribute(SEL.flamegraph, 'data-root');
-      const px = await reddishPixels(page);
+      const px = await canvasStats(page);
       await page.screenshot({ path: SCREENSHOT });
       t.diagnostic(`frames=${frames} root=${JSON.stringify(root)} canvas ${px.width}x${px.height}: reddish ${px.red} px, bluish ${px.blue} px; screenshot ${SCREENSHOT}`);
       assert.ok(frames > 0, `data-frames is ${frames}`);

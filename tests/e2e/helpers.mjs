@@ -344,13 +344,14 @@ export async function readTopTable(page) {
 
 /**
  * Pixel statistics of a canvas: size, number of distinct RGBA colours (capped), fraction of
- * pixels that differ from the most common colour (the background).
+ * pixels that differ from the most common colour (the background), and how many opaque pixels
+ * are reddish (r > g+40 and r > b+40) or bluish (b > r+40 and b > g+20): a diff's colours.
  */
 export async function canvasStats(page, selector = SEL.flamegraph) {
   return page.$eval(selector, (c) => {
     const w = c.width,
       h = c.height;
-    if (!w || !h) return { width: w, height: h, colours: 0, nonBackground: 0, dataUrl: '' };
+    if (!w || !h) return { width: w, height: h, colours: 0, nonBackground: 0, red: 0, blue: 0, dataUrl: '' };
     const ctx = c.getContext('2d');
     let data;
     if (ctx) {
@@ -373,7 +374,15 @@ export async function canvasStats(page, selector = SEL.flamegraph) {
     }
     let max = 0;
     for (const v of counts.values()) max = Math.max(max, v);
-    return { width: w, height: h, colours: counts.size, nonBackground: 1 - max / u32.length, dataUrl: c.toDataURL() };
+    let red = 0;
+    let blue = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      if (a < 128) continue;
+      if (r > g + 40 && r > b + 40) red++;
+      if (b > r + 40 && b > g + 20) blue++;
+    }
+    return { width: w, height: h, colours: counts.size, nonBackground: 1 - max / u32.length, red, blue, dataUrl: c.toDataURL() };
   });
 }
 
