@@ -16,6 +16,8 @@
 //!   decode gz     decode::decode_with on the .pb.gz     (the whole load), split into
 //!                 inflate / wire parse / build by the decoder's Progress reports
 //!                 (first Stage::Decoding, first Stage::Building), as the browser bench does
+//!   decode gz streamed  the browser's path in one thread: 1 MB pieces through
+//!                 gzip::GzInflater::streaming, its output into decode::StreamDecoder
 //!   top           analysis::top::top_table              (default sample type)
 //!   engine top    Engine Request::Top                   (what the worker answers: + name strings)
 //!   flame         Engine Request::Flame, fresh engine   (call tree build + flame_data)
@@ -28,7 +30,7 @@
 mod profgen;
 
 use profdrop::analysis::top::top_table;
-use profdrop::decode::{self, gzip::gunzip, Limits, NoProgress, Stage};
+use profdrop::decode::{self, gzip::gunzip, gzip::GzInflater, Limits, NoProgress, Stage};
 use profdrop::engine::{Engine, FlameSource, Request, Response};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -162,6 +164,22 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
     } else {
         push("↳ split unavailable (no Decoding/Building progress reports)", (f64::NAN, f64::NAN), 0.0, String::new());
     }
+    // What the browser's two workers do (there at the same time, here in turn): 1 MB pieces
+    // of the file through the streaming inflater, its output read field by field.
+    let (med, min, _) = time(runs, || {
+        let limits = Limits::default();
+        let mut dec = decode::StreamDecoder::new(limits, true);
+        let mut inf = GzInflater::streaming(limits.max_bytes, 4 << 20);
+        let pieces = gz.len().div_ceil(1 << 20);
+        for (i, piece) in gz.chunks(1 << 20).enumerate() {
+            inf.feed(piece, i + 1 == pieces, &mut |out| {
+                let _ = dec.push(out);
+            })
+            .expect("streaming inflate");
+        }
+        dec.finish(&mut NoProgress).expect("streamed decode")
+    });
+    push("decode gz streamed (browser path)", (med, min), raw_mb, "streaming inflate → StreamDecoder, one thread".into());
     let st = p.default_sample_type;
     let st_name = p.sample_types[st].name.clone();
 

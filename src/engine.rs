@@ -294,11 +294,17 @@ impl Engine {
     pub fn load(&mut self, id: u32, name: &str, bytes: Vec<u8>, progress: &mut dyn Progress) -> Result<Summary, String> {
         let size = bytes.len();
         let p = decode_owned(bytes, &self.limits, progress).map_err(|e| e.to_string())?;
+        Ok(self.add(id, name, p, size))
+    }
+
+    /// Adds a profile decoded elsewhere (a streamed load) from a file of `size` bytes, in
+    /// place of any profile with the same id.
+    pub fn add(&mut self, id: u32, name: &str, p: Profile, size: usize) -> Summary {
         let s = summary(id, name, &p, size);
         self.slots.retain(|s| s.id != id);
         self.tree_cache = None;
         self.slots.push(Slot { id, name: name.to_string(), profile: p });
-        Ok(s)
+        s
     }
 
     /// Adds an already decoded profile.

@@ -94,3 +94,41 @@ fn flame_answers_leave_out_an_all_zero_base_and_get_it_back() {
     let diff = Response::Flame { sample_type: "cpu".into(), unit: "nanoseconds".into(), total: 9, matched: Some(4), data, diff: true };
     assert_eq!(response_from_js(flame_to_js(&diff).unwrap()).unwrap(), diff);
 }
+
+/// The flame graph paints frames as pixels from `Hsl::rgba`; its colours must be the ones the
+/// browser gives the same colours as CSS text (`Hsl::css`, which the `fillRect` path uses).
+#[wasm_bindgen_test]
+fn pixel_colours_equal_the_browsers_css_colours() {
+    use profdrop::view::flame::{diff_colour, frame_colour, Hsl};
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let canvas: web_sys::HtmlCanvasElement = doc.create_element("canvas").unwrap().unchecked_into();
+    canvas.set_width(1);
+    canvas.set_height(1);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let mut colours: Vec<Hsl> = Vec::new();
+    for name in ["runtime.mallocgc", "main.main", "net/http.(*conn).serve", "github.com/acme/x.(*T).M", "[libc.so.6]"] {
+        colours.push(frame_colour(name, false));
+        colours.push(frame_colour(name, true));
+    }
+    for (base, value) in [(100, 0), (0, 100), (100, 150), (150, 100), (100, 100)] {
+        colours.push(diff_colour(base, value, false));
+        colours.push(diff_colour(base, value, true));
+    }
+    for h in (0..360).step_by(15) {
+        colours.push(Hsl { h: h as f64, s: 70.0, l: 65.0 });
+        colours.push(Hsl { h: h as f64, s: 17.5, l: 38.0 });
+    }
+    let mut bad = Vec::new();
+    for c in &colours {
+        ctx.clear_rect(0.0, 0.0, 1.0, 1.0);
+        ctx.set_fill_style_str(&c.css());
+        ctx.fill_rect(0.0, 0.0, 1.0, 1.0);
+        let got = ctx.get_image_data(0.0, 0.0, 1.0, 1.0).unwrap().data().0;
+        let want = c.rgba();
+        if got.iter().zip(want.iter()).any(|(a, b)| (*a as i32 - *b as i32).abs() > 1) {
+            bad.push(format!("{}: browser {:?}, rgba() {:?}", c.css(), &got[..], want));
+        }
+    }
+    assert!(bad.is_empty(), "{} of {} colours differ:\n{}", bad.len(), colours.len(), bad.join("\n"));
+}

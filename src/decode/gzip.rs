@@ -5,59 +5,280 @@ use super::{DecodeError, Progress, Stage};
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 
+
 /// Does this start with the gzip magic?
 pub fn is_gzip(b: &[u8]) -> bool {
     b.len() >= 2 && b[0] == 0x1f && b[1] == 0x8b
 }
 
 const CHUNK: usize = 1 << 20;
+/// History a deflate stream may refer back to.
+const HISTORY: usize = 32 << 10;
 
 /// Decompresses a whole gzip file, refusing to produce more than `cap` bytes.
 pub fn gunzip(input: &[u8], cap: usize, progress: &mut dyn Progress) -> Result<Vec<u8>, DecodeError> {
-    let mut out: Vec<u8> = Vec::new();
-    let mut pos = 0usize;
+    let mut gz = GzInflater::whole(cap);
     // Size from the last member's trailer (ISIZE, mod 2^32) as a capacity hint only: a
     // truncated file ends in arbitrary bytes.
     if input.len() >= 18 {
         let n = input.len();
         let isize = u32::from_le_bytes([input[n - 4], input[n - 3], input[n - 2], input[n - 1]]) as usize;
         if isize <= cap && isize <= input.len().saturating_mul(32) {
-            out.reserve_exact(isize);
+            gz.win.reserve_exact(isize + 64);
         }
     }
-    let mut member = 0;
-    while pos < input.len() {
-        if member > 0 && !is_gzip(&input[pos..]) {
-            // Trailing garbage after a complete member: ignored, like gzip(1) with a warning.
-            break;
+    let total = input.len().max(1) as f64;
+    let mut at = 0;
+    loop {
+        let end = (at + CHUNK).min(input.len());
+        gz.feed(&input[at..end], end == input.len(), &mut |_| {})?;
+        at = end;
+        if at == input.len() {
+            return Ok(gz.into_output());
         }
-        let body = header_len(&input[pos..]).map_err(|e| shift(e, pos))? + pos;
-        let start = out.len();
-        let used = inflate_raw(input, body, cap, &mut out, progress)?;
-        if used + 8 > input.len() {
-            return Err(DecodeError::TruncatedGzip(input.len()));
+        if !progress.report(Stage::Inflating, at as f64 / total) {
+            return Err(DecodeError::Cancelled);
         }
-        // The trailer: CRC32 and size of this member's data, as gzip(1) and Go check them.
-        let t = &input[used..used + 8];
-        let crc = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
-        let size = u32::from_le_bytes([t[4], t[5], t[6], t[7]]);
-        if crc32(&out[start..]) != crc {
-            return Err(DecodeError::BadGzip { offset: used, what: "checksum mismatch (the file is damaged)".into() });
-        }
-        if (out.len() - start) as u32 != size {
-            return Err(DecodeError::BadGzip { offset: used + 4, what: "length mismatch (the file is damaged)".into() });
-        }
-        pos = used + 8;
-        member += 1;
     }
-    Ok(out)
 }
 
-fn shift(e: DecodeError, by: usize) -> DecodeError {
-    match e {
-        DecodeError::BadGzip { offset, what } => DecodeError::BadGzip { offset: offset + by, what },
-        DecodeError::TruncatedGzip(_) => DecodeError::TruncatedGzip(by),
-        e => e,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// A member header is next.
+    Header,
+    /// Inside a member's deflate data.
+    Body,
+    /// The 8-byte CRC/size trailer is next.
+    Trailer,
+    /// A member ended: another one or trailing bytes follow.
+    Between,
+    /// Trailing bytes after the last member, ignored like gzip(1) does (with a warning).
+    Garbage,
+}
+
+/// A gzip stream (RFC 1952, multi-member) inflated as its compressed bytes arrive, in pieces
+/// of any size: a header, trailer or magic split over two pieces is held back until whole.
+///
+/// [`GzInflater::streaming`] hands the output on through `emit` and keeps only the last
+/// 32 KiB of history plus one chunk, so a file of any size inflates in bounded memory;
+/// [`GzInflater::whole`] keeps everything (that is [`gunzip`]). Both check each member's
+/// CRC-32 and length, and refuse output past `cap`.
+pub struct GzInflater {
+    cap: usize,
+    /// Compressed bytes received so far.
+    received: usize,
+    part: Part,
+    /// The tail of the input received so far that is not used yet (a split header…).
+    held: Vec<u8>,
+    d: Box<DecompressorOxide>,
+    /// Output: history, then output not yet handed on (from `flushed`), up to `pos`.
+    win: Vec<u8>,
+    pos: usize,
+    flushed: usize,
+    /// Output bytes over all members.
+    total_out: usize,
+    member_out: usize,
+    crc: u32,
+    members: usize,
+    keep_all: bool,
+}
+
+impl GzInflater {
+    /// An inflater that keeps the whole output ([`GzInflater::into_output`]).
+    pub fn whole(cap: usize) -> GzInflater {
+        GzInflater::new(cap, true, 0)
+    }
+
+    /// An inflater that hands output on in pieces of at most `chunk` + 32 KiB bytes (the
+    /// history is only kept once there is that much) and keeps only what back-references need.
+    pub fn streaming(cap: usize, chunk: usize) -> GzInflater {
+        GzInflater::new(cap, false, HISTORY + chunk.max(HISTORY))
+    }
+
+    fn new(cap: usize, keep_all: bool, window: usize) -> GzInflater {
+        GzInflater {
+            cap,
+            received: 0,
+            part: Part::Header,
+            held: Vec::new(),
+            d: Box::default(),
+            win: vec![0; window],
+            pos: 0,
+            flushed: 0,
+            total_out: 0,
+            member_out: 0,
+            crc: 0,
+            members: 0,
+            keep_all,
+        }
+    }
+
+    /// Output bytes produced so far.
+    pub fn produced(&self) -> usize {
+        self.total_out
+    }
+
+    /// The whole output of an inflater made by [`GzInflater::whole`].
+    pub fn into_output(mut self) -> Vec<u8> {
+        self.win.truncate(self.pos);
+        self.win
+    }
+
+    /// Takes the next piece of compressed input (`last`: no more follows) and hands on the
+    /// output it completes. With `last`, a stream that has not ended is an error.
+    pub fn feed(&mut self, input: &[u8], last: bool, emit: &mut dyn FnMut(&[u8])) -> Result<(), DecodeError> {
+        let joined;
+        let data: &[u8] = if self.held.is_empty() {
+            input
+        } else {
+            let mut j = std::mem::take(&mut self.held);
+            j.extend_from_slice(input);
+            joined = j;
+            &joined
+        };
+        // Offset of `data[0]` in the whole compressed stream.
+        let base = self.received + input.len() - data.len();
+        self.received += input.len();
+        let truncated = DecodeError::TruncatedGzip(self.received);
+        let mut i = 0;
+        loop {
+            let rest = &data[i..];
+            match self.part {
+                Part::Header => {
+                    if rest.is_empty() && (!last || self.members > 0) {
+                        break;
+                    }
+                    match header_len(rest) {
+                        Ok(n) => {
+                            i += n;
+                            self.part = Part::Body;
+                            *self.d = DecompressorOxide::default();
+                            self.crc = 0;
+                            self.member_out = 0;
+                        }
+                        Err(DecodeError::TruncatedGzip(_)) if !last => {
+                            self.held = rest.to_vec();
+                            break;
+                        }
+                        Err(DecodeError::TruncatedGzip(_)) => return Err(truncated),
+                        Err(DecodeError::BadGzip { offset, what }) => {
+                            return Err(DecodeError::BadGzip { offset: base + i + offset, what })
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Part::Body => {
+                    let (used, ended) = self.inflate(rest, base + i, last, emit)?;
+                    i += used;
+                    if !ended {
+                        break;
+                    }
+                    self.part = Part::Trailer;
+                }
+                Part::Trailer => {
+                    if rest.len() < 8 {
+                        if last {
+                            return Err(truncated);
+                        }
+                        self.held = rest.to_vec();
+                        break;
+                    }
+                    // CRC-32 and size of this member's data, checked as gzip(1) and Go do.
+                    let crc = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+                    let size = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
+                    if self.crc != crc {
+                        return Err(DecodeError::BadGzip { offset: base + i, what: "checksum mismatch (the file is damaged)".into() });
+                    }
+                    if self.member_out as u32 != size {
+                        return Err(DecodeError::BadGzip { offset: base + i + 4, what: "length mismatch (the file is damaged)".into() });
+                    }
+                    i += 8;
+                    self.members += 1;
+                    self.part = Part::Between;
+                }
+                Part::Between => {
+                    if rest.len() < 2 {
+                        if !last {
+                            self.held = rest.to_vec();
+                        }
+                        break;
+                    }
+                    self.part = if is_gzip(rest) { Part::Header } else { Part::Garbage };
+                }
+                Part::Garbage => break,
+            }
+        }
+        if !self.keep_all && self.pos > self.flushed {
+            emit(&self.win[self.flushed..self.pos]);
+            self.flushed = self.pos;
+        }
+        Ok(())
+    }
+
+    /// Inflates from `input` (which starts at compressed offset `at`) until the member's
+    /// deflate data ends or the input runs out. Returns the bytes used and whether it ended.
+    fn inflate(&mut self, input: &[u8], at: usize, last: bool, emit: &mut dyn FnMut(&[u8])) -> Result<(usize, bool), DecodeError> {
+        let mut used = 0;
+        loop {
+            self.make_room(emit)?;
+            let mut flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+            if !last {
+                flags |= inflate_flags::TINFL_FLAG_HAS_MORE_INPUT;
+            }
+            let (status, n_in, n_out) = decompress(&mut self.d, &input[used..], &mut self.win, self.pos, flags);
+            self.crc = crc32_update(self.crc, &self.win[self.pos..self.pos + n_out]);
+            used += n_in;
+            self.pos += n_out;
+            self.total_out += n_out;
+            self.member_out += n_out;
+            if self.total_out > self.cap {
+                self.win = Vec::new();
+                return Err(DecodeError::TooLarge { limit_mb: self.cap >> 20 });
+            }
+            match status {
+                TINFLStatus::Done => return Ok((used, true)),
+                TINFLStatus::HasMoreOutput => {}
+                TINFLStatus::NeedsMoreInput if !last => return Ok((used, false)),
+                TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
+                    return Err(DecodeError::TruncatedGzip(self.received))
+                }
+                other => return Err(DecodeError::BadGzip { offset: at + used, what: format!("{other:?}") }),
+            }
+        }
+    }
+
+    /// Makes room for more output: grows the buffer (whole) or hands on what is new and keeps
+    /// the last 32 KiB as history (streaming).
+    fn make_room(&mut self, emit: &mut dyn FnMut(&[u8])) -> Result<(), DecodeError> {
+        if self.pos < self.win.len() {
+            return Ok(());
+        }
+        if self.keep_all {
+            // Up to the capacity reserved from the size hint, else doubling.
+            let len = self.win.len();
+            let most = self.cap.saturating_add(1);
+            let mut to = if self.win.capacity() > len {
+                self.win.capacity()
+            } else {
+                // Doubling; past half the cap the next doubling could only overshoot it, so
+                // go to the cap in one step (one copy of the buffer, not two).
+                let double = len.saturating_add(len.max(CHUNK));
+                if double > most / 2 { most } else { double }
+            };
+            to = to.min(most);
+            if to <= len {
+                return Err(DecodeError::TooLarge { limit_mb: self.cap >> 20 });
+            }
+            self.win.reserve_exact(to - len);
+            self.win.resize(to, 0);
+        } else {
+            emit(&self.win[self.flushed..self.pos]);
+            let keep = HISTORY.min(self.pos);
+            self.win.copy_within(self.pos - keep..self.pos, 0);
+            self.pos = keep;
+            self.flushed = keep;
+        }
+        Ok(())
     }
 }
 
@@ -66,6 +287,9 @@ fn header_len(b: &[u8]) -> Result<usize, DecodeError> {
     let trunc = || DecodeError::TruncatedGzip(b.len());
     if b.len() < 10 {
         return Err(trunc());
+    }
+    if b[..2] != [0x1f, 0x8b] {
+        return Err(DecodeError::BadGzip { offset: 0, what: "not a gzip header".into() });
     }
     if b[2] != 8 {
         return Err(DecodeError::BadGzip { offset: 2, what: format!("unknown compression method {}", b[2]) });
@@ -99,68 +323,13 @@ fn header_len(b: &[u8]) -> Result<usize, DecodeError> {
     Ok(p)
 }
 
-/// Inflates the raw deflate stream starting at `start`, appending to `out`. Returns the input
-/// offset just past the deflate data.
-fn inflate_raw(
-    input: &[u8],
-    start: usize,
-    cap: usize,
-    out: &mut Vec<u8>,
-    progress: &mut dyn Progress,
-) -> Result<usize, DecodeError> {
-    let mut d = Box::<DecompressorOxide>::default();
-    let mut in_pos = start;
-    let mut out_pos = out.len();
-    if out.capacity() - out.len() < CHUNK {
-        out.reserve(CHUNK.max(out.len() / 2));
-    }
-    out.resize(out.capacity().min(cap.saturating_add(1)).max(out_pos + 1), 0);
-    let total = input.len().max(1) as f64;
-    loop {
-        let end = (in_pos + CHUNK).min(input.len());
-        let more = end < input.len();
-        let mut flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-        if more {
-            flags |= inflate_flags::TINFL_FLAG_HAS_MORE_INPUT;
-        }
-        let (status, n_in, n_out) = decompress(&mut d, &input[in_pos..end], out, out_pos, flags);
-        in_pos += n_in;
-        out_pos += n_out;
-        if out_pos > cap {
-            out.clear();
-            return Err(DecodeError::TooLarge { limit_mb: cap >> 20 });
-        }
-        match status {
-            TINFLStatus::Done => {
-                out.truncate(out_pos);
-                return Ok(in_pos);
-            }
-            TINFLStatus::HasMoreOutput => {
-                if out_pos >= cap {
-                    out.clear();
-                    return Err(DecodeError::TooLarge { limit_mb: cap >> 20 });
-                }
-                let grow = out.len().max(CHUNK).min(cap + 1 - out.len());
-                out.resize(out.len() + grow, 0);
-            }
-            TINFLStatus::NeedsMoreInput => {
-                if !more {
-                    return Err(DecodeError::TruncatedGzip(input.len()));
-                }
-                if !progress.report(Stage::Inflating, in_pos as f64 / total) {
-                    return Err(DecodeError::Cancelled);
-                }
-            }
-            TINFLStatus::FailedCannotMakeProgress => return Err(DecodeError::TruncatedGzip(input.len())),
-            other => {
-                return Err(DecodeError::BadGzip { offset: in_pos, what: format!("{other:?}") });
-            }
-        }
-    }
-}
-
 /// CRC-32 (IEEE), slice-by-8.
 pub fn crc32(data: &[u8]) -> u32 {
+    crc32_update(0, data)
+}
+
+/// Continues a CRC-32: `crc32_update(crc32(a), b) == crc32(a ++ b)`.
+pub fn crc32_update(crc: u32, data: &[u8]) -> u32 {
     static TABLES: std::sync::OnceLock<Box<[[u32; 256]; 8]>> = std::sync::OnceLock::new();
     let t = TABLES.get_or_init(|| {
         let mut t = Box::new([[0u32; 256]; 8]);
@@ -179,7 +348,7 @@ pub fn crc32(data: &[u8]) -> u32 {
         }
         t
     });
-    let mut crc = !0u32;
+    let mut crc = !crc;
     let mut chunks = data.chunks_exact(8);
     for c in &mut chunks {
         let lo = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;

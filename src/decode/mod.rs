@@ -157,6 +157,136 @@ pub fn decode_owned(bytes: Vec<u8>, limits: &Limits, progress: &mut dyn Progress
     decode_inflated(inflated, limits, progress)
 }
 
+/// Decodes a profile whose bytes arrive in pieces, as a streaming inflate hands them on
+/// ([`gzip::GzInflater::streaming`]): protobuf is read field by field as the pieces come, so
+/// only the model and an unfinished field are held, never the whole decompressed file. Text
+/// profiles are gathered and read at the end. The outcome is the same as [`decode_with`]'s
+/// on the whole bytes, errors included.
+pub struct StreamDecoder {
+    limits: Limits,
+    /// The bytes came out of gzip (named in the profile's format).
+    gzip: bool,
+    seen: usize,
+    mode: Mode,
+    /// The first error: the outcome, whatever comes after.
+    failed: Option<DecodeError>,
+}
+
+enum Mode {
+    /// The first bytes, until there are enough to tell the format.
+    Sniffing(Vec<u8>),
+    Proto(raw::StreamParser),
+    /// A text profile, read whole at the end.
+    Whole(Vec<u8>),
+}
+
+/// Bytes needed to tell the format (`text::sniff` reads the most: 4096).
+const SNIFF: usize = 4096;
+
+impl StreamDecoder {
+    /// A decoder for one file; `gzip` says the pieces are what a gzip stream held.
+    pub fn new(limits: Limits, gzip: bool) -> StreamDecoder {
+        StreamDecoder { limits, gzip, seen: 0, mode: Mode::Sniffing(Vec::new()), failed: None }
+    }
+
+    /// Bytes taken so far.
+    pub fn seen(&self) -> usize {
+        self.seen
+    }
+
+    /// Takes the next piece. After an error, later pieces are ignored and [`finish`] returns
+    /// that error; whoever feeds the decoder may go on (so that a gzip error further on,
+    /// which [`decode_with`] would report first, still can be) or stop.
+    ///
+    /// [`finish`]: StreamDecoder::finish
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        self.push_with(bytes.len(), |dst| dst.copy_from_slice(bytes))
+    }
+
+    /// Takes the next piece: `n` bytes that `fill` writes straight into the decoder's buffer
+    /// (the browser copies a message's bytes out of JavaScript this way, once).
+    pub fn push_with(&mut self, n: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), DecodeError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let r = self.take(n, fill);
+        if let Err(e) = &r {
+            self.failed = Some(e.clone());
+            self.mode = Mode::Whole(Vec::new());
+        }
+        r
+    }
+
+    fn take(&mut self, n: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), DecodeError> {
+        self.seen += n;
+        if self.seen > self.limits.max_bytes {
+            return Err(DecodeError::TooLarge { limit_mb: self.limits.max_bytes >> 20 });
+        }
+        let append = |v: &mut Vec<u8>, fill: &mut dyn FnMut(&mut [u8])| {
+            let old = v.len();
+            v.resize(old + n, 0);
+            fill(&mut v[old..]);
+        };
+        let mut fill = Some(fill);
+        let mut once = |dst: &mut [u8]| {
+            if let Some(f) = fill.take() {
+                f(dst)
+            }
+        };
+        match &mut self.mode {
+            Mode::Sniffing(head) => {
+                append(head, &mut once);
+                if head.len() >= SNIFF {
+                    self.decide()?;
+                }
+                Ok(())
+            }
+            Mode::Proto(p) => p.push_with(n, once),
+            Mode::Whole(all) => {
+                append(all, &mut once);
+                Ok(())
+            }
+        }
+    }
+
+    /// Chooses how to read the file from its first bytes (the same checks as `decode_plain`).
+    fn decide(&mut self) -> Result<(), DecodeError> {
+        let Mode::Sniffing(head) = &mut self.mode else { return Ok(()) };
+        let head = std::mem::take(head);
+        if head.is_empty() {
+            return Err(if self.gzip { DecodeError::NotAProfile("gzip stream holds no data".into()) } else { DecodeError::Empty });
+        }
+        if text::sniff(&head).is_some() {
+            self.mode = Mode::Whole(head);
+            return Ok(());
+        }
+        if !proto::plausible(&head) || known_other_format(&head).is_some() {
+            return Err(DecodeError::NotAProfile(describe(&head)));
+        }
+        let mut p = raw::StreamParser::new(self.limits.max_entries);
+        p.push(&head)?;
+        self.mode = Mode::Proto(p);
+        Ok(())
+    }
+
+    /// The stream has ended: the profile.
+    pub fn finish(mut self, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        self.decide()?;
+        let mut p = match self.mode {
+            Mode::Proto(parser) => proto::decode_streamed(parser, &self.limits, progress)?,
+            Mode::Whole(all) => decode_plain(&all, &self.limits, progress)?,
+            Mode::Sniffing(_) => return Err(DecodeError::Empty),
+        };
+        if self.gzip {
+            p.format = format!("{} (gzip)", p.format);
+        }
+        Ok(p)
+    }
+}
+
 /// Decodes what a gzip stream held.
 fn decode_inflated(inflated: Vec<u8>, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
     if inflated.is_empty() {

@@ -146,15 +146,47 @@ fn push_location(frames: &mut Vec<u32>, loc_frames: &[u32], packed: u64) {
     }
 }
 
+/// Expands one sample's location ids (32-bit) through a dense packed map onto `frames`.
+/// False, with nothing pushed, when an id is missing or the stack is too deep: the general
+/// loop then does it again and reports which.
+#[inline(always)]
+fn expand_dense(ids: &[u32], packed: &[u64], loc_frames: &[u32], frames: &mut Vec<u32>, start: usize, max_depth: usize) -> bool {
+    for &id in ids {
+        let p = match packed.get(id as usize) {
+            Some(&p) if p != u64::MAX && id != 0 => p,
+            _ => {
+                frames.truncate(start);
+                return false;
+            }
+        };
+        push_location(frames, loc_frames, p);
+        if frames.len() - start > max_depth {
+            frames.truncate(start);
+            return false;
+        }
+    }
+    true
+}
+
 /// Frames of each sample before pruning, at most `max_depth` (a deeper sample fails): their
 /// sum, an upper bound on the frames of the distinct stacks, and the most of one sample.
 fn frame_bound<T: Copy + Into<u64>>(ids: &[T], off: &[u32], packed: &IdMap<u64>, max_depth: usize) -> (usize, usize) {
     let (mut sum, mut widest) = (0usize, 0usize);
+    let dense = match packed {
+        IdMap::Dense(v) => Some(&v[..]),
+        IdMap::Sparse(_) => None,
+    };
     for w in off.windows(2) {
-        let frames: usize = ids[w[0] as usize..w[1] as usize]
-            .iter()
-            .map(|&id| packed.value(id.into()).map_or(0, |p| (p >> 32) as usize))
-            .sum();
+        let ids = &ids[w[0] as usize..w[1] as usize];
+        let frames: usize = match dense {
+            // (Id 0 and unknown ids hold u64::MAX: their length reads as 0xffff_ffff and
+            // would only make the bound larger, so they are masked to 0.)
+            Some(v) => ids
+                .iter()
+                .map(|&id| usize::try_from(id.into()).ok().and_then(|i| v.get(i)).map_or(0, |&p| if p == u64::MAX { 0 } else { (p >> 32) as usize }))
+                .sum(),
+            None => ids.iter().map(|&id| packed.value(id.into()).map_or(0, |p| (p >> 32) as usize)).sum(),
+        };
         sum = sum.saturating_add(frames.min(max_depth));
         widest = widest.max(frames.min(max_depth));
     }
@@ -219,6 +251,17 @@ pub fn decode(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Res
         return Err(DecodeError::Cancelled);
     }
     let raw = raw::parse(bytes, limits.max_entries, |f| progress.report(Stage::Decoding, f))?;
+    if !progress.report(Stage::Building, 0.0) {
+        return Err(DecodeError::Cancelled);
+    }
+    build(&raw, limits, progress)
+}
+
+/// Builds the model from a profile read by [`raw::StreamParser`].
+pub fn decode_streamed(parser: raw::StreamParser, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+    let (raw, text, ends) = parser.finish()?;
+    let mut raw: RawProfile<'_> = raw;
+    raw.strings = raw::strings(&text, &ends);
     if !progress.report(Stage::Building, 0.0) {
         return Err(DecodeError::Cancelled);
     }
@@ -436,6 +479,11 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
         raw::LocIds::Wide(ids) => frame_bound(ids, &pb.loc_off, &loc_packed, limits.max_stack_depth),
     };
     let mut budget = FrameBudget::new(bound, limits);
+    // Dense ids (the usual case) and no pruning: samples expand in a tight loop.
+    let dense_packed = match (&loc_packed, &drop_rx) {
+        (IdMap::Dense(v), None) => Some(&v[..]),
+        _ => None,
+    };
     prof.stacks.reserve(n, budget.first());
     let mut locs: Vec<u32> = Vec::new();
     let mut label_keys: FxHashMap<i64, String> = FxHashMap::default();
@@ -466,7 +514,15 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
         let stacks = &mut prof.stacks;
         budget.ensure(&mut stacks.frames);
         let start = stacks.frames.len();
-        if drop_rx.is_none() {
+        let fast = match (&pb.locs, dense_packed) {
+            (raw::LocIds::Narrow(ids), Some(dense)) => {
+                expand_dense(&ids[refs.clone()], dense, &loc_frames, &mut stacks.frames, start, limits.max_stack_depth)
+            }
+            _ => false,
+        };
+        if fast {
+            // Expanded in full by the tight loop.
+        } else if drop_rx.is_none() {
             for j in refs.clone() {
                 let id = pb.locs.get(j);
                 let packed = loc_packed.value(id).ok_or_else(|| missing(id))?;

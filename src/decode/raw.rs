@@ -50,7 +50,29 @@ impl LocIds {
     /// byte would push the vector over a doubling boundary it does not need.
     fn extend_packed(&mut self, r: &mut Reader<'_>) -> Result<(), DecodeError> {
         if let LocIds::Narrow(v) = self {
-            while !r.done() {
+            let b = r.b;
+            while r.pos < b.len() {
+                // Ids of up to three bytes (up to 2 million locations) inline; the rest,
+                // and anything malformed, through the reader.
+                let p = r.pos;
+                let b0 = b[p] as u32;
+                if b0 < 0x80 {
+                    v.push(b0);
+                    r.pos = p + 1;
+                    continue;
+                }
+                if let (Some(&b1), Some(&b2)) = (b.get(p + 1), b.get(p + 2)) {
+                    if b1 < 0x80 {
+                        v.push(b0 & 0x7f | (b1 as u32) << 7);
+                        r.pos = p + 2;
+                        continue;
+                    }
+                    if b2 < 0x80 {
+                        v.push(b0 & 0x7f | (b1 as u32 & 0x7f) << 7 | (b2 as u32) << 14);
+                        r.pos = p + 3;
+                        continue;
+                    }
+                }
                 let id = r.varint()?;
                 match u32::try_from(id) {
                     Ok(x) => v.push(x),
@@ -298,18 +320,23 @@ fn offset(n: usize) -> Result<u32, DecodeError> {
     u32::try_from(n).map_err(|_| DecodeError::Limit { what: "entries in one table".into(), limit: u32::MAX as usize })
 }
 
+fn limit(what: &str, n: usize, max_entries: usize) -> Result<(), DecodeError> {
+    if n > max_entries {
+        Err(DecodeError::Limit { what: format!("{what} ({n} entries)"), limit: max_entries })
+    } else {
+        Ok(())
+    }
+}
+
+fn empty_profile() -> RawProfile<'static> {
+    RawProfile { loc_off: vec![0], val_off: vec![0], label_off: vec![0], line_off: vec![0], ..Default::default() }
+}
+
 /// Parses a serialized `Profile`. `max_entries` bounds every table.
 pub fn parse(b: &[u8], max_entries: usize, mut progress: impl FnMut(f64) -> bool) -> Result<RawProfile<'_>, DecodeError> {
-    let mut p = RawProfile { loc_off: vec![0], val_off: vec![0], label_off: vec![0], line_off: vec![0], ..Default::default() };
+    let mut p = empty_profile();
     let mut r = Reader::new(b, 0);
     let mut next_report = 1usize << 22;
-    let limit = |what: &str, n: usize| -> Result<(), DecodeError> {
-        if n > max_entries {
-            Err(DecodeError::Limit { what: format!("{what} ({n} entries)"), limit: max_entries })
-        } else {
-            Ok(())
-        }
-    };
     while !r.done() {
         if r.pos >= next_report {
             next_report = r.pos + (1 << 22);
@@ -317,128 +344,268 @@ pub fn parse(b: &[u8], max_entries: usize, mut progress: impl FnMut(f64) -> bool
                 return Err(DecodeError::Cancelled);
             }
         }
-        let (field, wt) = r.key()?;
-        match (field, wt) {
-            (1, 2) => {
-                let (m, at) = r.bytes()?;
-                p.sample_type.push(pair(m, at)?);
-            }
-            (2, 2) => {
-                let (m, at) = r.bytes()?;
-                let mut s = Reader::new(m, at);
-                while !s.done() {
-                    match s.key()? {
-                        (1, 2) => {
-                            let (ids, at) = s.bytes()?;
-                            p.locs.extend_packed(&mut Reader::new(ids, at))?;
-                        }
-                        (1, wt) => s.repeated(wt, |v| p.locs.push(v))?,
-                        (2, wt) => s.repeated(wt, |v| p.values.push(v as i64))?,
-                        (3, 2) => {
-                            let (lm, lat) = s.bytes()?;
-                            let mut l = Reader::new(lm, lat);
-                            let mut lab = RawLabel::default();
-                            while !l.done() {
-                                match l.key()? {
-                                    (1, wt) => lab.key = l.int(wt)?,
-                                    (2, wt) => lab.str = l.int(wt)?,
-                                    (3, wt) => lab.num = l.int(wt)?,
-                                    (4, wt) => lab.num_unit = l.int(wt)?,
-                                    (_, wt) => l.skip(wt)?,
-                                }
-                            }
-                            p.labels.push(lab);
-                        }
-                        (_, wt) => s.skip(wt)?,
-                    }
-                }
-                p.loc_off.push(offset(p.locs.len())?);
-                p.val_off.push(offset(p.values.len())?);
-                p.label_off.push(offset(p.labels.len())?);
-                limit("sample count", p.loc_off.len())?;
-            }
-            (3, 2) => {
-                let (m, at) = r.bytes()?;
-                let mut s = Reader::new(m, at);
-                let (mut id, mut file) = (0u64, 0i64);
-                while !s.done() {
-                    match s.key()? {
-                        (1, wt) => id = s.int(wt)? as u64,
-                        (5, wt) => file = s.int(wt)?,
-                        (_, wt) => s.skip(wt)?,
-                    }
-                }
-                p.mappings.push((id, file));
-                limit("mapping table", p.mappings.len())?;
-            }
-            (4, 2) => {
-                let (m, at) = r.bytes()?;
-                let mut s = Reader::new(m, at);
-                let mut loc = RawLocation::default();
-                while !s.done() {
-                    match s.key()? {
-                        (1, wt) => loc.id = s.int(wt)? as u64,
-                        (2, wt) => loc.mapping_id = s.int(wt)? as u64,
-                        (4, 2) => {
-                            let (lm, lat) = s.bytes()?;
-                            let mut l = Reader::new(lm, lat);
-                            let (mut f, mut line) = (0u64, 0i64);
-                            while !l.done() {
-                                match l.key()? {
-                                    (1, wt) => f = l.int(wt)? as u64,
-                                    (2, wt) => line = l.int(wt)?,
-                                    (_, wt) => l.skip(wt)?,
-                                }
-                            }
-                            p.lines.push((f, line));
-                        }
-                        (_, wt) => s.skip(wt)?,
-                    }
-                }
-                p.locations.push(loc);
-                p.line_off.push(offset(p.lines.len())?);
-                limit("location table", p.locations.len())?;
-            }
-            (5, 2) => {
-                let (m, at) = r.bytes()?;
-                let mut s = Reader::new(m, at);
-                let (mut id, mut name, mut file) = (0u64, 0i64, 0i64);
-                while !s.done() {
-                    match s.key()? {
-                        (1, wt) => id = s.int(wt)? as u64,
-                        (2, wt) => name = s.int(wt)?,
-                        (4, wt) => file = s.int(wt)?,
-                        (_, wt) => s.skip(wt)?,
-                    }
-                }
-                p.functions.push((id, name, file));
-                limit("function table", p.functions.len())?;
-            }
-            (6, 2) => {
-                p.strings.push(r.bytes()?.0);
-                limit("string table", p.strings.len())?;
-            }
-            (7, wt) => p.drop_frames = r.int(wt)?,
-            (8, wt) => p.keep_frames = r.int(wt)?,
-            (9, wt) => p.time_nanos = r.int(wt)?,
-            (10, wt) => p.duration_nanos = r.int(wt)?,
-            (11, 2) => {
-                let (m, at) = r.bytes()?;
-                p.period_type = Some(pair(m, at)?);
-            }
-            (12, wt) => p.period = r.int(wt)?,
-            (13, wt) => {
-                let mut c = Vec::new();
-                r.repeated(wt, |v| c.push(v as i64))?;
-                p.comments.extend(c);
-            }
-            (14, wt) => p.default_sample_type = r.int(wt)?,
-            (15, wt) => p.doc_url = r.int(wt)?,
-            (1..=6 | 11, _) => return Err(err(r.pos, &format!("field {field} has wire type {wt}, expected a message"))),
-            (_, wt) => r.skip(wt)?,
+        if let Some(s) = top_field(&mut p, &mut r, max_entries)? {
+            p.strings.push(s);
+            limit("string table", p.strings.len(), max_entries)?;
         }
     }
     Ok(p)
+}
+
+/// Reads one field of the top-level message into `p`, except a string table entry, which
+/// it returns for the caller to keep (borrowed or copied).
+#[inline]
+fn top_field<'b>(p: &mut RawProfile<'_>, r: &mut Reader<'b>, max_entries: usize) -> Result<Option<&'b [u8]>, DecodeError> {
+    let limit = |what: &str, n: usize| limit(what, n, max_entries);
+    let (field, wt) = r.key()?;
+    match (field, wt) {
+        (1, 2) => {
+            let (m, at) = r.bytes()?;
+            p.sample_type.push(pair(m, at)?);
+        }
+        (2, 2) => {
+            let (m, at) = r.bytes()?;
+            let mut s = Reader::new(m, at);
+            while !s.done() {
+                match s.key()? {
+                    (1, 2) => {
+                        let (ids, at) = s.bytes()?;
+                        p.locs.extend_packed(&mut Reader::new(ids, at))?;
+                    }
+                    (1, wt) => s.repeated(wt, |v| p.locs.push(v))?,
+                    (2, wt) => s.repeated(wt, |v| p.values.push(v as i64))?,
+                    (3, 2) => {
+                        let (lm, lat) = s.bytes()?;
+                        let mut l = Reader::new(lm, lat);
+                        let mut lab = RawLabel::default();
+                        while !l.done() {
+                            match l.key()? {
+                                (1, wt) => lab.key = l.int(wt)?,
+                                (2, wt) => lab.str = l.int(wt)?,
+                                (3, wt) => lab.num = l.int(wt)?,
+                                (4, wt) => lab.num_unit = l.int(wt)?,
+                                (_, wt) => l.skip(wt)?,
+                            }
+                        }
+                        p.labels.push(lab);
+                    }
+                    (_, wt) => s.skip(wt)?,
+                }
+            }
+            p.loc_off.push(offset(p.locs.len())?);
+            p.val_off.push(offset(p.values.len())?);
+            p.label_off.push(offset(p.labels.len())?);
+            limit("sample count", p.loc_off.len())?;
+        }
+        (3, 2) => {
+            let (m, at) = r.bytes()?;
+            let mut s = Reader::new(m, at);
+            let (mut id, mut file) = (0u64, 0i64);
+            while !s.done() {
+                match s.key()? {
+                    (1, wt) => id = s.int(wt)? as u64,
+                    (5, wt) => file = s.int(wt)?,
+                    (_, wt) => s.skip(wt)?,
+                }
+            }
+            p.mappings.push((id, file));
+            limit("mapping table", p.mappings.len())?;
+        }
+        (4, 2) => {
+            let (m, at) = r.bytes()?;
+            let mut s = Reader::new(m, at);
+            let mut loc = RawLocation::default();
+            while !s.done() {
+                match s.key()? {
+                    (1, wt) => loc.id = s.int(wt)? as u64,
+                    (2, wt) => loc.mapping_id = s.int(wt)? as u64,
+                    (4, 2) => {
+                        let (lm, lat) = s.bytes()?;
+                        let mut l = Reader::new(lm, lat);
+                        let (mut f, mut line) = (0u64, 0i64);
+                        while !l.done() {
+                            match l.key()? {
+                                (1, wt) => f = l.int(wt)? as u64,
+                                (2, wt) => line = l.int(wt)?,
+                                (_, wt) => l.skip(wt)?,
+                            }
+                        }
+                        p.lines.push((f, line));
+                    }
+                    (_, wt) => s.skip(wt)?,
+                }
+            }
+            p.locations.push(loc);
+            p.line_off.push(offset(p.lines.len())?);
+            limit("location table", p.locations.len())?;
+        }
+        (5, 2) => {
+            let (m, at) = r.bytes()?;
+            let mut s = Reader::new(m, at);
+            let (mut id, mut name, mut file) = (0u64, 0i64, 0i64);
+            while !s.done() {
+                match s.key()? {
+                    (1, wt) => id = s.int(wt)? as u64,
+                    (2, wt) => name = s.int(wt)?,
+                    (4, wt) => file = s.int(wt)?,
+                    (_, wt) => s.skip(wt)?,
+                }
+            }
+            p.functions.push((id, name, file));
+            limit("function table", p.functions.len())?;
+        }
+        (6, 2) => return Ok(Some(r.bytes()?.0)),
+        (7, wt) => p.drop_frames = r.int(wt)?,
+        (8, wt) => p.keep_frames = r.int(wt)?,
+        (9, wt) => p.time_nanos = r.int(wt)?,
+        (10, wt) => p.duration_nanos = r.int(wt)?,
+        (11, 2) => {
+            let (m, at) = r.bytes()?;
+            p.period_type = Some(pair(m, at)?);
+        }
+        (12, wt) => p.period = r.int(wt)?,
+        (13, wt) => {
+            let mut c = Vec::new();
+            r.repeated(wt, |v| c.push(v as i64))?;
+            p.comments.extend(c);
+        }
+        (14, wt) => p.default_sample_type = r.int(wt)?,
+        (15, wt) => p.doc_url = r.int(wt)?,
+        (1..=6 | 11, _) => return Err(err(r.base + r.pos, &format!("field {field} has wire type {wt}, expected a message"))),
+        (_, wt) => r.skip(wt)?,
+    }
+    Ok(None)
+}
+
+/// Length of the top-level field at the start of `b` if all its bytes are there; `Some` also
+/// for a field whose head is malformed (reading it reports the error).
+fn whole_field(b: &[u8]) -> Option<usize> {
+    fn varint(b: &[u8], at: usize) -> Option<(u64, usize)> {
+        let mut v = 0u64;
+        for i in 0..10 {
+            let &byte = b.get(at + i)?;
+            v |= ((byte & 0x7f) as u64).wrapping_shl(7 * i as u32);
+            if byte < 0x80 {
+                return Some((v, at + i + 1));
+            }
+        }
+        Some((u64::MAX, at + 10))
+    }
+    let (key, at) = varint(b, 0)?;
+    let end = match key & 7 {
+        0 => varint(b, at)?.1,
+        1 => at + 8,
+        2 => {
+            let (n, at) = varint(b, at)?;
+            at.saturating_add(usize::try_from(n).unwrap_or(usize::MAX))
+        }
+        5 => at + 4,
+        _ => return Some(at),
+    };
+    (end <= b.len()).then_some(end)
+}
+
+/// The same pass over a profile whose bytes arrive in pieces (from a streaming inflate):
+/// each whole top-level field is read as soon as it is in, so only the unfinished tail of
+/// the stream is held, and the string table is copied out.
+pub struct StreamParser {
+    p: RawProfile<'static>,
+    /// Bytes not read yet: the start of a field whose end has not arrived.
+    pending: Vec<u8>,
+    /// Offset of `pending[0]` in the stream.
+    base: usize,
+    /// The string table: its bytes end to end, and where each string ends.
+    text: Vec<u8>,
+    text_ends: Vec<usize>,
+    max_entries: usize,
+}
+
+impl StreamParser {
+    /// A parser for a new stream.
+    pub fn new(max_entries: usize) -> StreamParser {
+        StreamParser { p: empty_profile(), pending: Vec::new(), base: 0, text: Vec::new(), text_ends: Vec::new(), max_entries }
+    }
+
+    /// Bytes of the stream read so far.
+    pub fn consumed(&self) -> usize {
+        self.base
+    }
+
+    /// Takes the next piece of the stream, `n` bytes that `fill` writes straight into the
+    /// parser's buffer (from JavaScript, say: one copy, not two).
+    pub fn push_with(&mut self, n: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), DecodeError> {
+        let old = self.pending.len();
+        self.pending.resize(old + n, 0);
+        fill(&mut self.pending[old..]);
+        let pending = std::mem::take(&mut self.pending);
+        let used = self.read(&pending);
+        self.pending = pending;
+        let used = used?;
+        self.pending.drain(..used);
+        self.base += used;
+        Ok(())
+    }
+
+    /// Takes the next piece of the stream.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        let used = if self.pending.is_empty() {
+            let used = self.read(bytes)?;
+            self.pending.extend_from_slice(&bytes[used..]);
+            used
+        } else {
+            self.pending.extend_from_slice(bytes);
+            let pending = std::mem::take(&mut self.pending);
+            let used = self.read(&pending);
+            self.pending = pending;
+            let used = used?;
+            self.pending.drain(..used);
+            used
+        };
+        self.base += used;
+        Ok(())
+    }
+
+    /// Reads the whole fields at the start of `b` (which starts at `self.base`).
+    fn read(&mut self, b: &[u8]) -> Result<usize, DecodeError> {
+        let mut r = Reader::new(b, self.base);
+        while let Some(len) = whole_field(&b[r.pos..]) {
+            let end = r.pos + len;
+            let mut f = Reader::new(&b[..end], self.base);
+            f.pos = r.pos;
+            if let Some(s) = top_field(&mut self.p, &mut f, self.max_entries)? {
+                self.text.extend_from_slice(s);
+                self.text_ends.push(self.text.len());
+                limit("string table", self.text_ends.len(), self.max_entries)?;
+            }
+            r.pos = f.pos;
+        }
+        Ok(r.pos)
+    }
+
+    /// The stream has ended: the profile read, and its string table (bytes, end offsets).
+    /// A field cut off by the end of the stream is an error.
+    pub fn finish(mut self) -> Result<(RawProfile<'static>, Vec<u8>, Vec<usize>), DecodeError> {
+        if !self.pending.is_empty() {
+            // Reading the cut-off field reports what is missing, at the right offset.
+            let mut r = Reader::new(&self.pending, self.base);
+            while !r.done() {
+                top_field(&mut self.p, &mut r, self.max_entries)?;
+            }
+        }
+        Ok((self.p, self.text, self.text_ends))
+    }
+}
+
+/// The string table of a [`StreamParser`] as slices.
+pub fn strings<'a>(text: &'a [u8], ends: &[usize]) -> Vec<&'a [u8]> {
+    let mut start = 0;
+    ends.iter()
+        .map(|&e| {
+            let s = &text[start..e];
+            start = e;
+            s
+        })
+        .collect()
 }
 
 /// The same flat form from prost's structs (the reference decoder), for cross-checks.

@@ -110,12 +110,24 @@ impl Stacks {
     /// expand straight into `frames` this way, without a buffer.
     pub fn intern_pending(&mut self) -> u32 {
         let start = *self.offsets.last().expect("offsets starts with 0") as usize;
-        let h = hash_frames(&self.frames[start..]);
-        if let Some(id) = self.find(h, &self.frames[start..]) {
-            self.frames.truncate(start);
-            return id;
+        let Stacks { offsets, frames, index } = self;
+        let new = &frames[start..];
+        let h = hash_frames(new);
+        // One probe finds the stack or the slot for it (most stacks of a big heap profile
+        // are new, and each probe is a cache miss).
+        match index.entry(h, |&id| stack(offsets, frames, id) == new, |&id| hash_frames(stack(offsets, frames, id))) {
+            hashbrown::hash_table::Entry::Occupied(e) => {
+                let id = *e.get();
+                frames.truncate(start);
+                id
+            }
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                let id = (offsets.len() - 1) as u32;
+                v.insert(id);
+                offsets.push(frames.len() as u32);
+                id
+            }
         }
-        self.add_last(h)
     }
     /// The id of the stack with these frames (hashing to `h`), if it is known.
     fn find(&self, h: u64, frames: &[u32]) -> Option<u32> {

@@ -116,9 +116,13 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         use_effect_with((resp, search_text, dark, on_base, *width, mode), move |(resp, search_text, dark, on_base, width, mode)| {
             if let Response::Flame { data, .. } = &*resp.0 {
                 let search = Search::new(search_text);
+                let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+                let t0 = now();
                 let r = layout(data, *width, *on_base && *mode == FlameMode::Diff);
                 if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                     draw(&c, data, &r, *width, *dark, *mode, search.as_ref());
+                    // How long the last redraw (layout + paint) took, for the benchmark.
+                    let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now() - t0));
                 }
                 drawn.set(r.len());
                 *rects.borrow_mut() = r;
@@ -308,11 +312,9 @@ fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: 
         None => vec![],
     };
     let text_colour = if dark { "#f0f0f0" } else { "#1a1a1a" };
-    // Colours are worked out once per name (single mode) and the fill style is only set when it
-    // changes; labels are drawn in a second pass with one style and no clipping (they are cut
-    // to fit by characters). Thousands of frames then draw in a few milliseconds.
-    let mut css_by_name: Vec<Option<String>> = vec![None; d.names.len()];
-    let merged_css = Hsl { h: 0.0, s: 0.0, l: if dark { 30.0 } else { 75.0 } }.css();
+    // Colours are worked out once per name (single mode). Labels are drawn in a second pass
+    // with one style and no clipping (they are cut to fit by characters).
+    let merged = Hsl { h: 0.0, s: 0.0, l: if dark { 30.0 } else { 75.0 } };
     let colour_of = |i: usize| -> Hsl {
         let name = &d.names[d.name[i] as usize];
         let mut c = match mode {
@@ -328,13 +330,86 @@ fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: 
         }
         c
     };
-    let mut current = String::new();
     let visible = |r: &&Rect| (r.depth as f64 + 1.0) * ROW <= MAX_CANVAS_PX;
+    if (pw as usize) * (ph as usize) <= MAX_PIXELS {
+        // Frames are painted as pixels in one buffer and put on the canvas at once: thousands
+        // of fillRect calls (each a crossing into JS and a colour to parse) took ~20 ms.
+        let mut rgba_by_name: Vec<Option<[u8; 4]>> = vec![None; d.names.len()];
+        let merged_rgba = merged.rgba();
+        let mut px = vec![0u8; pw as usize * ph as usize * 4];
+        for r in rects.iter().filter(visible) {
+            let rgba = if r.node == MERGED {
+                merged_rgba
+            } else if mode == FlameMode::Single {
+                *rgba_by_name[d.name[r.node as usize] as usize].get_or_insert_with(|| colour_of(r.node as usize).rgba())
+            } else {
+                colour_of(r.node as usize).rgba()
+            };
+            let y = r.depth as f64 * ROW;
+            fill_px(&mut px, pw as usize, ph as usize, [r.x, y, (r.w - 0.5).max(0.5), ROW - 1.0].map(|v| v * dpr), rgba);
+        }
+        if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&px), pw, ph) {
+            let _ = ctx.put_image_data(&img, 0.0, 0.0);
+        }
+    } else {
+        fill_rects(&ctx, rects.iter().filter(visible), d, mode, &merged.css(), colour_of);
+    }
+    ctx.set_fill_style_str(text_colour);
     for r in rects.iter().filter(visible) {
+        if r.node != MERGED && r.w > 3.0 * char_w {
+            let name = &d.names[d.name[r.node as usize] as usize];
+            let fit = ((r.w - 6.0) / char_w).floor() as usize;
+            let label = fit_label(name, fit);
+            if !label.is_empty() {
+                let _ = ctx.fill_text(&label, r.x + 3.0, r.depth as f64 * ROW + ROW / 2.0);
+            }
+        }
+    }
+}
+
+/// Most canvas pixels painted through a pixel buffer (4 bytes each); a larger canvas (very
+/// deep or wide graphs on HiDPI screens) is drawn with `fillRect`.
+const MAX_PIXELS: usize = 12 << 20;
+
+/// Fills the device-pixel rectangle `[x, y, w, h]` of an RGBA buffer `w_px` × `h_px`. Edges
+/// are rounded to whole pixels, and a frame is at least one pixel wide.
+fn fill_px(px: &mut [u8], w_px: usize, h_px: usize, [x, y, w, h]: [f64; 4], rgba: [u8; 4]) {
+    let x0 = (x.round().max(0.0) as usize).min(w_px);
+    let x1 = ((x + w).round().max(0.0) as usize).min(w_px).max((x0 + 1).min(w_px));
+    let y0 = (y.round().max(0.0) as usize).min(h_px);
+    let y1 = ((y + h).round().max(0.0) as usize).min(h_px);
+    if x0 >= x1 || y0 >= y1 {
+        return;
+    }
+    let first = y0 * w_px * 4;
+    let row = &mut px[first + x0 * 4..first + x1 * 4];
+    for p in row.chunks_exact_mut(4) {
+        p.copy_from_slice(&rgba);
+    }
+    let (head, rest) = px.split_at_mut(first + w_px * 4);
+    let span = &head[first + x0 * 4..first + x1 * 4];
+    for yy in 1..y1 - y0 {
+        let at = (yy - 1) * w_px * 4;
+        rest[at + x0 * 4..at + x1 * 4].copy_from_slice(span);
+    }
+}
+
+/// Draws frames with one `fillRect` each (the fallback for canvases too large for a buffer).
+fn fill_rects<'a>(
+    ctx: &CanvasRenderingContext2d,
+    rects: impl Iterator<Item = &'a Rect>,
+    d: &FlameData,
+    mode: FlameMode,
+    merged_css: &str,
+    colour_of: impl Fn(usize) -> Hsl,
+) {
+    let mut css_by_name: Vec<Option<String>> = vec![None; d.names.len()];
+    let mut current = String::new();
+    for r in rects {
         let y = r.depth as f64 * ROW;
         let owned;
         let css: &str = if r.node == MERGED {
-            &merged_css
+            merged_css
         } else if mode == FlameMode::Single {
             let k = d.name[r.node as usize] as usize;
             css_by_name[k].get_or_insert_with(|| colour_of(r.node as usize).css())
@@ -348,17 +423,6 @@ fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: 
             current.push_str(css);
         }
         ctx.fill_rect(r.x, y, (r.w - 0.5).max(0.5), ROW - 1.0);
-    }
-    ctx.set_fill_style_str(text_colour);
-    for r in rects.iter().filter(visible) {
-        if r.node != MERGED && r.w > 3.0 * char_w {
-            let name = &d.names[d.name[r.node as usize] as usize];
-            let fit = ((r.w - 6.0) / char_w).floor() as usize;
-            let label = fit_label(name, fit);
-            if !label.is_empty() {
-                let _ = ctx.fill_text(&label, r.x + 3.0, r.depth as f64 * ROW + ROW / 2.0);
-            }
-        }
     }
 }
 

@@ -40,13 +40,24 @@ fn get(v: &JsValue, k: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// Name the engine worker gives the inflate worker it starts.
+const INFLATER: &str = "profdrop-inflate";
+/// Compressed bytes the inflate worker reads at a time.
+const PIECE: f64 = (1 << 20) as f64;
+/// Most decompressed bytes in one message to the engine worker (plus 32 KiB).
+const OUT_CHUNK: usize = 4 << 20;
+
 pub fn start() {
+    if scope().name() == INFLATER {
+        inflater::start();
+        return;
+    }
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let data = e.data();
         let seq = get(&data, "seq");
         let kind = get(&data, "kind").as_string().unwrap_or_default();
         match kind.as_str() {
-            "load" => load(seq, &data),
+            "load" => loads::queue(seq, data),
             "req" => {
                 let resp = match serde_wasm_bindgen::from_value::<Request>(get(&data, "req")) {
                     Ok(req) => ENGINE.with(|en| en.borrow_mut().handle(req)),
@@ -66,52 +77,293 @@ pub fn start() {
     });
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
+    loads::spawn_inflater();
     post(&obj(&[("kind", "ready".into())]));
 }
 
-fn load(seq: JsValue, data: &JsValue) {
-    let id = get(data, "id").as_f64().unwrap_or(0.0) as u32;
-    let name = get(data, "name").as_string().unwrap_or_default();
-    let progress = |stage: Stage, f: f64| {
-        post(&obj(&[
-            ("seq", seq.clone()),
-            ("kind", "progress".into()),
-            ("id", id.into()),
-            ("stage", to_js(&stage)),
-            ("fraction", f.into()),
-        ]));
-    };
-    progress(Stage::Reading, 0.0);
-    let buf = get(data, "buffer");
-    let bytes: Vec<u8> = if buf.is_instance_of::<js_sys::ArrayBuffer>() {
-        js_sys::Uint8Array::new(&buf).to_vec()
-    } else {
-        let file: web_sys::Blob = get(data, "file").unchecked_into();
-        match web_sys::FileReaderSync::new().and_then(|r| r.read_as_array_buffer(&file)) {
-            Ok(ab) => js_sys::Uint8Array::new(&ab).to_vec(),
-            Err(e) => {
-                let msg = format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into()));
-                post(&obj(&[("seq", seq), ("kind", "load_error".into()), ("id", id.into()), ("message", msg.into())]));
+/// Progress reports to the page for one load, at most one per 2 %.
+fn reporter(seq: JsValue, id: u32) -> impl FnMut(Stage, f64) -> bool {
+    let mut last: Option<(Stage, f64)> = None;
+    move |stage: Stage, f: f64| {
+        if last.is_none_or(|(s, l)| s != stage || (f - l).abs() >= 0.02) {
+            last = Some((stage, f));
+            post(&obj(&[
+                ("seq", seq.clone()),
+                ("kind", "progress".into()),
+                ("id", id.into()),
+                ("stage", to_js(&stage)),
+                ("fraction", f.into()),
+            ]));
+        }
+        true
+    }
+}
+
+fn loaded(seq: JsValue, summary: &crate::engine::Summary, memory: f64) {
+    post(&obj(&[("seq", seq), ("kind", "loaded".into()), ("summary", to_js(summary)), ("memory", memory.into())]));
+}
+
+fn load_error(seq: JsValue, id: u32, msg: String) {
+    post(&obj(&[("seq", seq), ("kind", "load_error".into()), ("id", id.into()), ("message", msg.into())]));
+}
+
+/// Loads, one at a time in the order they came. A gzip file is streamed: a second worker
+/// (the machine's other core) reads and inflates it piece by piece while this one reads the
+/// protobuf as the pieces arrive, so reading, inflating and decoding overlap. Requests are
+/// answered between pieces. Anything else (plain files, bytes already in memory, or no
+/// second worker) is read whole here.
+mod loads {
+    use super::*;
+    use crate::decode::StreamDecoder;
+    use std::collections::VecDeque;
+    use web_sys::{Worker, WorkerOptions, WorkerType};
+
+    struct Streaming {
+        seq: JsValue,
+        id: u32,
+        name: String,
+        size: usize,
+        dec: StreamDecoder,
+        report: Box<dyn FnMut(Stage, f64) -> bool>,
+    }
+
+    #[derive(Default)]
+    struct Loads {
+        waiting: VecDeque<(JsValue, JsValue)>,
+        current: Option<Streaming>,
+        inflater: Option<Worker>,
+    }
+
+    thread_local! {
+        static LOADS: RefCell<Loads> = RefCell::new(Loads::default());
+    }
+
+    /// Starts the inflate worker (a failure only means loads are read whole).
+    pub fn spawn_inflater() {
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Module);
+        opts.set_name(INFLATER);
+        let Ok(w) = Worker::new_with_options("./worker.js", &opts) else { return };
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(on_inflated);
+        w.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        onmessage.forget();
+        let onerror = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
+            // Later loads are read whole; a load in flight fails with the reason.
+            let current = LOADS.with(|l| {
+                let mut l = l.borrow_mut();
+                l.inflater = None;
+                l.current.take()
+            });
+            if let Some(job) = current {
+                load_error(job.seq, job.id, format!("the file could not be inflated ({})", e.message()));
+                next();
+            }
+        });
+        w.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        onerror.forget();
+        LOADS.with(|l| l.borrow_mut().inflater = Some(w));
+    }
+
+    pub fn queue(seq: JsValue, data: JsValue) {
+        let idle = LOADS.with(|l| {
+            let mut l = l.borrow_mut();
+            l.waiting.push_back((seq, data));
+            l.current.is_none()
+        });
+        if idle {
+            next();
+        }
+    }
+
+    /// Starts the loads waiting, up to the first one that streams.
+    fn next() {
+        loop {
+            let Some((seq, data)) = LOADS.with(|l| {
+                let mut l = l.borrow_mut();
+                if l.current.is_some() {
+                    None
+                } else {
+                    l.waiting.pop_front()
+                }
+            }) else {
+                return;
+            };
+            if start(seq, &data) {
                 return;
             }
         }
-    };
-    let mut last = -1.0f64;
-    let mut report = |stage: Stage, f: f64| {
-        if (f - last).abs() >= 0.02 || f == 0.0 {
-            last = f;
-            progress(stage, f);
+    }
+
+    /// Starts one load; true when it streams (and finishes later).
+    fn start(seq: JsValue, data: &JsValue) -> bool {
+        let id = get(data, "id").as_f64().unwrap_or(0.0) as u32;
+        let name = get(data, "name").as_string().unwrap_or_default();
+        let mut report = reporter(seq.clone(), id);
+        report(Stage::Reading, 0.0);
+        let buf = get(data, "buffer");
+        if buf.is_instance_of::<js_sys::ArrayBuffer>() {
+            whole(seq, id, &name, js_sys::Uint8Array::new(&buf).to_vec(), report);
+            return false;
+        }
+        let file: web_sys::Blob = get(data, "file").unchecked_into();
+        let reader = match web_sys::FileReaderSync::new() {
+            Ok(r) => r,
+            Err(_) => {
+                load_error(seq, id, "the file could not be read (no FileReaderSync in this worker)".into());
+                return false;
+            }
+        };
+        let read = |blob: &web_sys::Blob| -> Result<Vec<u8>, String> {
+            reader
+                .read_as_array_buffer(blob)
+                .map(|ab| js_sys::Uint8Array::new(&ab).to_vec())
+                .map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))
+        };
+        let inflater = LOADS.with(|l| l.borrow().inflater.clone());
+        let head = match file.slice_with_f64_and_f64(0.0, 2.0).map_err(|_| "the file could not be read".to_string()).and_then(|b| read(&b)) {
+            Ok(h) => h,
+            Err(msg) => {
+                load_error(seq, id, msg);
+                return false;
+            }
+        };
+        let (Some(inflater), true) = (inflater, crate::decode::gzip::is_gzip(&head)) else {
+            match read(&file) {
+                Ok(bytes) => whole(seq, id, &name, bytes, report),
+                Err(msg) => load_error(seq, id, msg),
+            }
+            return false;
+        };
+        let limits = ENGINE.with(|en| en.borrow().limits);
+        let size = file.size() as usize;
+        let job = Streaming { seq: seq.clone(), id, name, size, dec: StreamDecoder::new(limits, true), report: Box::new(report) };
+        LOADS.with(|l| l.borrow_mut().current = Some(job));
+        let msg = obj(&[("kind", "inflate".into()), ("seq", seq), ("file", file.into()), ("cap", (limits.max_bytes as f64).into())]);
+        if inflater.post_message(&msg).is_err() {
+            if let Some(job) = LOADS.with(|l| l.borrow_mut().current.take()) {
+                load_error(job.seq, job.id, "the file could not be handed to the inflate worker".into());
+            }
+            return false;
         }
         true
-    };
-    let result = ENGINE.with(|en| en.borrow_mut().load(id, &name, bytes, &mut report));
-    match result {
-        Ok(summary) => post(&obj(&[
-            ("seq", seq),
-            ("kind", "loaded".into()),
-            ("summary", to_js(&summary)),
-            ("memory", wasm_memory().into()),
-        ])),
-        Err(msg) => post(&obj(&[("seq", seq), ("kind", "load_error".into()), ("id", id.into()), ("message", msg.into())])),
+    }
+
+    /// Reads a file that is all in memory.
+    fn whole(seq: JsValue, id: u32, name: &str, bytes: Vec<u8>, mut report: impl FnMut(Stage, f64) -> bool) {
+        match ENGINE.with(|en| en.borrow_mut().load(id, name, bytes, &mut report)) {
+            Ok(summary) => loaded(seq, &summary, wasm_memory()),
+            Err(msg) => load_error(seq, id, msg),
+        }
+    }
+
+    /// A message from the inflate worker: a piece of the file, its end, or an error.
+    fn on_inflated(e: MessageEvent) {
+        let data = e.data();
+        let seq = get(&data, "seq");
+        let kind = get(&data, "kind").as_string().unwrap_or_default();
+        let ours = LOADS.with(|l| l.borrow().current.as_ref().is_some_and(|j| j.seq == seq));
+        if !ours {
+            return;
+        }
+        match kind.as_str() {
+            "chunk" => {
+                let bytes = js_sys::Uint8Array::new(&get(&data, "data"));
+                let f = get(&data, "fraction").as_f64().unwrap_or(0.0);
+                LOADS.with(|l| {
+                    if let Some(job) = l.borrow_mut().current.as_mut() {
+                        // An error is kept for the end: a gzip error found later wins, as
+                        // when the file is read whole.
+                        let _ = job.dec.push_with(bytes.length() as usize, |dst| bytes.copy_to(dst));
+                        (job.report)(Stage::Decoding, f);
+                    }
+                });
+            }
+            "end" | "error" => {
+                let Some(mut job) = LOADS.with(|l| l.borrow_mut().current.take()) else { return };
+                if kind == "error" {
+                    load_error(job.seq, job.id, get(&data, "message").as_string().unwrap_or_default());
+                } else {
+                    let result = job.dec.finish(&mut job.report).map_err(|e| e.to_string());
+                    match result {
+                        Ok(p) => {
+                            let summary = ENGINE.with(|en| en.borrow_mut().add(job.id, &job.name, p, job.size));
+                            // Both workers' WebAssembly memory: what the load costs.
+                            let memory = wasm_memory() + get(&data, "memory").as_f64().unwrap_or(0.0);
+                            loaded(job.seq, &summary, memory);
+                        }
+                        Err(msg) => load_error(job.seq, job.id, msg),
+                    }
+                }
+                next();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The inflate worker: reads a gzip file in pieces (the next piece is read while this one
+/// inflates) and posts the decompressed bytes to the engine worker as they come.
+mod inflater {
+    use super::*;
+    use crate::decode::gzip::GzInflater;
+    use wasm_bindgen_futures::JsFuture;
+
+    pub fn start() {
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let data = e.data();
+            if get(&data, "kind").as_string().as_deref() == Some("inflate") {
+                wasm_bindgen_futures::spawn_local(run(data));
+            }
+        });
+        scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        onmessage.forget();
+    }
+
+    async fn run(data: JsValue) {
+        let seq = get(&data, "seq");
+        let file: web_sys::Blob = get(&data, "file").unchecked_into();
+        let cap = get(&data, "cap").as_f64().unwrap_or(0.0) as usize;
+        let end = |kind: &str, extra: (&str, JsValue)| {
+            post(&obj(&[("kind", kind.into()), ("seq", seq.clone()), extra]));
+        };
+        match inflate(&seq, &file, cap).await {
+            Ok(()) => end("end", ("memory", wasm_memory().into())),
+            Err(msg) => end("error", ("message", msg.into())),
+        }
+    }
+
+    fn read(file: &web_sys::Blob, from: f64, size: f64) -> Option<JsFuture> {
+        (from < size).then(|| file.slice_with_f64_and_f64(from, (from + PIECE).min(size)).ok().map(|b| JsFuture::from(b.array_buffer()))).flatten()
+    }
+
+    async fn inflate(seq: &JsValue, file: &web_sys::Blob, cap: usize) -> Result<(), String> {
+        let size = file.size();
+        let mut gz = GzInflater::streaming(cap, OUT_CHUNK);
+        let mut from = 0.0;
+        let mut pending = read(file, from, size);
+        let mut piece = Vec::new();
+        while let Some(reading) = pending.take() {
+            let ab = reading.await.map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))?;
+            let arr = js_sys::Uint8Array::new(&ab);
+            piece.resize(arr.length() as usize, 0);
+            arr.copy_to(&mut piece);
+            from += piece.len() as f64;
+            // The next piece is read while this one inflates.
+            pending = read(file, from, size);
+            let fraction = if size > 0.0 { from / size } else { 1.0 };
+            let mut send = |out: &[u8]| {
+                let chunk = js_sys::Uint8Array::new_with_length(out.len() as u32);
+                chunk.copy_from(out);
+                let buf = chunk.buffer();
+                let msg = obj(&[("kind", "chunk".into()), ("seq", seq.clone()), ("data", buf.clone().into()), ("fraction", fraction.into())]);
+                let _ = scope().post_message_with_transfer(&msg, &js_sys::Array::of1(&buf));
+            };
+            gz.feed(&piece, pending.is_none(), &mut send).map_err(|e| e.to_string())?;
+        }
+        if from == 0.0 {
+            // An empty file never gets here (it is not gzip); a file that shrank might.
+            gz.feed(&[], true, &mut |_| {}).map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 }

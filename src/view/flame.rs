@@ -122,6 +122,21 @@ impl Hsl {
     pub fn css(&self) -> String {
         format!("hsl({:.0},{:.0}%,{:.0}%)", self.h, self.s, self.l)
     }
+
+    /// The same colour as opaque RGBA bytes: the integers [`Hsl::css`] writes, converted as
+    /// CSS Color 4 does (for painting pixels directly).
+    pub fn rgba(&self) -> [u8; 4] {
+        let h = self.h.round().rem_euclid(360.0);
+        let s = (self.s.round() / 100.0).clamp(0.0, 1.0);
+        let l = (self.l.round() / 100.0).clamp(0.0, 1.0);
+        let f = |n: f64| {
+            let k = (n + h / 30.0) % 12.0;
+            let a = s * l.min(1.0 - l);
+            let v = l - a * (k - 3.0).min(9.0 - k).clamp(-1.0, 1.0);
+            (v * 255.0).round().clamp(0.0, 255.0) as u8
+        };
+        [f(0.0), f(8.0), f(4.0), 255]
+    }
 }
 
 /// Warm flame colour, stable per package.
@@ -151,6 +166,20 @@ pub fn diff_colour(base: i64, target: i64, dark: bool) -> Hsl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hsl_to_rgba_matches_css() {
+        // Reference values: what browsers compute for these `hsl()` colours.
+        let rgba = |h, s, l| Hsl { h, s, l }.rgba();
+        assert_eq!(rgba(0.0, 100.0, 50.0), [255, 0, 0, 255]);
+        assert_eq!(rgba(120.0, 100.0, 50.0), [0, 255, 0, 255]);
+        assert_eq!(rgba(240.0, 100.0, 50.0), [0, 0, 255, 255]);
+        assert_eq!(rgba(0.0, 0.0, 75.0), [191, 191, 191, 255]);
+        assert_eq!(rgba(30.0, 100.0, 50.0), [255, 128, 0, 255]);
+        assert_eq!(rgba(285.0, 70.0, 65.0), [197, 103, 228, 255]);
+        // css() rounds to integers first; so does rgba().
+        assert_eq!(rgba(29.6, 99.6, 50.4), rgba(30.0, 100.0, 50.0));
+    }
 
     fn data(parent: &[u32], value: &[i64], depth: &[u32]) -> FlameData {
         FlameData {

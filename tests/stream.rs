@@ -1,0 +1,156 @@
+//! Streaming decode (what the browser does with a gzip file: one worker inflates piece by
+//! piece, the other reads protobuf as the pieces arrive) must give exactly what decoding the
+//! whole file gives: the same profile, or the same error. Checked on every file in
+//! `testdata/` (hostile ones included) and in the shared public corpus, cut into pieces of
+//! several sizes, down to a byte at a time for small files.
+
+mod common;
+use profdrop::decode::gzip::{self, GzInflater};
+use profdrop::decode::{decode_with, DecodeError, Limits, NoProgress, StreamDecoder};
+use profdrop::model::Profile;
+use std::path::{Path, PathBuf};
+
+/// Decodes like the browser's two workers: compressed pieces of `piece` bytes go through a
+/// streaming inflater that hands on at most `chunk` bytes at a time; a gzip error wins over
+/// a decoding error (the inflater finishes its stream either way).
+fn streamed(bytes: &[u8], piece: usize, chunk: usize, limits: &Limits) -> Result<Profile, DecodeError> {
+    if bytes.is_empty() {
+        return StreamDecoder::new(*limits, false).finish(&mut NoProgress);
+    }
+    let gz = gzip::is_gzip(bytes);
+    let mut dec = StreamDecoder::new(*limits, gz);
+    let mut handed = 0usize;
+    if gz {
+        let mut inf = GzInflater::streaming(limits.max_bytes, chunk);
+        let mut at = 0;
+        while at < bytes.len() {
+            let end = (at + piece).min(bytes.len());
+            inf.feed(&bytes[at..end], end == bytes.len(), &mut |out| {
+                assert!(!out.is_empty() && out.len() <= chunk.max(32 << 10) + (32 << 10), "a piece of {} bytes (chunk {chunk})", out.len());
+                handed += out.len();
+                let _ = dec.push(out);
+            })?;
+            at = end;
+        }
+        assert_eq!(inf.produced(), handed, "every inflated byte is handed on");
+    } else {
+        for p in bytes.chunks(piece) {
+            let _ = dec.push(p);
+        }
+    }
+    dec.finish(&mut NoProgress)
+}
+
+fn outcome(r: Result<Profile, DecodeError>) -> String {
+    match r {
+        Ok(p) => format!("{p:?}"),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n != "oracle" && n != "gen") {
+                files(&p, out);
+            }
+        } else if !p.extension().is_some_and(|x| x == "md" || x == "py" || x == "tsv" || x == "go" || x == "sh") {
+            out.push(p);
+        }
+    }
+}
+
+fn check(paths: &[PathBuf]) -> (usize, Vec<String>) {
+    let limits = Limits::default();
+    let mut bad = Vec::new();
+    let mut n = 0;
+    for path in paths {
+        let bytes = std::fs::read(path).unwrap();
+        let want = outcome(decode_with(&bytes, &limits, &mut NoProgress));
+        let mut cuts = vec![(1 << 20, 4 << 20), (65536, 65536)];
+        if bytes.len() <= 1 << 20 {
+            cuts.push((4093, 40 << 10));
+        }
+        if bytes.len() <= 32 << 10 {
+            cuts.push((1, 32 << 10));
+        }
+        for (piece, chunk) in cuts {
+            let got = outcome(streamed(&bytes, piece, chunk, &limits));
+            if got != want {
+                let cut = |s: &str| s.chars().take(300).collect::<String>();
+                bad.push(format!("{} (pieces of {piece}, chunks of {chunk}):\n  whole:    {}\n  streamed: {}", path.display(), cut(&want), cut(&got)));
+            }
+        }
+        n += 1;
+    }
+    (n, bad)
+}
+
+#[test]
+fn streaming_equals_whole_file_decoding_on_testdata() {
+    let mut paths = Vec::new();
+    files(&common::root().join("testdata"), &mut paths);
+    let (n, bad) = check(&paths);
+    assert!(n >= 100, "only {n} files found under testdata/");
+    assert!(bad.is_empty(), "{} of {n} files decode differently when streamed:\n{}", bad.len(), bad.join("\n"));
+}
+
+#[test]
+fn streaming_equals_whole_file_decoding_on_the_public_corpus() {
+    let mut paths = Vec::new();
+    files(&common::corpus(), &mut paths);
+    let (n, bad) = check(&paths);
+    assert!(n >= 20, "only {n} files found in the corpus");
+    assert!(bad.is_empty(), "{} of {n} files decode differently when streamed:\n{}", bad.len(), bad.join("\n"));
+}
+
+/// The inflater itself: any split of the input gives the same bytes as `gunzip`, multi-member
+/// streams and trailing garbage included, and a cut anywhere is "truncated".
+#[test]
+fn streaming_inflate_matches_gunzip_for_any_split() {
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8 & 0x3f).collect();
+    let member = |d: &[u8]| {
+        let mut gz = vec![0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 0xff];
+        gz.extend_from_slice(b"name.pb\0");
+        gz.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(d, 6));
+        gz.extend_from_slice(&gzip::crc32(d).to_le_bytes());
+        gz.extend_from_slice(&(d.len() as u32).to_le_bytes());
+        gz
+    };
+    let mut two = member(&data[..100_000]);
+    two.extend(member(&data[100_000..]));
+    let mut garbage = two.clone();
+    garbage.extend_from_slice(b"\0\0\0junk");
+    for file in [&two, &garbage] {
+        let whole = gzip::gunzip(file, usize::MAX, &mut NoProgress).unwrap();
+        assert_eq!(whole, data);
+        for piece in [1, 2, 3, 9, 10, 11, 17, 4096, 100_003] {
+            let mut inf = GzInflater::streaming(usize::MAX, 40_000);
+            let mut out = Vec::new();
+            for (i, p) in file.chunks(piece).enumerate() {
+                let last = (i + 1) * piece >= file.len();
+                inf.feed(p, last, &mut |o| out.extend_from_slice(o)).unwrap_or_else(|e| panic!("piece {piece}: {e}"));
+            }
+            assert!(out == data, "piece {piece}: {} bytes out, want {}", out.len(), data.len());
+        }
+    }
+    // Cut anywhere inside the members: always "truncated", never a panic or a wrong success.
+    for cut in (1..two.len()).step_by(997).chain([9, 10, 17, 18, two.len() - 1]) {
+        let mut inf = GzInflater::streaming(usize::MAX, 40_000);
+        let r = inf.feed(&two[..cut], true, &mut |_| {});
+        assert!(matches!(r, Err(DecodeError::TruncatedGzip(_))), "cut at {cut}: {r:?}");
+    }
+    // A flipped bit in a trailer is a checksum error at the trailer's offset.
+    let mut bad = member(&data);
+    let at = bad.len() - 8;
+    bad[at] ^= 1;
+    let mut inf = GzInflater::streaming(usize::MAX, 40_000);
+    let r = inf.feed(&bad, true, &mut |_| {});
+    assert_eq!(r, Err(DecodeError::BadGzip { offset: at, what: "checksum mismatch (the file is damaged)".into() }));
+    // The output cap holds in streaming mode too.
+    let mut inf = GzInflater::streaming(100_000, 40_000);
+    let r = inf.feed(&member(&data), true, &mut |_| {});
+    assert_eq!(r, Err(DecodeError::TooLarge { limit_mb: 0 }));
+}
