@@ -103,6 +103,9 @@ pub enum Stage {
     Inflating,
     /// Decoding protobuf / text.
     Decoding,
+    /// Inflating and decoding at once (a gzip file streamed through two workers); the
+    /// fraction is how much of the file has been read.
+    Streaming,
     /// Building tables and trees.
     Building,
 }

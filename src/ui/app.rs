@@ -31,6 +31,7 @@ fn stage_label(s: Stage) -> &'static str {
         Stage::Reading => "reading",
         Stage::Inflating => "inflating",
         Stage::Decoding => "decoding",
+        Stage::Streaming => "inflating + decoding",
         Stage::Building => "building views",
     }
 }

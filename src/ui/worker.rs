@@ -274,7 +274,7 @@ mod loads {
                         // An error is kept for the end: a gzip error found later wins, as
                         // when the file is read whole.
                         let _ = job.dec.push_with(bytes.length() as usize, |dst| bytes.copy_to(dst));
-                        (job.report)(Stage::Decoding, f);
+                        (job.report)(Stage::Streaming, f);
                     }
                 });
             }

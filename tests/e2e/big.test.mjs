@@ -1,0 +1,160 @@
+// A big gzip profile (500,000 samples, ~30 MB gzip, made by the project's own generator):
+// it streams through the two workers with a progress bar that names the stage, its numbers
+// are exact, the page answers clicks while it loads, and Cancel stops a load in flight and
+// leaves a working page.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { REPO_ROOT, SEL, TESTDATA_DIR, loadFiles, pageSummary, useBrowser, withPage } from './helpers.mjs';
+
+const SAMPLES = 500_000;
+
+/** Makes the profile with target/release/profgen (built by `cargo test --release`, or here). */
+function generate(dir) {
+  const bin = path.join(REPO_ROOT, 'target/release/profgen');
+  if (!fs.existsSync(bin)) {
+    execFileSync('cargo', ['build', '--release', '--bin', 'profgen'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
+  const file = path.join(dir, 'big.heap.pb.gz');
+  execFileSync(bin, [file, '--size', 'M', '--samples', String(SAMPLES), '--seed', '7']);
+  return file;
+}
+
+/** Sum of each sample type's values, read straight from the protobuf (an independent check). */
+function totals(gz) {
+  const b = zlib.gunzipSync(gz);
+  const varint = (buf, at) => {
+    let v = 0n;
+    let shift = 0n;
+    for (;;) {
+      const c = buf[at.p++];
+      v |= BigInt(c & 0x7f) << shift;
+      if (c < 0x80) return v;
+      shift += 7n;
+    }
+  };
+  const sums = [];
+  let types = 0;
+  const at = { p: 0 };
+  while (at.p < b.length) {
+    const key = Number(varint(b, at));
+    const wt = key & 7;
+    const field = key >> 3;
+    if (wt === 0) {
+      varint(b, at);
+      continue;
+    }
+    if (wt !== 2) throw new Error(`unexpected wire type ${wt} at ${at.p}`);
+    const len = Number(varint(b, at));
+    const end = at.p + len;
+    if (field === 1) types++;
+    if (field === 2) {
+      const s = { p: at.p };
+      while (s.p < end) {
+        const k = Number(varint(b, s));
+        if (k >> 3 === 2 && (k & 7) === 2) {
+          const l = Number(varint(b, s));
+          const e = s.p + l;
+          for (let i = 0; s.p < e; i++) sums[i] = (sums[i] ?? 0n) + BigInt.asIntN(64, varint(b, s));
+        } else if ((k & 7) === 2) {
+          const l = Number(varint(b, s)); // (not `s.p += varint(…)`: that adds to the old s.p)
+          s.p += l;
+        } else {
+          varint(b, s);
+        }
+      }
+    }
+    at.p = end;
+  }
+  return { sums, types };
+}
+
+/** Records every stage label the progress bar shows from now on. */
+async function watchStages(page) {
+  await page.evaluate(() => {
+    window.__stages = [];
+    const seen = () => {
+      for (const el of document.querySelectorAll('[data-testid=progress] .stage')) {
+        const t = el.textContent.trim();
+        if (window.__stages.at(-1) !== t) window.__stages.push(t);
+      }
+    };
+    new MutationObserver(seen).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+describe('a big profile', () => {
+  const ctx = useBrowser({ before, after });
+
+  it('streams with named stages, exact totals, a responsive page, and a working Cancel', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profdrop-big-'));
+    try {
+      const file = generate(dir);
+      const bytes = fs.readFileSync(file);
+      const { sums } = totals(bytes);
+      await withPage(ctx.browser, ctx.server, 'big', async ({ page }) => {
+        // ---- a load, start to end
+        await watchStages(page);
+        await page.evaluate(() => {
+          window.__clicks = [];
+          const b = document.createElement('button');
+          b.id = 'probe';
+          b.textContent = 'probe';
+          b.style.cssText = 'position:fixed;right:0;bottom:0;z-index:99';
+          b.onclick = (e) => window.__clicks.push(performance.now() - e.timeStamp);
+          document.body.appendChild(b);
+        });
+        const loading = loadFiles(page, [file], { timeout: 60_000 });
+        let clicks = 0;
+        while ((await page.getAttribute('body', 'data-state')) !== 'ready' && clicks < 200) {
+          await page.click('#probe');
+          clicks++;
+        }
+        await loading;
+        const stages = await page.evaluate(() => window.__stages);
+        assert.ok(stages.includes('inflating + decoding'), `the progress bar never said "inflating + decoding": ${JSON.stringify(stages)}`);
+        assert.ok(stages.includes('building views'), `the progress bar never said "building views": ${JSON.stringify(stages)}`);
+        assert.ok(stages.indexOf('inflating + decoding') < stages.lastIndexOf('building views'), `stages out of order: ${JSON.stringify(stages)}`);
+        const lat = await page.evaluate(() => window.__clicks);
+        assert.ok(lat.length >= 3, `only ${lat.length} probe clicks were answered during the load`);
+        assert.ok(Math.max(...lat) < 250, `a click during the load waited ${Math.max(...lat).toFixed(0)} ms: ${lat.map((x) => x.toFixed(0)).join(' ')}`);
+        // The top table's total is the sum over all samples of the selected type.
+        const sel = await page.$eval(SEL.sampleType, (s) => ({ i: s.selectedIndex, n: s.options.length }));
+        assert.equal(sel.n, sums.length, 'one sample type per value column');
+        const total = await page.$eval(SEL.topTable, (t) => t.getAttribute('data-total'));
+        assert.equal(BigInt(total), sums[sel.i], `top table total for sample type #${sel.i}`);
+        const text = await page.textContent('body');
+        assert.match(text, /500,000 samples/, 'the summary counts every sample');
+
+        // ---- Cancel a second load while it streams
+        const copy = path.join(dir, 'cancel-me.heap.pb.gz');
+        fs.copyFileSync(file, copy);
+        await watchStages(page);
+        await page.setInputFiles(SEL.fileInput, [copy]);
+        await page
+          .waitForFunction(() => window.__stages.includes('inflating + decoding'), null, { timeout: 20_000, polling: 10 })
+          .catch(async (e) => {
+            throw new Error('the second load never showed "inflating + decoding"' + (await pageSummary(page)), { cause: e });
+          });
+        await page.click('[data-testid=cancel]');
+        await page.waitForFunction(() => !document.querySelector('[data-testid=progress]'), null, { timeout: 10_000 });
+        await page.waitForFunction(() => document.body.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
+        const files = await page.$$eval(SEL.profileEntry, (els) => els.map((e) => e.getAttribute('data-file')));
+        assert.deepEqual(files, [path.basename(file)], 'after Cancel only the first profile is loaded');
+        assert.equal(BigInt(await page.$eval(SEL.topTable, (t) => t.getAttribute('data-total'))), sums[sel.i], 'the first profile still shows its total');
+
+        // ---- the page still loads files (both workers were replaced)
+        const small = path.join(TESTDATA_DIR, 'example', 'heap.pb.gz');
+        const res = await loadFiles(page, [small]);
+        assert.ok(res.files.includes('heap.pb.gz'), `the example did not load after Cancel: ${JSON.stringify(res.files)}`);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
