@@ -468,10 +468,12 @@ async function benchOnce(browser, server, file) {
     res.js_heap_after_flame_mb = await page.evaluate(() => (performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null));
     const wm = await page.evaluate(() => document.body.getAttribute('data-worker-memory'));
     res.worker_wasm_at_load_mb = wm ? Number(wm) / 1048576 : null;
+    // Every worker's WebAssembly memory, summed (the engine worker and the inflate worker
+    // it starts).
     res.worker_wasm_mb = null;
     for (const w of page.workers()) {
       try {
-        res.worker_wasm_mb = await w.evaluate(async () => {
+        res.worker_wasm_mb = (res.worker_wasm_mb ?? 0) + await w.evaluate(async () => {
           const m = await import(new URL('./profdrop.js', self.location.href).href);
           const wasm = await m.default();
           return wasm.memory.buffer.byteLength / 1048576;
