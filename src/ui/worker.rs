@@ -44,6 +44,8 @@ fn get(v: &JsValue, k: &str) -> JsValue {
 const INFLATER: &str = "profdrop-inflate";
 /// Compressed bytes the inflate worker reads at a time.
 const PIECE: f64 = (1 << 20) as f64;
+/// The first piece is smaller, so that decoding starts sooner.
+const FIRST_PIECE: f64 = (128 << 10) as f64;
 /// Most decompressed bytes in one message to the engine worker (plus 32 KiB).
 const OUT_CHUNK: usize = 4 << 20;
 
@@ -333,7 +335,8 @@ mod inflater {
     }
 
     fn read(file: &web_sys::Blob, from: f64, size: f64) -> Option<JsFuture> {
-        (from < size).then(|| file.slice_with_f64_and_f64(from, (from + PIECE).min(size)).ok().map(|b| JsFuture::from(b.array_buffer()))).flatten()
+        let piece = if from == 0.0 { FIRST_PIECE } else { PIECE };
+        (from < size).then(|| file.slice_with_f64_and_f64(from, (from + piece).min(size)).ok().map(|b| JsFuture::from(b.array_buffer()))).flatten()
     }
 
     async fn inflate(seq: &JsValue, file: &web_sys::Blob, cap: usize) -> Result<(), String> {

@@ -1,7 +1,7 @@
 // A big gzip profile (500,000 samples, ~30 MB gzip, made by the project's own generator):
 // it streams through the two workers with a progress bar that names the stage, its numbers
 // are exact, the page answers clicks while it loads, and Cancel stops a load in flight and
-// leaves a working page.
+// leaves a working page. A file that would inflate past the 512 MB cap is refused.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -156,5 +156,18 @@ describe('a big profile', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a file that inflates past 1 GB with a clear message, and keeps working', async () => {
+    // 1.1 MB of gzip that inflates to 1100 MiB of zeros (testdata/hostile/gen.py).
+    const bomb = path.join(TESTDATA_DIR, 'hostile', 'bomb-1g.gz');
+    await withPage(ctx.browser, ctx.server, 'bomb', async ({ page }) => {
+      const res = await loadFiles(page, [bomb], { expect: 'error', timeout: 60_000 });
+      assert.match(res.error ?? '', /bomb-1g\.gz/, `the error names the file: ${JSON.stringify(res.error)}`);
+      assert.match(res.error ?? '', /expands beyond 512 MB/, `the error says why: ${JSON.stringify(res.error)}`);
+      const small = path.join(TESTDATA_DIR, 'example', 'heap.pb.gz');
+      const ok = await loadFiles(page, [small]);
+      assert.ok(ok.files.includes('heap.pb.gz'), `the example did not load after the refusal: ${JSON.stringify(ok.files)}`);
+    });
   });
 });
