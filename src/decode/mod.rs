@@ -173,6 +173,7 @@ pub struct StreamDecoder {
     mode: Mode,
     /// The first error: the outcome, whatever comes after.
     failed: Option<DecodeError>,
+    hint: Option<usize>,
 }
 
 enum Mode {
@@ -189,7 +190,16 @@ const SNIFF: usize = 4096;
 impl StreamDecoder {
     /// A decoder for one file; `gzip` says the pieces are what a gzip stream held.
     pub fn new(limits: Limits, gzip: bool) -> StreamDecoder {
-        StreamDecoder { limits, gzip, seen: 0, mode: Mode::Sniffing(Vec::new()), failed: None }
+        StreamDecoder { limits, gzip, seen: 0, mode: Mode::Sniffing(Vec::new()), failed: None, hint: None }
+    }
+
+    /// The decompressed file is expected to be about `total` bytes (gzip's size field): the
+    /// protobuf pass then sizes its columns once instead of doubling them.
+    pub fn size_hint(&mut self, total: usize) {
+        self.hint = Some(total);
+        if let Mode::Proto(p) = &mut self.mode {
+            p.size_hint(total);
+        }
     }
 
     /// Bytes taken so far.
@@ -267,6 +277,9 @@ impl StreamDecoder {
             return Err(DecodeError::NotAProfile(describe(&head)));
         }
         let mut p = raw::StreamParser::new(self.limits.max_entries);
+        if let Some(h) = self.hint {
+            p.size_hint(h);
+        }
         p.push(&head)?;
         self.mode = Mode::Proto(p);
         Ok(())

@@ -88,6 +88,13 @@ impl LocIds {
         }
         Ok(())
     }
+    /// Reserves room for exactly `n` more ids.
+    pub fn reserve_exact(&mut self, n: usize) {
+        match self {
+            LocIds::Narrow(v) => v.reserve_exact(n),
+            LocIds::Wide(v) => v.reserve_exact(n),
+        }
+    }
     /// Number of ids.
     pub fn len(&self) -> usize {
         match self {
@@ -518,12 +525,56 @@ pub struct StreamParser {
     text: Vec<u8>,
     text_ends: Vec<usize>,
     max_entries: usize,
+    /// The stream's expected length (gzip's size field), if known and not yet used.
+    size_hint: Option<usize>,
 }
+
+/// Bytes read before the columns are sized from the size hint: enough to see how densely
+/// samples fill the stream.
+const SIZE_AFTER: usize = 4 << 20;
 
 impl StreamParser {
     /// A parser for a new stream.
     pub fn new(max_entries: usize) -> StreamParser {
-        StreamParser { p: empty_profile(), pending: Vec::new(), base: 0, text: Vec::new(), text_ends: Vec::new(), max_entries }
+        StreamParser {
+            p: empty_profile(),
+            pending: Vec::new(),
+            base: 0,
+            text: Vec::new(),
+            text_ends: Vec::new(),
+            max_entries,
+            size_hint: None,
+        }
+    }
+
+    /// The stream is expected to be about `total` bytes long: once the first 4 MB are read,
+    /// the flat columns are sized for the rest at the rate seen so far (plus 8 %), instead of
+    /// doubling as they fill (each doubling a copy, and a peak of old + new). A wrong hint
+    /// costs only that: columns still grow if they must.
+    pub fn size_hint(&mut self, total: usize) {
+        self.size_hint = Some(total);
+    }
+
+    fn size_columns(&mut self) {
+        let Some(total) = self.size_hint else { return };
+        if self.base < SIZE_AFTER || self.p.num_samples() == 0 {
+            return;
+        }
+        self.size_hint = None;
+        if total <= self.base {
+            return;
+        }
+        let scale = total as f64 / self.base as f64 * 1.08;
+        let p = &mut self.p;
+        // (No column has more entries than the stream has bytes.)
+        let want = |len: usize| ((len as f64 * scale) as usize).min(total);
+        let n = want(p.loc_off.len());
+        p.locs.reserve_exact(want(p.locs.len()).saturating_sub(p.locs.len()));
+        p.values.reserve_exact(want(p.values.len()).saturating_sub(p.values.len()));
+        p.labels.reserve_exact(want(p.labels.len()).saturating_sub(p.labels.len()));
+        for off in [&mut p.loc_off, &mut p.val_off, &mut p.label_off] {
+            off.reserve_exact(n.saturating_sub(off.len()));
+        }
     }
 
     /// Bytes of the stream read so far.
@@ -543,6 +594,7 @@ impl StreamParser {
         let used = used?;
         self.pending.drain(..used);
         self.base += used;
+        self.size_columns();
         Ok(())
     }
 
@@ -562,6 +614,7 @@ impl StreamParser {
             used
         };
         self.base += used;
+        self.size_columns();
         Ok(())
     }
 
