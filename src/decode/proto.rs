@@ -168,76 +168,68 @@ fn expand_dense(ids: &[u32], packed: &[u64], loc_frames: &[u32], frames: &mut Ve
     true
 }
 
-/// Frames of each sample before pruning, at most `max_depth` (a deeper sample fails): their
-/// sum, an upper bound on the frames of the distinct stacks, and the most of one sample.
-fn frame_bound<T: Copy + Into<u64>>(ids: &[T], off: &[u32], packed: &IdMap<u64>, max_depth: usize) -> (usize, usize) {
-    let (mut sum, mut widest) = (0usize, 0usize);
-    let dense = match packed {
-        IdMap::Dense(v) => Some(&v[..]),
-        IdMap::Sparse(_) => None,
-    };
-    for w in off.windows(2) {
-        let ids = &ids[w[0] as usize..w[1] as usize];
-        let frames: usize = match dense {
-            // (Id 0 and unknown ids hold u64::MAX: their length reads as 0xffff_ffff and
-            // would only make the bound larger, so they are masked to 0.)
-            Some(v) => ids
-                .iter()
-                .map(|&id| usize::try_from(id.into()).ok().and_then(|i| v.get(i)).map_or(0, |&p| if p == u64::MAX { 0 } else { (p >> 32) as usize }))
-                .sum(),
-            None => ids.iter().map(|&id| packed.value(id.into()).map_or(0, |p| (p >> 32) as usize)).sum(),
-        };
-        sum = sum.saturating_add(frames.min(max_depth));
-        widest = widest.max(frames.min(max_depth));
+/// Samples whose frames are counted exactly to estimate the frames of all of them.
+const PROBE_SAMPLES: usize = 4096;
+
+/// Frames of the first samples (before pruning) per location reference, as seen: how many
+/// frames a reference expands to on average. A pass over every reference to count them
+/// exactly cost a quarter of the model build in wasm; an estimate only decides how much to
+/// reserve.
+fn frames_per_ref<T: Copy + Into<u64>>(ids: &[T], off: &[u32], packed: &IdMap<u64>) -> f64 {
+    let n = (off.len().saturating_sub(1)).min(PROBE_SAMPLES);
+    let refs = &ids[..off[n] as usize];
+    let frames: usize = refs.iter().map(|&id| packed.value(id.into()).map_or(0, |p| (p >> 32) as usize)).sum();
+    if refs.is_empty() {
+        1.0
+    } else {
+        frames as f64 / refs.len() as f64
     }
-    (sum, widest)
 }
 
-/// Reserves the frames of the distinct stacks as samples are added: the storage then never
-/// regrows by doubling (a copy, and in wasm memory that stays grown), yet does not take what
-/// repeated stacks will not need.
+/// Reserves the frames of the distinct stacks as samples are added: the storage then
+/// rarely regrows by doubling (a copy, and in wasm memory that stays grown), yet does not
+/// take what repeated stacks will not need.
 ///
-/// The samples still to add bound the frames to come (their frames as if no stack repeated);
-/// the share of the frames added so far that made new stacks tells how much of that will be
-/// used. When the room left might not take the next sample, that much and a quarter more is
-/// reserved (but at least half the frames so far, so that a bad guess costs few regrowths).
-/// Profiles whose stacks are nearly all distinct, like large heap profiles, so get the whole
-/// bound once a sixteenth of their samples are in.
+/// The samples still to add give the frames to come (their frames as if no stack repeated,
+/// estimated from their location references); the share of the frames added so far that
+/// made new stacks tells how much of that will be used. When the room left might not take
+/// the next sample, that much and a quarter more is reserved (but at least half the frames
+/// so far, so that a bad guess costs few regrowths). Profiles whose stacks are nearly all
+/// distinct, like large heap profiles, so get all they need once a sixteenth of their
+/// samples are in.
 struct FrameBudget {
-    /// Frames still to come, at most: the bound less the frames of the samples added.
+    /// Frames still to come, estimated: the estimate less the frames of the samples added.
     left: usize,
     /// Frames of the samples added, repeated stacks included.
     added: usize,
-    /// Most frames one sample adds.
-    widest: usize,
     /// Most frames ever needed: past the limit decoding fails (once the stack is in).
     most: usize,
 }
 
 impl FrameBudget {
-    fn new((bound, widest): (usize, usize), limits: &Limits) -> FrameBudget {
+    fn new(estimate: usize, limits: &Limits) -> FrameBudget {
         let most = limits.max_total_frames.saturating_add(limits.max_stack_depth);
-        FrameBudget { left: bound, added: 0, widest, most }
+        FrameBudget { left: estimate, added: 0, most }
     }
-    /// Frames to reserve at first: a sixteenth of the bound, enough to see how often stacks
-    /// repeat.
+    /// Frames to reserve at first: a sixteenth of the estimate, enough to see how often
+    /// stacks repeat.
     fn first(&self) -> usize {
-        (self.left / 16).max(self.widest).min(self.left).min(self.most)
+        (self.left / 16).min(self.most)
     }
-    /// Makes sure there is room for the next sample.
+    /// Makes sure there is room for a sample of at most `need` frames.
     #[inline]
-    fn ensure(&self, frames: &mut Vec<u32>) {
-        if frames.capacity() - frames.len() < self.widest {
-            self.grow(frames);
+    fn ensure(&self, frames: &mut Vec<u32>, need: usize) {
+        if frames.capacity() - frames.len() < need {
+            self.grow(frames, need);
         }
     }
     /// Reserves what the samples still to add are expected to need.
     #[cold]
-    fn grow(&self, frames: &mut Vec<u32>) {
+    fn grow(&self, frames: &mut Vec<u32>, need: usize) {
         let new_share = if self.added == 0 { 1.0 } else { frames.len() as f64 / self.added as f64 };
-        let guess = (self.left as f64 * new_share * 1.25) as usize;
-        let want = guess.max(self.widest).max(frames.len() / 2).min(self.left);
-        frames.reserve_exact(want.min(self.most.saturating_sub(frames.len())));
+        let guess = ((self.left as f64 * new_share * 1.25) as usize).min(self.left);
+        let want = guess.max(frames.len() / 2).max(need);
+        frames.reserve_exact(want.min(self.most.saturating_sub(frames.len())).max(need));
     }
     /// Counts a sample's frames as added.
     fn add(&mut self, frames: usize) {
@@ -474,11 +466,15 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
     prof.values = (0..n_types).map(|_| Vec::with_capacity(n)).collect();
     prof.sample_stack.reserve_exact(n);
     prof.sample_labels.reserve_exact(n);
-    let bound = match &pb.locs {
-        raw::LocIds::Narrow(ids) => frame_bound(ids, &pb.loc_off, &loc_packed, limits.max_stack_depth),
-        raw::LocIds::Wide(ids) => frame_bound(ids, &pb.loc_off, &loc_packed, limits.max_stack_depth),
+    let per_ref = match &pb.locs {
+        raw::LocIds::Narrow(ids) => frames_per_ref(ids, &pb.loc_off, &loc_packed),
+        raw::LocIds::Wide(ids) => frames_per_ref(ids, &pb.loc_off, &loc_packed),
     };
-    let mut budget = FrameBudget::new(bound, limits);
+    // Frames of all samples as if no stack repeated, estimated (5 % over what the first
+    // samples suggest), and the most one location adds (for the room one sample needs).
+    let estimate = (pb.locs.len() as f64 * per_ref * 1.05) as usize;
+    let widest_location = loc_off.windows(2).map(|w| (w[1] - w[0]) as usize).max().unwrap_or(0).max(1);
+    let mut budget = FrameBudget::new(estimate, limits);
     // Dense ids (the usual case) and no pruning: samples expand in a tight loop.
     let dense_packed = match (&loc_packed, &drop_rx) {
         (IdMap::Dense(v), None) => Some(&v[..]),
@@ -512,7 +508,10 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
         let too_deep = || DecodeError::Limit { what: format!("stack depth of sample {si}"), limit: limits.max_stack_depth };
         let refs = pb.loc_off[si] as usize..pb.loc_off[si + 1] as usize;
         let stacks = &mut prof.stacks;
-        budget.ensure(&mut stacks.frames);
+        // Room for this sample: each reference adds at most `widest_location` frames, and
+        // expansion stops one location past the depth limit.
+        let need = (refs.len().saturating_mul(widest_location)).min(limits.max_stack_depth.saturating_add(widest_location));
+        budget.ensure(&mut stacks.frames, need);
         let start = stacks.frames.len();
         let fast = match (&pb.locs, dense_packed) {
             (raw::LocIds::Narrow(ids), Some(dense)) => {
