@@ -167,3 +167,23 @@ fn streaming_inflate_matches_gunzip_for_any_split() {
     let r = inf.feed(&member(&data), true, &mut |_| {});
     assert_eq!(r, Err(DecodeError::TooLarge { limit_mb: 0 }));
 }
+
+/// The top table sums the decoder makes while it expands samples (`Profile::top_cache`)
+/// equal a separate pass over the finished model, on every file that decodes.
+#[test]
+fn top_sums_made_while_decoding_equal_a_separate_pass() {
+    use profdrop::analysis::{stack_values, top::flat_cum};
+    let mut paths = Vec::new();
+    files(&common::root().join("testdata"), &mut paths);
+    files(&common::corpus(), &mut paths);
+    let mut checked = 0;
+    for path in &paths {
+        let Ok(p) = decode_with(&std::fs::read(path).unwrap(), &Limits::default(), &mut NoProgress) else { continue };
+        let Some(c) = &p.top_cache else { continue };
+        assert_eq!(c.sample_type, p.default_sample_type, "{}", path.display());
+        let (flat, cum) = flat_cum(&p, &stack_values(&p, c.sample_type), None, p.functions.len());
+        assert!(c.flat == flat && c.cum == cum, "{}: sums made while decoding differ from a separate pass", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} profiles carried decode-time sums");
+}

@@ -58,8 +58,14 @@ pub fn sort_rows_pprof(rows: &mut [TopRow], raw_names: &[Box<[u8]>]) {
 
 /// The top table for one sample type, sorted as pprof sorts it, and the total.
 pub fn top_table(p: &Profile, sample_type: usize) -> (Vec<TopRow>, i64) {
-    let sv = stack_values(p, sample_type);
-    let (flat, cum) = flat_cum(p, &sv, None, p.functions.len());
+    let owned;
+    let (flat, cum): (&[i64], &[i64]) = match &p.top_cache {
+        Some(c) if c.sample_type == sample_type && c.shape == p.shape() => (&c.flat, &c.cum),
+        _ => {
+            owned = flat_cum(p, &stack_values(p, sample_type), None, p.functions.len());
+            (&owned.0, &owned.1)
+        }
+    };
     let mut rows: Vec<TopRow> = (0..p.functions.len())
         .filter(|&f| flat[f] != 0 || cum[f] != 0)
         .map(|f| TopRow { func: f as u32, flat: flat[f], cum: cum[f] })

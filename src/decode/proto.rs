@@ -475,6 +475,11 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
     let estimate = (pb.locs.len() as f64 * per_ref * 1.05) as usize;
     let widest_location = loc_off.windows(2).map(|w| (w[1] - w[0]) as usize).max().unwrap_or(0).max(1);
     let mut budget = FrameBudget::new(estimate, limits);
+    // The default sample type's flat/cum, summed from each sample's frames right after they
+    // are expanded (see `TopCache`).
+    let top_st = prof.default_sample_type;
+    let n_funcs = prof.functions.len();
+    let (mut top_flat, mut top_cum, mut top_seen) = (vec![0i64; n_funcs], vec![0i64; n_funcs], vec![u32::MAX; n_funcs]);
     // Dense ids (the usual case) and no pruning: samples expand in a tight loop.
     let dense_packed = match (&loc_packed, &drop_rx) {
         (IdMap::Dense(v), None) => Some(&v[..]),
@@ -562,6 +567,18 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
             }
         }
         budget.add(stacks.frames.len() - start);
+        let v = values[top_st];
+        if v != 0 {
+            let fr = &stacks.frames[start..];
+            if let Some(&leaf) = fr.first() {
+                top_flat[leaf as usize] = top_flat[leaf as usize].wrapping_add(v);
+            }
+            for &f in fr {
+                if std::mem::replace(&mut top_seen[f as usize], si as u32) != si as u32 {
+                    top_cum[f as usize] = top_cum[f as usize].wrapping_add(v);
+                }
+            }
+        }
         prof.sample_stack.push(stacks.intern_pending());
         if stacks.frames.len() > limits.max_total_frames {
             return Err(DecodeError::Limit { what: format!("frames in distinct stacks (at sample {si})"), limit: limits.max_total_frames });
@@ -608,6 +625,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
     }
     prof.stacks.seal();
     prof.label_sets.seal();
+    prof.top_cache = Some(crate::model::TopCache { sample_type: top_st, flat: top_flat, cum: top_cum, shape: prof.shape() });
     Ok(prof)
 }
 

@@ -266,9 +266,32 @@ pub struct Profile {
     pub goroutines: Vec<GoroutineInfo>,
     /// A short name of the source format, e.g. `pprof protobuf (gzip)`.
     pub format: String,
+    /// flat and cum per function for one sample type, summed while the model was built.
+    pub top_cache: Option<TopCache>,
+}
+
+/// flat and cum per function id for one sample type, summed by the decoder while it
+/// expanded each sample (the frames are in cache then): the first table a load shows needs
+/// no second pass over every frame. Only used while the profile still has the shape it had
+/// when the sums were made.
+#[derive(Clone, Debug, Default)]
+pub struct TopCache {
+    /// The sample type summed.
+    pub sample_type: usize,
+    /// Value of samples whose leaf is the function.
+    pub flat: Vec<i64>,
+    /// Value of samples whose stack holds the function (once per sample).
+    pub cum: Vec<i64>,
+    /// Samples, stacks and functions when the sums were made.
+    pub shape: (usize, usize, usize),
 }
 
 impl Profile {
+    /// The profile's shape as [`TopCache::shape`] records it.
+    pub fn shape(&self) -> (usize, usize, usize) {
+        (self.sample_stack.len(), self.stacks.len(), self.functions.len())
+    }
+
     /// Number of samples.
     pub fn num_samples(&self) -> usize {
         self.sample_stack.len()
