@@ -213,16 +213,10 @@ impl StreamDecoder {
     ///
     /// [`finish`]: StreamDecoder::finish
     pub fn push(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
-        self.push_with(bytes.len(), |dst| dst.copy_from_slice(bytes))
-    }
-
-    /// Takes the next piece: `n` bytes that `fill` writes straight into the decoder's buffer
-    /// (the browser copies a message's bytes out of JavaScript this way, once).
-    pub fn push_with(&mut self, n: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), DecodeError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
-        let r = self.take(n, fill);
+        let r = self.take(bytes);
         if let Err(e) = &r {
             self.failed = Some(e.clone());
             self.mode = Mode::Whole(Vec::new());
@@ -230,33 +224,22 @@ impl StreamDecoder {
         r
     }
 
-    fn take(&mut self, n: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), DecodeError> {
-        self.seen += n;
+    fn take(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        self.seen += bytes.len();
         if self.seen > self.limits.max_bytes {
             return Err(DecodeError::TooLarge { limit_mb: self.limits.max_bytes >> 20 });
         }
-        let append = |v: &mut Vec<u8>, fill: &mut dyn FnMut(&mut [u8])| {
-            let old = v.len();
-            v.resize(old + n, 0);
-            fill(&mut v[old..]);
-        };
-        let mut fill = Some(fill);
-        let mut once = |dst: &mut [u8]| {
-            if let Some(f) = fill.take() {
-                f(dst)
-            }
-        };
         match &mut self.mode {
             Mode::Sniffing(head) => {
-                append(head, &mut once);
+                head.extend_from_slice(bytes);
                 if head.len() >= SNIFF {
                     self.decide()?;
                 }
                 Ok(())
             }
-            Mode::Proto(p) => p.push_with(n, once),
+            Mode::Proto(p) => p.push(bytes),
             Mode::Whole(all) => {
-                append(all, &mut once);
+                all.extend_from_slice(bytes);
                 Ok(())
             }
         }

@@ -484,9 +484,19 @@ fn top_field<'b>(p: &mut RawProfile<'_>, r: &mut Reader<'b>, max_entries: usize)
     Ok(None)
 }
 
-/// Length of the top-level field at the start of `b` if all its bytes are there; `Some` also
-/// for a field whose head is malformed (reading it reports the error).
-fn whole_field(b: &[u8]) -> Option<usize> {
+/// How far the top-level field at the start of some bytes has arrived.
+#[derive(Debug, PartialEq, Eq)]
+enum Field {
+    /// All of it: its length (also for a field whose head is malformed: reading it reports
+    /// the error).
+    Whole(usize),
+    /// Its head is in and says it is this long.
+    Needs(usize),
+    /// Not even its head is in.
+    Unknown,
+}
+
+fn field_extent(b: &[u8]) -> Field {
     fn varint(b: &[u8], at: usize) -> Option<(u64, usize)> {
         let mut v = 0u64;
         for i in 0..10 {
@@ -498,18 +508,33 @@ fn whole_field(b: &[u8]) -> Option<usize> {
         }
         Some((u64::MAX, at + 10))
     }
-    let (key, at) = varint(b, 0)?;
+    let Some((key, at)) = varint(b, 0) else { return Field::Unknown };
     let end = match key & 7 {
-        0 => varint(b, at)?.1,
+        0 => match varint(b, at) {
+            Some((_, end)) => end,
+            None => return Field::Unknown,
+        },
         1 => at + 8,
-        2 => {
-            let (n, at) = varint(b, at)?;
-            at.saturating_add(usize::try_from(n).unwrap_or(usize::MAX))
-        }
+        2 => match varint(b, at) {
+            Some((n, at)) => at.saturating_add(usize::try_from(n).unwrap_or(usize::MAX)),
+            None => return Field::Unknown,
+        },
         5 => at + 4,
-        _ => return Some(at),
+        _ => return Field::Whole(at),
     };
-    (end <= b.len()).then_some(end)
+    if end <= b.len() {
+        Field::Whole(end)
+    } else {
+        Field::Needs(end)
+    }
+}
+
+/// Length of the top-level field at the start of `b` if all its bytes are there.
+fn whole_field(b: &[u8]) -> Option<usize> {
+    match field_extent(b) {
+        Field::Whole(n) => Some(n),
+        _ => None,
+    }
 }
 
 /// The same pass over a profile whose bytes arrive in pieces (from a streaming inflate):
@@ -582,38 +607,37 @@ impl StreamParser {
         self.base
     }
 
-    /// Takes the next piece of the stream, `n` bytes that `fill` writes straight into the
-    /// parser's buffer (from JavaScript, say: one copy, not two).
-    pub fn push_with(&mut self, n: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), DecodeError> {
-        let old = self.pending.len();
-        self.pending.resize(old + n, 0);
-        fill(&mut self.pending[old..]);
-        let pending = std::mem::take(&mut self.pending);
-        let used = self.read(&pending);
-        self.pending = pending;
-        let used = used?;
-        self.pending.drain(..used);
-        self.base += used;
-        self.size_columns();
-        Ok(())
-    }
-
-    /// Takes the next piece of the stream.
+    /// Takes the next piece of the stream. Fields are read from the piece where it lies;
+    /// only a field split between two pieces is put together (from just the bytes it needs),
+    /// so the stream is not copied.
     pub fn push(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
-        let used = if self.pending.is_empty() {
-            let used = self.read(bytes)?;
-            self.pending.extend_from_slice(&bytes[used..]);
-            used
-        } else {
-            self.pending.extend_from_slice(bytes);
+        let mut rest = bytes;
+        if !self.pending.is_empty() {
+            loop {
+                let want = match field_extent(&self.pending) {
+                    Field::Whole(_) => break,
+                    Field::Needs(end) => end - self.pending.len(),
+                    Field::Unknown => 1,
+                };
+                let take = want.min(rest.len());
+                if take == 0 {
+                    return Ok(());
+                }
+                self.pending.extend_from_slice(&rest[..take]);
+                rest = &rest[take..];
+            }
             let pending = std::mem::take(&mut self.pending);
             let used = self.read(&pending);
             self.pending = pending;
             let used = used?;
-            self.pending.drain(..used);
-            used
-        };
+            // The field was put together to its exact end: all of it is read.
+            debug_assert_eq!(used, self.pending.len());
+            self.base += used;
+            self.pending.clear();
+        }
+        let used = self.read(rest)?;
         self.base += used;
+        self.pending.extend_from_slice(&rest[used..]);
         self.size_columns();
         Ok(())
     }

@@ -283,13 +283,14 @@ mod loads {
         }
         match kind.as_str() {
             "chunk" => {
-                let bytes = js_sys::Uint8Array::new(&get(&data, "data"));
+                // One copy into wasm memory; the decoder reads fields where they lie.
+                let bytes = js_sys::Uint8Array::new(&get(&data, "data")).to_vec();
                 let f = get(&data, "fraction").as_f64().unwrap_or(0.0);
                 LOADS.with(|l| {
                     if let Some(job) = l.borrow_mut().current.as_mut() {
                         // An error is kept for the end: a gzip error found later wins, as
                         // when the file is read whole.
-                        let _ = job.dec.push_with(bytes.length() as usize, |dst| bytes.copy_to(dst));
+                        let _ = job.dec.push(&bytes);
                         (job.report)(Stage::Streaming, f);
                     }
                 });
