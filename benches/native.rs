@@ -170,7 +170,9 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
         let limits = Limits::default();
         let mut dec = decode::StreamDecoder::new(limits, true);
         // gzip's size field, as the browser's engine worker uses it.
-        dec.size_hint(u32::from_le_bytes(gz[gz.len() - 4..].try_into().expect("4 bytes")) as usize);
+        if let Some(h) = decode::gzip::size_hint(gz.len(), gz[gz.len() - 4..].try_into().expect("4 bytes"), limits.max_bytes) {
+            dec.size_hint(h);
+        }
         let mut inf = GzInflater::streaming(limits.max_bytes, 4 << 20);
         let pieces = gz.len().div_ceil(1 << 20);
         for (i, piece) in gz.chunks(1 << 20).enumerate() {

@@ -19,7 +19,9 @@ fn streamed(bytes: &[u8], piece: usize, chunk: usize, limits: &Limits) -> Result
     }
     let gz = gzip::is_gzip(bytes);
     let mut dec = StreamDecoder::new(*limits, gz);
-    if let Some(h) = size_hint(bytes, limits) {
+    // gzip's size field, as the browser's engine worker uses it (it sizes columns only).
+    let trailer = bytes.len().checked_sub(4).map(|n| <[u8; 4]>::try_from(&bytes[n..]).unwrap());
+    if let Some(h) = trailer.filter(|_| gz).and_then(|t| gzip::size_hint(bytes.len(), t, limits.max_bytes)) {
         dec.size_hint(h);
     }
     let mut handed = 0usize;
@@ -42,16 +44,6 @@ fn streamed(bytes: &[u8], piece: usize, chunk: usize, limits: &Limits) -> Result
         }
     }
     dec.finish(&mut NoProgress)
-}
-
-/// gzip's size field, used as the browser's engine worker uses it (sizes columns only).
-fn size_hint(bytes: &[u8], limits: &Limits) -> Option<usize> {
-    let n = bytes.len();
-    if n < 18 || !gzip::is_gzip(bytes) {
-        return None;
-    }
-    let hint = u32::from_le_bytes(bytes[n - 4..].try_into().unwrap()) as usize;
-    (hint <= limits.max_bytes && hint >= n / 2 && hint <= n.saturating_mul(16)).then_some(hint)
 }
 
 fn outcome(r: Result<Profile, DecodeError>) -> String {

@@ -12,6 +12,15 @@ pub fn is_gzip(b: &[u8]) -> bool {
 }
 
 const CHUNK: usize = 1 << 20;
+
+/// The size a gzip file of `file_len` bytes probably inflates to, from its last 4 bytes
+/// (the last member's size field, mod 2^32), when that is a size a profile could have: at
+/// most `cap`, and between half and 16 times the file (a truncated file ends in arbitrary
+/// bytes). A hint only: it sizes buffers, and decides nothing.
+pub fn size_hint(file_len: usize, trailer: [u8; 4], cap: usize) -> Option<usize> {
+    let hint = u32::from_le_bytes(trailer) as usize;
+    (file_len >= 18 && hint <= cap && hint >= file_len / 2 && hint <= file_len.saturating_mul(16)).then_some(hint)
+}
 /// History a deflate stream may refer back to.
 const HISTORY: usize = 32 << 10;
 

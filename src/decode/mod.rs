@@ -202,11 +202,6 @@ impl StreamDecoder {
         }
     }
 
-    /// Bytes taken so far.
-    pub fn seen(&self) -> usize {
-        self.seen
-    }
-
     /// Takes the next piece. After an error, later pieces are ignored and [`finish`] returns
     /// that error; whoever feeds the decoder may go on (so that a gzip error further on,
     /// which [`decode_with`] would report first, still can be) or stop.

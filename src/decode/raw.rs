@@ -602,11 +602,6 @@ impl StreamParser {
         }
     }
 
-    /// Bytes of the stream read so far.
-    pub fn consumed(&self) -> usize {
-        self.base
-    }
-
     /// Takes the next piece of the stream. Fields are read from the piece where it lies;
     /// only a field split between two pieces is put together (from just the bytes it needs),
     /// so the stream is not copied.

@@ -239,17 +239,11 @@ mod loads {
         let limits = ENGINE.with(|en| en.borrow().limits);
         let size = file.size() as usize;
         let mut dec = StreamDecoder::new(limits, true);
-        // gzip's size field (the last 4 bytes: the last member's size mod 2^32) sizes the
-        // decoder's columns; a value no profile could have (a truncated file ends in random
-        // bytes) is not used.
+        // gzip's size field sizes the decoder's columns.
         if size >= 18 {
-            if let Ok(tail) = file.slice_with_f64_and_f64(size as f64 - 4.0, size as f64).map_err(|_| String::new()).and_then(|b| read(&b)) {
-                if let Ok(t) = <[u8; 4]>::try_from(tail.as_slice()) {
-                    let hint = u32::from_le_bytes(t) as usize;
-                    if hint <= limits.max_bytes && hint >= size / 2 && hint <= size.saturating_mul(16) {
-                        dec.size_hint(hint);
-                    }
-                }
+            let tail = file.slice_with_f64_and_f64(size as f64 - 4.0, size as f64).map_err(|_| String::new()).and_then(|b| read(&b));
+            if let Some(hint) = tail.ok().and_then(|t| <[u8; 4]>::try_from(t.as_slice()).ok()).and_then(|t| crate::decode::gzip::size_hint(size, t, limits.max_bytes)) {
+                dec.size_hint(hint);
             }
         }
         let job = Streaming { seq: seq.clone(), id, name, size, dec, report: Box::new(report) };
