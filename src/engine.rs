@@ -4,10 +4,10 @@
 
 use crate::analysis::diff::{comparable, diff_table, merge};
 use crate::analysis::leaks::{self, LeakReport};
-use crate::analysis::top::top_table;
+use crate::analysis::top::{rows_from_sums, top_table, TopRow};
 use crate::analysis::tree::{flame_data, FlameData, Part, Tree, TreeBuilder};
 use crate::analysis::{search_share, NameSpace, Search};
-use crate::decode::{decode_owned, Limits, Progress};
+use crate::decode::{decode_owned, Limits, Preview, Progress};
 use crate::model::{is_point_in_time, Profile, ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
 
@@ -142,6 +142,18 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// The profiles it reads (a request for a profile still loading waits for it).
+    pub fn profiles(&self) -> Vec<u32> {
+        match self {
+            Request::Remove { id } | Request::Top { id, .. } => vec![*id],
+            Request::Flame { source: FlameSource::Single { id }, .. } => vec![*id],
+            Request::Flame { source: FlameSource::Diff { base, target, .. }, .. } | Request::Diff { base, target, .. } => vec![*base, *target],
+            Request::Leaks { ids, .. } | Request::Merge { ids, .. } => ids.clone(),
+        }
+    }
+}
+
 /// One top-table row as the page gets it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TopRowOut {
@@ -265,6 +277,39 @@ pub struct Engine {
     pub limits: Limits,
 }
 
+/// A top table answer: `rows` (sorted as pprof sorts them) in the requested order, the
+/// first `limit` of them (0: all).
+fn top_response(id: u32, p: &Profile, st: usize, mut rows: Vec<TopRow>, total: i64, order: TopOrder, limit: u32) -> Response {
+    let names = &p.functions.names;
+    match order {
+        TopOrder::Flat => {}
+        TopOrder::Cum => rows.sort_by(|a, b| {
+            b.cum.unsigned_abs().cmp(&a.cum.unsigned_abs()).then_with(|| names[a.func as usize].cmp(&names[b.func as usize]))
+        }),
+        TopOrder::Name => rows.sort_by(|a, b| names[a.func as usize].cmp(&names[b.func as usize])),
+    }
+    let n_rows = rows.len() as u32;
+    let shown = if limit == 0 { rows.len() } else { rows.len().min(limit as usize) };
+    Response::Top {
+        id,
+        unit: p.sample_types[st].unit.clone(),
+        sample_type: p.sample_types[st].name.clone(),
+        total,
+        rows: rows[..shown].iter().map(|r| TopRowOut { name: names[r.func as usize].clone(), flat: r.flat, cum: r.cum }).collect(),
+        n_rows,
+    }
+}
+
+/// What the page can show of a profile still being built from a [`Preview`]: its summary
+/// and the top table of its default sample type in pprof's order, the first `limit` rows.
+pub fn preview(id: u32, name: &str, size: usize, pv: &Preview, limit: u32) -> (Summary, Response) {
+    let h = &pv.header;
+    let mut s = summary(id, name, h, size);
+    s.samples = pv.samples;
+    let rows = rows_from_sums(&pv.flat, &pv.cum, &h.functions.raw);
+    (s, top_response(id, h, h.default_sample_type, rows, pv.total, TopOrder::Flat, limit))
+}
+
 fn summary(id: u32, name: &str, p: &Profile, bytes: usize) -> Summary {
     Summary {
         id,
@@ -345,28 +390,8 @@ impl Engine {
             Request::Top { id, sample_type, order, limit } => {
                 let p = self.get(id)?;
                 let st = sample_index(p, &sample_type)?;
-                let (mut rows, total) = top_table(p, st);
-                let names = &p.functions.names;
-                match order {
-                    TopOrder::Flat => {}
-                    TopOrder::Cum => rows.sort_by(|a, b| {
-                        b.cum.unsigned_abs().cmp(&a.cum.unsigned_abs()).then_with(|| names[a.func as usize].cmp(&names[b.func as usize]))
-                    }),
-                    TopOrder::Name => rows.sort_by(|a, b| names[a.func as usize].cmp(&names[b.func as usize])),
-                }
-                let n_rows = rows.len() as u32;
-                let shown = if limit == 0 { rows.len() } else { rows.len().min(limit as usize) };
-                Ok(Response::Top {
-                    id,
-                    unit: p.sample_types[st].unit.clone(),
-                    sample_type: p.sample_types[st].name.clone(),
-                    total,
-                    rows: rows[..shown]
-                        .iter()
-                        .map(|r| TopRowOut { name: names[r.func as usize].clone(), flat: r.flat, cum: r.cum })
-                        .collect(),
-                    n_rows,
-                })
+                let (rows, total) = top_table(p, st);
+                Ok(top_response(id, p, st, rows, total, order, limit))
             }
             Request::Flame { source, sample_type, focus, zoom, search, min_fraction } => {
                 self.flame(source, &sample_type, focus.as_deref(), &zoom, &search, min_fraction)

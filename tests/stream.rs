@@ -6,7 +6,7 @@
 
 mod common;
 use profdrop::decode::gzip::{self, GzInflater};
-use profdrop::decode::{decode_with, DecodeError, Limits, NoProgress, StreamDecoder};
+use profdrop::decode::{decode_with, DecodeError, Limits, NoProgress, Preview, StreamDecoder};
 use profdrop::model::Profile;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +14,12 @@ use std::path::{Path, PathBuf};
 /// streaming inflater that hands on at most `chunk` bytes at a time; a gzip error wins over
 /// a decoding error (the inflater finishes its stream either way).
 fn streamed(bytes: &[u8], piece: usize, chunk: usize, limits: &Limits) -> Result<Profile, DecodeError> {
+    streamed_with(bytes, piece, chunk, limits, &mut |_| {})
+}
+
+/// The same, handing the preview (the top table summed while the samples came) to
+/// `on_preview` when there is one.
+fn streamed_with(bytes: &[u8], piece: usize, chunk: usize, limits: &Limits, on_preview: &mut dyn FnMut(&Preview)) -> Result<Profile, DecodeError> {
     if bytes.is_empty() {
         return StreamDecoder::new(*limits, false).finish(&mut NoProgress);
     }
@@ -43,7 +49,7 @@ fn streamed(bytes: &[u8], piece: usize, chunk: usize, limits: &Limits) -> Result
             let _ = dec.push(p);
         }
     }
-    dec.finish(&mut NoProgress)
+    dec.finish_with(&mut NoProgress, on_preview)
 }
 
 fn outcome(r: Result<Profile, DecodeError>) -> String {
@@ -178,4 +184,59 @@ fn top_sums_made_while_decoding_equal_a_separate_pass() {
         checked += 1;
     }
     assert!(checked >= 50, "only {checked} profiles carried decode-time sums");
+}
+
+/// A preview (the top table shown before the model is built) must be what the built profile
+/// answers: the same summary and the same rows, flat, cum and total, in the same order; and
+/// the model's own first table, which it then takes from the preview's sums, must equal a
+/// separate pass. Checked on every file, streamed in two piece sizes. Go writes locations
+/// before the samples that use them, so Go's profiles (and `profgen`'s, which write fields in
+/// Go's order) must get a preview: the test fails if they do not.
+#[test]
+fn previews_equal_the_built_top_table() {
+    use profdrop::analysis::{stack_values, top::flat_cum};
+    use profdrop::engine::{preview, Engine, Request, TopOrder};
+    let dir = std::env::temp_dir().join(format!("profdrop-preview-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut paths = Vec::new();
+    for (name, kind) in [("gen-heap.pb.gz", "heap"), ("gen-cpu.pb.gz", "cpu")] {
+        let out = dir.join(name);
+        let st = std::process::Command::new(env!("CARGO_BIN_EXE_profgen"))
+            .args([out.to_str().unwrap(), "--samples", "20000", "--kind", kind, "--seed", "3"])
+            .output()
+            .unwrap();
+        assert!(st.status.success(), "profgen: {}", String::from_utf8_lossy(&st.stderr));
+        paths.push(out);
+    }
+    files(&common::root().join("testdata"), &mut paths);
+    files(&common::corpus(), &mut paths);
+    let limits = Limits::default();
+    let (mut previewed, mut built) = (Vec::new(), 0);
+    for path in &paths {
+        let bytes = std::fs::read(path).unwrap();
+        for (piece, chunk) in [(1 << 20, 4 << 20), (65536, 65536)] {
+            let mut shown = None;
+            let r = streamed_with(&bytes, piece, chunk, &limits, &mut |pv| shown = Some(preview(1, "f", bytes.len(), pv, 0)));
+            let Ok(p) = r else { continue };
+            built += 1;
+            // (Text profiles carry no first table.)
+            if let Some(c) = &p.top_cache {
+                let (flat, cum) = flat_cum(&p, &stack_values(&p, c.sample_type), None, p.functions.len());
+                assert!(c.flat == flat && c.cum == cum, "{}: the first top table differs from a separate pass", path.display());
+            }
+            let Some((summary, top)) = shown else { continue };
+            let st = p.sample_types[p.default_sample_type].name.clone();
+            let mut en = Engine::new();
+            let want_summary = en.add(1, "f", p, bytes.len());
+            assert_eq!(summary, want_summary, "{}: preview summary", path.display());
+            let want_top = en.handle(Request::Top { id: 1, sample_type: st, order: TopOrder::Flat, limit: 0 });
+            assert_eq!(top, want_top, "{}: preview top table", path.display());
+            previewed.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    for must in ["gen-heap.pb.gz", "gen-cpu.pb.gz", "heap.pb.gz", "cpu.pb.gz"] {
+        assert_eq!(previewed.iter().filter(|n| *n == must).count(), 2, "{must} got no preview in each piece size (previews: {previewed:?})");
+    }
+    assert!(previewed.len() >= 40, "only {} of {built} streamed profiles got a preview", previewed.len());
 }

@@ -66,10 +66,15 @@ pub fn top_table(p: &Profile, sample_type: usize) -> (Vec<TopRow>, i64) {
             (&owned.0, &owned.1)
         }
     };
-    let mut rows: Vec<TopRow> = (0..p.functions.len())
+    (rows_from_sums(flat, cum, &p.functions.raw), p.total(sample_type))
+}
+
+/// The rows of functions with a flat or cum, sorted as pprof sorts them.
+pub fn rows_from_sums(flat: &[i64], cum: &[i64], raw_names: &[Box<[u8]>]) -> Vec<TopRow> {
+    let mut rows: Vec<TopRow> = (0..raw_names.len())
         .filter(|&f| flat[f] != 0 || cum[f] != 0)
         .map(|f| TopRow { func: f as u32, flat: flat[f], cum: cum[f] })
         .collect();
-    sort_rows_pprof(&mut rows, &p.functions.raw);
-    (rows, p.total(sample_type))
+    sort_rows_pprof(&mut rows, raw_names);
+    rows
 }

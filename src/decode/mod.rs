@@ -3,11 +3,13 @@
 
 pub mod gzip;
 pub mod pb;
+mod preview;
 mod proto;
 pub mod raw;
 mod text;
 
 use crate::model::Profile;
+pub use preview::Preview;
 use thiserror::Error;
 
 /// Bounds that turn hostile input into clear errors instead of exhausted memory.
@@ -174,6 +176,8 @@ pub struct StreamDecoder {
     /// The first error: the outcome, whatever comes after.
     failed: Option<DecodeError>,
     hint: Option<usize>,
+    /// The top table summed as the samples come (protobuf only).
+    sums: Option<preview::TopSums>,
 }
 
 enum Mode {
@@ -190,7 +194,7 @@ const SNIFF: usize = 4096;
 impl StreamDecoder {
     /// A decoder for one file; `gzip` says the pieces are what a gzip stream held.
     pub fn new(limits: Limits, gzip: bool) -> StreamDecoder {
-        StreamDecoder { limits, gzip, seen: 0, mode: Mode::Sniffing(Vec::new()), failed: None, hint: None }
+        StreamDecoder { limits, gzip, seen: 0, mode: Mode::Sniffing(Vec::new()), failed: None, hint: None, sums: None }
     }
 
     /// The decompressed file is expected to be about `total` bytes (gzip's size field): the
@@ -232,7 +236,13 @@ impl StreamDecoder {
                 }
                 Ok(())
             }
-            Mode::Proto(p) => p.push(bytes),
+            Mode::Proto(p) => {
+                p.push(bytes)?;
+                if let Some(sums) = &mut self.sums {
+                    sums.advance(p.raw());
+                }
+                Ok(())
+            }
             Mode::Whole(all) => {
                 all.extend_from_slice(bytes);
                 Ok(())
@@ -259,18 +269,28 @@ impl StreamDecoder {
             p.size_hint(h);
         }
         p.push(&head)?;
+        let mut sums = preview::TopSums::new();
+        sums.advance(p.raw());
+        self.sums = Some(sums);
         self.mode = Mode::Proto(p);
         Ok(())
     }
 
     /// The stream has ended: the profile.
-    pub fn finish(mut self, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+    pub fn finish(self, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+        self.finish_with(progress, &mut |_| {})
+    }
+
+    /// The stream has ended: the profile. When the top table could be summed while the
+    /// samples came (see [`Preview`]), `on_preview` has it first, before the model is built;
+    /// the outcome is the same either way.
+    pub fn finish_with(mut self, progress: &mut dyn Progress, on_preview: &mut dyn FnMut(&Preview)) -> Result<Profile, DecodeError> {
         if let Some(e) = self.failed {
             return Err(e);
         }
         self.decide()?;
         let mut p = match self.mode {
-            Mode::Proto(parser) => proto::decode_streamed(parser, &self.limits, progress)?,
+            Mode::Proto(parser) => proto::decode_streamed(parser, self.sums.take(), self.gzip, &self.limits, progress, on_preview)?,
             Mode::Whole(all) => decode_plain(&all, &self.limits, progress)?,
             Mode::Sniffing(_) => return Err(DecodeError::Empty),
         };

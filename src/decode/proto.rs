@@ -1,6 +1,7 @@
 //! pprof protobuf → model: reference checks, pprof's `drop_frames`/`keep_frames` pruning,
 //! inline expansion and stack deduplication.
 
+use super::preview::{Preview, TopSums};
 use super::raw::{self, RawProfile};
 use super::{pb, DecodeError, Limits, Progress, Stage};
 use crate::model::{Label, Profile, ValueType};
@@ -115,7 +116,7 @@ fn simplify_func(name: &str) -> &str {
     name
 }
 
-fn basename(path: &[u8]) -> &[u8] {
+pub(super) fn basename(path: &[u8]) -> &[u8] {
     let trimmed = match path.iter().rposition(|&c| c != b'/') {
         Some(e) => &path[..=e],
         None => return path,
@@ -246,36 +247,59 @@ pub fn decode(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Res
     if !progress.report(Stage::Building, 0.0) {
         return Err(DecodeError::Cancelled);
     }
-    build(&raw, limits, progress)
+    build(&raw, limits, progress, None)
 }
 
-/// Builds the model from a profile read by [`raw::StreamParser`].
-pub fn decode_streamed(parser: raw::StreamParser, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+/// Builds the model from a profile read by [`raw::StreamParser`]. When the top sums made
+/// while it streamed give a [`Preview`], `on_preview` has it before the model is built.
+pub fn decode_streamed(
+    parser: raw::StreamParser,
+    sums: Option<TopSums>,
+    gzip: bool,
+    limits: &Limits,
+    progress: &mut dyn Progress,
+    on_preview: &mut dyn FnMut(&Preview),
+) -> Result<Profile, DecodeError> {
     let (raw, text, ends) = parser.finish()?;
     let mut raw: RawProfile<'_> = raw;
     raw.strings = raw::strings(&text, &ends);
+    let preview = sums.and_then(|sums| {
+        let mut h = header(&raw).ok()?;
+        if gzip {
+            h.format.push_str(" (gzip)");
+        }
+        sums.finish(&raw, h)
+    });
+    if let Some(pv) = &preview {
+        on_preview(pv);
+    }
     if !progress.report(Stage::Building, 0.0) {
         return Err(DecodeError::Cancelled);
     }
-    build(&raw, limits, progress)
+    build(&raw, limits, progress, preview.as_ref())
 }
 
 /// The same, through prost's generated decoder (the reference; used to cross-check).
 pub fn decode_prost(bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     let pb = pb::Profile::decode(bytes).map_err(|e| DecodeError::Protobuf(e.to_string()))?;
-    build(&raw::from_prost(&pb), limits, &mut super::NoProgress)
+    build(&raw::from_prost(&pb), limits, &mut super::NoProgress, None)
 }
 
-fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
-    let strings = &pb.strings;
-    let s = |i: i64, what: &dyn Fn() -> String| -> Result<&[u8], DecodeError> {
-        if i == 0 && strings.is_empty() {
-            return Ok(b"");
-        }
-        usize::try_from(i).ok().and_then(|i| strings.get(i)).copied().ok_or_else(|| {
-            DecodeError::Malformed(format!("{} refers to string {i}, but the string table has {} entries", what(), strings.len()))
-        })
-    };
+/// String `i` of the table (0 is "" even when the table is empty); `what` names the
+/// reference for the error.
+pub(super) fn string<'a>(strings: &[&'a [u8]], i: i64, what: &dyn Fn() -> String) -> Result<&'a [u8], DecodeError> {
+    if i == 0 && strings.is_empty() {
+        return Ok(b"");
+    }
+    usize::try_from(i).ok().and_then(|i| strings.get(i)).copied().ok_or_else(|| {
+        DecodeError::Malformed(format!("{} refers to string {i}, but the string table has {} entries", what(), strings.len()))
+    })
+}
+
+/// The profile's header: everything but its functions and samples (sample types, period,
+/// comments, pruning regexes…), with the model's checks on it.
+pub(super) fn header(pb: &RawProfile<'_>) -> Result<Profile, DecodeError> {
+    let s = |i: i64, what: &dyn Fn() -> String| string(&pb.strings, i, what);
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
 
     let n = pb.num_samples();
@@ -321,7 +345,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
     let keep_frames = text(s(pb.keep_frames, &|| "keep_frames".into())?);
     let doc_url = text(s(pb.doc_url, &|| "doc_url".into())?);
 
-    let mut prof = Profile {
+    Ok(Profile {
         sample_types,
         default_sample_type,
         period_type,
@@ -330,11 +354,21 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
         duration_nanos: pb.duration_nanos,
         comments,
         doc_url,
-        drop_frames: drop_frames.clone(),
-        keep_frames: keep_frames.clone(),
+        drop_frames,
+        keep_frames,
         format: "pprof protobuf".into(),
         ..Default::default()
-    };
+    })
+}
+
+/// Builds the model. With the `known` top sums of a [`Preview`] (of the same default sample
+/// type) the first top table is taken from them instead of summed again.
+fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, known: Option<&Preview>) -> Result<Profile, DecodeError> {
+    let mut prof = header(pb)?;
+    let s = |i: i64, what: &dyn Fn() -> String| string(&pb.strings, i, what);
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let n = pb.num_samples();
+    let (drop_frames, keep_frames) = (prof.drop_frames.clone(), prof.keep_frames.clone());
 
     // Mappings: id → basename of the file, for naming frames without a function.
     let mapping_ids = IdMap::build(pb.mappings.iter().map(|m| m.0), pb.mappings.len(), "mapping")?;
@@ -478,7 +512,8 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
     // The default sample type's flat/cum, summed from each sample's frames right after they
     // are expanded (see `TopCache`).
     let top_st = prof.default_sample_type;
-    let n_funcs = prof.functions.len();
+    let known = known.filter(|pv| pv.header.default_sample_type == top_st);
+    let n_funcs = if known.is_some() { 0 } else { prof.functions.len() };
     let (mut top_flat, mut top_cum, mut top_seen) = (vec![0i64; n_funcs], vec![0i64; n_funcs], vec![u32::MAX; n_funcs]);
     // Dense ids (the usual case) and no pruning: samples expand in a tight loop.
     let dense_packed = match (&loc_packed, &drop_rx) {
@@ -568,7 +603,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
         }
         budget.add(stacks.frames.len() - start);
         let v = values[top_st];
-        if v != 0 {
+        if v != 0 && known.is_none() {
             let fr = &stacks.frames[start..];
             if let Some(&leaf) = fr.first() {
                 top_flat[leaf as usize] = top_flat[leaf as usize].wrapping_add(v);
@@ -625,6 +660,13 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress) -> R
     }
     prof.stacks.seal();
     prof.label_sets.seal();
+    if let Some(pv) = known {
+        // The preview's functions are the model's, named alike (it checks): its sums are
+        // the model's under their names.
+        let slot = |f: usize| pv.header.functions.get(&prof.functions.raw[f]).map(|x| x as usize);
+        top_flat = (0..prof.functions.len()).map(|f| slot(f).map_or(0, |x| pv.flat[x])).collect();
+        top_cum = (0..prof.functions.len()).map(|f| slot(f).map_or(0, |x| pv.cum[x])).collect();
+    }
     prof.top_cache = Some(crate::model::TopCache { sample_type: top_st, flat: top_flat, cum: top_cum, shape: prof.shape() });
     Ok(prof)
 }

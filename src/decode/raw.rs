@@ -654,6 +654,11 @@ impl StreamParser {
         Ok(r.pos)
     }
 
+    /// What has been read so far.
+    pub fn raw(&self) -> &RawProfile<'static> {
+        &self.p
+    }
+
     /// The stream has ended: the profile read, and its string table (bytes, end offsets).
     /// A field cut off by the end of the stream is an error.
     pub fn finish(mut self) -> Result<(RawProfile<'static>, Vec<u8>, Vec<usize>), DecodeError> {

@@ -89,6 +89,14 @@ impl Bridge {
                     Err(e) => sink(Action::LoadFailed(0, format!("internal: {e}"))),
                     }
                 }
+                "preview" => {
+                    // The top table of a profile whose model is still being built.
+                    let summary = super::wire::from_js::<Summary>(get(&data, "summary"));
+                    let top = super::wire::response_from_js(get(&data, "top"));
+                    if let (Ok(s), Ok(top)) = (summary, top) {
+                        sink(Action::Preview(s, top));
+                    }
+                }
                 "load_error" => {
                     let id = get(&data, "id").as_f64().unwrap_or(0.0) as u32;
                     if let Some(i) = inner.borrow_mut().as_mut() {

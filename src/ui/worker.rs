@@ -60,20 +60,13 @@ pub fn start() {
         let kind = get(&data, "kind").as_string().unwrap_or_default();
         match kind.as_str() {
             "load" => loads::queue(seq, data),
-            "req" => {
-                let resp = match serde_wasm_bindgen::from_value::<Request>(get(&data, "req")) {
-                    Ok(req) => ENGINE.with(|en| en.borrow_mut().handle(req)),
-                    Err(e) => Response::Error { message: format!("bad request: {e}") },
-                };
-                // Tables and flame data hold no floats: JSON is exact for them and fast.
-                let js = match resp {
-                    Response::Flame { .. } => super::wire::flame_to_js(&resp),
-                    Response::Top { .. } | Response::Diff { .. } => super::wire::to_json(&resp),
-                    _ => Ok(to_js(&resp)),
-                }
-                .unwrap_or_else(|_| to_js(&resp));
-                post(&obj(&[("seq", seq), ("kind", "resp".into()), ("resp", js)]));
-            }
+            "req" => match serde_wasm_bindgen::from_value::<Request>(get(&data, "req")) {
+                // A request for a profile still loading (say, one read again after a Cancel
+                // restarted this worker) is answered once it has loaded.
+                Ok(req) if loads::busy_with(&req.profiles()) => loads::defer(seq, req),
+                Ok(req) => answer(seq, req),
+                Err(e) => reply(seq, Response::Error { message: format!("bad request: {e}") }),
+            },
             _ => {}
         }
     });
@@ -81,6 +74,22 @@ pub fn start() {
     onmessage.forget();
     loads::spawn_inflater();
     post(&obj(&[("kind", "ready".into())]));
+}
+
+/// Answers a request.
+fn answer(seq: JsValue, req: Request) {
+    reply(seq, ENGINE.with(|en| en.borrow_mut().handle(req)));
+}
+
+fn reply(seq: JsValue, resp: Response) {
+    // Tables and flame data hold no floats: JSON is exact for them and fast.
+    let js = match resp {
+        Response::Flame { .. } => super::wire::flame_to_js(&resp),
+        Response::Top { .. } | Response::Diff { .. } => super::wire::to_json(&resp),
+        _ => Ok(to_js(&resp)),
+    }
+    .unwrap_or_else(|_| to_js(&resp));
+    post(&obj(&[("seq", seq), ("kind", "resp".into()), ("resp", js)]));
 }
 
 /// Progress reports to the page for one load, at most one per 2 %.
@@ -134,6 +143,43 @@ mod loads {
         waiting: VecDeque<(JsValue, JsValue)>,
         current: Option<Streaming>,
         inflater: Option<Worker>,
+        /// Requests waiting for a profile that is loading.
+        deferred: Vec<(JsValue, Request)>,
+    }
+
+    fn load_id(data: &JsValue) -> u32 {
+        get(data, "id").as_f64().unwrap_or(0.0) as u32
+    }
+
+    /// Is one of these profiles loading (streaming, or queued to load)?
+    pub fn busy_with(ids: &[u32]) -> bool {
+        LOADS.with(|l| {
+            let l = l.borrow();
+            ids.iter().any(|id| l.current.as_ref().is_some_and(|j| j.id == *id) || l.waiting.iter().any(|(_, d)| load_id(d) == *id))
+        })
+    }
+
+    /// Keeps a request until its profiles have loaded (or failed to).
+    pub fn defer(seq: JsValue, req: Request) {
+        LOADS.with(|l| l.borrow_mut().deferred.push((seq, req)));
+    }
+
+    /// Answers the kept requests whose profiles are no longer loading, in the order they came.
+    fn answer_deferred() {
+        loop {
+            let ready = LOADS.with(|l| {
+                let mut l = l.borrow_mut();
+                let l = &mut *l;
+                let at = l.deferred.iter().position(|(_, r)| {
+                    !r.profiles().iter().any(|id| l.current.as_ref().is_some_and(|j| j.id == *id) || l.waiting.iter().any(|(_, d)| load_id(d) == *id))
+                });
+                at.map(|i| l.deferred.remove(i))
+            });
+            match ready {
+                Some((seq, req)) => answer(seq, req),
+                None => return,
+            }
+        }
     }
 
     thread_local! {
@@ -177,9 +223,11 @@ mod loads {
         }
     }
 
-    /// Starts the loads waiting, up to the first one that streams.
+    /// Starts the loads waiting, up to the first one that streams, and answers the requests
+    /// that waited for the loads done.
     fn next() {
         loop {
+            answer_deferred();
             let Some((seq, data)) = LOADS.with(|l| {
                 let mut l = l.borrow_mut();
                 if l.current.is_some() {
@@ -198,7 +246,7 @@ mod loads {
 
     /// Starts one load; true when it streams (and finishes later).
     fn start(seq: JsValue, data: &JsValue) -> bool {
-        let id = get(data, "id").as_f64().unwrap_or(0.0) as u32;
+        let id = load_id(data);
         let name = get(data, "name").as_string().unwrap_or_default();
         let mut report = reporter(seq.clone(), id);
         report(Stage::Reading, 0.0);
@@ -294,7 +342,15 @@ mod loads {
                 if kind == "error" {
                     load_error(job.seq, job.id, get(&data, "message").as_string().unwrap_or_default());
                 } else {
-                    let result = job.dec.finish(&mut job.report).map_err(|e| e.to_string());
+                    // The top table summed while the samples came is shown while the model
+                    // (the flame graph's input) is built.
+                    let (seq, id, name, size) = (&job.seq, job.id, &job.name, job.size);
+                    let mut show = |pv: &crate::decode::Preview| {
+                        let (summary, top) = crate::engine::preview(id, name, size, pv, crate::view::state::TOP_PAGE);
+                        let top = crate::ui::wire::to_json(&top).unwrap_or_else(|_| to_js(&top));
+                        post(&obj(&[("seq", seq.clone()), ("kind", "preview".into()), ("summary", to_js(&summary)), ("top", top)]));
+                    };
+                    let result = job.dec.finish_with(&mut job.report, &mut show).map_err(|e| e.to_string());
                     match result {
                         Ok(p) => {
                             let summary = ENGINE.with(|en| en.borrow_mut().add(job.id, &job.name, p, job.size));

@@ -162,6 +162,10 @@ pub enum Action {
     Progress(u32, Stage, f64),
     /// A file loaded.
     Loaded(Summary),
+    /// A file's top table (of its default sample type, in pprof's order, the first
+    /// [`TOP_PAGE`] rows) is ready while the rest of it is still being built: the file is
+    /// shown, and stays in `loading` until it has loaded.
+    Preview(Summary, Response),
     /// A file failed.
     LoadFailed(u32, String),
     /// Loading was cancelled.
@@ -326,6 +330,38 @@ impl AppState {
         }
     }
 
+    /// Adds a profile and shows it (the newest file loaded is shown, with its default
+    /// sample type).
+    fn show_new(&mut self, summary: Summary) {
+        let id = summary.id;
+        let default = summary.sample_types.get(summary.default_sample_type).map(|t| t.name.clone()).unwrap_or_default();
+        self.entries.retain(|e| e.summary.id != id);
+        self.entries.push(Entry { summary, order: id });
+        self.sort_entries();
+        self.selected = Some(id);
+        self.sample_type = default;
+        self.top_limit = TOP_PAGE;
+        self.zoom.clear();
+        self.focus = None;
+        self.diff_base = self.entries.first().map(|e| e.summary.id);
+        self.diff_target = self.entries.last().map(|e| e.summary.id);
+    }
+
+    /// Takes a profile off the list (removed, or a preview whose load then failed).
+    fn forget(&mut self, id: u32) {
+        if !self.entries.iter().any(|e| e.summary.id == id) {
+            return;
+        }
+        self.entries.retain(|e| e.summary.id != id);
+        if self.selected == Some(id) {
+            self.selected = self.entries.last().map(|e| e.summary.id);
+            self.zoom.clear();
+            self.focus = None;
+        }
+        self.reset_diff_defaults();
+        self.ensure_sample_type();
+    }
+
     fn sort_entries(&mut self) {
         self.entries.sort_by(|a, b| a.summary.time_nanos.cmp(&b.summary.time_nanos).then(a.order.cmp(&b.order)));
     }
@@ -371,52 +407,55 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::Loaded(summary) => {
             let was_loading = s.loading.iter().any(|l| l.id == summary.id);
             s.loading.retain(|l| l.id != summary.id);
-            if !was_loading && s.entries.iter().any(|e| e.summary.id == summary.id) {
-                // Replayed into a restarted worker: nothing changes on screen.
+            if !was_loading {
+                // Replayed into a restarted worker (nothing changes on screen), or removed
+                // while it was being built.
                 return s;
             }
+            if let Some(e) = s.entries.iter_mut().find(|e| e.summary.id == summary.id) {
+                // Shown since its preview: what was chosen meanwhile stays.
+                e.summary = summary;
+                return s;
+            }
+            s.show_new(summary);
+        }
+        Action::Preview(summary, top) => {
             let id = summary.id;
-            let default = summary.sample_types.get(summary.default_sample_type).map(|t| t.name.clone()).unwrap_or_default();
-            s.entries.retain(|e| e.summary.id != id);
-            s.entries.push(Entry { summary, order: id });
-            s.sort_entries();
-            // The newest file loaded is shown, with its default sample type.
-            s.selected = Some(id);
-            s.sample_type = default;
-            s.top_limit = TOP_PAGE;
-            s.zoom.clear();
-            s.focus = None;
-            s.diff_base = s.entries.first().map(|e| e.summary.id);
-            s.diff_target = s.entries.last().map(|e| e.summary.id);
+            if !s.loading.iter().any(|l| l.id == id) || s.entries.iter().any(|e| e.summary.id == id) {
+                return s;
+            }
+            s.show_new(summary);
+            let want = Request::Top { id, sample_type: s.sample_type.clone(), order: TopOrder::Flat, limit: TOP_PAGE };
+            let fits = matches!(&top, Response::Top { id: t, sample_type, .. } if *t == id && *sample_type == s.sample_type);
+            if fits && s.wanted().contains(&want) {
+                s.top = Some(Answer { request: want, response: std::rc::Rc::new(top) });
+            }
         }
         Action::LoadFailed(id, msg) => {
             let name = s.loading.iter().find(|l| l.id == id).map(|l| l.name.clone()).unwrap_or_default();
             s.loading.retain(|l| l.id != id);
+            s.forget(id);
             s.errors.push(format!("{name}: {msg}"));
             s.batch_failed = true;
         }
         Action::Cancel => {
-            for l in s.loading.drain(..) {
+            for l in std::mem::take(&mut s.loading) {
+                s.forget(l.id);
                 s.errors.push(format!("{}: loading cancelled", l.name));
             }
             s.epoch += 1;
         }
         Action::WorkerCrashed(msg) => {
-            for l in s.loading.drain(..) {
+            for l in std::mem::take(&mut s.loading) {
+                s.forget(l.id);
                 s.errors.push(format!("{}: {msg}", l.name));
                 s.batch_failed = true;
             }
             s.epoch += 1;
         }
         Action::Remove(id) => {
-            s.entries.retain(|e| e.summary.id != id);
-            if s.selected == Some(id) {
-                s.selected = s.entries.last().map(|e| e.summary.id);
-                s.zoom.clear();
-                s.focus = None;
-            }
-            s.reset_diff_defaults();
-            s.ensure_sample_type();
+            s.loading.retain(|l| l.id != id);
+            s.forget(id);
             if s.entries.is_empty() {
                 s.batch_failed = false;
             }
@@ -477,7 +516,8 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
                 s.request_error = None;
             }
             if let Response::Merged(summary) = &resp {
-                return reduce(s, Action::Loaded(summary.clone()));
+                s.show_new(summary.clone());
+                return s;
             }
             let slot = match &req {
                 Request::Top { .. } => &mut s.top,
@@ -594,6 +634,73 @@ mod tests {
         }
         assert_eq!(s.status(), Status::Ready);
         assert!(s.errors.is_empty());
+    }
+
+    fn top_answer(id: u32, sample_type: &str) -> Response {
+        Response::Top { id, sample_type: sample_type.into(), unit: "bytes".into(), total: 7, rows: vec![], n_rows: 0 }
+    }
+
+    #[test]
+    fn a_preview_shows_the_table_while_the_file_still_loads() {
+        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "old".into())]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::BeginBatch(vec![(2, "big".into())]));
+        s = reduce(s, Action::Preview(summary(2, 5), top_answer(2, "inuse_space")));
+        // Shown and selected, its table answered; still loading (the flame graph waits for
+        // the model), so the progress bar and Cancel stay.
+        assert_eq!(s.selected, Some(2));
+        assert_eq!(s.entries.len(), 2);
+        assert_eq!(s.loading.len(), 1);
+        assert_eq!(s.status(), Status::Loading);
+        assert!(s.is_current(&s.top), "the preview answers the table the view wants");
+        let wanted = s.wanted();
+        assert!(matches!(wanted.as_slice(), [Request::Top { .. }, Request::Flame { .. }]), "{wanted:?}");
+        // What the user chooses meanwhile survives the load's end.
+        s = reduce(s, Action::Sort(SortBy::Cum));
+        s = reduce(s, Action::SampleType("alloc_space".into()));
+        s = reduce(s, Action::Loaded(summary(2, 5)));
+        assert!(s.loading.is_empty());
+        assert_eq!((s.sort, s.sample_type.as_str(), s.selected), (SortBy::Cum, "alloc_space", Some(2)));
+        assert_eq!(s.entries.len(), 2);
+        for req in s.wanted() {
+            s = reduce(s, Action::Answer(req, Response::Done));
+        }
+        assert_eq!(s.status(), Status::Ready);
+    }
+
+    #[test]
+    fn a_preview_for_another_table_or_a_file_no_longer_loading_is_not_shown() {
+        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "a".into())]));
+        s = reduce(s, Action::Sort(SortBy::Name));
+        s = reduce(s, Action::Preview(summary(1, 0), top_answer(1, "inuse_space")));
+        assert_eq!(s.entries.len(), 1);
+        assert!(s.top.is_none(), "a preview is in flat order: not the table sorted by name");
+        // Cancelled: the entry goes with the load, and a late preview brings nothing back.
+        s = reduce(s, Action::Cancel);
+        assert!(s.entries.is_empty());
+        assert_eq!(s.selected, None);
+        s = reduce(s, Action::Preview(summary(1, 0), top_answer(1, "inuse_space")));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        assert!(s.entries.is_empty());
+    }
+
+    #[test]
+    fn a_preview_whose_load_fails_or_is_removed_goes() {
+        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "good".into())]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::BeginBatch(vec![(2, "bad".into()), (3, "gone".into())]));
+        s = reduce(s, Action::Preview(summary(2, 0), top_answer(2, "inuse_space")));
+        s = reduce(s, Action::Preview(summary(3, 0), top_answer(3, "inuse_space")));
+        assert_eq!(s.selected, Some(3));
+        s = reduce(s, Action::Remove(3));
+        s = reduce(s, Action::LoadFailed(2, "stack depth exceeds the limit".into()));
+        let ids: Vec<u32> = s.entries.iter().map(|e| e.summary.id).collect();
+        assert_eq!(ids, vec![1]);
+        assert_eq!(s.selected, Some(1));
+        assert_eq!(s.status(), Status::Error);
+        // The removed file's model arrives later: it stays removed.
+        s = reduce(s, Action::Loaded(summary(3, 0)));
+        assert_eq!(s.entries.len(), 1);
     }
 
     #[test]

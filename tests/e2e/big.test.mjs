@@ -1,7 +1,8 @@
 // A big gzip profile (500,000 samples, ~30 MB gzip, made by the project's own generator):
 // it streams through the two workers with a progress bar that names the stage, its numbers
-// are exact, the page answers clicks and runs no task over 100 ms while it loads, and Cancel
-// stops a load in flight and leaves a working page. A file that would inflate past the
+// are exact, its top table shows (exactly) before the flame graph's model is built, the page
+// answers clicks and runs no task over 100 ms while it loads, and Cancel stops a load in
+// flight (streaming, or building after its table showed) and leaves a working page. A file that would inflate past the
 // 512 MB cap is refused.
 
 import { describe, it, before, after } from 'node:test';
@@ -87,6 +88,44 @@ async function watchStages(page) {
   });
 }
 
+/** The top table as shown: total, sample type and every row's name, flat and cum. */
+function readTable() {
+  const t = document.querySelector('table[data-testid=top-table]');
+  if (!t) return null;
+  return {
+    total: t.getAttribute('data-total'),
+    type: t.getAttribute('data-sample-type'),
+    rows: [...t.querySelectorAll('tbody tr')].map((r) => [r.dataset.function, r.dataset.flat, r.dataset.cum].join(' ')),
+  };
+}
+
+const tableNow = (page) => page.evaluate(`(${readTable})()`);
+
+/** Records the top table the first time one with rows is shown from now on, with the page's
+ * state, the progress bar's stage and the selected file at that moment. */
+async function watchFirstTable(page) {
+  await page.evaluate(`(() => {
+    const readTable = ${readTable};
+    window.__firstTable = null;
+    const before = document.querySelector('[data-selected]')?.getAttribute('data-file') ?? null;
+    const look = () => {
+      if (window.__firstTable) return;
+      const selected = document.querySelector('[data-selected]')?.getAttribute('data-file') ?? null;
+      const table = readTable();
+      if (!table || table.rows.length === 0 || selected === before) return;
+      window.__firstTable = {
+        table,
+        selected,
+        state: document.body.getAttribute('data-state'),
+        stage: document.querySelector('[data-testid=progress] .stage')?.textContent.trim() ?? null,
+      };
+    };
+    window.__tableWatch?.disconnect();
+    window.__tableWatch = new MutationObserver(look);
+    window.__tableWatch.observe(document.body, { childList: true, subtree: true, attributes: true });
+  })()`);
+}
+
 describe('a big profile', () => {
   const ctx = useBrowser({ before, after });
 
@@ -99,6 +138,7 @@ describe('a big profile', () => {
       await withPage(ctx.browser, ctx.server, 'big', async ({ page }) => {
         // ---- a load, start to end
         await watchStages(page);
+        await watchFirstTable(page);
         await page.evaluate(() => {
           // Main-thread tasks over 50 ms while the profile loads (the issue: none over 100 ms).
           window.__long = [];
@@ -135,6 +175,32 @@ describe('a big profile', () => {
         assert.equal(BigInt(total), sums[sel.i], `top table total for sample type #${sel.i}`);
         const text = await page.textContent('body');
         assert.match(text, /500,000 samples/, 'the summary counts every sample');
+        // The table came first: shown while the flame graph's model was still being built
+        // (the page still loading, the progress bar up), and just as it is once all is done.
+        const first = await page.evaluate(() => window.__firstTable);
+        assert.ok(first, 'the top table never appeared');
+        assert.equal(first.state, 'loading', 'the table appeared only once everything was ready');
+        assert.equal(first.stage, 'building views', 'the progress bar was not up when the table appeared');
+        assert.deepEqual(first.table, await tableNow(page), 'the table shown early differs from the final one');
+
+        // ---- Cancel while the model is built, with the early table on screen
+        const late = path.join(dir, 'cancel-late.heap.pb.gz');
+        fs.copyFileSync(file, late);
+        await watchFirstTable(page);
+        await page.setInputFiles(SEL.fileInput, [late]);
+        await page
+          .waitForFunction(() => window.__firstTable?.selected === 'cancel-late.heap.pb.gz', null, { timeout: 20_000, polling: 5 })
+          .catch(async (e) => {
+            throw new Error('the early table of the second load never showed' + (await pageSummary(page)), { cause: e });
+          });
+        await page.click('[data-testid=cancel]');
+        await page.waitForFunction(() => document.body.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
+        assert.deepEqual(
+          await page.$$eval(SEL.profileEntry, (els) => els.map((e) => e.getAttribute('data-file'))),
+          [path.basename(file)],
+          'a load cancelled after its early table leaves only the first profile',
+        );
+        assert.deepEqual(await tableNow(page), first.table, 'the first profile shows its table again');
 
         // ---- Cancel a second load while it streams
         const copy = path.join(dir, 'cancel-me.heap.pb.gz');
