@@ -51,6 +51,32 @@ impl LocIds {
     fn extend_packed(&mut self, r: &mut Reader<'_>) -> Result<(), DecodeError> {
         if let LocIds::Narrow(v) = self {
             let b = r.b;
+            // When the column has room for one id per byte left (it is usually sized from
+            // gzip's size field), ids are written into that room: no capacity check per id.
+            let at = v.len();
+            if v.capacity() - at >= b.len() - r.pos {
+                v.resize(at + (b.len() - r.pos), 0);
+                let out = &mut v[at..];
+                let (mut n, mut p) = (0, r.pos);
+                while p < b.len() {
+                    let b0 = b[p] as u32;
+                    if b0 < 0x80 {
+                        out[n] = b0;
+                        p += 1;
+                    } else if p + 2 < b.len() && b[p + 1] < 0x80 {
+                        out[n] = b0 & 0x7f | (b[p + 1] as u32) << 7;
+                        p += 2;
+                    } else if p + 2 < b.len() && b[p + 2] < 0x80 {
+                        out[n] = b0 & 0x7f | (b[p + 1] as u32 & 0x7f) << 7 | (b[p + 2] as u32) << 14;
+                        p += 3;
+                    } else {
+                        break;
+                    }
+                    n += 1;
+                }
+                v.truncate(at + n);
+                r.pos = p;
+            }
             while r.pos < b.len() {
                 // Ids of up to three bytes (up to 2 million locations) inline; the rest,
                 // and anything malformed, through the reader.
