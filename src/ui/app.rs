@@ -65,7 +65,8 @@ pub fn app() -> Html {
     {
         let bridge = bridge.clone();
         let wanted = s.wanted();
-        let have: Vec<_> = [&s.top, &s.flame, &s.diff, &s.leaks].iter().filter_map(|a| a.as_ref().map(|a| a.request.clone())).collect();
+        let mut have: Vec<_> = [&s.top, &s.flame, &s.diff, &s.leaks].iter().filter_map(|a| a.as_ref().map(|a| a.request.clone())).collect();
+        have.extend(s.top_coming.clone());
         use_effect_with((wanted, s.epoch), move |(wanted, _)| {
             for w in wanted {
                 if !have.contains(w) {

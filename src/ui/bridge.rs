@@ -94,7 +94,14 @@ impl Bridge {
                     let summary = super::wire::from_js::<Summary>(get(&data, "summary"));
                     let top = super::wire::response_from_js(get(&data, "top"));
                     if let (Ok(s), Ok(top)) = (summary, top) {
-                        sink(Action::Preview(s, top));
+                        sink(Action::Preview(s));
+                        // The table in a task of its own: the page lays out the new profile,
+                        // then its table, and neither holds the main thread for long.
+                        let sink = sink.clone();
+                        let later = Closure::once_into_js(move || sink(Action::PreviewTop(top)));
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);
+                        }
                     }
                 }
                 "load_error" => {

@@ -108,6 +108,8 @@ pub struct AppState {
     pub top_limit: u32,
     /// Answers received, by kind.
     pub top: Option<Answer>,
+    /// The top table request a preview's table is on its way for (not sent to the worker).
+    pub top_coming: Option<Request>,
     /// Flame answer.
     pub flame: Option<Answer>,
     /// Diff answer.
@@ -143,6 +145,7 @@ impl Default for AppState {
             sort: SortBy::Flat,
             top_limit: TOP_PAGE,
             top: None,
+            top_coming: None,
             flame: None,
             diff: None,
             leaks: None,
@@ -164,8 +167,11 @@ pub enum Action {
     Loaded(Summary),
     /// A file's top table (of its default sample type, in pprof's order, the first
     /// [`TOP_PAGE`] rows) is ready while the rest of it is still being built: the file is
-    /// shown, and stays in `loading` until it has loaded.
-    Preview(Summary, Response),
+    /// shown, and stays in `loading` until it has loaded. The table follows in
+    /// [`Action::PreviewTop`] (a task of its own, so that neither render is long).
+    Preview(Summary),
+    /// The table of the last [`Action::Preview`].
+    PreviewTop(Response),
     /// A file failed.
     LoadFailed(u32, String),
     /// Loading was cancelled.
@@ -419,14 +425,18 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             }
             s.show_new(summary);
         }
-        Action::Preview(summary, top) => {
+        Action::Preview(summary) => {
             let id = summary.id;
             if !s.loading.iter().any(|l| l.id == id) || s.entries.iter().any(|e| e.summary.id == id) {
                 return s;
             }
             s.show_new(summary);
             let want = Request::Top { id, sample_type: s.sample_type.clone(), order: TopOrder::Flat, limit: TOP_PAGE };
-            let fits = matches!(&top, Response::Top { id: t, sample_type, .. } if *t == id && *sample_type == s.sample_type);
+            s.top_coming = s.wanted().contains(&want).then_some(want);
+        }
+        Action::PreviewTop(top) => {
+            let Some(want) = s.top_coming.take() else { return s };
+            let fits = matches!((&top, &want), (Response::Top { id: t, sample_type, .. }, Request::Top { id, sample_type: st, .. }) if t == id && sample_type == st);
             if fits && s.wanted().contains(&want) {
                 s.top = Some(Answer { request: want, response: std::rc::Rc::new(top) });
             }
@@ -645,7 +655,9 @@ mod tests {
         let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "old".into())]));
         s = reduce(s, Action::Loaded(summary(1, 0)));
         s = reduce(s, Action::BeginBatch(vec![(2, "big".into())]));
-        s = reduce(s, Action::Preview(summary(2, 5), top_answer(2, "inuse_space")));
+        s = reduce(s, Action::Preview(summary(2, 5)));
+        assert!(s.top_coming.is_some(), "the table is on its way: not asked of the worker");
+        s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
         // Shown and selected, its table answered; still loading (the flame graph waits for
         // the model), so the progress bar and Cancel stay.
         assert_eq!(s.selected, Some(2));
@@ -672,14 +684,15 @@ mod tests {
     fn a_preview_for_another_table_or_a_file_no_longer_loading_is_not_shown() {
         let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "a".into())]));
         s = reduce(s, Action::Sort(SortBy::Name));
-        s = reduce(s, Action::Preview(summary(1, 0), top_answer(1, "inuse_space")));
+        s = reduce(s, Action::Preview(summary(1, 0)));
+        s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
         assert_eq!(s.entries.len(), 1);
-        assert!(s.top.is_none(), "a preview is in flat order: not the table sorted by name");
+        assert!(s.top.is_none() && s.top_coming.is_none(), "a preview is in flat order: not the table sorted by name");
         // Cancelled: the entry goes with the load, and a late preview brings nothing back.
         s = reduce(s, Action::Cancel);
         assert!(s.entries.is_empty());
         assert_eq!(s.selected, None);
-        s = reduce(s, Action::Preview(summary(1, 0), top_answer(1, "inuse_space")));
+        s = reduce(s, Action::Preview(summary(1, 0)));
         s = reduce(s, Action::Loaded(summary(1, 0)));
         assert!(s.entries.is_empty());
     }
@@ -689,8 +702,13 @@ mod tests {
         let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "good".into())]));
         s = reduce(s, Action::Loaded(summary(1, 0)));
         s = reduce(s, Action::BeginBatch(vec![(2, "bad".into()), (3, "gone".into())]));
-        s = reduce(s, Action::Preview(summary(2, 0), top_answer(2, "inuse_space")));
-        s = reduce(s, Action::Preview(summary(3, 0), top_answer(3, "inuse_space")));
+        s = reduce(s, Action::Preview(summary(2, 0)));
+        s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
+        s = reduce(s, Action::Preview(summary(3, 0)));
+        // The user switched sample type before the table came: it is not shown.
+        s = reduce(s, Action::SampleType("alloc_space".into()));
+        s = reduce(s, Action::PreviewTop(top_answer(3, "inuse_space")));
+        assert!(s.top.as_ref().is_some_and(|a| matches!(a.request, Request::Top { id: 2, .. })));
         assert_eq!(s.selected, Some(3));
         s = reduce(s, Action::Remove(3));
         s = reduce(s, Action::LoadFailed(2, "stack depth exceeds the limit".into()));
