@@ -188,6 +188,9 @@ enum Mode {
     Whole(Vec<u8>),
 }
 
+/// Bytes of a piece parsed before the top sums take in what was read.
+const SUM_EVERY: usize = 128 << 10;
+
 /// Bytes needed to tell the format (`text::sniff` reads the most: 4096).
 const SNIFF: usize = 4096;
 
@@ -237,9 +240,13 @@ impl StreamDecoder {
                 Ok(())
             }
             Mode::Proto(p) => {
-                p.push(bytes)?;
-                if let Some(sums) = &mut self.sums {
-                    sums.advance(p.raw());
+                // The top sums follow the parser closely: their tables stay in cache instead
+                // of being pushed out by a whole piece's columns.
+                for part in bytes.chunks(SUM_EVERY) {
+                    p.push(part)?;
+                    if let Some(sums) = &mut self.sums {
+                        sums.advance(p.raw());
+                    }
                 }
                 Ok(())
             }
