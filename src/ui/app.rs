@@ -67,7 +67,8 @@ pub fn app() -> Html {
         let wanted = s.wanted();
         let mut have: Vec<_> = [&s.top, &s.flame, &s.diff, &s.leaks].iter().filter_map(|a| a.as_ref().map(|a| a.request.clone())).collect();
         have.extend(s.top_coming.clone());
-        use_effect_with((wanted, s.epoch), move |(wanted, _)| {
+        // (A preview's table that will not come any more is asked for.)
+        use_effect_with((wanted, s.epoch, s.top_coming.clone()), move |(wanted, _, _)| {
             for w in wanted {
                 if !have.contains(w) {
                     bridge.request(w.clone());

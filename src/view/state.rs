@@ -435,9 +435,12 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.top_coming = s.wanted().contains(&want).then_some(want);
         }
         Action::PreviewTop(top) => {
-            let Some(want) = s.top_coming.take() else { return s };
-            let fits = matches!((&top, &want), (Response::Top { id: t, sample_type, .. }, Request::Top { id, sample_type: st, .. }) if t == id && sample_type == st);
-            if fits && s.wanted().contains(&want) {
+            // (The table of an earlier preview, overtaken by a newer one, is not the one coming.)
+            let fits = |want: &Request| {
+                matches!((&top, want), (Response::Top { id: t, sample_type, .. }, Request::Top { id, sample_type: st, .. }) if t == id && sample_type == st)
+            };
+            let Some(want) = s.top_coming.take_if(|w| fits(w)) else { return s };
+            if s.wanted().contains(&want) {
                 s.top = Some(Answer { request: want, response: std::rc::Rc::new(top) });
             }
         }
@@ -695,6 +698,19 @@ mod tests {
         s = reduce(s, Action::Preview(summary(1, 0)));
         s = reduce(s, Action::Loaded(summary(1, 0)));
         assert!(s.entries.is_empty());
+    }
+
+    #[test]
+    fn a_previews_table_that_comes_after_a_newer_preview_is_left_out() {
+        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "a".into()), (2, "b".into())]));
+        s = reduce(s, Action::Preview(summary(1, 0)));
+        s = reduce(s, Action::Preview(summary(2, 0)));
+        s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
+        assert!(s.top.is_none());
+        assert!(matches!(s.top_coming, Some(Request::Top { id: 2, .. })), "b's table is still on its way");
+        s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
+        assert!(s.is_current(&s.top));
+        assert!(s.top_coming.is_none());
     }
 
     #[test]
