@@ -84,6 +84,17 @@ pub struct Preview {
     pub total: i64,
 }
 
+/// The slots of a location, from its entry in [`TopSums::loc`].
+#[inline(always)]
+fn slots_of<'a>(e: &'a u32, multi: &'a [u32]) -> &'a [u32] {
+    if e & MULTI == 0 {
+        std::slice::from_ref(e)
+    } else {
+        let at = (e & !MULTI) as usize;
+        &multi[at + 1..at + 1 + multi[at] as usize]
+    }
+}
+
 impl TopSums {
     /// Sums for a new stream.
     pub fn new() -> TopSums {
@@ -278,39 +289,22 @@ impl TopSums {
             let refs = &ids[raw.loc_off[si] as usize..raw.loc_off[si + 1] as usize];
             let mut missing = None;
             for (k, &id) in refs.iter().enumerate() {
-                let e = match loc.get(id as usize) {
-                    Some(&e) if e != NO => e,
-                    _ => {
-                        missing = Some(k);
-                        break;
-                    }
+                let Some(e) = loc.get(id as usize).copied().filter(|&e| e != NO) else {
+                    missing = Some(k);
+                    break;
                 };
-                if e & MULTI == 0 {
-                    if k == 0 {
-                        leaf(flat, e, 1);
-                    }
-                    visit(acc, e, false);
-                } else {
-                    let at = (e & !MULTI) as usize;
-                    let slots = &multi[at + 1..at + 1 + multi[at] as usize];
-                    if k == 0 {
-                        leaf(flat, slots[0], 1);
-                    }
-                    for &s in slots {
-                        visit(acc, s, false);
-                    }
+                let slots = slots_of(&e, multi);
+                if k == 0 {
+                    leaf(flat, slots[0], 1);
+                }
+                for &s in slots {
+                    visit(acc, s, false);
                 }
             }
             if let Some(upto) = missing {
                 // A location still to come: take this sample back out and wait for it.
                 for (k, &id) in refs[..upto].iter().enumerate() {
-                    let e = loc[id as usize];
-                    let slots = if e & MULTI == 0 {
-                        std::slice::from_ref(&e)
-                    } else {
-                        let at = (e & !MULTI) as usize;
-                        &multi[at + 1..at + 1 + multi[at] as usize]
-                    };
+                    let slots = slots_of(&loc[id as usize], multi);
                     if k == 0 {
                         leaf(flat, slots[0], -1);
                     }

@@ -151,12 +151,16 @@ mod loads {
         get(data, "id").as_f64().unwrap_or(0.0) as u32
     }
 
-    /// Is one of these profiles loading (streaming, or queued to load)?
+    impl Loads {
+        /// Is one of these profiles loading (streaming, or queued to load)?
+        fn busy_with(&self, ids: &[u32]) -> bool {
+            ids.iter().any(|id| self.current.as_ref().is_some_and(|j| j.id == *id) || self.waiting.iter().any(|(_, d)| load_id(d) == *id))
+        }
+    }
+
+    /// Is one of these profiles loading?
     pub fn busy_with(ids: &[u32]) -> bool {
-        LOADS.with(|l| {
-            let l = l.borrow();
-            ids.iter().any(|id| l.current.as_ref().is_some_and(|j| j.id == *id) || l.waiting.iter().any(|(_, d)| load_id(d) == *id))
-        })
+        LOADS.with(|l| l.borrow().busy_with(ids))
     }
 
     /// Keeps a request until its profiles have loaded (or failed to).
@@ -169,10 +173,7 @@ mod loads {
         loop {
             let ready = LOADS.with(|l| {
                 let mut l = l.borrow_mut();
-                let l = &mut *l;
-                let at = l.deferred.iter().position(|(_, r)| {
-                    !r.profiles().iter().any(|id| l.current.as_ref().is_some_and(|j| j.id == *id) || l.waiting.iter().any(|(_, d)| load_id(d) == *id))
-                });
+                let at = l.deferred.iter().position(|(_, r)| !l.busy_with(&r.profiles()));
                 at.map(|i| l.deferred.remove(i))
             });
             match ready {
