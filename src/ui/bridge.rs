@@ -55,15 +55,32 @@ impl Bridge {
         b
     }
 
+    /// The worker `main.js` started (and sent the module) while the page booted, the first
+    /// time it is asked for.
+    fn early_worker() -> Option<Worker> {
+        let global: js_sys::Object = js_sys::global().unchecked_into();
+        let key = JsValue::from_str("__profdropWorker");
+        let w = js_sys::Reflect::get(&global, &key).ok()?.dyn_into::<Worker>().ok()?;
+        let _ = js_sys::Reflect::delete_property(&global, &key);
+        Some(w)
+    }
+
     fn spawn(&self) {
         let opts = WorkerOptions::new();
         opts.set_type(WorkerType::Module);
-        let worker = match Worker::new_with_options("./worker.js", &opts) {
-            Ok(w) => w,
-            Err(_) => {
-                (self.sink)(Action::LoadFailed(0, "this browser cannot start the analysis worker".into()));
-                return;
-            }
+        let worker = match Self::early_worker() {
+            Some(w) => w,
+            None => match Worker::new_with_options("./worker.js", &opts) {
+                Ok(w) => {
+                    // Its first message: this page's compiled module (no second compile).
+                    let _ = w.post_message(&obj(&[("kind", "module".into()), ("module", wasm_bindgen::module())]));
+                    w
+                }
+                Err(_) => {
+                    (self.sink)(Action::LoadFailed(0, "this browser cannot start the analysis worker".into()));
+                    return;
+                }
+            },
         };
         let inner_weak = Rc::downgrade(&self.inner);
         let sink = self.sink.clone();

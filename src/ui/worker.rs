@@ -193,6 +193,8 @@ mod loads {
         opts.set_type(WorkerType::Module);
         opts.set_name(INFLATER);
         let Ok(w) = Worker::new_with_options("./worker.js", &opts) else { return };
+        // Its first message: this worker's compiled module (no second compile).
+        let _ = w.post_message(&obj(&[("kind", "module".into()), ("module", wasm_bindgen::module())]));
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(on_inflated);
         w.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
