@@ -51,6 +51,9 @@ const ROW = 18; // flame graph row height in CSS px (src/ui/flame.rs)
 const LOAD_TIMEOUT = 600_000;
 const STEP_TIMEOUT = 180_000;
 
+/** Wait between the page's load and the drop (`--settle`). */
+let SETTLE_MS = 300;
+
 // ------------------------------------------------------------------------------- args
 
 function parseArgs(argv) {
@@ -59,6 +62,7 @@ function parseArgs(argv) {
     runs: Number(process.env.BENCH_BROWSER_RUNS || 0) || 0,
     json: null,
     out: process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : path.join(REPO_ROOT, 'bench-out'),
+    settle: 300,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -70,8 +74,11 @@ function parseArgs(argv) {
     else if (a === '--runs') o.runs = Number(val());
     else if (a === '--json') o.json = path.resolve(val());
     else if (a === '--out') o.out = path.resolve(val());
+    else if (a === '--settle') o.settle = Number(val());
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node tests/e2e/bench.mjs [--sizes M,L] [--runs N] [--json FILE] [--out DIR]');
+      console.log('usage: node tests/e2e/bench.mjs [--sizes M,L] [--runs N] [--json FILE] [--out DIR] [--settle MS]');
+      console.log('  --settle MS  wait after the page loaded before dropping the file (default 300: the');
+      console.log('               workers have booted; 0: drop as soon as the file input shows)');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -312,9 +319,11 @@ async function benchOnce(browser, server, file) {
     await page.goto(server.url, { waitUntil: 'load' });
     await page.waitForSelector(SEL.fileInput, { state: 'attached' });
     await page.waitForSelector('body[data-state]', { state: 'attached' });
-    await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => {});
-    // Let the worker boot, so the load does not also time wasm compilation in the worker.
-    await sleep(300);
+    if (SETTLE_MS > 0) {
+      await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => {});
+      // Let the workers boot, so the load does not also time their start.
+      await sleep(SETTLE_MS);
+    }
     const renderers = [...rendererPids()].filter((p) => !before.has(p));
 
     // ---- load, with clicks every 50 ms on the probe
@@ -554,6 +563,7 @@ function table(results) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  SETTLE_MS = o.settle;
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (set CHROMIUM_PATH)`);
   const server = await startServer(); // throws a clear error when dist/ is not built
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
