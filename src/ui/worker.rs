@@ -73,7 +73,45 @@ pub fn start() {
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     loads::spawn_inflater();
+    warm_up(true);
     post(&obj(&[("kind", "ready".into())]));
+}
+
+/// Runs the load path on the bundled example profile a few times while the page starts:
+/// the browser first runs WebAssembly with a quick baseline compiler and recompiles a function
+/// with its optimising one only once it has run a while, so without this the first file the
+/// user drops would be the one that pays for it. `engine`: the whole load and the first views
+/// (the engine worker, 24 times), else only inflating (the inflate worker, 160 times). Each
+/// takes about 60-100 ms at start; a file dropped meanwhile waits for it.
+fn warm_up(engine: bool) {
+    const EXAMPLE: &[u8] = include_bytes!("../../testdata/example/heap.pb.gz");
+    let rounds = if engine { 24 } else { 160 };
+    let limits = crate::decode::Limits::default();
+    for _ in 0..rounds {
+        let mut gz = crate::decode::gzip::GzInflater::streaming(limits.max_bytes, OUT_CHUNK);
+        let mut dec = crate::decode::StreamDecoder::new(limits, true);
+        let _ = gz.feed(EXAMPLE, true, &mut |out| {
+            if engine {
+                let _ = dec.push(out);
+            }
+        });
+        if !engine {
+            continue;
+        }
+        let Ok(p) = dec.finish(&mut crate::decode::NoProgress) else { return };
+        let mut en = Engine::new();
+        let st = p.sample_types[p.default_sample_type].name.clone();
+        en.add(1, "", p, EXAMPLE.len());
+        let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: 200 });
+        let _ = en.handle(Request::Flame {
+            source: crate::engine::FlameSource::Single { id: 1 },
+            sample_type: st,
+            focus: None,
+            zoom: vec![],
+            search: String::new(),
+            min_fraction: 1.0 / 4096.0,
+        });
+    }
 }
 
 /// Answers a request.
@@ -387,6 +425,7 @@ mod inflater {
         });
         scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
+        super::warm_up(false);
     }
 
     async fn run(data: JsValue) {
