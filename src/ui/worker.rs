@@ -109,7 +109,7 @@ fn warm_up(engine: bool) {
             focus: None,
             zoom: vec![],
             search: String::new(),
-            min_fraction: 1.0 / 4096.0,
+            min_fraction: crate::view::state::FLAME_MIN_FRACTION,
         });
     }
 }

@@ -18,6 +18,11 @@ pub enum View {
     Leaks,
 }
 
+/// Narrowest flame node asked for, as a share of the view root: under half a CSS pixel on a
+/// 2000-pixel-wide flame graph, narrower frames cannot be drawn anyway, and zooming asks
+/// again relative to the new root.
+pub const FLAME_MIN_FRACTION: f64 = 1.0 / 4096.0;
+
 /// Rows of the top table fetched at first (the contract asks for at least 200).
 pub const TOP_PAGE: u32 = 200;
 
@@ -304,9 +309,7 @@ impl AppState {
             focus: self.focus.clone(),
             zoom: self.zoom.clone(),
             search: self.search.clone(),
-            // Under half a CSS pixel on a 2000-pixel-wide flame graph: narrower frames cannot be
-            // drawn anyway, and zooming asks again relative to the new root.
-            min_fraction: 1.0 / 4096.0,
+            min_fraction: FLAME_MIN_FRACTION,
         }
     }
 
