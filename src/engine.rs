@@ -279,6 +279,7 @@ pub struct Engine {
 
 /// A top table answer: `rows` (sorted as pprof sorts them) in the requested order, the
 /// first `limit` of them (0: all).
+#[inline(never)]
 fn top_response(id: u32, p: &Profile, st: usize, mut rows: Vec<TopRow>, total: i64, order: TopOrder, limit: u32) -> Response {
     let names = &p.functions.names;
     match order {
@@ -372,7 +373,9 @@ impl Engine {
         self.slots.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default()
     }
 
-    /// Answers a request.
+    /// Answers a request. The work of each kind is in functions of its own (not inlined
+    /// here), so that this dispatcher stays small: a browser recompiles hot WebAssembly
+    /// functions with its optimising tier while a file loads, and a big one takes long.
     pub fn handle(&mut self, req: Request) -> Response {
         match self.try_handle(req) {
             Ok(r) => r,
@@ -454,6 +457,7 @@ impl Engine {
         }
     }
 
+    #[inline(never)]
     fn flame(
         &mut self,
         source: FlameSource,
@@ -505,6 +509,7 @@ impl Engine {
 
     /// The entries of a call tree: one per stack with a nonzero value (rooted at the focused
     /// function, if any); the tree itself is expanded by the views that draw it.
+    #[inline(never)]
     fn build_tree(&self, key: String, source: &FlameSource, sample_type: &str, focus: Option<&str>) -> Result<TreeCache, String> {
         let mut ns = NameSpace::default();
         let mut b = TreeBuilder::new();

@@ -59,6 +59,7 @@ pub fn scaled_stack_values(p: &Profile, st: usize, ratio: f64) -> Vec<i64> {
 /// then name, the base total (pprof's percentage base) and the namespace the rows refer to.
 /// With `normalize`, the target is scaled so its total equals the base's, as pprof's
 /// `-normalize` does (ratio of the signed sums).
+#[inline(never)]
 pub fn diff_table(base: &Profile, bst: usize, target: &Profile, tst: usize, normalize: bool) -> (Vec<DiffRow>, i64, NameSpace) {
     let mut ns = NameSpace::default();
     let tmap = ns.add(target);
@@ -98,6 +99,7 @@ pub fn normalize_ratio(base: &Profile, bst: usize, target: &Profile, tst: usize)
 
 /// Merges several profiles of the same sample types into one (values summed), as pprof
 /// does when given several inputs. Profiles must have the same sample type names and units.
+#[inline(never)]
 pub fn merge(profiles: &[&Profile]) -> Result<Profile, String> {
     let first = *profiles.first().ok_or("nothing to merge")?;
     for p in &profiles[1..] {

@@ -137,6 +137,7 @@ fn noise_floor(sample_type: &str, unit: &str, max_total: i64) -> i64 {
 }
 
 /// Analyses a series `(file name, profile)` in time order for a sample type.
+#[inline(never)]
 pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     let mut rep = LeakReport { sample_type: sample_type.to_string(), ..Default::default() };
     let n = series.len();

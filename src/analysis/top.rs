@@ -57,6 +57,7 @@ pub fn sort_rows_pprof(rows: &mut [TopRow], raw_names: &[Box<[u8]>]) {
 }
 
 /// The top table for one sample type, sorted as pprof sorts it, and the total.
+#[inline(never)]
 pub fn top_table(p: &Profile, sample_type: usize) -> (Vec<TopRow>, i64) {
     let owned;
     let (flat, cum): (&[i64], &[i64]) = match &p.top_cache {

@@ -139,6 +139,11 @@ impl TopSums {
 
     /// Registers new functions, then new locations up to the first whose functions have not
     /// come yet (Go writes them just after the location).
+    ///
+    /// (This, `sum` and its two loops are separate functions, not inlined into `advance`: a
+    /// browser compiles each hot WebAssembly function again with its optimising tier while
+    /// the file loads, and small functions take it far less time.)
+    #[inline(never)]
     fn register(&mut self, raw: &RawProfile<'_>) {
         for &(id, name, file) in &raw.functions[self.functions..] {
             if id >= MAX_ID || !(0..MAX_ID as i64).contains(&name) {
@@ -207,6 +212,7 @@ impl TopSums {
         }
     }
 
+    #[inline(never)]
     fn sum(&mut self, raw: &RawProfile<'_>) {
         let LocIds::Narrow(ids) = &raw.locs else {
             self.dead = true;
@@ -241,10 +247,20 @@ impl TopSums {
         }
         // `w` is 1 for most profiles: a call of its own lets the compiler specialise it.
         if w == 1 {
-            self.sum_samples(raw, ids, n, 1);
+            self.sum_one_type(raw, ids, n);
         } else {
-            self.sum_samples(raw, ids, n, w);
+            self.sum_types(raw, ids, n, w);
         }
+    }
+
+    #[inline(never)]
+    fn sum_one_type(&mut self, raw: &RawProfile<'_>, ids: &[u32], n: usize) {
+        self.sum_samples(raw, ids, n, 1);
+    }
+
+    #[inline(never)]
+    fn sum_types(&mut self, raw: &RawProfile<'_>, ids: &[u32], n: usize, w: usize) {
+        self.sum_samples(raw, ids, n, w);
     }
 
     /// Sums samples from `done` on, `w` sample types each.

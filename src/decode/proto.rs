@@ -366,7 +366,6 @@ pub(super) fn header(pb: &RawProfile<'_>) -> Result<Profile, DecodeError> {
 fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, known: Option<&Preview>) -> Result<Profile, DecodeError> {
     let mut prof = header(pb)?;
     let s = |i: i64, what: &dyn Fn() -> String| string(&pb.strings, i, what);
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let n = pb.num_samples();
     let (drop_frames, keep_frames) = (prof.drop_frames.clone(), prof.keep_frames.clone());
 
@@ -508,156 +507,59 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
     // samples suggest), and the most one location adds (for the room one sample needs).
     let estimate = (pb.locs.len() as f64 * per_ref * 1.05) as usize;
     let widest_location = loc_off.windows(2).map(|w| (w[1] - w[0]) as usize).max().unwrap_or(0).max(1);
-    let mut budget = FrameBudget::new(estimate, limits);
+    let budget = FrameBudget::new(estimate, limits);
     // The default sample type's flat/cum, summed from each sample's frames right after they
     // are expanded (see `TopCache`).
     let top_st = prof.default_sample_type;
     let known = known.filter(|pv| pv.header.default_sample_type == top_st);
     let n_funcs = if known.is_some() { 0 } else { prof.functions.len() };
-    let (mut top_flat, mut top_cum, mut top_seen) = (vec![0i64; n_funcs], vec![0i64; n_funcs], vec![u32::MAX; n_funcs]);
+    let (top_flat, top_cum, top_seen) = (vec![0i64; n_funcs], vec![0i64; n_funcs], vec![u32::MAX; n_funcs]);
     // Dense ids (the usual case) and no pruning: samples expand in a tight loop.
     let dense_packed = match (&loc_packed, &drop_rx) {
         (IdMap::Dense(v), None) => Some(&v[..]),
         _ => None,
     };
     prof.stacks.reserve(n, budget.first());
-    let mut locs: Vec<u32> = Vec::new();
-    let mut label_keys: FxHashMap<i64, String> = FxHashMap::default();
-    let mut text_bytes = 0usize;
-    // Label sets are interned by their raw indices first: no allocation for a set seen before.
-    let mut raw_sets: FxHashMap<Box<[raw::RawLabel]>, u32> = FxHashMap::default();
     let step = (n / 50).max(1);
     let mut next_report = 0;
-    for si in 0..n {
-        if si == next_report {
+    let mut lp = SampleLoop {
+        pb,
+        limits,
+        loc_ids: &loc_ids,
+        loc_packed: &loc_packed,
+        loc_frames: &loc_frames,
+        loc_off: &loc_off,
+        prune: &prune,
+        drop_rx: drop_rx.as_ref(),
+        dense_packed,
+        widest_location,
+        top_st,
+        n_types,
+        known: known.is_some(),
+        budget,
+        top_flat,
+        top_cum,
+        top_seen,
+        locs: Vec::new(),
+        label_keys: FxHashMap::default(),
+        text_bytes: 0,
+        // Label sets are interned by their raw indices first: no allocation for a set seen
+        // before.
+        raw_sets: FxHashMap::default(),
+    };
+    let mut si = 0;
+    while si < n {
+        if si >= next_report {
             if !progress.report(Stage::Building, si as f64 / n.max(1) as f64) {
                 return Err(DecodeError::Cancelled);
             }
             next_report += step;
         }
-        let values = &pb.values[pb.val_off[si] as usize..pb.val_off[si + 1] as usize];
-        if values.len() != n_types {
-            return Err(DecodeError::Malformed(format!(
-                "sample {si} has {} values but the profile has {n_types} sample types",
-                values.len()
-            )));
-        }
-        // The frames are expanded straight onto the stack storage (`intern_pending` takes
-        // them back for a stack seen before).
-        let missing = |id: u64| DecodeError::Malformed(format!("sample {si} refers to missing location {id}"));
-        let too_deep = || DecodeError::Limit { what: format!("stack depth of sample {si}"), limit: limits.max_stack_depth };
-        let refs = pb.loc_off[si] as usize..pb.loc_off[si + 1] as usize;
-        let stacks = &mut prof.stacks;
-        // Room for this sample: each reference adds at most `widest_location` frames, and
-        // expansion stops one location past the depth limit.
-        let need = (refs.len().saturating_mul(widest_location)).min(limits.max_stack_depth.saturating_add(widest_location));
-        budget.ensure(&mut stacks.frames, need);
-        let start = stacks.frames.len();
-        let fast = match (&pb.locs, dense_packed) {
-            (raw::LocIds::Narrow(ids), Some(dense)) => {
-                expand_dense(&ids[refs.clone()], dense, &loc_frames, &mut stacks.frames, start, limits.max_stack_depth)
-            }
-            _ => false,
-        };
-        if fast {
-            // Expanded in full by the tight loop.
-        } else if drop_rx.is_none() {
-            for j in refs.clone() {
-                let id = pb.locs.get(j);
-                let packed = loc_packed.value(id).ok_or_else(|| missing(id))?;
-                push_location(&mut stacks.frames, &loc_frames, packed);
-                if stacks.frames.len() - start > limits.max_stack_depth {
-                    // A missing location further on is still reported first.
-                    let id = (j + 1..refs.end).map(|j| pb.locs.get(j)).find(|&id| loc_packed.value(id).is_none());
-                    return Err(id.map_or_else(too_deep, missing));
-                }
-            }
-        } else {
-            locs.clear();
-            for j in refs {
-                let id = pb.locs.get(j);
-                locs.push(loc_ids.get(id).ok_or_else(|| missing(id))? as u32);
-            }
-            // pprof's Prune: scan from the root; keep frames before the first user frame.
-            let mut kept = &locs[..];
-            let mut found_user = false;
-            for i in (0..locs.len()).rev() {
-                let p = prune[locs[i] as usize];
-                if p == 0 {
-                    found_user = true;
-                    continue;
-                }
-                if !found_user {
-                    continue;
-                }
-                kept = if p == 1 { &locs[i + 1..] } else { &locs[i..] };
-                break;
-            }
-            for &li in kept {
-                let packed = pack_location(&loc_frames, loc_off[li as usize], loc_off[li as usize + 1]);
-                push_location(&mut stacks.frames, &loc_frames, packed);
-                if stacks.frames.len() - start > limits.max_stack_depth {
-                    return Err(too_deep());
-                }
-            }
-        }
-        budget.add(stacks.frames.len() - start);
-        let v = values[top_st];
-        if v != 0 && known.is_none() {
-            let fr = &stacks.frames[start..];
-            if let Some(&leaf) = fr.first() {
-                top_flat[leaf as usize] = top_flat[leaf as usize].wrapping_add(v);
-            }
-            for &f in fr {
-                if std::mem::replace(&mut top_seen[f as usize], si as u32) != si as u32 {
-                    top_cum[f as usize] = top_cum[f as usize].wrapping_add(v);
-                }
-            }
-        }
-        prof.sample_stack.push(stacks.intern_pending());
-        if stacks.frames.len() > limits.max_total_frames {
-            return Err(DecodeError::Limit { what: format!("frames in distinct stacks (at sample {si})"), limit: limits.max_total_frames });
-        }
-        for (t, &v) in values.iter().enumerate() {
-            prof.values[t].push(v);
-        }
-        let labels = &pb.labels[pb.label_off[si] as usize..pb.label_off[si + 1] as usize];
-        let lid = if labels.is_empty() {
-            0
-        } else if let Some(&id) = raw_sets.get(labels) {
-            id
-        } else {
-            if labels.len() > limits.max_labels_per_sample {
-                return Err(DecodeError::Limit { what: format!("labels on sample {si} ({})", labels.len()), limit: limits.max_labels_per_sample });
-            }
-            let mut set = Vec::with_capacity(labels.len());
-            for l in labels {
-                let key = match label_keys.get(&l.key) {
-                    Some(k) => k.clone(),
-                    None => {
-                        let k = text(s(l.key, &|| format!("label on sample {si}"))?);
-                        label_keys.insert(l.key, k.clone());
-                        k
-                    }
-                };
-                let (str, num) = if l.str != 0 {
-                    (Some(text(s(l.str, &|| format!("label on sample {si}"))?)), 0)
-                } else {
-                    (None, l.num)
-                };
-                let unit = if l.num_unit == 0 { String::new() } else { text(s(l.num_unit, &|| format!("label on sample {si}"))?) };
-                text_bytes += key.len() + str.as_ref().map_or(0, |s| s.len()) + unit.len();
-                set.push(Label { key, str, num, unit });
-            }
-            if text_bytes > limits.max_text_bytes {
-                return Err(DecodeError::Limit { what: format!("label text ({text_bytes} bytes)"), limit: limits.max_text_bytes });
-            }
-            let id = prof.label_sets.intern(set);
-            raw_sets.insert(labels.into(), id);
-            id
-        };
-        prof.sample_labels.push(lid);
+        let end = (si + SAMPLE_BLOCK).min(n);
+        lp.block(&mut prof, si..end)?;
+        si = end;
     }
+    let SampleLoop { mut top_flat, mut top_cum, .. } = lp;
     prof.stacks.seal();
     prof.label_sets.seal();
     if let Some(pv) = known {
@@ -669,6 +571,191 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
     }
     prof.top_cache = Some(crate::model::TopCache { sample_type: top_st, flat: top_flat, cum: top_cum, shape: prof.shape() });
     Ok(prof)
+}
+
+/// The model's per-sample pass, over a block of samples at a time: browsers compile a
+/// WebAssembly function with their optimising tier only after it has run a while, and a
+/// running call keeps the code it started with. A block's call is short, so the optimised
+/// code takes over early in a big profile instead of never within its one long loop. Rare
+/// paths are functions of their own, which keeps the hot one small and quick to compile.
+struct SampleLoop<'a, 'b> {
+    pb: &'a RawProfile<'b>,
+    limits: &'a Limits,
+    loc_ids: &'a IdMap,
+    loc_packed: &'a IdMap<u64>,
+    loc_frames: &'a [u32],
+    loc_off: &'a [u32],
+    prune: &'a [u8],
+    drop_rx: Option<&'a regex_lite::Regex>,
+    dense_packed: Option<&'a [u64]>,
+    widest_location: usize,
+    top_st: usize,
+    n_types: usize,
+    known: bool,
+    budget: FrameBudget,
+    top_flat: Vec<i64>,
+    top_cum: Vec<i64>,
+    top_seen: Vec<u32>,
+    locs: Vec<u32>,
+    label_keys: FxHashMap<i64, String>,
+    text_bytes: usize,
+    raw_sets: FxHashMap<Box<[raw::RawLabel]>, u32>,
+}
+
+/// Samples per call of [`SampleLoop::block`].
+const SAMPLE_BLOCK: usize = 1024;
+
+impl SampleLoop<'_, '_> {
+    #[inline(never)]
+    fn block(&mut self, prof: &mut Profile, range: std::ops::Range<usize>) -> Result<(), DecodeError> {
+        let (pb, limits) = (self.pb, self.limits);
+        for si in range {
+            let values = &pb.values[pb.val_off[si] as usize..pb.val_off[si + 1] as usize];
+            if values.len() != self.n_types {
+                return Err(self.bad_values(si));
+            }
+            // The frames are expanded straight onto the stack storage (`intern_pending` takes
+            // them back for a stack seen before).
+            let refs = pb.loc_off[si] as usize..pb.loc_off[si + 1] as usize;
+            let stacks = &mut prof.stacks;
+            // Room for this sample: each reference adds at most `widest_location` frames, and
+            // expansion stops one location past the depth limit.
+            let need = (refs.len().saturating_mul(self.widest_location)).min(limits.max_stack_depth.saturating_add(self.widest_location));
+            self.budget.ensure(&mut stacks.frames, need);
+            let start = stacks.frames.len();
+            let fast = match (&pb.locs, self.dense_packed) {
+                (raw::LocIds::Narrow(ids), Some(dense)) => {
+                    expand_dense(&ids[refs.clone()], dense, self.loc_frames, &mut stacks.frames, start, limits.max_stack_depth)
+                }
+                _ => false,
+            };
+            if !fast {
+                self.expand(&mut stacks.frames, si, start)?;
+            }
+            self.budget.add(stacks.frames.len() - start);
+            let v = values[self.top_st];
+            if v != 0 && !self.known {
+                let fr = &stacks.frames[start..];
+                if let Some(&leaf) = fr.first() {
+                    self.top_flat[leaf as usize] = self.top_flat[leaf as usize].wrapping_add(v);
+                }
+                for &f in fr {
+                    if std::mem::replace(&mut self.top_seen[f as usize], si as u32) != si as u32 {
+                        self.top_cum[f as usize] = self.top_cum[f as usize].wrapping_add(v);
+                    }
+                }
+            }
+            prof.sample_stack.push(stacks.intern_pending());
+            if stacks.frames.len() > limits.max_total_frames {
+                return Err(DecodeError::Limit { what: format!("frames in distinct stacks (at sample {si})"), limit: limits.max_total_frames });
+            }
+            for (t, &v) in values.iter().enumerate() {
+                prof.values[t].push(v);
+            }
+            let labels = &pb.labels[pb.label_off[si] as usize..pb.label_off[si + 1] as usize];
+            let lid = if labels.is_empty() {
+                0
+            } else if let Some(&id) = self.raw_sets.get(labels) {
+                id
+            } else {
+                self.new_label_set(prof, si)?
+            };
+            prof.sample_labels.push(lid);
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn bad_values(&self, si: usize) -> DecodeError {
+        let n = self.pb.val_off[si + 1] - self.pb.val_off[si];
+        DecodeError::Malformed(format!("sample {si} has {n} values but the profile has {} sample types", self.n_types))
+    }
+
+    /// Expands sample `si` onto `frames` (from `start`) when the tight loop could not: ids
+    /// that are not dense, a missing location, a stack too deep, or pruning.
+    #[inline(never)]
+    fn expand(&mut self, frames: &mut Vec<u32>, si: usize, start: usize) -> Result<(), DecodeError> {
+        let (pb, limits, loc_frames) = (self.pb, self.limits, self.loc_frames);
+        let missing = |id: u64| DecodeError::Malformed(format!("sample {si} refers to missing location {id}"));
+        let too_deep = || DecodeError::Limit { what: format!("stack depth of sample {si}"), limit: limits.max_stack_depth };
+        let refs = pb.loc_off[si] as usize..pb.loc_off[si + 1] as usize;
+        if self.drop_rx.is_none() {
+            for j in refs.clone() {
+                let id = pb.locs.get(j);
+                let packed = self.loc_packed.value(id).ok_or_else(|| missing(id))?;
+                push_location(frames, loc_frames, packed);
+                if frames.len() - start > limits.max_stack_depth {
+                    // A missing location further on is still reported first.
+                    let id = (j + 1..refs.end).map(|j| pb.locs.get(j)).find(|&id| self.loc_packed.value(id).is_none());
+                    return Err(id.map_or_else(too_deep, missing));
+                }
+            }
+            return Ok(());
+        }
+        let locs = &mut self.locs;
+        locs.clear();
+        for j in refs {
+            let id = pb.locs.get(j);
+            locs.push(self.loc_ids.get(id).ok_or_else(|| missing(id))? as u32);
+        }
+        // pprof's Prune: scan from the root; keep frames before the first user frame.
+        let mut kept = &locs[..];
+        let mut found_user = false;
+        for i in (0..locs.len()).rev() {
+            let p = self.prune[locs[i] as usize];
+            if p == 0 {
+                found_user = true;
+                continue;
+            }
+            if !found_user {
+                continue;
+            }
+            kept = if p == 1 { &locs[i + 1..] } else { &locs[i..] };
+            break;
+        }
+        for &li in kept {
+            let packed = pack_location(loc_frames, self.loc_off[li as usize], self.loc_off[li as usize + 1]);
+            push_location(frames, loc_frames, packed);
+            if frames.len() - start > limits.max_stack_depth {
+                return Err(too_deep());
+            }
+        }
+        Ok(())
+    }
+
+    /// Interns the label set of sample `si`, seen for the first time.
+    #[inline(never)]
+    fn new_label_set(&mut self, prof: &mut Profile, si: usize) -> Result<u32, DecodeError> {
+        let (pb, limits) = (self.pb, self.limits);
+        let s = |i: i64| string(&pb.strings, i, &|| format!("label on sample {si}"));
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let labels = &pb.labels[pb.label_off[si] as usize..pb.label_off[si + 1] as usize];
+        if labels.len() > limits.max_labels_per_sample {
+            return Err(DecodeError::Limit { what: format!("labels on sample {si} ({})", labels.len()), limit: limits.max_labels_per_sample });
+        }
+        let mut set = Vec::with_capacity(labels.len());
+        for l in labels {
+            let key = match self.label_keys.get(&l.key) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = text(s(l.key)?);
+                    self.label_keys.insert(l.key, k.clone());
+                    k
+                }
+            };
+            let (str, num) = if l.str != 0 { (Some(text(s(l.str)?)), 0) } else { (None, l.num) };
+            let unit = if l.num_unit == 0 { String::new() } else { text(s(l.num_unit)?) };
+            self.text_bytes += key.len() + str.as_ref().map_or(0, |s| s.len()) + unit.len();
+            set.push(Label { key, str, num, unit });
+        }
+        if self.text_bytes > limits.max_text_bytes {
+            return Err(DecodeError::Limit { what: format!("label text ({} bytes)", self.text_bytes), limit: limits.max_text_bytes });
+        }
+        let id = prof.label_sets.intern(set);
+        self.raw_sets.insert(labels.into(), id);
+        Ok(id)
+    }
 }
 
 #[cfg(test)]

@@ -51,54 +51,35 @@ impl LocIds {
     fn extend_packed(&mut self, r: &mut Reader<'_>) -> Result<(), DecodeError> {
         if let LocIds::Narrow(v) = self {
             let b = r.b;
-            // When the column has room for one id per byte left (it is usually sized from
-            // gzip's size field), ids are written into that room: no capacity check per id.
-            let at = v.len();
-            if v.capacity() - at >= b.len() - r.pos {
-                v.resize(at + (b.len() - r.pos), 0);
-                let out = &mut v[at..];
-                let (mut n, mut p) = (0, r.pos);
-                while p < b.len() {
+            // Ids of up to three bytes (up to 2 million locations) are decoded into a buffer
+            // on the stack and appended a block at a time: no capacity check per id. The
+            // last bytes, longer ids and anything malformed go through the reader.
+            const BLOCK: usize = 64;
+            let mut buf = [0u32; BLOCK];
+            let mut p = r.pos;
+            'blocks: while p + 2 < b.len() {
+                let mut n = 0;
+                while n < BLOCK && p + 2 < b.len() {
                     let b0 = b[p] as u32;
                     if b0 < 0x80 {
-                        out[n] = b0;
+                        buf[n] = b0;
                         p += 1;
-                    } else if p + 2 < b.len() && b[p + 1] < 0x80 {
-                        out[n] = b0 & 0x7f | (b[p + 1] as u32) << 7;
+                    } else if b[p + 1] < 0x80 {
+                        buf[n] = b0 & 0x7f | (b[p + 1] as u32) << 7;
                         p += 2;
-                    } else if p + 2 < b.len() && b[p + 2] < 0x80 {
-                        out[n] = b0 & 0x7f | (b[p + 1] as u32 & 0x7f) << 7 | (b[p + 2] as u32) << 14;
+                    } else if b[p + 2] < 0x80 {
+                        buf[n] = b0 & 0x7f | (b[p + 1] as u32 & 0x7f) << 7 | (b[p + 2] as u32) << 14;
                         p += 3;
                     } else {
-                        break;
+                        v.extend_from_slice(&buf[..n]);
+                        break 'blocks;
                     }
                     n += 1;
                 }
-                v.truncate(at + n);
-                r.pos = p;
+                v.extend_from_slice(&buf[..n]);
             }
-            while r.pos < b.len() {
-                // Ids of up to three bytes (up to 2 million locations) inline; the rest,
-                // and anything malformed, through the reader.
-                let p = r.pos;
-                let b0 = b[p] as u32;
-                if b0 < 0x80 {
-                    v.push(b0);
-                    r.pos = p + 1;
-                    continue;
-                }
-                if let (Some(&b1), Some(&b2)) = (b.get(p + 1), b.get(p + 2)) {
-                    if b1 < 0x80 {
-                        v.push(b0 & 0x7f | (b1 as u32) << 7);
-                        r.pos = p + 2;
-                        continue;
-                    }
-                    if b2 < 0x80 {
-                        v.push(b0 & 0x7f | (b1 as u32 & 0x7f) << 7 | (b2 as u32) << 14);
-                        r.pos = p + 3;
-                        continue;
-                    }
-                }
+            r.pos = p;
+            while !r.done() {
                 let id = r.varint()?;
                 match u32::try_from(id) {
                     Ok(x) => v.push(x),
@@ -387,15 +368,15 @@ pub fn parse(b: &[u8], max_entries: usize, mut progress: impl FnMut(f64) -> bool
 
 /// Reads one field of the top-level message into `p`, except a string table entry, which
 /// it returns for the caller to keep (borrowed or copied).
+/// One top-level field. The samples (most of a big profile's bytes) are read here; the
+/// other fields in functions of their own, so that this one stays small (a browser compiles a
+/// hot WebAssembly function again with its optimising tier while the file loads, and a small
+/// function takes it far less time).
 #[inline]
 fn top_field<'b>(p: &mut RawProfile<'_>, r: &mut Reader<'b>, max_entries: usize) -> Result<Option<&'b [u8]>, DecodeError> {
     let limit = |what: &str, n: usize| limit(what, n, max_entries);
     let (field, wt) = r.key()?;
     match (field, wt) {
-        (1, 2) => {
-            let (m, at) = r.bytes()?;
-            p.sample_type.push(pair(m, at)?);
-        }
         (2, 2) => {
             let (m, at) = r.bytes()?;
             let mut s = Reader::new(m, at);
@@ -430,6 +411,71 @@ fn top_field<'b>(p: &mut RawProfile<'_>, r: &mut Reader<'b>, max_entries: usize)
             p.label_off.push(offset(p.labels.len())?);
             limit("sample count", p.loc_off.len())?;
         }
+        (4, 2) => location(p, r, max_entries)?,
+        (5, 2) => function(p, r, max_entries)?,
+        (6, 2) => return Ok(Some(r.bytes()?.0)),
+        _ => other_field(p, r, field, wt, max_entries)?,
+    }
+    Ok(None)
+}
+
+#[inline(never)]
+fn location(p: &mut RawProfile<'_>, r: &mut Reader<'_>, max_entries: usize) -> Result<(), DecodeError> {
+    let (m, at) = r.bytes()?;
+    let mut s = Reader::new(m, at);
+    let mut loc = RawLocation::default();
+    while !s.done() {
+        match s.key()? {
+            (1, wt) => loc.id = s.int(wt)? as u64,
+            (2, wt) => loc.mapping_id = s.int(wt)? as u64,
+            (4, 2) => {
+                let (lm, lat) = s.bytes()?;
+                let mut l = Reader::new(lm, lat);
+                let (mut f, mut line) = (0u64, 0i64);
+                while !l.done() {
+                    match l.key()? {
+                        (1, wt) => f = l.int(wt)? as u64,
+                        (2, wt) => line = l.int(wt)?,
+                        (_, wt) => l.skip(wt)?,
+                    }
+                }
+                p.lines.push((f, line));
+            }
+            (_, wt) => s.skip(wt)?,
+        }
+    }
+    p.locations.push(loc);
+    p.line_off.push(offset(p.lines.len())?);
+    limit("location table", p.locations.len(), max_entries)?;
+    Ok(())
+}
+
+#[inline(never)]
+fn function(p: &mut RawProfile<'_>, r: &mut Reader<'_>, max_entries: usize) -> Result<(), DecodeError> {
+    let (m, at) = r.bytes()?;
+    let mut s = Reader::new(m, at);
+    let (mut id, mut name, mut file) = (0u64, 0i64, 0i64);
+    while !s.done() {
+        match s.key()? {
+            (1, wt) => id = s.int(wt)? as u64,
+            (2, wt) => name = s.int(wt)?,
+            (4, wt) => file = s.int(wt)?,
+            (_, wt) => s.skip(wt)?,
+        }
+    }
+    p.functions.push((id, name, file));
+    limit("function table", p.functions.len(), max_entries)?;
+    Ok(())
+}
+
+/// The top-level fields other than samples, locations, functions and strings.
+#[inline(never)]
+fn other_field(p: &mut RawProfile<'_>, r: &mut Reader<'_>, field: u64, wt: u64, max_entries: usize) -> Result<(), DecodeError> {
+    match (field, wt) {
+        (1, 2) => {
+            let (m, at) = r.bytes()?;
+            p.sample_type.push(pair(m, at)?);
+        }
         (3, 2) => {
             let (m, at) = r.bytes()?;
             let mut s = Reader::new(m, at);
@@ -442,52 +488,8 @@ fn top_field<'b>(p: &mut RawProfile<'_>, r: &mut Reader<'b>, max_entries: usize)
                 }
             }
             p.mappings.push((id, file));
-            limit("mapping table", p.mappings.len())?;
+            limit("mapping table", p.mappings.len(), max_entries)?;
         }
-        (4, 2) => {
-            let (m, at) = r.bytes()?;
-            let mut s = Reader::new(m, at);
-            let mut loc = RawLocation::default();
-            while !s.done() {
-                match s.key()? {
-                    (1, wt) => loc.id = s.int(wt)? as u64,
-                    (2, wt) => loc.mapping_id = s.int(wt)? as u64,
-                    (4, 2) => {
-                        let (lm, lat) = s.bytes()?;
-                        let mut l = Reader::new(lm, lat);
-                        let (mut f, mut line) = (0u64, 0i64);
-                        while !l.done() {
-                            match l.key()? {
-                                (1, wt) => f = l.int(wt)? as u64,
-                                (2, wt) => line = l.int(wt)?,
-                                (_, wt) => l.skip(wt)?,
-                            }
-                        }
-                        p.lines.push((f, line));
-                    }
-                    (_, wt) => s.skip(wt)?,
-                }
-            }
-            p.locations.push(loc);
-            p.line_off.push(offset(p.lines.len())?);
-            limit("location table", p.locations.len())?;
-        }
-        (5, 2) => {
-            let (m, at) = r.bytes()?;
-            let mut s = Reader::new(m, at);
-            let (mut id, mut name, mut file) = (0u64, 0i64, 0i64);
-            while !s.done() {
-                match s.key()? {
-                    (1, wt) => id = s.int(wt)? as u64,
-                    (2, wt) => name = s.int(wt)?,
-                    (4, wt) => file = s.int(wt)?,
-                    (_, wt) => s.skip(wt)?,
-                }
-            }
-            p.functions.push((id, name, file));
-            limit("function table", p.functions.len())?;
-        }
-        (6, 2) => return Ok(Some(r.bytes()?.0)),
         (7, wt) => p.drop_frames = r.int(wt)?,
         (8, wt) => p.keep_frames = r.int(wt)?,
         (9, wt) => p.time_nanos = r.int(wt)?,
@@ -507,7 +509,7 @@ fn top_field<'b>(p: &mut RawProfile<'_>, r: &mut Reader<'b>, max_entries: usize)
         (1..=6 | 11, _) => return Err(err(r.base + r.pos, &format!("field {field} has wire type {wt}, expected a message"))),
         (_, wt) => r.skip(wt)?,
     }
-    Ok(None)
+    Ok(())
 }
 
 /// How far the top-level field at the start of some bytes has arrived.
@@ -578,11 +580,16 @@ pub struct StreamParser {
     max_entries: usize,
     /// The stream's expected length (gzip's size field), if known and not yet used.
     size_hint: Option<usize>,
+    /// Bytes of the samples read (whole `sample` fields).
+    sample_bytes: usize,
 }
 
 /// Bytes read before the columns are sized from the size hint: enough to see how densely
 /// samples fill the stream.
 const SIZE_AFTER: usize = 4 << 20;
+
+/// The key of a top-level `sample` field (field 2, length-delimited).
+const SAMPLE_KEY: u8 = 2 << 3 | 2;
 
 impl StreamParser {
     /// A parser for a new stream.
@@ -595,27 +602,30 @@ impl StreamParser {
             text_ends: Vec::new(),
             max_entries,
             size_hint: None,
+            sample_bytes: 0,
         }
     }
 
     /// The stream is expected to be about `total` bytes long: once the first 4 MB are read,
-    /// the flat columns are sized for the rest at the rate seen so far (plus 8 %), instead of
-    /// doubling as they fill (each doubling a copy, and a peak of old + new). A wrong hint
-    /// costs only that: columns still grow if they must.
+    /// the flat columns are sized for the rest as if all of it were samples as dense as those
+    /// so far (plus 4 %), instead of doubling as they fill (each doubling a copy, and a peak
+    /// of old + new). Go writes most locations and functions early and the strings last, so
+    /// the samples' share of the first bytes says little about the rest; their density does.
+    /// A wrong hint costs only that: columns still grow if they must.
     pub fn size_hint(&mut self, total: usize) {
         self.size_hint = Some(total);
     }
 
     fn size_columns(&mut self) {
         let Some(total) = self.size_hint else { return };
-        if self.base < SIZE_AFTER || self.p.num_samples() == 0 {
+        if self.base < SIZE_AFTER || self.p.num_samples() == 0 || self.sample_bytes == 0 {
             return;
         }
         self.size_hint = None;
         if total <= self.base {
             return;
         }
-        let scale = total as f64 / self.base as f64 * 1.08;
+        let scale = (1.0 + (total - self.base) as f64 / self.sample_bytes as f64) * 1.04;
         let p = &mut self.p;
         // (No column has more entries than the stream has bytes.)
         let want = |len: usize| ((len as f64 * scale) as usize).min(total);
@@ -668,6 +678,9 @@ impl StreamParser {
         let mut r = Reader::new(b, self.base);
         while let Some(len) = whole_field(&b[r.pos..]) {
             let end = r.pos + len;
+            if b[r.pos] == SAMPLE_KEY {
+                self.sample_bytes += len;
+            }
             let mut f = Reader::new(&b[..end], self.base);
             f.pos = r.pos;
             if let Some(s) = top_field(&mut self.p, &mut f, self.max_entries)? {

@@ -58,6 +58,7 @@ pub fn start() {
         let data = e.data();
         let seq = get(&data, "seq");
         let kind = get(&data, "kind").as_string().unwrap_or_default();
+        stop_warm_up();
         match kind.as_str() {
             "load" => loads::queue(seq, data),
             "req" => match serde_wasm_bindgen::from_value::<Request>(get(&data, "req")) {
@@ -74,44 +75,79 @@ pub fn start() {
     onmessage.forget();
     loads::spawn_inflater();
     warm_up(true);
-    post(&obj(&[("kind", "ready".into())]));
 }
 
 /// Runs the load path on the bundled example profile a few times while the page starts:
 /// the browser first runs WebAssembly with a quick baseline compiler and recompiles a function
 /// with its optimising one only once it has run a while, so without this the first file the
 /// user drops would be the one that pays for it. `engine`: the whole load and the first views
-/// (the engine worker, 24 times), else only inflating (the inflate worker, 160 times). Each
-/// takes about 60-100 ms at start; a file dropped meanwhile waits for it.
+/// (the engine worker, 24 times), else only inflating (the inflate worker, 160 times).
+///
+/// It runs a few rounds per task, so the worker's own start (the engine worker starts the
+/// inflate worker, which needs this thread's event loop) goes on meanwhile, and the first
+/// real message stops it: a file dropped as soon as the page shows does not wait for it.
+/// Posts `{kind: "ready"}` when done or stopped.
 fn warm_up(engine: bool) {
-    const EXAMPLE: &[u8] = include_bytes!("../../testdata/example/heap.pb.gz");
-    let rounds = if engine { 24 } else { 160 };
-    let limits = crate::decode::Limits::default();
-    for _ in 0..rounds {
-        let mut gz = crate::decode::gzip::GzInflater::streaming(limits.max_bytes, OUT_CHUNK);
-        let mut dec = crate::decode::StreamDecoder::new(limits, true);
-        let _ = gz.feed(EXAMPLE, true, &mut |out| {
-            if engine {
-                let _ = dec.push(out);
-            }
-        });
-        if !engine {
-            continue;
+    WARM_ROUNDS_LEFT.with(|w| w.set(if engine { 24 } else { 160 }));
+    warm_step(engine);
+}
+
+thread_local! {
+    /// Warm-up rounds still to run (0 once it is over or stopped).
+    static WARM_ROUNDS_LEFT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Real work has come: the warm-up stops before its next round.
+fn stop_warm_up() {
+    WARM_ROUNDS_LEFT.with(|w| w.set(0));
+}
+
+fn warm_step(engine: bool) {
+    let per_task = if engine { 3 } else { 20 };
+    for _ in 0..per_task {
+        let left = WARM_ROUNDS_LEFT.with(|w| w.get());
+        if left == 0 {
+            break;
         }
-        let Ok(p) = dec.finish(&mut crate::decode::NoProgress) else { return };
-        let mut en = Engine::new();
-        let st = p.sample_types[p.default_sample_type].name.clone();
-        en.add(1, "", p, EXAMPLE.len());
-        let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: 200 });
-        let _ = en.handle(Request::Flame {
-            source: crate::engine::FlameSource::Single { id: 1 },
-            sample_type: st,
-            focus: None,
-            zoom: vec![],
-            search: String::new(),
-            min_fraction: crate::view::state::FLAME_MIN_FRACTION,
-        });
+        WARM_ROUNDS_LEFT.with(|w| w.set(left - 1));
+        warm_round(engine);
     }
+    if WARM_ROUNDS_LEFT.with(|w| w.get()) == 0 {
+        post(&obj(&[("kind", "ready".into())]));
+        return;
+    }
+    let next = Closure::once_into_js(move || warm_step(engine));
+    if scope().set_timeout_with_callback_and_timeout_and_arguments_0(next.unchecked_ref(), 0).is_err() {
+        stop_warm_up();
+    }
+}
+
+fn warm_round(engine: bool) {
+    const EXAMPLE: &[u8] = include_bytes!("../../testdata/example/heap.pb.gz");
+    let limits = crate::decode::Limits::default();
+    let mut gz = crate::decode::gzip::GzInflater::streaming(limits.max_bytes, OUT_CHUNK);
+    let mut dec = crate::decode::StreamDecoder::new(limits, true);
+    let _ = gz.feed(EXAMPLE, true, &mut |out| {
+        if engine {
+            let _ = dec.push(out);
+        }
+    });
+    if !engine {
+        return;
+    }
+    let Ok(p) = dec.finish(&mut crate::decode::NoProgress) else { return };
+    let mut en = Engine::new();
+    let st = p.sample_types[p.default_sample_type].name.clone();
+    en.add(1, "", p, EXAMPLE.len());
+    let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: 200 });
+    let _ = en.handle(Request::Flame {
+        source: crate::engine::FlameSource::Single { id: 1 },
+        sample_type: st,
+        focus: None,
+        zoom: vec![],
+        search: String::new(),
+        min_fraction: crate::view::state::FLAME_MIN_FRACTION,
+    });
 }
 
 /// Answers a request.
@@ -419,6 +455,7 @@ mod inflater {
     pub fn start() {
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
+            super::stop_warm_up();
             if get(&data, "kind").as_string().as_deref() == Some("inflate") {
                 wasm_bindgen_futures::spawn_local(run(data));
             }
