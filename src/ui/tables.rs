@@ -37,7 +37,7 @@ fn esc(out: &mut String, s: &str) {
 
 /// Appends `<td class="…" title="…">text</td>` (escaped; no title when empty).
 fn td(out: &mut String, class: &str, title: &str, text: &str) {
-    out.push_str("<td class=\"");
+    out.push_str("<td role=\"cell\" class=\"");
     out.push_str(class);
     if !title.is_empty() {
         out.push_str("\" title=\"");
@@ -117,7 +117,7 @@ pub fn raw_body(p: &RawBodyProps) -> Html {
             onrow.emit(name);
         }
     });
-    html! { <tbody ref={tbody} {onclick}></tbody> }
+    html! { <tbody role="rowgroup" ref={tbody} {onclick}></tbody> }
 }
 
 fn exact(v: i64, unit: &str) -> String {
@@ -141,7 +141,7 @@ fn header(label: &str, by: SortBy, cur: SortBy, dispatch: &UseReducerDispatcher<
     let d = dispatch.clone();
     let active = by == cur;
     html! {
-        <th class={classes!(class.to_string(), "sortable", active.then_some("sorted"))} aria-sort={if active { "descending" } else { "none" }}>
+        <th role="columnheader" class={classes!(class.to_string(), "sortable", active.then_some("sorted"))} aria-sort={if active { "descending" } else { "none" }}>
             <button onclick={Callback::from(move |_| d.dispatch(Action::Sort(by)))}>{ label.to_string() }{ if active { " ▾" } else { "" } }</button>
         </th>
     }
@@ -180,7 +180,7 @@ pub fn top_table(p: &TopProps) -> Html {
         }
         running += r.flat;
         let hit = search.as_ref().is_some_and(|s| s.is_match(&r.name));
-        body.push_str("<tr data-function=\"");
+        body.push_str("<tr role=\"row\" data-function=\"");
         esc(&mut body, &r.name);
         body.push_str(&format!("\" data-flat=\"{}\" data-cum=\"{}\"{}>", r.flat, r.cum, if hit { " class=\"match\"" } else { "" }));
         td(&mut body, "num", &exact(r.flat, unit), &human(r.flat, unit));
@@ -188,7 +188,7 @@ pub fn top_table(p: &TopProps) -> Html {
         td(&mut body, "num", "", &if sort == SortBy::Flat { pct(running, *total) } else { String::new() });
         td(&mut body, "num", &exact(r.cum, unit), &human(r.cum, unit));
         td(&mut body, "num", "", &pct(r.cum, *total));
-        name_cell(&mut body, "td class=\"name fn\"", "td", &r.name);
+        name_cell(&mut body, "td role=\"cell\" class=\"name fn\"", "td", &r.name);
         body.push_str("</tr>");
     }
     let onrow = focus_row(&p.dispatch);
@@ -203,14 +203,14 @@ pub fn top_table(p: &TopProps) -> Html {
         <section class="top">
             <p class="total">{ format!("{n} functions, total {} ({})", human(*total, unit), exact(*total, unit)) }</p>
             if n == 0 { <p class="muted">{ format!("Nothing recorded for {sample_type}: its total is 0.") }</p> }
-            <table data-testid="top-table" data-total={total.to_string()} data-sample-type={sample_type.clone()} class="grid fixed"
+            <table data-testid="top-table" data-total={total.to_string()} data-sample-type={sample_type.clone()} class="grid fixed" role="table"
                 title="Click a row to focus the flame graph on that function">
-                <thead><tr>
+                <thead role="rowgroup"><tr role="row">
                     { header("flat", SortBy::Flat, sort, &p.dispatch, "num") }
-                    <th class="num">{"flat%"}</th>
-                    <th class="num">{"sum%"}</th>
+                    <th role="columnheader" class="num">{"flat%"}</th>
+                    <th role="columnheader" class="num">{"sum%"}</th>
                     { header("cum", SortBy::Cum, sort, &p.dispatch, "num") }
-                    <th class="num">{"cum%"}</th>
+                    <th role="columnheader" class="num">{"cum%"}</th>
                     { header("function", SortBy::Name, sort, &p.dispatch, "name") }
                 </tr></thead>
                 <RawBody html={AttrValue::from(body)} {onrow} exact_names={Rc::new(exact_names)} />
@@ -282,7 +282,7 @@ pub fn diff_table(p: &DiffProps) -> Html {
         let delta = r.target - r.base;
         let new = r.base == 0 && r.base_cum == 0;
         let gone = r.target == 0 && r.target_cum == 0;
-        body.push_str("<tr data-function=\"");
+        body.push_str("<tr role=\"row\" data-function=\"");
         esc(&mut body, &r.name);
         body.push_str(&format!(
             "\" data-base=\"{}\" data-target=\"{}\" data-delta=\"{delta}\" data-base-cum=\"{}\" data-target-cum=\"{}\" class=\"{}\">",
@@ -302,7 +302,7 @@ pub fn diff_table(p: &DiffProps) -> Html {
             td(&mut body, "num", "", &rate(r.base, *base_duration));
             td(&mut body, "num", "", &rate(r.target, *target_duration));
         }
-        body.push_str("<td class=\"name\">");
+        body.push_str("<td role=\"cell\" class=\"name\">");
         if new {
             body.push_str("<span class=\"badge new\" title=\"not in the base\">new</span>");
         }
@@ -336,15 +336,15 @@ pub fn diff_table(p: &DiffProps) -> Html {
             }
             if error.is_none() && rows.is_empty() { <p class="muted">{"No differences: the two profiles are identical for this sample type."}</p> }
             <table data-testid="diff-table" data-sample-type={sample_type.clone()} data-base-file={p.base_file.clone()}
-                data-target-file={p.target_file.clone()} data-base-total={base_total.to_string()} class="grid fixed">
-                <thead><tr>
+                data-target-file={p.target_file.clone()} data-base-total={base_total.to_string()} class="grid fixed" role="table">
+                <thead role="rowgroup"><tr role="row">
                     { header("base", SortBy::Base, sort, &p.dispatch, "num") }
                     { header("target", SortBy::Target, sort, &p.dispatch, "num") }
                     { header("delta", SortBy::Delta, sort, &p.dispatch, "num") }
-                    <th class="num" title="delta as a percentage of the base total, as pprof">{"delta%"}</th>
-                    <th class="num">{"base cum"}</th>
+                    <th role="columnheader" class="num" title="delta as a percentage of the base total, as pprof">{"delta%"}</th>
+                    <th role="columnheader" class="num">{"base cum"}</th>
                     { header("target cum", SortBy::Cum, sort, &p.dispatch, "num") }
-                    if rates { <th class="num">{"base/s"}</th><th class="num">{"target/s"}</th> }
+                    if rates { <th role="columnheader" class="num">{"base/s"}</th><th role="columnheader" class="num">{"target/s"}</th> }
                     { header("function", SortBy::Name, sort, &p.dispatch, "name") }
                 </tr></thead>
                 <RawBody html={AttrValue::from(body)} {onrow} exact_names={Rc::new(exact_names)} />
