@@ -402,8 +402,14 @@ mod loads {
         }
         match kind.as_str() {
             "chunk" => {
-                // One copy into wasm memory; the decoder reads fields where they lie.
-                let bytes = js_sys::Uint8Array::new(&get(&data, "data")).to_vec();
+                // One copy into wasm memory; the decoder reads fields where they lie. The
+                // buffer goes back to the inflate worker, which fills it again.
+                let buf: js_sys::ArrayBuffer = get(&data, "data").unchecked_into();
+                let len = get(&data, "len").as_f64().map_or(buf.byte_length(), |n| n as u32);
+                let bytes = js_sys::Uint8Array::new_with_byte_offset_and_length(&buf, 0, len).to_vec();
+                if let Some(w) = LOADS.with(|l| l.borrow().inflater.clone()) {
+                    let _ = w.post_message_with_transfer(&obj(&[("kind", "buffer".into()), ("data", buf.clone().into())]), &js_sys::Array::of1(&buf));
+                }
                 let f = get(&data, "fraction").as_f64().unwrap_or(0.0);
                 LOADS.with(|l| {
                     if let Some(job) = l.borrow_mut().current.as_mut() {
@@ -456,13 +462,48 @@ mod inflater {
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
             super::stop_warm_up();
-            if get(&data, "kind").as_string().as_deref() == Some("inflate") {
-                wasm_bindgen_futures::spawn_local(run(data));
+            match get(&data, "kind").as_string().as_deref() {
+                Some("inflate") => wasm_bindgen_futures::spawn_local(run(data)),
+                Some("buffer") => give_back(get(&data, "data").unchecked_into()),
+                _ => {}
             }
         });
         scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
         super::warm_up(false);
+    }
+
+    /// Bytes of a pooled buffer: the most one message carries.
+    const BUFFER: usize = OUT_CHUNK + (64 << 10);
+
+    thread_local! {
+        /// Buffers the engine worker has copied and sent back, while a file inflates: filling
+        /// one again costs no fresh memory (a new 4 MB buffer per message cost more than
+        /// copying into it). Emptied when the file is done.
+        static POOL: RefCell<Vec<js_sys::ArrayBuffer>> = const { RefCell::new(Vec::new()) };
+        static INFLATING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    fn give_back(buf: js_sys::ArrayBuffer) {
+        if INFLATING.with(|i| i.get()) && buf.byte_length() as usize == BUFFER {
+            POOL.with(|p| {
+                let mut p = p.borrow_mut();
+                // (At most a few are ever in flight.)
+                if p.len() < 8 {
+                    p.push(buf);
+                }
+            });
+        }
+    }
+
+    /// A buffer for `len` bytes: a pooled one, or a new one.
+    fn buffer(len: usize) -> js_sys::ArrayBuffer {
+        if len <= BUFFER {
+            if let Some(b) = POOL.with(|p| p.borrow_mut().pop()) {
+                return b;
+            }
+        }
+        js_sys::ArrayBuffer::new(len.max(BUFFER) as u32)
     }
 
     async fn run(data: JsValue) {
@@ -472,7 +513,11 @@ mod inflater {
         let end = |kind: &str, extra: (&str, JsValue)| {
             post(&obj(&[("kind", kind.into()), ("seq", seq.clone()), extra]));
         };
-        match inflate(&seq, &file, cap).await {
+        INFLATING.with(|i| i.set(true));
+        let result = inflate(&seq, &file, cap).await;
+        INFLATING.with(|i| i.set(false));
+        POOL.with(|p| p.borrow_mut().clear());
+        match result {
             Ok(()) => end("end", ("memory", wasm_memory().into())),
             Err(msg) => end("error", ("message", msg.into())),
         }
@@ -499,10 +544,15 @@ mod inflater {
             pending = read(file, from, size);
             let fraction = if size > 0.0 { from / size } else { 1.0 };
             let mut send = |out: &[u8]| {
-                let chunk = js_sys::Uint8Array::new_with_length(out.len() as u32);
-                chunk.copy_from(out);
-                let buf = chunk.buffer();
-                let msg = obj(&[("kind", "chunk".into()), ("seq", seq.clone()), ("data", buf.clone().into()), ("fraction", fraction.into())]);
+                let buf = buffer(out.len());
+                js_sys::Uint8Array::new_with_byte_offset_and_length(&buf, 0, out.len() as u32).copy_from(out);
+                let msg = obj(&[
+                    ("kind", "chunk".into()),
+                    ("seq", seq.clone()),
+                    ("data", buf.clone().into()),
+                    ("len", (out.len() as f64).into()),
+                    ("fraction", fraction.into()),
+                ]);
                 let _ = scope().post_message_with_transfer(&msg, &js_sys::Array::of1(&buf));
             };
             gz.feed(&piece, pending.is_none(), &mut send).map_err(|e| e.to_string())?;
