@@ -139,7 +139,7 @@ fn warm_round(engine: bool) {
     let mut en = Engine::new();
     let st = p.sample_types[p.default_sample_type].name.clone();
     en.add(1, "", p, EXAMPLE.len());
-    let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: 200 });
+    let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: crate::view::state::TOP_PAGE });
     let _ = en.handle(Request::Flame {
         source: crate::engine::FlameSource::Single { id: 1 },
         sample_type: st,
