@@ -88,7 +88,7 @@ pub fn start() {
 /// real message stops it: a file dropped as soon as the page shows does not wait for it.
 /// Posts `{kind: "ready"}` when done or stopped.
 fn warm_up(engine: bool) {
-    WARM_ROUNDS_LEFT.with(|w| w.set(if engine { 24 } else { 160 }));
+    WARM_ROUNDS_LEFT.set(if engine { 24 } else { 160 });
     warm_step(engine);
 }
 
@@ -99,20 +99,20 @@ thread_local! {
 
 /// Real work has come: the warm-up stops before its next round.
 fn stop_warm_up() {
-    WARM_ROUNDS_LEFT.with(|w| w.set(0));
+    WARM_ROUNDS_LEFT.set(0);
 }
 
 fn warm_step(engine: bool) {
     let per_task = if engine { 3 } else { 20 };
     for _ in 0..per_task {
-        let left = WARM_ROUNDS_LEFT.with(|w| w.get());
+        let left = WARM_ROUNDS_LEFT.get();
         if left == 0 {
             break;
         }
-        WARM_ROUNDS_LEFT.with(|w| w.set(left - 1));
+        WARM_ROUNDS_LEFT.set(left - 1);
         warm_round(engine);
     }
-    if WARM_ROUNDS_LEFT.with(|w| w.get()) == 0 {
+    if WARM_ROUNDS_LEFT.get() == 0 {
         post(&obj(&[("kind", "ready".into())]));
         return;
     }
@@ -485,7 +485,7 @@ mod inflater {
     }
 
     fn give_back(buf: js_sys::ArrayBuffer) {
-        if INFLATING.with(|i| i.get()) && buf.byte_length() as usize == BUFFER {
+        if INFLATING.get() && buf.byte_length() as usize == BUFFER {
             POOL.with(|p| {
                 let mut p = p.borrow_mut();
                 // (At most a few are ever in flight.)
@@ -513,9 +513,9 @@ mod inflater {
         let end = |kind: &str, extra: (&str, JsValue)| {
             post(&obj(&[("kind", kind.into()), ("seq", seq.clone()), extra]));
         };
-        INFLATING.with(|i| i.set(true));
+        INFLATING.set(true);
         let result = inflate(&seq, &file, cap).await;
-        INFLATING.with(|i| i.set(false));
+        INFLATING.set(false);
         POOL.with(|p| p.borrow_mut().clear());
         match result {
             Ok(()) => end("end", ("memory", wasm_memory().into())),
