@@ -14,16 +14,34 @@ async function compile() {
 }
 const compiled = compile();
 
-// The analysis worker (and the inflate worker it starts) boots while this page does, from the
-// module compiled here: a file dropped as soon as the page shows does not wait for it. Every
-// worker's first message is the module (or nothing: it then fetches the module itself). The
-// app adopts this worker.
+// The two workers (analysis, and the inflate worker that feeds it) boot while this page does,
+// from the module compiled here, so that a file dropped as soon as the page shows does not
+// wait for them. Each one's first message is the module (or nothing: it then fetches the
+// module itself) and its end of a channel between them. The app adopts both (`Bridge`, which
+// starts them the same way after a Cancel).
 try {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  compiled.then((module) => worker.postMessage({ kind: 'module', module }), () => worker.postMessage({ kind: 'module' }));
+  const url = new URL('./worker.js', import.meta.url);
+  const worker = new Worker(url, { type: 'module' });
+  let inflater = null;
+  try {
+    inflater = new Worker(url, { type: 'module', name: 'profdrop-inflate' });
+  } catch {
+    // Files are then read whole by the analysis worker.
+  }
+  const boot = (module) => {
+    if (inflater) {
+      const { port1, port2 } = new MessageChannel();
+      worker.postMessage({ kind: 'module', module, port: port1 }, [port1]);
+      inflater.postMessage({ kind: 'module', module, port: port2 }, [port2]);
+    } else {
+      worker.postMessage({ kind: 'module', module });
+    }
+  };
+  compiled.then(boot, () => boot(undefined));
   globalThis.__profdropWorker = worker;
+  globalThis.__profdropInflater = inflater;
 } catch {
-  // The app starts one itself, and says so if it cannot.
+  // The app starts them itself, and says so if it cannot.
 }
 
 try {

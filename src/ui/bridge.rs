@@ -1,5 +1,6 @@
-//! The page side of the worker: spawns it, sends files and requests, and turns its messages
-//! into [`Action`]s. Cancelling terminates the worker and replays the files still loaded.
+//! The page side of the workers: starts them (the analysis worker, and the inflate worker
+//! that feeds it), sends files and requests, and turns their messages into [`Action`]s.
+//! Cancelling terminates both and replays the files still loaded.
 
 use crate::decode::Stage;
 use crate::engine::{Request, Response, Summary};
@@ -15,6 +16,8 @@ type Sink = Rc<dyn Fn(Action)>;
 
 struct Inner {
     worker: Worker,
+    /// The inflate worker (none: the analysis worker reads files whole).
+    inflater: Option<Worker>,
     seq: u64,
     pending: HashMap<u64, Request>,
     /// Files of loaded profiles, by id, to replay after a cancel.
@@ -55,32 +58,51 @@ impl Bridge {
         b
     }
 
-    /// The worker `main.js` started (and sent the module) while the page booted, the first
-    /// time it is asked for.
-    fn early_worker() -> Option<Worker> {
+    /// The workers `main.js` started (and sent the module) while the page booted, the first
+    /// time they are asked for.
+    fn early_workers() -> Option<(Worker, Option<Worker>)> {
         let global: js_sys::Object = js_sys::global().unchecked_into();
-        let key = JsValue::from_str("__profdropWorker");
-        let w = js_sys::Reflect::get(&global, &key).ok()?.dyn_into::<Worker>().ok()?;
-        let _ = js_sys::Reflect::delete_property(&global, &key);
-        Some(w)
+        let take = |k: &str| {
+            let key = JsValue::from_str(k);
+            let w = js_sys::Reflect::get(&global, &key).ok()?.dyn_into::<Worker>().ok();
+            let _ = js_sys::Reflect::delete_property(&global, &key);
+            w
+        };
+        let worker = take("__profdropWorker")?;
+        Some((worker, take("__profdropInflater")))
+    }
+
+    /// Starts the two workers as `main.js` does: each one's first message is this page's
+    /// compiled module (no second compile) and its end of a channel between them.
+    fn start_workers() -> Option<(Worker, Option<Worker>)> {
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options("./worker.js", &opts).ok()?;
+        opts.set_name(super::worker::INFLATER);
+        let pair = Worker::new_with_options("./worker.js", &opts).ok().zip(web_sys::MessageChannel::new().ok());
+        let module = |port: Option<&web_sys::MessagePort>| {
+            let mut m = vec![("kind", JsValue::from("module")), ("module", wasm_bindgen::module())];
+            m.extend(port.map(|p| ("port", JsValue::from(p))));
+            obj(&m)
+        };
+        match pair {
+            Some((inflater, channel)) => {
+                let (a, b) = (channel.port1(), channel.port2());
+                let _ = worker.post_message_with_transfer(&module(Some(&a)), &js_sys::Array::of1(&a));
+                let _ = inflater.post_message_with_transfer(&module(Some(&b)), &js_sys::Array::of1(&b));
+                Some((worker, Some(inflater)))
+            }
+            None => {
+                let _ = worker.post_message(&module(None));
+                Some((worker, None))
+            }
+        }
     }
 
     fn spawn(&self) {
-        let opts = WorkerOptions::new();
-        opts.set_type(WorkerType::Module);
-        let worker = match Self::early_worker() {
-            Some(w) => w,
-            None => match Worker::new_with_options("./worker.js", &opts) {
-                Ok(w) => {
-                    // Its first message: this page's compiled module (no second compile).
-                    let _ = w.post_message(&obj(&[("kind", "module".into()), ("module", wasm_bindgen::module())]));
-                    w
-                }
-                Err(_) => {
-                    (self.sink)(Action::LoadFailed(0, "this browser cannot start the analysis worker".into()));
-                    return;
-                }
-            },
+        let Some((worker, inflater)) = Self::early_workers().or_else(Self::start_workers) else {
+            (self.sink)(Action::LoadFailed(0, "this browser cannot start the analysis worker".into()));
+            return;
         };
         let inner_weak = Rc::downgrade(&self.inner);
         let sink = self.sink.clone();
@@ -149,12 +171,25 @@ impl Bridge {
         });
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         onerror.forget();
+        if let Some(inflater) = &inflater {
+            // The analysis worker hears of it: later files are read whole, the one in flight
+            // fails with the reason.
+            let to = worker.clone();
+            let onerror = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+                let _ = to.post_message(&obj(&[("kind", "inflater-failed".into()), ("message", e.message().into())]));
+            });
+            inflater.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+            onerror.forget();
+        }
         let mut files = Vec::new();
         if let Some(old) = self.inner.borrow_mut().take() {
             old.worker.terminate();
+            if let Some(i) = old.inflater {
+                i.terminate();
+            }
             files = old.files;
         }
-        *self.inner.borrow_mut() = Some(Inner { worker, seq: 0, pending: HashMap::new(), files: Vec::new(), _onmessage: onmessage });
+        *self.inner.borrow_mut() = Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), files: Vec::new(), _onmessage: onmessage });
         // Replay profiles that were loaded before a restart.
         for (id, name, file) in files {
             self.send_file(id, &name, file);

@@ -9,6 +9,7 @@ mod worker;
 pub mod wire;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Starts the page (called by `main.js`).
 #[wasm_bindgen]
@@ -18,10 +19,12 @@ pub fn run_app() {
     yew::Renderer::<app::App>::with_root(root).render();
 }
 
-/// Starts the analysis worker (called by `worker.js` inside the Web Worker).
+/// Starts a worker (called by `worker.js` inside the Web Worker): the analysis worker, or
+/// the inflate worker when the page named it so. `port` is its end of the channel between the
+/// two (none: the analysis worker reads files whole).
 #[wasm_bindgen]
-pub fn worker_entry() {
-    worker::start();
+pub fn worker_entry(port: JsValue) {
+    worker::start(port.dyn_into().ok());
 }
 
 fn gloo_root() -> web_sys::Element {

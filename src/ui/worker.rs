@@ -5,7 +5,7 @@ use crate::engine::{Engine, Request, Response};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, MessagePort};
 
 thread_local! {
     static ENGINE: RefCell<Engine> = RefCell::new(Engine::new());
@@ -40,8 +40,8 @@ fn get(v: &JsValue, k: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Name the engine worker gives the inflate worker it starts.
-const INFLATER: &str = "profdrop-inflate";
+/// Name the page gives the inflate worker (`main.js` spells it too).
+pub(super) const INFLATER: &str = "profdrop-inflate";
 /// Compressed bytes the inflate worker reads at a time.
 const PIECE: f64 = (1 << 20) as f64;
 /// The first piece is smaller, so that decoding starts sooner.
@@ -49,9 +49,11 @@ const FIRST_PIECE: f64 = (128 << 10) as f64;
 /// Most decompressed bytes in one message to the engine worker (plus 32 KiB).
 const OUT_CHUNK: usize = 4 << 20;
 
-pub fn start() {
+/// Starts this worker: the inflate worker if the page named it so, else the analysis worker.
+/// `port`: its end of the channel between the two.
+pub fn start(port: Option<MessagePort>) {
     if scope().name() == INFLATER {
-        inflater::start();
+        inflater::start(port);
         return;
     }
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
@@ -68,12 +70,16 @@ pub fn start() {
                 Ok(req) => answer(seq, req),
                 Err(e) => reply(seq, Response::Error { message: format!("bad request: {e}") }),
             },
+            // The page saw the inflate worker fail.
+            "inflater-failed" => loads::inflater_failed(get(&data, "message").as_string().unwrap_or_default()),
             _ => {}
         }
     });
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    loads::spawn_inflater();
+    if let Some(port) = port {
+        loads::connect_inflater(port);
+    }
     warm_up(true);
 }
 
@@ -83,9 +89,8 @@ pub fn start() {
 /// user drops would be the one that pays for it. `engine`: the whole load and the first views
 /// (the engine worker, 24 times), else only inflating (the inflate worker, 160 times).
 ///
-/// It runs a few rounds per task, so the worker's own start (the engine worker starts the
-/// inflate worker, which needs this thread's event loop) goes on meanwhile, and the first
-/// real message stops it: a file dropped as soon as the page shows does not wait for it.
+/// It runs a few rounds per task, and the first real message stops it: a file dropped as soon
+/// as the page shows does not wait for it.
 /// Posts `{kind: "ready"}` when done or stopped.
 fn warm_up(engine: bool) {
     WARM_ROUNDS_LEFT.set(if engine { 24 } else { 160 });
@@ -103,7 +108,7 @@ fn stop_warm_up() {
 }
 
 fn warm_step(engine: bool) {
-    let per_task = if engine { 3 } else { 20 };
+    let per_task = if engine { 3 } else { 5 };
     for _ in 0..per_task {
         let left = WARM_ROUNDS_LEFT.get();
         if left == 0 {
@@ -192,22 +197,23 @@ fn load_error(seq: JsValue, id: u32, msg: String) {
     post(&obj(&[("seq", seq), ("kind", "load_error".into()), ("id", id.into()), ("message", msg.into())]));
 }
 
-/// Loads, one at a time in the order they came. A gzip file is streamed: a second worker
-/// (the machine's other core) reads and inflates it piece by piece while this one reads the
-/// protobuf as the pieces arrive, so reading, inflating and decoding overlap. Requests are
-/// answered between pieces. Anything else (plain files, bytes already in memory, or no
-/// second worker) is read whole here.
+/// Loads, one at a time in the order they came. A file goes to the inflate worker (the
+/// machine's other core), which reads it; if it is gzip, it inflates it piece by piece while
+/// this worker reads the protobuf as the pieces arrive, so reading, inflating and decoding
+/// overlap. Requests are answered between pieces. Anything else (plain files, bytes already in
+/// memory, or no inflate worker) is read whole here.
 mod loads {
     use super::*;
     use crate::decode::StreamDecoder;
     use std::collections::VecDeque;
-    use web_sys::{Worker, WorkerOptions, WorkerType};
 
     struct Streaming {
         seq: JsValue,
         id: u32,
         name: String,
         size: usize,
+        /// The file (read whole here if it is not gzip).
+        file: web_sys::Blob,
         dec: StreamDecoder,
         report: Box<dyn FnMut(Stage, f64) -> bool>,
     }
@@ -216,7 +222,8 @@ mod loads {
     struct Loads {
         waiting: VecDeque<(JsValue, JsValue)>,
         current: Option<Streaming>,
-        inflater: Option<Worker>,
+        /// This worker's end of the channel to the inflate worker.
+        inflater: Option<MessagePort>,
         /// Requests waiting for a profile that is loading.
         deferred: Vec<(JsValue, Request)>,
     }
@@ -261,32 +268,26 @@ mod loads {
         static LOADS: RefCell<Loads> = RefCell::new(Loads::default());
     }
 
-    /// Starts the inflate worker (a failure only means loads are read whole).
-    pub fn spawn_inflater() {
-        let opts = WorkerOptions::new();
-        opts.set_type(WorkerType::Module);
-        opts.set_name(INFLATER);
-        let Ok(w) = Worker::new_with_options("./worker.js", &opts) else { return };
-        // Its first message: this worker's compiled module (no second compile).
-        let _ = w.post_message(&obj(&[("kind", "module".into()), ("module", wasm_bindgen::module())]));
+    /// Takes the channel to the inflate worker the page started.
+    pub fn connect_inflater(port: MessagePort) {
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(on_inflated);
-        w.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        port.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
-        let onerror = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
-            // Later loads are read whole; a load in flight fails with the reason.
-            let current = LOADS.with(|l| {
-                let mut l = l.borrow_mut();
-                l.inflater = None;
-                l.current.take()
-            });
-            if let Some(job) = current {
-                load_error(job.seq, job.id, format!("the file could not be inflated ({})", e.message()));
-                next();
-            }
+        LOADS.with(|l| l.borrow_mut().inflater = Some(port));
+    }
+
+    /// The inflate worker failed: later loads are read whole, a load in flight fails with the
+    /// reason.
+    pub fn inflater_failed(message: String) {
+        let current = LOADS.with(|l| {
+            let mut l = l.borrow_mut();
+            l.inflater = None;
+            l.current.take()
         });
-        w.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        onerror.forget();
-        LOADS.with(|l| l.borrow_mut().inflater = Some(w));
+        if let Some(job) = current {
+            load_error(job.seq, job.id, format!("the file could not be inflated ({message})"));
+            next();
+        }
     }
 
     pub fn queue(seq: JsValue, data: JsValue) {
@@ -321,7 +322,7 @@ mod loads {
         }
     }
 
-    /// Starts one load; true when it streams (and finishes later).
+    /// Starts one load; true when the inflate worker has it (and it finishes later).
     fn start(seq: JsValue, data: &JsValue) -> bool {
         let id = load_id(data);
         let name = get(data, "name").as_string().unwrap_or_default();
@@ -333,47 +334,18 @@ mod loads {
             return false;
         }
         let file: web_sys::Blob = get(data, "file").unchecked_into();
-        let reader = match web_sys::FileReaderSync::new() {
-            Ok(r) => r,
-            Err(_) => {
-                load_error(seq, id, "the file could not be read (no FileReaderSync in this worker)".into());
-                return false;
-            }
-        };
-        let read = |blob: &web_sys::Blob| -> Result<Vec<u8>, String> {
-            reader
-                .read_as_array_buffer(blob)
-                .map(|ab| js_sys::Uint8Array::new(&ab).to_vec())
-                .map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))
-        };
-        let inflater = LOADS.with(|l| l.borrow().inflater.clone());
-        let head = match file.slice_with_f64_and_f64(0.0, 2.0).map_err(|_| "the file could not be read".to_string()).and_then(|b| read(&b)) {
-            Ok(h) => h,
-            Err(msg) => {
-                load_error(seq, id, msg);
-                return false;
-            }
-        };
-        let (Some(inflater), true) = (inflater, crate::decode::gzip::is_gzip(&head)) else {
-            match read(&file) {
-                Ok(bytes) => whole(seq, id, &name, bytes, report),
-                Err(msg) => load_error(seq, id, msg),
-            }
+        let Some(inflater) = LOADS.with(|l| l.borrow().inflater.clone()) else {
+            read_whole(seq, id, &name, &file, report);
             return false;
         };
+        // The inflate worker tells gzip from the rest and sends gzip's size field (which sizes
+        // the decoder's columns) before the first piece: nothing is read here meanwhile.
         let limits = ENGINE.with(|en| en.borrow().limits);
         let size = file.size() as usize;
-        let mut dec = StreamDecoder::new(limits, true);
-        // gzip's size field sizes the decoder's columns.
-        if size >= 18 {
-            let tail = file.slice_with_f64_and_f64(size as f64 - 4.0, size as f64).map_err(|_| String::new()).and_then(|b| read(&b));
-            if let Some(hint) = tail.ok().and_then(|t| <[u8; 4]>::try_from(t.as_slice()).ok()).and_then(|t| crate::decode::gzip::size_hint(size, t, limits.max_bytes)) {
-                dec.size_hint(hint);
-            }
-        }
-        let job = Streaming { seq: seq.clone(), id, name, size, dec, report: Box::new(report) };
+        let dec = StreamDecoder::new(limits, true);
+        let msg = obj(&[("kind", "inflate".into()), ("seq", seq.clone()), ("file", file.clone().into()), ("cap", (limits.max_bytes as f64).into())]);
+        let job = Streaming { seq, id, name, size, file, dec, report: Box::new(report) };
         LOADS.with(|l| l.borrow_mut().current = Some(job));
-        let msg = obj(&[("kind", "inflate".into()), ("seq", seq), ("file", file.into()), ("cap", (limits.max_bytes as f64).into())]);
         if inflater.post_message(&msg).is_err() {
             if let Some(job) = LOADS.with(|l| l.borrow_mut().current.take()) {
                 load_error(job.seq, job.id, "the file could not be handed to the inflate worker".into());
@@ -381,6 +353,21 @@ mod loads {
             return false;
         }
         true
+    }
+
+    /// Reads a file whole, here.
+    fn read_whole(seq: JsValue, id: u32, name: &str, file: &web_sys::Blob, report: impl FnMut(Stage, f64) -> bool) {
+        let bytes = web_sys::FileReaderSync::new()
+            .map_err(|_| "the file could not be read (no FileReaderSync in this worker)".to_string())
+            .and_then(|r| {
+                r.read_as_array_buffer(file)
+                    .map(|ab| js_sys::Uint8Array::new(&ab).to_vec())
+                    .map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))
+            });
+        match bytes {
+            Ok(bytes) => whole(seq, id, name, bytes, report),
+            Err(msg) => load_error(seq, id, msg),
+        }
     }
 
     /// Reads a file that is all in memory.
@@ -391,7 +378,8 @@ mod loads {
         }
     }
 
-    /// A message from the inflate worker: a piece of the file, its end, or an error.
+    /// A message from the inflate worker: gzip's size field, a piece of the file, its end, an
+    /// error, or that the file is not gzip.
     fn on_inflated(e: MessageEvent) {
         let data = e.data();
         let seq = get(&data, "seq");
@@ -408,7 +396,7 @@ mod loads {
                 let len = get(&data, "len").as_f64().map_or(buf.byte_length(), |n| n as u32);
                 let bytes = js_sys::Uint8Array::new_with_byte_offset_and_length(&buf, 0, len).to_vec();
                 if let Some(w) = LOADS.with(|l| l.borrow().inflater.clone()) {
-                    let _ = w.post_message_with_transfer(&obj(&[("kind", "buffer".into()), ("data", buf.clone().into())]), &js_sys::Array::of1(&buf));
+                    let _ = w.post_message_with_transferable(&obj(&[("kind", "buffer".into()), ("data", buf.clone().into())]), &js_sys::Array::of1(&buf));
                 }
                 let f = get(&data, "fraction").as_f64().unwrap_or(0.0);
                 LOADS.with(|l| {
@@ -419,6 +407,20 @@ mod loads {
                         (job.report)(Stage::Streaming, f);
                     }
                 });
+            }
+            "hint" => {
+                if let Some(total) = get(&data, "total").as_f64() {
+                    LOADS.with(|l| {
+                        if let Some(job) = l.borrow_mut().current.as_mut() {
+                            job.dec.size_hint(total as usize);
+                        }
+                    });
+                }
+            }
+            "plain" => {
+                let Some(job) = LOADS.with(|l| l.borrow_mut().current.take()) else { return };
+                read_whole(job.seq, job.id, &job.name, &job.file, job.report);
+                next();
             }
             "end" | "error" => {
                 let Some(mut job) = LOADS.with(|l| l.borrow_mut().current.take()) else { return };
@@ -451,14 +453,15 @@ mod loads {
     }
 }
 
-/// The inflate worker: reads a gzip file in pieces (the next piece is read while this one
-/// inflates) and posts the decompressed bytes to the engine worker as they come.
+/// The inflate worker: reads a file in pieces (the next piece is read while this one
+/// inflates) and, if it is gzip, posts the decompressed bytes to the engine worker as they
+/// come; else it says so, and the engine worker reads the file whole.
 mod inflater {
     use super::*;
-    use crate::decode::gzip::GzInflater;
+    use crate::decode::gzip::{self, GzInflater};
     use wasm_bindgen_futures::JsFuture;
 
-    pub fn start() {
+    pub fn start(port: Option<MessagePort>) {
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
             super::stop_warm_up();
@@ -468,15 +471,34 @@ mod inflater {
                 _ => {}
             }
         });
-        scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        match &port {
+            Some(p) => p.set_onmessage(Some(onmessage.as_ref().unchecked_ref())),
+            None => scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref())),
+        }
         onmessage.forget();
+        ENGINE_PORT.with(|p| *p.borrow_mut() = port);
         super::warm_up(false);
+    }
+
+    /// Posts to the engine worker (`buffer`: transferred with the message).
+    fn send(msg: &JsValue, buffer: Option<&js_sys::ArrayBuffer>) {
+        let transfer = buffer.map(|b| js_sys::Array::of1(b));
+        ENGINE_PORT.with(|p| {
+            let _ = match (p.borrow().as_ref(), transfer) {
+                (Some(p), Some(t)) => p.post_message_with_transferable(msg, &t),
+                (Some(p), None) => p.post_message(msg),
+                (None, Some(t)) => scope().post_message_with_transfer(msg, &t),
+                (None, None) => scope().post_message(msg),
+            };
+        });
     }
 
     /// Bytes of a pooled buffer: the most one message carries.
     const BUFFER: usize = OUT_CHUNK + (64 << 10);
 
     thread_local! {
+        /// The channel to the engine worker (none: it is this worker's parent).
+        static ENGINE_PORT: RefCell<Option<MessagePort>> = const { RefCell::new(None) };
         /// Buffers the engine worker has copied and sent back, while a file inflates: filling
         /// one again costs no fresh memory (a new 4 MB buffer per message cost more than
         /// copying into it). Emptied when the file is done.
@@ -506,44 +528,75 @@ mod inflater {
         js_sys::ArrayBuffer::new(len.max(BUFFER) as u32)
     }
 
+    /// How a file went.
+    enum Outcome {
+        /// Inflated to its end.
+        Inflated,
+        /// Not gzip.
+        Plain,
+    }
+
     async fn run(data: JsValue) {
         let seq = get(&data, "seq");
         let file: web_sys::Blob = get(&data, "file").unchecked_into();
         let cap = get(&data, "cap").as_f64().unwrap_or(0.0) as usize;
-        let end = |kind: &str, extra: (&str, JsValue)| {
-            post(&obj(&[("kind", kind.into()), ("seq", seq.clone()), extra]));
+        let end = |kind: &str, extra: &[(&str, JsValue)]| {
+            send(&obj(&[&[("kind", kind.into()), ("seq", seq.clone())], extra].concat()), None);
         };
         INFLATING.set(true);
         let result = inflate(&seq, &file, cap).await;
         INFLATING.set(false);
         POOL.with(|p| p.borrow_mut().clear());
         match result {
-            Ok(()) => end("end", ("memory", wasm_memory().into())),
-            Err(msg) => end("error", ("message", msg.into())),
+            Ok(Outcome::Inflated) => end("end", &[("memory", wasm_memory().into())]),
+            Ok(Outcome::Plain) => end("plain", &[]),
+            Err(msg) => end("error", &[("message", msg.into())]),
         }
+    }
+
+    fn read_range(file: &web_sys::Blob, from: f64, to: f64) -> Option<JsFuture> {
+        file.slice_with_f64_and_f64(from, to).ok().map(|b| JsFuture::from(b.array_buffer()))
     }
 
     fn read(file: &web_sys::Blob, from: f64, size: f64) -> Option<JsFuture> {
         let piece = if from == 0.0 { FIRST_PIECE } else { PIECE };
-        (from < size).then(|| file.slice_with_f64_and_f64(from, (from + piece).min(size)).ok().map(|b| JsFuture::from(b.array_buffer()))).flatten()
+        (from < size).then(|| read_range(file, from, (from + piece).min(size))).flatten()
     }
 
-    async fn inflate(seq: &JsValue, file: &web_sys::Blob, cap: usize) -> Result<(), String> {
+    async fn array(reading: JsFuture) -> Result<js_sys::Uint8Array, String> {
+        let ab = reading.await.map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))?;
+        Ok(js_sys::Uint8Array::new(&ab))
+    }
+
+    async fn inflate(seq: &JsValue, file: &web_sys::Blob, cap: usize) -> Result<Outcome, String> {
         let size = file.size();
         let mut gz = GzInflater::streaming(cap, OUT_CHUNK);
         let mut from = 0.0;
         let mut pending = read(file, from, size);
+        // gzip's size field, read with the first piece.
+        let mut tail = if size >= 18.0 { read_range(file, size - 4.0, size) } else { None };
         let mut piece = Vec::new();
         while let Some(reading) = pending.take() {
-            let ab = reading.await.map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))?;
-            let arr = js_sys::Uint8Array::new(&ab);
+            let arr = array(reading).await?;
             piece.resize(arr.length() as usize, 0);
             arr.copy_to(&mut piece);
+            if from == 0.0 {
+                if !gzip::is_gzip(&piece) {
+                    return Ok(Outcome::Plain);
+                }
+                let hint = match tail.take() {
+                    Some(t) => array(t).await?.to_vec().try_into().ok().and_then(|t| gzip::size_hint(size as usize, t, cap)),
+                    None => None,
+                };
+                if let Some(total) = hint {
+                    send(&obj(&[("kind", "hint".into()), ("seq", seq.clone()), ("total", (total as f64).into())]), None);
+                }
+            }
             from += piece.len() as f64;
             // The next piece is read while this one inflates.
             pending = read(file, from, size);
             let fraction = if size > 0.0 { from / size } else { 1.0 };
-            let mut send = |out: &[u8]| {
+            let mut emit = |out: &[u8]| {
                 let buf = buffer(out.len());
                 js_sys::Uint8Array::new_with_byte_offset_and_length(&buf, 0, out.len() as u32).copy_from(out);
                 let msg = obj(&[
@@ -553,14 +606,14 @@ mod inflater {
                     ("len", (out.len() as f64).into()),
                     ("fraction", fraction.into()),
                 ]);
-                let _ = scope().post_message_with_transfer(&msg, &js_sys::Array::of1(&buf));
+                send(&msg, Some(&buf));
             };
-            gz.feed(&piece, pending.is_none(), &mut send).map_err(|e| e.to_string())?;
+            gz.feed(&piece, pending.is_none(), &mut emit).map_err(|e| e.to_string())?;
         }
         if from == 0.0 {
-            // An empty file never gets here (it is not gzip); a file that shrank might.
-            gz.feed(&[], true, &mut |_| {}).map_err(|e| e.to_string())?;
+            // An empty file: not gzip.
+            return Ok(Outcome::Plain);
         }
-        Ok(())
+        Ok(Outcome::Inflated)
     }
 }
