@@ -251,7 +251,7 @@ fn previews_equal_the_built_top_table() {
 /// 35 % short, and they doubled.)
 #[test]
 fn columns_sized_from_the_size_hint_do_not_regrow() {
-    use profdrop::decode::raw::{LocIds, StreamParser};
+    use profdrop::decode::raw::StreamParser;
     let dir = std::env::temp_dir().join(format!("profdrop-columns-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("gen-heap-1m.pb.gz");
@@ -273,9 +273,8 @@ fn columns_sized_from_the_size_hint_do_not_regrow() {
         parser.push(piece).unwrap();
     }
     let (raw, _, _) = parser.finish().unwrap();
-    let LocIds::Narrow(locs) = &raw.locs else { panic!("location ids fit 32 bits") };
     let columns = [
-        ("location ids", locs.len(), locs.capacity()),
+        ("location ids", raw.locs.len(), raw.locs.capacity()),
         ("values", raw.values.len(), raw.values.capacity()),
         ("labels", raw.labels.len(), raw.labels.capacity()),
         ("sample offsets", raw.loc_off.len(), raw.loc_off.capacity()),

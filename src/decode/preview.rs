@@ -214,10 +214,6 @@ impl TopSums {
 
     #[inline(never)]
     fn sum(&mut self, raw: &RawProfile<'_>) {
-        let LocIds::Narrow(ids) = &raw.locs else {
-            self.dead = true;
-            return;
-        };
         let n = raw.num_samples();
         let nt = raw.sample_type.len();
         if self.types.is_empty() {
@@ -246,26 +242,28 @@ impl TopSums {
             at += width;
         }
         // `w` is 1 for most profiles: a call of its own lets the compiler specialise it.
-        if w == 1 {
-            self.sum_one_type(raw, ids, n);
-        } else {
-            self.sum_types(raw, ids, n, w);
+        match (&raw.locs, w) {
+            (LocIds::Short(ids), 1) => self.sum_one_type(raw, ids, n),
+            (LocIds::Narrow(ids), 1) => self.sum_one_type(raw, ids, n),
+            (LocIds::Short(ids), _) => self.sum_types(raw, ids, n, w),
+            (LocIds::Narrow(ids), _) => self.sum_types(raw, ids, n, w),
+            (LocIds::Wide(_), _) => self.dead = true,
         }
     }
 
     #[inline(never)]
-    fn sum_one_type(&mut self, raw: &RawProfile<'_>, ids: &[u32], n: usize) {
+    fn sum_one_type<T: Copy + Into<u32>>(&mut self, raw: &RawProfile<'_>, ids: &[T], n: usize) {
         self.sum_samples(raw, ids, n, 1);
     }
 
     #[inline(never)]
-    fn sum_types(&mut self, raw: &RawProfile<'_>, ids: &[u32], n: usize, w: usize) {
+    fn sum_types<T: Copy + Into<u32>>(&mut self, raw: &RawProfile<'_>, ids: &[T], n: usize, w: usize) {
         self.sum_samples(raw, ids, n, w);
     }
 
     /// Sums samples from `done` on, `w` sample types each.
     #[inline(always)]
-    fn sum_samples(&mut self, raw: &RawProfile<'_>, ids: &[u32], n: usize, w: usize) {
+    fn sum_samples<T: Copy + Into<u32>>(&mut self, raw: &RawProfile<'_>, ids: &[T], n: usize, w: usize) {
         let TopSums { loc, multi, flat, acc, total, done, dead, types, .. } = self;
         let nt = raw.sample_type.len();
         let mut v = [0i64; MAX_TYPES];
@@ -305,7 +303,7 @@ impl TopSums {
             let refs = &ids[raw.loc_off[si] as usize..raw.loc_off[si + 1] as usize];
             let mut missing = None;
             for (k, &id) in refs.iter().enumerate() {
-                let Some(e) = loc.get(id as usize).copied().filter(|&e| e != NO) else {
+                let Some(e) = loc.get(id.into() as usize).copied().filter(|&e| e != NO) else {
                     missing = Some(k);
                     break;
                 };
@@ -320,7 +318,7 @@ impl TopSums {
             if let Some(upto) = missing {
                 // A location still to come: take this sample back out and wait for it.
                 for (k, &id) in refs[..upto].iter().enumerate() {
-                    let slots = slots_of(&loc[id as usize], multi);
+                    let slots = slots_of(&loc[id.into() as usize], multi);
                     if k == 0 {
                         leaf(flat, slots[0], -1);
                     }

@@ -147,12 +147,13 @@ fn push_location(frames: &mut Vec<u32>, loc_frames: &[u32], packed: u64) {
     }
 }
 
-/// Expands one sample's location ids (32-bit) through a dense packed map onto `frames`.
+/// Expands one sample's location ids (16- or 32-bit) through a dense packed map onto `frames`.
 /// False, with nothing pushed, when an id is missing or the stack is too deep: the general
 /// loop then does it again and reports which.
 #[inline(always)]
-fn expand_dense(ids: &[u32], packed: &[u64], loc_frames: &[u32], frames: &mut Vec<u32>, start: usize, max_depth: usize) -> bool {
+fn expand_dense<T: Copy + Into<u32>>(ids: &[T], packed: &[u64], loc_frames: &[u32], frames: &mut Vec<u32>, start: usize, max_depth: usize) -> bool {
     for &id in ids {
+        let id: u32 = id.into();
         let p = match packed.get(id as usize) {
             Some(&p) if p != u64::MAX && id != 0 => p,
             _ => {
@@ -500,6 +501,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
     prof.sample_stack.reserve_exact(n);
     prof.sample_labels.reserve_exact(n);
     let per_ref = match &pb.locs {
+        raw::LocIds::Short(ids) => frames_per_ref(ids, &pb.loc_off, &loc_packed),
         raw::LocIds::Narrow(ids) => frames_per_ref(ids, &pb.loc_off, &loc_packed),
         raw::LocIds::Wide(ids) => frames_per_ref(ids, &pb.loc_off, &loc_packed),
     };
@@ -624,6 +626,9 @@ impl SampleLoop<'_, '_> {
             self.budget.ensure(&mut stacks.frames, need);
             let start = stacks.frames.len();
             let fast = match (&pb.locs, self.dense_packed) {
+                (raw::LocIds::Short(ids), Some(dense)) => {
+                    expand_dense(&ids[refs.clone()], dense, self.loc_frames, &mut stacks.frames, start, limits.max_stack_depth)
+                }
                 (raw::LocIds::Narrow(ids), Some(dense)) => {
                     expand_dense(&ids[refs.clone()], dense, self.loc_frames, &mut stacks.frames, start, limits.max_stack_depth)
                 }

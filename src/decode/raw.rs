@@ -13,10 +13,13 @@ pub struct RawLocation {
     pub mapping_id: u64,
 }
 
-/// Location ids: 32-bit while every id fits (the usual case, half the memory), 64-bit after
-/// the first id that does not.
+/// Location ids, as narrow as every id so far allows: 16-bit (up to 65,535 locations, which
+/// is most profiles: a quarter of the memory of 64-bit ids, and a big profile's largest column),
+/// 32-bit, or 64-bit after the first id that needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LocIds {
+    /// All ids fit in 16 bits.
+    Short(Vec<u16>),
     /// All ids fit in 32 bits.
     Narrow(Vec<u32>),
     /// Some id needs 64 bits.
@@ -25,79 +28,122 @@ pub enum LocIds {
 
 impl Default for LocIds {
     fn default() -> Self {
-        LocIds::Narrow(Vec::new())
+        LocIds::Short(Vec::new())
     }
+}
+
+/// Ids decoded at a time on the fast path of [`LocIds::extend_packed`].
+const ID_BLOCK: usize = 64;
+
+/// Appends a packed run of ids to `v` for as long as each fits in `T` (whose largest value is
+/// `max`), a block at a time: ids of up to three bytes (up to 2 million locations) are decoded
+/// into a buffer on the stack, checked once per block and appended, with no capacity check
+/// per id. Longer ids and the last bytes go one at a time. Returns whether the run is done;
+/// if not, `r` is at the first id that does not fit (in its block).
+#[inline(always)]
+fn extend_fitting<T: Copy>(v: &mut Vec<T>, r: &mut Reader<'_>, max: u32, cast: impl Fn(u32) -> T) -> Result<bool, DecodeError> {
+    let b = r.b;
+    let mut buf = [0u32; ID_BLOCK];
+    let mut p = r.pos;
+    'blocks: while p + 2 < b.len() {
+        let (at, mut n, mut all) = (p, 0, 0u32);
+        while n < ID_BLOCK && p + 2 < b.len() {
+            let b0 = b[p] as u32;
+            let x = if b0 < 0x80 {
+                p += 1;
+                b0
+            } else if b[p + 1] < 0x80 {
+                p += 2;
+                b0 & 0x7f | (b[p - 1] as u32) << 7
+            } else if b[p + 2] < 0x80 {
+                p += 3;
+                b0 & 0x7f | (b[p - 2] as u32 & 0x7f) << 7 | (b[p - 1] as u32) << 14
+            } else {
+                break;
+            };
+            buf[n] = x;
+            all |= x;
+            n += 1;
+        }
+        if all > max {
+            r.pos = at;
+            return Ok(false);
+        }
+        v.extend(buf[..n].iter().map(|&x| cast(x)));
+        if n < ID_BLOCK && p + 2 < b.len() {
+            // A longer id.
+            break 'blocks;
+        }
+    }
+    r.pos = p;
+    while !r.done() {
+        let at = r.pos;
+        let id = r.varint()?;
+        if id > max as u64 {
+            r.pos = at;
+            return Ok(false);
+        }
+        v.push(cast(id as u32));
+    }
+    Ok(true)
 }
 
 impl LocIds {
     /// Appends an id.
     #[inline]
     pub fn push(&mut self, id: u64) {
-        match self {
-            LocIds::Narrow(v) => match u32::try_from(id) {
-                Ok(x) => v.push(x),
-                Err(_) => {
-                    let mut w: Vec<u64> = v.iter().map(|&x| x as u64).collect();
-                    w.push(id);
-                    *self = LocIds::Wide(w);
-                }
-            },
-            LocIds::Wide(v) => v.push(id),
+        loop {
+            match self {
+                LocIds::Short(v) if id <= u16::MAX as u64 => return v.push(id as u16),
+                LocIds::Narrow(v) if id <= u32::MAX as u64 => return v.push(id as u32),
+                LocIds::Wide(v) => return v.push(id),
+                _ => self.widen(),
+            }
+        }
+    }
+    /// The next wider form, with the same ids and room for as many.
+    #[cold]
+    #[inline(never)]
+    fn widen(&mut self) {
+        *self = match self {
+            LocIds::Short(v) => {
+                let mut w = Vec::with_capacity(v.capacity());
+                w.extend(v.iter().map(|&x| x as u32));
+                LocIds::Narrow(w)
+            }
+            LocIds::Narrow(v) => {
+                let mut w = Vec::with_capacity(v.capacity());
+                w.extend(v.iter().map(|&x| x as u64));
+                LocIds::Wide(w)
+            }
+            LocIds::Wide(_) => return,
         }
     }
     /// Appends a packed run of ids: one match for the run, not one per id (these runs are
     /// most of a big profile's bytes). No reservation per run: an upper bound of one id per
     /// byte would push the vector over a doubling boundary it does not need.
     fn extend_packed(&mut self, r: &mut Reader<'_>) -> Result<(), DecodeError> {
-        if let LocIds::Narrow(v) = self {
-            let b = r.b;
-            // Ids of up to three bytes (up to 2 million locations) are decoded into a buffer
-            // on the stack and appended a block at a time: no capacity check per id. The
-            // last bytes, longer ids and anything malformed go through the reader.
-            const BLOCK: usize = 64;
-            let mut buf = [0u32; BLOCK];
-            let mut p = r.pos;
-            'blocks: while p + 2 < b.len() {
-                let mut n = 0;
-                while n < BLOCK && p + 2 < b.len() {
-                    let b0 = b[p] as u32;
-                    if b0 < 0x80 {
-                        buf[n] = b0;
-                        p += 1;
-                    } else if b[p + 1] < 0x80 {
-                        buf[n] = b0 & 0x7f | (b[p + 1] as u32) << 7;
-                        p += 2;
-                    } else if b[p + 2] < 0x80 {
-                        buf[n] = b0 & 0x7f | (b[p + 1] as u32 & 0x7f) << 7 | (b[p + 2] as u32) << 14;
-                        p += 3;
-                    } else {
-                        v.extend_from_slice(&buf[..n]);
-                        break 'blocks;
+        loop {
+            let done = match self {
+                LocIds::Short(v) => extend_fitting(v, r, u16::MAX as u32, |x| x as u16)?,
+                LocIds::Narrow(v) => extend_fitting(v, r, u32::MAX, |x| x)?,
+                LocIds::Wide(v) => {
+                    while !r.done() {
+                        v.push(r.varint()?);
                     }
-                    n += 1;
+                    true
                 }
-                v.extend_from_slice(&buf[..n]);
+            };
+            if done {
+                return Ok(());
             }
-            r.pos = p;
-            while !r.done() {
-                let id = r.varint()?;
-                match u32::try_from(id) {
-                    Ok(x) => v.push(x),
-                    Err(_) => {
-                        self.push(id);
-                        break;
-                    }
-                }
-            }
+            self.widen();
         }
-        while !r.done() {
-            self.push(r.varint()?);
-        }
-        Ok(())
     }
     /// Reserves room for exactly `n` more ids.
     pub fn reserve_exact(&mut self, n: usize) {
         match self {
+            LocIds::Short(v) => v.reserve_exact(n),
             LocIds::Narrow(v) => v.reserve_exact(n),
             LocIds::Wide(v) => v.reserve_exact(n),
         }
@@ -105,8 +151,17 @@ impl LocIds {
     /// Number of ids.
     pub fn len(&self) -> usize {
         match self {
+            LocIds::Short(v) => v.len(),
             LocIds::Narrow(v) => v.len(),
             LocIds::Wide(v) => v.len(),
+        }
+    }
+    /// Ids there is room for.
+    pub fn capacity(&self) -> usize {
+        match self {
+            LocIds::Short(v) => v.capacity(),
+            LocIds::Narrow(v) => v.capacity(),
+            LocIds::Wide(v) => v.capacity(),
         }
     }
     /// True when empty.
@@ -117,6 +172,7 @@ impl LocIds {
     #[inline]
     pub fn get(&self, i: usize) -> u64 {
         match self {
+            LocIds::Short(v) => v[i] as u64,
             LocIds::Narrow(v) => v[i] as u64,
             LocIds::Wide(v) => v[i],
         }
@@ -756,4 +812,69 @@ pub fn from_prost(pb: &pb::Profile) -> RawProfile<'_> {
     p.default_sample_type = pb.default_sample_type;
     p.doc_url = pb.doc_url;
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prost::Message;
+
+    /// One profile per stack: parsed, its location ids and their form.
+    fn ids_of(stacks: &[Vec<u64>]) -> (Vec<u64>, &'static str) {
+        let pb = pb::Profile {
+            sample: stacks.iter().map(|s| pb::Sample { location_id: s.clone(), value: vec![1], ..Default::default() }).collect(),
+            ..Default::default()
+        };
+        let bytes = pb.encode_to_vec();
+        let p = parse(&bytes, usize::MAX, |_| true).unwrap();
+        assert_eq!(p.locs, from_prost(&pb).locs, "the hand-written pass and prost agree");
+        let form = match p.locs {
+            LocIds::Short(_) => "short",
+            LocIds::Narrow(_) => "narrow",
+            LocIds::Wide(_) => "wide",
+        };
+        ((0..p.locs.len()).map(|i| p.locs.get(i)).collect(), form)
+    }
+
+    #[test]
+    fn location_ids_widen_exactly_when_one_does_not_fit() {
+        let run = |at: usize, id: u64| -> Vec<u64> { (0..200u64).map(|i| if i as usize == at { id } else { 1 + i * 300 }).collect() };
+        for (stacks, form) in [
+            (vec![run(usize::MAX, 0)], "short"),
+            (vec![run(0, 65_535)], "short"),
+            // In the middle of a block, at its start, in the last bytes of a run.
+            (vec![run(100, 65_536)], "narrow"),
+            (vec![run(64, 2_000_000)], "narrow"),
+            (vec![run(199, 70_000)], "narrow"),
+            // Four- and five-byte ids (past the block decoder's three).
+            (vec![run(10, 300_000_000)], "narrow"),
+            (vec![run(10, u32::MAX as u64)], "narrow"),
+            (vec![run(10, u32::MAX as u64 + 1)], "wide"),
+            (vec![run(150, u64::MAX)], "wide"),
+            // A later sample widens what the earlier ones held.
+            (vec![run(usize::MAX, 0), vec![5, 70_000, 6], run(usize::MAX, 0)], "narrow"),
+            (vec![run(usize::MAX, 0), vec![5, 1 << 40], run(3, 80_000)], "wide"),
+        ] {
+            let want: Vec<u64> = stacks.concat();
+            let (got, got_form) = ids_of(&stacks);
+            assert_eq!(got, want);
+            assert_eq!(got_form, form, "largest id {:?}", want.iter().max());
+        }
+    }
+
+    #[test]
+    fn unpacked_location_ids_widen_too() {
+        // Field 2 (sample) holding field 1 (location_id) as single varints: 3, 70000, 4.
+        let mut sample = Vec::new();
+        for id in [3u64, 70_000, 4] {
+            sample.push(0x08);
+            prost::encoding::encode_varint(id, &mut sample);
+        }
+        let mut bytes = vec![0x12];
+        prost::encoding::encode_varint(sample.len() as u64, &mut bytes);
+        bytes.extend_from_slice(&sample);
+        let p = parse(&bytes, usize::MAX, |_| true).unwrap();
+        assert_eq!(p.locs, LocIds::Narrow(vec![3, 70_000, 4]));
+        assert_eq!(p.loc_off, vec![0, 3]);
+    }
 }
