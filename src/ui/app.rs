@@ -290,10 +290,7 @@ pub fn app() -> Html {
                 let d1 = d.clone();
                 let d2 = d.clone();
                 let bridge = bridge.clone();
-                let when = if e.summary.time_nanos > 0 {
-                    let date = js_sys::Date::new(&JsValue::from_f64(e.summary.time_nanos as f64 / 1e6));
-                    String::from(date.to_locale_time_string("en-GB"))
-                } else { String::new() };
+                let when = if e.summary.time_nanos > 0 { clock_time(e.summary.time_nanos) } else { String::new() };
                 html! {
                     <li data-file={e.summary.name.clone()} data-selected={sel.then_some("true")} class={classes!(sel.then_some("selected"))}>
                         <button class="pick" title={format!("{} — {}, {} samples, {} functions", e.summary.name, e.summary.format, e.summary.samples, e.summary.functions)}
@@ -555,4 +552,12 @@ fn diff_view(s: &AppState, d: &UseReducerDispatcher<Store>) -> Html {
             }
         </section>
     }
+}
+
+/// A profile's time of day, local, as `HH:MM:SS`. (Not `toLocaleTimeString`: its first call
+/// loads the browser's locale data, 60-70 ms on the main thread just as a big profile's table
+/// is about to show.)
+fn clock_time(time_nanos: i64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(time_nanos as f64 / 1e6));
+    format!("{:02}:{:02}:{:02}", date.get_hours(), date.get_minutes(), date.get_seconds())
 }
