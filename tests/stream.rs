@@ -276,7 +276,7 @@ fn columns_sized_from_the_size_hint_do_not_regrow() {
     let columns = [
         ("location ids", raw.locs.len(), raw.locs.capacity()),
         ("values", raw.values.len(), raw.values.capacity()),
-        ("labels", raw.labels.len(), raw.labels.capacity()),
+        ("label sets per sample", raw.sample_set.len(), raw.sample_set.capacity()),
         ("sample offsets", raw.loc_off.len(), raw.loc_off.capacity()),
     ];
     for (what, len, cap) in columns {

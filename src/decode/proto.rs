@@ -545,9 +545,13 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
         locs: Vec::new(),
         label_keys: FxHashMap::default(),
         text_bytes: 0,
-        // Label sets are interned by their raw indices first: no allocation for a set seen
-        // before.
-        raw_sets: FxHashMap::default(),
+        // The raw sets (each distinct already) map to the model's (which merge sets that
+        // differ only in string indices); the empty set is the model's 0.
+        set_ids: {
+            let mut ids = vec![NONE; pb.set_off.len() - 1];
+            ids[0] = 0;
+            ids
+        },
     };
     let mut si = 0;
     while si < n {
@@ -601,7 +605,8 @@ struct SampleLoop<'a, 'b> {
     locs: Vec<u32>,
     label_keys: FxHashMap<i64, String>,
     text_bytes: usize,
-    raw_sets: FxHashMap<Box<[raw::RawLabel]>, u32>,
+    /// Model label set id by raw label set ([`NONE`]: not interned yet).
+    set_ids: Vec<u32>,
 }
 
 /// Samples per call of [`SampleLoop::block`].
@@ -657,13 +662,10 @@ impl SampleLoop<'_, '_> {
             for (t, &v) in values.iter().enumerate() {
                 prof.values[t].push(v);
             }
-            let labels = &pb.labels[pb.label_off[si] as usize..pb.label_off[si + 1] as usize];
-            let lid = if labels.is_empty() {
-                0
-            } else if let Some(&id) = self.raw_sets.get(labels) {
-                id
-            } else {
-                self.new_label_set(prof, si)?
+            let set = pb.sample_set[si];
+            let lid = match self.set_ids[set as usize] {
+                NONE => self.new_label_set(prof, si, set)?,
+                id => id,
             };
             prof.sample_labels.push(lid);
         }
@@ -729,17 +731,17 @@ impl SampleLoop<'_, '_> {
         Ok(())
     }
 
-    /// Interns the label set of sample `si`, seen for the first time.
+    /// Interns label set `set`, first seen on sample `si`.
     #[inline(never)]
-    fn new_label_set(&mut self, prof: &mut Profile, si: usize) -> Result<u32, DecodeError> {
+    fn new_label_set(&mut self, prof: &mut Profile, si: usize, set: u32) -> Result<u32, DecodeError> {
         let (pb, limits) = (self.pb, self.limits);
         let s = |i: i64| string(&pb.strings, i, &|| format!("label on sample {si}"));
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let labels = &pb.labels[pb.label_off[si] as usize..pb.label_off[si + 1] as usize];
+        let labels = pb.set(set);
         if labels.len() > limits.max_labels_per_sample {
             return Err(DecodeError::Limit { what: format!("labels on sample {si} ({})", labels.len()), limit: limits.max_labels_per_sample });
         }
-        let mut set = Vec::with_capacity(labels.len());
+        let mut labels_of_set = Vec::with_capacity(labels.len());
         for l in labels {
             let key = match self.label_keys.get(&l.key) {
                 Some(k) => k.clone(),
@@ -752,13 +754,13 @@ impl SampleLoop<'_, '_> {
             let (str, num) = if l.str != 0 { (Some(text(s(l.str)?)), 0) } else { (None, l.num) };
             let unit = if l.num_unit == 0 { String::new() } else { text(s(l.num_unit)?) };
             self.text_bytes += key.len() + str.as_ref().map_or(0, |s| s.len()) + unit.len();
-            set.push(Label { key, str, num, unit });
+            labels_of_set.push(Label { key, str, num, unit });
         }
         if self.text_bytes > limits.max_text_bytes {
             return Err(DecodeError::Limit { what: format!("label text ({} bytes)", self.text_bytes), limit: limits.max_text_bytes });
         }
-        let id = prof.label_sets.intern(set);
-        self.raw_sets.insert(labels.into(), id);
+        let id = prof.label_sets.intern(labels_of_set);
+        self.set_ids[set as usize] = id;
         Ok(id)
     }
 }
@@ -766,6 +768,31 @@ impl SampleLoop<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_sample_gets_its_own_labels() {
+        use super::super::pb;
+        use prost::Message;
+        let strings = ["", "bytes", "handler", "/api", "x", "f"].map(|s| s.as_bytes().to_vec()).to_vec();
+        let l = |key: i64, str: i64, num: i64| pb::Label { key, str, num, num_unit: 0 };
+        let sets = [vec![l(1, 0, 64)], vec![l(2, 3, 0)], vec![], vec![l(1, 0, 64)], vec![l(1, 0, 32), l(2, 4, 0)], vec![l(2, 3, 0)]];
+        let pb = pb::Profile {
+            sample_type: vec![pb::ValueType { r#type: 1, unit: 1 }],
+            sample: sets.iter().map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone(), ..Default::default() }).collect(),
+            location: vec![pb::Location { id: 1, line: vec![pb::Line { function_id: 1, line: 1, ..Default::default() }], ..Default::default() }],
+            function: vec![pb::Function { id: 1, name: 5, ..Default::default() }],
+            string_table: strings,
+            ..Default::default()
+        };
+        let p = decode(&pb.encode_to_vec(), &Limits::default(), &mut super::super::NoProgress).unwrap();
+        let shown: Vec<String> = p
+            .sample_labels
+            .iter()
+            .map(|&set| p.label_sets.sets[set as usize].iter().map(|l| format!("{}={}{}", l.key, l.str.clone().unwrap_or_default(), l.num)).collect::<Vec<_>>().join(","))
+            .collect();
+        assert_eq!(shown, ["bytes=64", "handler=/api0", "", "bytes=64", "bytes=32,handler=x0", "handler=/api0"]);
+        assert_eq!(p.label_sets.sets.len(), 4, "the empty set and three others");
+    }
     #[test]
     fn simplify_func_matches_pprof() {
         assert_eq!(simplify_func("foo(int)"), "foo");

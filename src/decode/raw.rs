@@ -205,10 +205,19 @@ pub struct RawProfile<'a> {
     pub val_off: Vec<u32>,
     /// Values of all samples.
     pub values: Vec<i64>,
-    /// Per sample: offsets into `labels`.
-    pub label_off: Vec<u32>,
-    /// Labels of all samples.
-    pub labels: Vec<RawLabel>,
+    /// Per sample: its label set, an index into `set_off` (0: no labels). Most samples share
+    /// a set with others (a Go heap profile labels each with its object size), so each set is
+    /// kept once.
+    pub sample_set: Vec<u32>,
+    /// The label sets in the order they were first seen: set `i` is
+    /// `set_labels[set_off[i]..set_off[i + 1]]`; set 0 is the empty one.
+    pub set_off: Vec<u32>,
+    /// Labels of all sets.
+    pub set_labels: Vec<RawLabel>,
+    /// Set index by labels, while reading.
+    sets: rustc_hash::FxHashMap<Box<[RawLabel]>, u32>,
+    /// Labels of the sample being read.
+    scratch: Vec<RawLabel>,
     /// Mappings: (id, filename string index).
     pub mappings: Vec<(u64, i64)>,
     /// Locations.
@@ -245,6 +254,36 @@ impl<'a> RawProfile<'a> {
     /// Number of samples.
     pub fn num_samples(&self) -> usize {
         self.loc_off.len().saturating_sub(1)
+    }
+
+    /// Labels of label set `set`.
+    pub fn set(&self, set: u32) -> &[RawLabel] {
+        &self.set_labels[self.set_off[set as usize] as usize..self.set_off[set as usize + 1] as usize]
+    }
+
+    /// Ends the sample being read: its labels (in `scratch`) as a label set.
+    #[inline]
+    fn end_sample_labels(&mut self) -> Result<(), DecodeError> {
+        let set = if self.scratch.is_empty() { 0 } else { self.intern_labels()? };
+        self.sample_set.push(set);
+        Ok(())
+    }
+
+    /// The label set of the labels in `scratch` (which it empties), added if new.
+    #[inline(never)]
+    fn intern_labels(&mut self) -> Result<u32, DecodeError> {
+        let set = match self.sets.get(&self.scratch[..]) {
+            Some(&set) => set,
+            None => {
+                let set = offset(self.set_off.len() - 1)?;
+                self.set_labels.extend_from_slice(&self.scratch);
+                self.set_off.push(offset(self.set_labels.len())?);
+                self.sets.insert(self.scratch.as_slice().into(), set);
+                set
+            }
+        };
+        self.scratch.clear();
+        Ok(set)
     }
 }
 
@@ -399,7 +438,7 @@ fn limit(what: &str, n: usize, max_entries: usize) -> Result<(), DecodeError> {
 }
 
 fn empty_profile() -> RawProfile<'static> {
-    RawProfile { loc_off: vec![0], val_off: vec![0], label_off: vec![0], line_off: vec![0], ..Default::default() }
+    RawProfile { loc_off: vec![0], val_off: vec![0], set_off: vec![0, 0], line_off: vec![0], ..Default::default() }
 }
 
 /// Parses a serialized `Profile`. `max_entries` bounds every table.
@@ -457,14 +496,14 @@ fn top_field<'b>(p: &mut RawProfile<'_>, r: &mut Reader<'b>, max_entries: usize)
                                 (_, wt) => l.skip(wt)?,
                             }
                         }
-                        p.labels.push(lab);
+                        p.scratch.push(lab);
                     }
                     (_, wt) => s.skip(wt)?,
                 }
             }
             p.loc_off.push(offset(p.locs.len())?);
             p.val_off.push(offset(p.values.len())?);
-            p.label_off.push(offset(p.labels.len())?);
+            p.end_sample_labels()?;
             limit("sample count", p.loc_off.len())?;
         }
         (4, 2) => location(p, r, max_entries)?,
@@ -688,10 +727,10 @@ impl StreamParser {
         let n = want(p.loc_off.len());
         p.locs.reserve_exact(want(p.locs.len()).saturating_sub(p.locs.len()));
         p.values.reserve_exact(want(p.values.len()).saturating_sub(p.values.len()));
-        p.labels.reserve_exact(want(p.labels.len()).saturating_sub(p.labels.len()));
-        for off in [&mut p.loc_off, &mut p.val_off, &mut p.label_off] {
+        for off in [&mut p.loc_off, &mut p.val_off] {
             off.reserve_exact(n.saturating_sub(off.len()));
         }
+        p.sample_set.reserve_exact(n.saturating_sub(p.sample_set.len() + 1));
     }
 
     /// Takes the next piece of the stream. Fields are read from the piece where it lies;
@@ -782,17 +821,17 @@ pub fn strings<'a>(text: &'a [u8], ends: &[usize]) -> Vec<&'a [u8]> {
 
 /// The same flat form from prost's structs (the reference decoder), for cross-checks.
 pub fn from_prost(pb: &pb::Profile) -> RawProfile<'_> {
-    let mut p = RawProfile { loc_off: vec![0], val_off: vec![0], label_off: vec![0], line_off: vec![0], ..Default::default() };
+    let mut p = empty_profile();
     p.sample_type = pb.sample_type.iter().map(|t| (t.r#type, t.unit)).collect();
     for s in &pb.sample {
         for &l in &s.location_id {
             p.locs.push(l);
         }
         p.values.extend_from_slice(&s.value);
-        p.labels.extend(s.label.iter().map(|l| RawLabel { key: l.key, str: l.str, num: l.num, num_unit: l.num_unit }));
+        p.scratch.extend(s.label.iter().map(|l| RawLabel { key: l.key, str: l.str, num: l.num, num_unit: l.num_unit }));
         p.loc_off.push(p.locs.len() as u32);
         p.val_off.push(p.values.len() as u32);
-        p.label_off.push(p.labels.len() as u32);
+        p.end_sample_labels().expect("fewer than 4 billion label sets");
     }
     p.mappings = pb.mapping.iter().map(|m| (m.id, m.filename)).collect();
     for l in &pb.location {
@@ -876,5 +915,27 @@ mod tests {
         let p = parse(&bytes, usize::MAX, |_| true).unwrap();
         assert_eq!(p.locs, LocIds::Narrow(vec![3, 70_000, 4]));
         assert_eq!(p.loc_off, vec![0, 3]);
+    }
+
+    #[test]
+    fn label_sets_are_kept_once_each_in_order_of_first_use() {
+        let l = |key: i64, str: i64, num: i64| pb::Label { key, str, num, num_unit: 0 };
+        let (a, b) = (l(1, 0, 64), l(2, 3, 0));
+        let labels = [vec![a.clone()], vec![b.clone()], vec![a.clone()], vec![], vec![a.clone(), b.clone()], vec![b.clone()], vec![b.clone(), a.clone()]];
+        let pb = pb::Profile {
+            sample: labels.iter().map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone(), ..Default::default() }).collect(),
+            ..Default::default()
+        };
+        let bytes = pb.encode_to_vec();
+        let raw = |l: &pb::Label| RawLabel { key: l.key, str: l.str, num: l.num, num_unit: l.num_unit };
+        for p in [parse(&bytes, usize::MAX, |_| true).unwrap(), from_prost(&pb)] {
+            // (Order within a set matters: [a, b] and [b, a] are two sets, as in pprof.)
+            assert_eq!(p.sample_set, vec![1, 2, 1, 0, 3, 2, 4]);
+            assert_eq!(p.set_off.len(), 6, "the empty set and four others");
+            for (si, ls) in labels.iter().enumerate() {
+                let want: Vec<RawLabel> = ls.iter().map(raw).collect();
+                assert_eq!(p.set(p.sample_set[si]), &want[..], "sample {si}");
+            }
+        }
     }
 }
