@@ -53,7 +53,10 @@ const OUT_CHUNK: usize = 4 << 20;
 /// `port`: its end of the channel between the two.
 pub fn start(port: Option<MessagePort>) {
     if scope().name() == INFLATER {
-        inflater::start(port);
+        // (Without a channel to the analysis worker it has nobody to work for.)
+        if let Some(port) = port {
+            inflater::start(port);
+        }
         return;
     }
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
@@ -461,7 +464,7 @@ mod inflater {
     use crate::decode::gzip::{self, GzInflater};
     use wasm_bindgen_futures::JsFuture;
 
-    pub fn start(port: Option<MessagePort>) {
+    pub fn start(port: MessagePort) {
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
             super::stop_warm_up();
@@ -471,24 +474,19 @@ mod inflater {
                 _ => {}
             }
         });
-        match &port {
-            Some(p) => p.set_onmessage(Some(onmessage.as_ref().unchecked_ref())),
-            None => scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref())),
-        }
+        port.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
-        ENGINE_PORT.with(|p| *p.borrow_mut() = port);
+        ENGINE_PORT.with(|p| *p.borrow_mut() = Some(port));
         super::warm_up(false);
     }
 
     /// Posts to the engine worker (`buffer`: transferred with the message).
     fn send(msg: &JsValue, buffer: Option<&js_sys::ArrayBuffer>) {
-        let transfer = buffer.map(|b| js_sys::Array::of1(b));
         ENGINE_PORT.with(|p| {
-            let _ = match (p.borrow().as_ref(), transfer) {
-                (Some(p), Some(t)) => p.post_message_with_transferable(msg, &t),
-                (Some(p), None) => p.post_message(msg),
-                (None, Some(t)) => scope().post_message_with_transfer(msg, &t),
-                (None, None) => scope().post_message(msg),
+            let Some(p) = p.borrow().clone() else { return };
+            let _ = match buffer {
+                Some(b) => p.post_message_with_transferable(msg, &js_sys::Array::of1(b)),
+                None => p.post_message(msg),
             };
         });
     }
@@ -497,7 +495,7 @@ mod inflater {
     const BUFFER: usize = OUT_CHUNK + (64 << 10);
 
     thread_local! {
-        /// The channel to the engine worker (none: it is this worker's parent).
+        /// The channel to the engine worker.
         static ENGINE_PORT: RefCell<Option<MessagePort>> = const { RefCell::new(None) };
         /// Buffers the engine worker has copied and sent back, while a file inflates: filling
         /// one again costs no fresh memory (a new 4 MB buffer per message cost more than
