@@ -45,7 +45,7 @@ fn extend_fitting<T: Copy>(v: &mut Vec<T>, r: &mut Reader<'_>, max: u32, cast: i
     let b = r.b;
     let mut buf = [0u32; ID_BLOCK];
     let mut p = r.pos;
-    'blocks: while p + 2 < b.len() {
+    while p + 2 < b.len() {
         let (at, mut n, mut all) = (p, 0, 0u32);
         while n < ID_BLOCK && p + 2 < b.len() {
             let b0 = b[p] as u32;
@@ -72,7 +72,7 @@ fn extend_fitting<T: Copy>(v: &mut Vec<T>, r: &mut Reader<'_>, max: u32, cast: i
         v.extend(buf[..n].iter().map(|&x| cast(x)));
         if n < ID_BLOCK && p + 2 < b.len() {
             // A longer id.
-            break 'blocks;
+            break;
         }
     }
     r.pos = p;
