@@ -192,7 +192,8 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
 
     let mut eng = Engine::new();
     eng.insert(1, name, p.clone());
-    let (med, min, _) = time(runs, || eng.handle(Request::Top { id: 1, sample_type: st_name.clone(), order: Default::default(), limit: 0 }));
+    let (med, min, _) =
+        time(runs, || eng.handle(Request::Top { id: 1, sample_type: st_name.clone(), order: Default::default(), limit: 0 }));
     push("engine Top request", (med, min), 0.0, "top table + row names".into());
 
     // Call tree: a fresh engine per run (the engine caches the tree), profile cloned untimed.
@@ -292,7 +293,11 @@ fn main() {
         md.push_str(&format!("| {} | {} | {:.1} | {:.1} | {} | {} |\n", r.profile, r.stage, r.median_ms, r.min_ms, mbs, r.note));
         tsv.push_str(&format!("{}\t{}\t{:.3}\t{:.3}\t{}\n", r.profile, r.stage, r.median_ms, r.min_ms, mbs));
     }
-    md.push_str(&format!("\npeak RSS of the bench process: {:.0} MB; total bench time {:.0} s\n", rss_mb("VmHWM:"), t_all.elapsed().as_secs_f64()));
+    md.push_str(&format!(
+        "\npeak RSS of the bench process: {:.0} MB; total bench time {:.0} s\n",
+        rss_mb("VmHWM:"),
+        t_all.elapsed().as_secs_f64()
+    ));
     println!("{md}");
     let tsv_path = dir.join("native.tsv");
     std::fs::write(&tsv_path, tsv).expect("cannot write native.tsv");

@@ -148,7 +148,9 @@ impl Request {
         match self {
             Request::Remove { id } | Request::Top { id, .. } => vec![*id],
             Request::Flame { source: FlameSource::Single { id }, .. } => vec![*id],
-            Request::Flame { source: FlameSource::Diff { base, target, .. }, .. } | Request::Diff { base, target, .. } => vec![*base, *target],
+            Request::Flame { source: FlameSource::Diff { base, target, .. }, .. } | Request::Diff { base, target, .. } => {
+                vec![*base, *target]
+            }
             Request::Leaks { ids, .. } | Request::Merge { ids, .. } => ids.clone(),
         }
     }

@@ -33,8 +33,7 @@ fn top_tables_equal_go_tool_pprof() {
         if total != want.int("total") {
             errors.push(format!("{file} {st}: total {total}, pprof {}", want.get("total")));
         }
-        let got: Vec<(String, i64, i64)> =
-            rows.iter().map(|r| (escape(&p.functions.raw[r.func as usize]), r.flat, r.cum)).collect();
+        let got: Vec<(String, i64, i64)> = rows.iter().map(|r| (escape(&p.functions.raw[r.func as usize]), r.flat, r.cum)).collect();
         errors.extend(compare_rows(&format!("{file} {st}"), &got, &want.rows));
         checked += 1;
     }
@@ -70,11 +69,8 @@ fn the_fast_decoder_equals_prost_on_every_corpus_profile() {
             continue;
         }
         let bytes = std::fs::read(&path).unwrap();
-        let plain = if gzip::is_gzip(&bytes) {
-            gzip::gunzip(&bytes, 1 << 30, &mut profdrop::decode::NoProgress).unwrap()
-        } else {
-            bytes.clone()
-        };
+        let plain =
+            if gzip::is_gzip(&bytes) { gzip::gunzip(&bytes, 1 << 30, &mut profdrop::decode::NoProgress).unwrap() } else { bytes.clone() };
         let (Ok(fast), Ok(reference)) = (decode(&bytes), decode_prost(&plain)) else { continue };
         let name = path.display();
         assert_eq!(fast.functions.names, reference.functions.names, "{name}");

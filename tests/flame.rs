@@ -37,7 +37,14 @@ fn oracle(p: &Profile, st: usize, focus: Option<&str>, col: usize, into: &mut Pa
     }
 }
 
-fn flame(en: &mut Engine, source: FlameSource, sample_type: &str, focus: Option<&str>, zoom: &[String], min_fraction: f64) -> profdrop::analysis::tree::FlameData {
+fn flame(
+    en: &mut Engine,
+    source: FlameSource,
+    sample_type: &str,
+    focus: Option<&str>,
+    zoom: &[String],
+    min_fraction: f64,
+) -> profdrop::analysis::tree::FlameData {
     match en.handle(Request::Flame {
         source,
         sample_type: sample_type.to_string(),
@@ -116,7 +123,12 @@ fn every_drawn_node_equals_the_sum_of_its_call_path() {
         let top = flame(&mut en, FlameSource::Single { id: 1 }, "", None, &[], 0.0);
         let mut zoom: Vec<String> = Vec::new();
         for depth in 1..=2 {
-            let Some(i) = (0..top.parent.len()).filter(|&i| top.depth[i] == depth && (depth == 1 || top.names[top.name[top.parent[i] as usize] as usize] == zoom[0])).max_by_key(|&i| top.value[i].abs()) else { break };
+            let Some(i) = (0..top.parent.len())
+                .filter(|&i| top.depth[i] == depth && (depth == 1 || top.names[top.name[top.parent[i] as usize] as usize] == zoom[0]))
+                .max_by_key(|&i| top.value[i].abs())
+            else {
+                break;
+            };
             zoom.push(top.names[top.name[i] as usize].clone());
             let data = flame(&mut en, FlameSource::Single { id: 1 }, "", None, &zoom, 0.05);
             assert_eq!(data.ancestors.len(), zoom.len() - 1, "{rel}: ancestors of {zoom:?}");
@@ -153,7 +165,14 @@ fn diff_nodes_carry_target_and_base_sums() {
         let mut paths = Paths::new();
         oracle(&t, tst, None, 0, &mut paths, ratio);
         oracle(&b, bst, None, 1, &mut paths, 1.0);
-        let data = flame(&mut en, FlameSource::Diff { base: 2, target: 1, normalize }, &t.sample_types[t.default_sample_type].name, None, &[], 0.0);
+        let data = flame(
+            &mut en,
+            FlameSource::Diff { base: 2, target: 1, normalize },
+            &t.sample_types[t.default_sample_type].name,
+            None,
+            &[],
+            0.0,
+        );
         check(&data, &[], &paths, 0.0, &format!("diff normalize={normalize}"));
     }
 }

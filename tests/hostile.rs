@@ -278,9 +278,7 @@ fn run_isolated(row: &Row) -> Result<(), String> {
             let payload = handle.join().err();
             let msg = payload
                 .as_ref()
-                .and_then(|p| {
-                    p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                })
+                .and_then(|p| p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())))
                 .unwrap_or_default();
             Err(format!("PANIC: {msg}"))
         }
@@ -309,11 +307,7 @@ fn hostile_fixtures_give_the_expected_outcome() {
         }
         if peak > MEMORY_BUDGET {
             let size = std::fs::metadata(dir().join(&row.file)).map(|m| m.len()).unwrap_or(0);
-            let over = format!(
-                "peak heap {} MiB for a {size}-byte file, over the {} MiB budget",
-                peak >> 20,
-                MEMORY_BUDGET >> 20
-            );
+            let over = format!("peak heap {} MiB for a {size}-byte file, over the {} MiB budget", peak >> 20, MEMORY_BUDGET >> 20);
             res = Err(match res {
                 Ok(()) => over,
                 Err(e) => format!("{e}; {over}"),

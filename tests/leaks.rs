@@ -9,11 +9,8 @@ use profdrop::model::Profile;
 
 fn series(dir: &str, suffix: &str) -> Vec<(String, Profile)> {
     let d = root().join("testdata/leaks").join(dir);
-    let mut files: Vec<_> = std::fs::read_dir(&d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(suffix))
-        .collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n.ends_with(suffix)).collect();
     files.sort();
     assert!(files.len() >= 3, "{dir}: fewer than 3 snapshots ending in {suffix}");
     files.into_iter().map(|f| (f.clone(), decode(&std::fs::read(d.join(&f)).unwrap()).unwrap())).collect()
@@ -56,11 +53,8 @@ fn leak_programs_rank_the_leaking_function_first_and_the_control_has_none() {
     for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
         let (scenario, kind, st, expected) = (f[0], f[1], f[2], f[3]);
-        let suffixes: &[&str] = if kind == "goroutine" {
-            &[".goroutine.pb.gz", ".goroutine.debug1.txt", ".goroutine.debug2.txt"]
-        } else {
-            &[".heap.pb.gz"]
-        };
+        let suffixes: &[&str] =
+            if kind == "goroutine" { &[".goroutine.pb.gz", ".goroutine.debug1.txt", ".goroutine.debug2.txt"] } else { &[".heap.pb.gz"] };
         for suffix in suffixes {
             if let Err(e) = check(scenario, kind, st, expected, suffix) {
                 errors.push(e);

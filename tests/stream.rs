@@ -19,7 +19,13 @@ fn streamed(bytes: &[u8], piece: usize, chunk: usize, limits: &Limits) -> Result
 
 /// The same, handing the preview (the top table summed while the samples came) to
 /// `on_preview` when there is one.
-fn streamed_with(bytes: &[u8], piece: usize, chunk: usize, limits: &Limits, on_preview: &mut dyn FnMut(&Preview)) -> Result<Profile, DecodeError> {
+fn streamed_with(
+    bytes: &[u8],
+    piece: usize,
+    chunk: usize,
+    limits: &Limits,
+    on_preview: &mut dyn FnMut(&Preview),
+) -> Result<Profile, DecodeError> {
     if bytes.is_empty() {
         return StreamDecoder::new(*limits, false).finish(&mut NoProgress);
     }
@@ -91,7 +97,12 @@ fn check(paths: &[PathBuf]) -> (usize, Vec<String>) {
             let got = outcome(streamed(&bytes, piece, chunk, &limits));
             if got != want {
                 let cut = |s: &str| s.chars().take(300).collect::<String>();
-                bad.push(format!("{} (pieces of {piece}, chunks of {chunk}):\n  whole:    {}\n  streamed: {}", path.display(), cut(&want), cut(&got)));
+                bad.push(format!(
+                    "{} (pieces of {piece}, chunks of {chunk}):\n  whole:    {}\n  streamed: {}",
+                    path.display(),
+                    cut(&want),
+                    cut(&got)
+                ));
             }
         }
         n += 1;
@@ -236,7 +247,11 @@ fn previews_equal_the_built_top_table() {
     }
     std::fs::remove_dir_all(&dir).ok();
     for must in ["gen-heap.pb.gz", "gen-cpu.pb.gz", "heap.pb.gz", "cpu.pb.gz"] {
-        assert_eq!(previewed.iter().filter(|n| *n == must).count(), 2, "{must} got no preview in each piece size (previews: {previewed:?})");
+        assert_eq!(
+            previewed.iter().filter(|n| *n == must).count(),
+            2,
+            "{must} got no preview in each piece size (previews: {previewed:?})"
+        );
     }
     assert!(previewed.len() >= 40, "only {} of {built} streamed profiles got a preview", previewed.len());
 }

@@ -120,7 +120,8 @@ pub fn merge(profiles: &[&Profile]) -> Result<Profile, String> {
     };
     let mut frames = Vec::new();
     for p in profiles {
-        let fmap: Vec<u32> = (0..p.functions.len()).map(|f| out.functions.intern(&p.functions.raw[f], p.functions.files[f].as_bytes())).collect();
+        let fmap: Vec<u32> =
+            (0..p.functions.len()).map(|f| out.functions.intern(&p.functions.raw[f], p.functions.files[f].as_bytes())).collect();
         let smap: Vec<u32> = (0..p.stacks.len())
             .map(|s| {
                 frames.clear();

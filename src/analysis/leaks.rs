@@ -198,10 +198,8 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
                 let Some(pos) = attribution(frames, &user, &p.functions.names) else { continue };
                 let names: Vec<&str> = frames[..pos].iter().map(|&x| p.functions.names[x as usize].as_str()).collect();
                 let gi = p.goroutines.get(i);
-                let state = blocking_call(&names)
-                    .map(str::to_string)
-                    .or_else(|| gi.map(|g| g.state.clone()))
-                    .unwrap_or_else(|| "running".into());
+                let state =
+                    blocking_call(&names).map(str::to_string).or_else(|| gi.map(|g| g.state.clone())).unwrap_or_else(|| "running".into());
                 let key = (p.functions.names[frames[pos] as usize].clone(), state, gi.and_then(|g| g.created_by.clone()));
                 let e = groups.entry(key).or_insert_with(|| (vec![0; n], None));
                 e.0[k] += v;
@@ -285,7 +283,13 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     rep.suspects = suspects;
     let mut gs: Vec<GoroutineGroup> = groups
         .into_iter()
-        .map(|((function, blocking, created_by), (series, max_minutes))| GoroutineGroup { function, blocking, created_by, series, max_minutes })
+        .map(|((function, blocking, created_by), (series, max_minutes))| GoroutineGroup {
+            function,
+            blocking,
+            created_by,
+            series,
+            max_minutes,
+        })
         .collect();
     gs.sort_by(|a, b| b.series[n - 1].cmp(&a.series[n - 1]).then_with(|| a.function.cmp(&b.function)));
     rep.groups = gs;

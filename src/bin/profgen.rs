@@ -131,11 +131,11 @@ impl Rng {
 // ------------------------------------------------------------------------------ names
 
 const WORDS: &[&str] = &[
-    "alloc", "buffer", "cache", "codec", "conn", "decode", "encode", "entry", "event", "fetch", "flush", "frame", "grpc",
-    "handle", "header", "index", "item", "json", "key", "lease", "list", "load", "lock", "log", "map", "merge", "meta",
-    "node", "parse", "peer", "pool", "query", "queue", "read", "record", "region", "reply", "request", "route", "row",
-    "scan", "schema", "send", "server", "session", "shard", "slice", "snapshot", "span", "stream", "sync", "table",
-    "task", "token", "trace", "tx", "update", "value", "watch", "worker", "write", "batch", "chunk", "client", "config",
+    "alloc", "buffer", "cache", "codec", "conn", "decode", "encode", "entry", "event", "fetch", "flush", "frame", "grpc", "handle",
+    "header", "index", "item", "json", "key", "lease", "list", "load", "lock", "log", "map", "merge", "meta", "node", "parse", "peer",
+    "pool", "query", "queue", "read", "record", "region", "reply", "request", "route", "row", "scan", "schema", "send", "server",
+    "session", "shard", "slice", "snapshot", "span", "stream", "sync", "table", "task", "token", "trace", "tx", "update", "value", "watch",
+    "worker", "write", "batch", "chunk", "client", "config",
 ];
 const ORGS: &[&str] = &[
     "github.com/acme",
@@ -198,8 +198,7 @@ const LEAF_FUNCS: &[&str] = &[
     "crypto/sha256.block",
 ];
 const SIZE_CLASSES: &[i64] = &[
-    8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 160, 192, 256, 320, 384, 512, 640, 768, 1024, 1280, 1536, 2048, 3072,
-    4096, 8192, 16384, 32768,
+    8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 160, 192, 256, 320, 384, 512, 640, 768, 1024, 1280, 1536, 2048, 3072, 4096, 8192, 16384, 32768,
 ];
 
 fn word(rnd: &mut Rng) -> &'static str {
@@ -319,9 +318,24 @@ pub fn generate(o: &Opts) -> Generated {
     }
     start_line.extend(functions.iter().map(|f| f.start_line));
 
-    let root_locs: Vec<u64> = (0..200).map(|_| { let f = *rnd.choice(&root_fids); new_loc!(f, None) }).collect();
-    let mut leaf_locs: Vec<u64> = (0..600).map(|_| { let f = *rnd.choice(&leaf_fids); new_loc!(f, None) }).collect();
-    let fw_locs: Vec<u64> = (0..n_fw_locs).map(|_| { let f = *rnd.choice(&fw_fids); new_loc!(f, None) }).collect();
+    let root_locs: Vec<u64> = (0..200)
+        .map(|_| {
+            let f = *rnd.choice(&root_fids);
+            new_loc!(f, None)
+        })
+        .collect();
+    let mut leaf_locs: Vec<u64> = (0..600)
+        .map(|_| {
+            let f = *rnd.choice(&leaf_fids);
+            new_loc!(f, None)
+        })
+        .collect();
+    let fw_locs: Vec<u64> = (0..n_fw_locs)
+        .map(|_| {
+            let f = *rnd.choice(&fw_fids);
+            new_loc!(f, None)
+        })
+        .collect();
     let app_locs: Vec<u64> = (0..n_app_locs)
         .map(|_| {
             let f = *rnd.choice(&app_fids);
@@ -401,7 +415,8 @@ pub fn generate(o: &Opts) -> Generated {
         }
     };
 
-    let (mut done_l, mut done_a, mut done_f, mut done_r) = (vec![false; n_leaf], vec![false; n_app], vec![false; n_fw], vec![false; n_roots]);
+    let (mut done_l, mut done_a, mut done_f, mut done_r) =
+        (vec![false; n_leaf], vec![false; n_app], vec![false; n_fw], vec![false; n_roots]);
     let k_bytes = strs.get("bytes");
     let (mut k_handler, mut k_tenant, mut handlers, mut tenants) = (0, 0, Vec::new(), Vec::new());
     if o.kind == Kind::Cpu {

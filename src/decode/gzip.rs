@@ -5,7 +5,6 @@ use super::{DecodeError, Progress, Stage};
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 
-
 /// Does this start with the gzip magic?
 pub fn is_gzip(b: &[u8]) -> bool {
     b.len() >= 2 && b[0] == 0x1f && b[1] == 0x8b
@@ -170,9 +169,7 @@ impl GzInflater {
                             break;
                         }
                         Err(DecodeError::TruncatedGzip(_)) => return Err(truncated),
-                        Err(DecodeError::BadGzip { offset, what }) => {
-                            return Err(DecodeError::BadGzip { offset: base + i + offset, what })
-                        }
+                        Err(DecodeError::BadGzip { offset, what }) => return Err(DecodeError::BadGzip { offset: base + i + offset, what }),
                         Err(e) => return Err(e),
                     }
                 }
@@ -272,7 +269,11 @@ impl GzInflater {
                 // Doubling; past half the cap the next doubling could only overshoot it, so
                 // go to the cap in one step (one copy of the buffer, not two).
                 let double = len.saturating_add(len.max(CHUNK));
-                if double > most / 2 { most } else { double }
+                if double > most / 2 {
+                    most
+                } else {
+                    double
+                }
             };
             to = to.min(most);
             if to <= len {

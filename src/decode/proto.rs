@@ -11,8 +11,7 @@ use rustc_hash::FxHashMap;
 /// Could these bytes start a serialized `Profile`? Checks the first field tag and that the
 /// head is not plain text.
 pub fn plausible(b: &[u8]) -> bool {
-    const TAGS: [u8; 17] =
-        [0x0a, 0x12, 0x1a, 0x22, 0x2a, 0x32, 0x38, 0x40, 0x48, 0x50, 0x5a, 0x60, 0x68, 0x6a, 0x70, 0x78, 0x08];
+    const TAGS: [u8; 17] = [0x0a, 0x12, 0x1a, 0x22, 0x2a, 0x32, 0x38, 0x40, 0x48, 0x50, 0x5a, 0x60, 0x68, 0x6a, 0x70, 0x78, 0x08];
     if !TAGS.contains(&b[0]) {
         return false;
     }
@@ -151,7 +150,14 @@ fn push_location(frames: &mut Vec<u32>, loc_frames: &[u32], packed: u64) {
 /// False, with nothing pushed, when an id is missing or the stack is too deep: the general
 /// loop then does it again and reports which.
 #[inline(always)]
-fn expand_dense<T: Copy + Into<u32>>(ids: &[T], packed: &[u64], loc_frames: &[u32], frames: &mut Vec<u32>, start: usize, max_depth: usize) -> bool {
+fn expand_dense<T: Copy + Into<u32>>(
+    ids: &[T],
+    packed: &[u64],
+    loc_frames: &[u32],
+    frames: &mut Vec<u32>,
+    start: usize,
+    max_depth: usize,
+) -> bool {
     for &id in ids {
         let id: u32 = id.into();
         let p = match packed.get(id as usize) {
@@ -312,10 +318,8 @@ pub(super) fn header(pb: &RawProfile<'_>) -> Result<Profile, DecodeError> {
     }
     let mut sample_types = Vec::with_capacity(pb.sample_type.len());
     for (i, &(t, u)) in pb.sample_type.iter().enumerate() {
-        sample_types.push(ValueType {
-            name: text(s(t, &|| format!("sample type {i}"))?),
-            unit: text(s(u, &|| format!("sample type {i} unit"))?),
-        });
+        sample_types
+            .push(ValueType { name: text(s(t, &|| format!("sample type {i}"))?), unit: text(s(u, &|| format!("sample type {i} unit"))?) });
     }
     let default_name = text(s(pb.default_sample_type, &|| "default_sample_type".into())?);
     let default_sample_type = if default_name.is_empty() {
@@ -324,10 +328,7 @@ pub(super) fn header(pb: &RawProfile<'_>) -> Result<Profile, DecodeError> {
         sample_types.iter().position(|t| t.name == default_name).unwrap_or(sample_types.len() - 1)
     };
     let period_type = match pb.period_type {
-        Some((t, u)) => Some(ValueType {
-            name: text(s(t, &|| "period type".into())?),
-            unit: text(s(u, &|| "period type unit".into())?),
-        }),
+        Some((t, u)) => Some(ValueType { name: text(s(t, &|| "period type".into())?), unit: text(s(u, &|| "period type unit".into())?) }),
         None => None,
     };
     // Comments are shown, not analysed: at most 64 KB of them are kept.
@@ -445,9 +446,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
             }
             match func_ids.get(function_id) {
                 Some(fi) => resolved.push(Some(fi)),
-                None => {
-                    return Err(DecodeError::Malformed(format!("location {} refers to missing function {function_id}", l.id)))
-                }
+                None => return Err(DecodeError::Malformed(format!("location {} refers to missing function {function_id}", l.id))),
             }
         }
         let mut first_kept = 0usize;
@@ -657,7 +656,10 @@ impl SampleLoop<'_, '_> {
             }
             prof.sample_stack.push(stacks.intern_pending());
             if stacks.frames.len() > limits.max_total_frames {
-                return Err(DecodeError::Limit { what: format!("frames in distinct stacks (at sample {si})"), limit: limits.max_total_frames });
+                return Err(DecodeError::Limit {
+                    what: format!("frames in distinct stacks (at sample {si})"),
+                    limit: limits.max_total_frames,
+                });
             }
             for (t, &v) in values.iter().enumerate() {
                 prof.values[t].push(v);
@@ -739,7 +741,10 @@ impl SampleLoop<'_, '_> {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let labels = pb.set(set);
         if labels.len() > limits.max_labels_per_sample {
-            return Err(DecodeError::Limit { what: format!("labels on sample {si} ({})", labels.len()), limit: limits.max_labels_per_sample });
+            return Err(DecodeError::Limit {
+                what: format!("labels on sample {si} ({})", labels.len()),
+                limit: limits.max_labels_per_sample,
+            });
         }
         let mut labels_of_set = Vec::with_capacity(labels.len());
         for l in labels {
@@ -778,8 +783,15 @@ mod tests {
         let sets = [vec![l(1, 0, 64)], vec![l(2, 3, 0)], vec![], vec![l(1, 0, 64)], vec![l(1, 0, 32), l(2, 4, 0)], vec![l(2, 3, 0)]];
         let pb = pb::Profile {
             sample_type: vec![pb::ValueType { r#type: 1, unit: 1 }],
-            sample: sets.iter().map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone(), ..Default::default() }).collect(),
-            location: vec![pb::Location { id: 1, line: vec![pb::Line { function_id: 1, line: 1, ..Default::default() }], ..Default::default() }],
+            sample: sets
+                .iter()
+                .map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone(), ..Default::default() })
+                .collect(),
+            location: vec![pb::Location {
+                id: 1,
+                line: vec![pb::Line { function_id: 1, line: 1, ..Default::default() }],
+                ..Default::default()
+            }],
             function: vec![pb::Function { id: 1, name: 5, ..Default::default() }],
             string_table: strings,
             ..Default::default()
@@ -788,7 +800,13 @@ mod tests {
         let shown: Vec<String> = p
             .sample_labels
             .iter()
-            .map(|&set| p.label_sets.sets[set as usize].iter().map(|l| format!("{}={}{}", l.key, l.str.clone().unwrap_or_default(), l.num)).collect::<Vec<_>>().join(","))
+            .map(|&set| {
+                p.label_sets.sets[set as usize]
+                    .iter()
+                    .map(|l| format!("{}={}{}", l.key, l.str.clone().unwrap_or_default(), l.num))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
             .collect();
         assert_eq!(shown, ["bytes=64", "handler=/api0", "", "bytes=64", "bytes=32,handler=x0", "handler=/api0"]);
         assert_eq!(p.label_sets.sets.len(), 4, "the empty set and three others");

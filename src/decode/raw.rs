@@ -921,9 +921,20 @@ mod tests {
     fn label_sets_are_kept_once_each_in_order_of_first_use() {
         let l = |key: i64, str: i64, num: i64| pb::Label { key, str, num, num_unit: 0 };
         let (a, b) = (l(1, 0, 64), l(2, 3, 0));
-        let labels = [vec![a.clone()], vec![b.clone()], vec![a.clone()], vec![], vec![a.clone(), b.clone()], vec![b.clone()], vec![b.clone(), a.clone()]];
+        let labels = [
+            vec![a.clone()],
+            vec![b.clone()],
+            vec![a.clone()],
+            vec![],
+            vec![a.clone(), b.clone()],
+            vec![b.clone()],
+            vec![b.clone(), a.clone()],
+        ];
         let pb = pb::Profile {
-            sample: labels.iter().map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone(), ..Default::default() }).collect(),
+            sample: labels
+                .iter()
+                .map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone(), ..Default::default() })
+                .collect(),
             ..Default::default()
         };
         let bytes = pb.encode_to_vec();

@@ -19,7 +19,10 @@ pub fn sniff(b: &[u8]) -> Option<TextKind> {
     let s = head.trim_start_matches('\u{feff}').trim_start();
     let first = s.lines().next().unwrap_or("");
     if let Some((name, rest)) = first.split_once(" profile: total ") {
-        if !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') && rest.trim().bytes().all(|c| c.is_ascii_digit()) {
+        if !name.is_empty()
+            && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+            && rest.trim().bytes().all(|c| c.is_ascii_digit())
+        {
             return Some(TextKind::Count);
         }
     }
@@ -115,7 +118,10 @@ fn parse_count(text: &str, limits: &Limits) -> Result<Profile, DecodeError> {
         }
         if let Some((count, _addrs)) = t.split_once(" @") {
             flush(&mut p, &mut current, &mut frames);
-            let count: i64 = count.trim().parse().map_err(|_| DecodeError::Text { line: ln, what: format!("expected \"count @ addresses\", got \"{}\"", clip(t)) })?;
+            let count: i64 = count
+                .trim()
+                .parse()
+                .map_err(|_| DecodeError::Text { line: ln, what: format!("expected \"count @ addresses\", got \"{}\"", clip(t)) })?;
             current = Some((count, ln, Vec::new()));
             if p.sample_stack.len() >= limits.max_entries {
                 return Err(DecodeError::Limit { what: "record count".into(), limit: limits.max_entries });

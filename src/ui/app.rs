@@ -478,8 +478,10 @@ fn diff_view(s: &AppState, d: &UseReducerDispatcher<Store>) -> Html {
     let options = |sel: Option<u32>| {
         s.entries
             .iter()
-            .map(|e| html! {
-                <option value={e.summary.name.clone()} selected={sel == Some(e.summary.id)}>{ e.summary.name.clone() }</option>
+            .map(|e| {
+                html! {
+                    <option value={e.summary.name.clone()} selected={sel == Some(e.summary.id)}>{ e.summary.name.clone() }</option>
+                }
             })
             .collect::<Html>()
     };
@@ -518,7 +520,7 @@ fn diff_view(s: &AppState, d: &UseReducerDispatcher<Store>) -> Html {
     let mode = |flame: bool, label: &str| {
         let d = d.clone();
         html! { <button class={classes!("tab", (s.diff_flame == flame).then_some("active"))} aria-pressed={(s.diff_flame == flame).to_string()}
-            onclick={Callback::from(move |_| d.dispatch(Action::DiffFlame(flame)))}>{ label.to_string() }</button> }
+        onclick={Callback::from(move |_| d.dispatch(Action::DiffFlame(flame)))}>{ label.to_string() }</button> }
     };
     let on_base_layout = {
         let d = d.clone();

@@ -120,12 +120,14 @@ impl Bridge {
                 }
                 "loaded" => {
                     // Peak WebAssembly memory of the worker, for benchmarks.
-                    if let (Some(m), Some(body)) = (get(&data, "memory").as_f64(), web_sys::window().and_then(|w| w.document()).and_then(|d| d.body())) {
+                    if let (Some(m), Some(body)) =
+                        (get(&data, "memory").as_f64(), web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()))
+                    {
                         let _ = body.set_attribute("data-worker-memory", &format!("{m}"));
                     }
                     match super::wire::from_js::<Summary>(get(&data, "summary")) {
-                    Ok(s) => sink(Action::Loaded(s)),
-                    Err(e) => sink(Action::LoadFailed(0, format!("internal: {e}"))),
+                        Ok(s) => sink(Action::Loaded(s)),
+                        Err(e) => sink(Action::LoadFailed(0, format!("internal: {e}"))),
                     }
                 }
                 "preview" => {
@@ -189,7 +191,8 @@ impl Bridge {
             }
             files = old.files;
         }
-        *self.inner.borrow_mut() = Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), files: Vec::new(), _onmessage: onmessage });
+        *self.inner.borrow_mut() =
+            Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), files: Vec::new(), _onmessage: onmessage });
         // Replay profiles that were loaded before a restart.
         for (id, name, file) in files {
             self.send_file(id, &name, file);

@@ -181,11 +181,8 @@ pub fn flame_graph(p: &FlameProps) -> Html {
 
     let depth = data.depth.iter().copied().max().unwrap_or(0) as f64 + 1.0;
     let height = (depth * ROW).min(MAX_CANVAS_PX);
-    let root_name = if p.zoom.is_empty() {
-        p.focus.clone().unwrap_or_else(|| "root".into())
-    } else {
-        p.zoom.last().cloned().unwrap_or_default()
-    };
+    let root_name =
+        if p.zoom.is_empty() { p.focus.clone().unwrap_or_else(|| "root".into()) } else { p.zoom.last().cloned().unwrap_or_default() };
 
     // Breadcrumb: root › … › zoomed frame.
     let crumbs = {

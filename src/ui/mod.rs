@@ -5,8 +5,8 @@ mod app;
 mod bridge;
 mod flame;
 mod tables;
-mod worker;
 pub mod wire;
+mod worker;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

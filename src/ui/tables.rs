@@ -112,7 +112,8 @@ pub fn raw_body(p: &RawBodyProps) -> Html {
     let onrow = p.onrow.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
         use wasm_bindgen::JsCast;
-        let row = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("tr[data-function]").ok().flatten());
+        let row =
+            e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("tr[data-function]").ok().flatten());
         if let Some(name) = row.and_then(|r| r.get_attribute("data-function")) {
             onrow.emit(name);
         }
@@ -239,8 +240,18 @@ pub struct DiffProps {
 #[function_component(DiffTable)]
 pub fn diff_table(p: &DiffProps) -> Html {
     let limit = use_state(|| PAGE);
-    let Response::Diff { sample_type, unit, base_total, target_total, rows, error, warnings, point_in_time, base_duration, target_duration } =
-        &*p.resp.0
+    let Response::Diff {
+        sample_type,
+        unit,
+        base_total,
+        target_total,
+        rows,
+        error,
+        warnings,
+        point_in_time,
+        base_duration,
+        target_duration,
+    } = &*p.resp.0
     else {
         return html! {};
     };
@@ -290,7 +301,13 @@ pub fn diff_table(p: &DiffProps) -> Html {
             r.target,
             r.base_cum,
             r.target_cum,
-            if delta > 0 { "grew" } else if delta < 0 { "shrank" } else { "" }
+            if delta > 0 {
+                "grew"
+            } else if delta < 0 {
+                "shrank"
+            } else {
+                ""
+            }
         ));
         td(&mut body, "num", &exact(r.base, unit), &human(r.base, unit));
         td(&mut body, "num", &exact(r.target, unit), &human(r.target, unit));

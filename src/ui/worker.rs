@@ -25,7 +25,8 @@ fn to_js<T: serde::Serialize>(v: &T) -> JsValue {
 
 /// Bytes of WebAssembly memory the worker holds (it only grows: this is the peak).
 fn wasm_memory() -> f64 {
-    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length()
+        as f64
 }
 
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -346,7 +347,12 @@ mod loads {
         let limits = ENGINE.with(|en| en.borrow().limits);
         let size = file.size() as usize;
         let dec = StreamDecoder::new(limits, true);
-        let msg = obj(&[("kind", "inflate".into()), ("seq", seq.clone()), ("file", file.clone().into()), ("cap", (limits.max_bytes as f64).into())]);
+        let msg = obj(&[
+            ("kind", "inflate".into()),
+            ("seq", seq.clone()),
+            ("file", file.clone().into()),
+            ("cap", (limits.max_bytes as f64).into()),
+        ]);
         let job = Streaming { seq, id, name, size, file, dec, report: Box::new(report) };
         LOADS.with(|l| l.borrow_mut().current = Some(job));
         if inflater.post_message(&msg).is_err() {
@@ -399,7 +405,10 @@ mod loads {
                 let len = get(&data, "len").as_f64().map_or(buf.byte_length(), |n| n as u32);
                 let bytes = js_sys::Uint8Array::new_with_byte_offset_and_length(&buf, 0, len).to_vec();
                 if let Some(w) = LOADS.with(|l| l.borrow().inflater.clone()) {
-                    let _ = w.post_message_with_transferable(&obj(&[("kind", "buffer".into()), ("data", buf.clone().into())]), &js_sys::Array::of1(&buf));
+                    let _ = w.post_message_with_transferable(
+                        &obj(&[("kind", "buffer".into()), ("data", buf.clone().into())]),
+                        &js_sys::Array::of1(&buf),
+                    );
                 }
                 let f = get(&data, "fraction").as_f64().unwrap_or(0.0);
                 LOADS.with(|l| {
@@ -562,7 +571,9 @@ mod inflater {
     }
 
     async fn array(reading: JsFuture) -> Result<js_sys::Uint8Array, String> {
-        let ab = reading.await.map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))?;
+        let ab = reading
+            .await
+            .map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))?;
         Ok(js_sys::Uint8Array::new(&ab))
     }
 

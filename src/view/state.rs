@@ -1,8 +1,8 @@
 //! App state and `reduce(state, action)`: what the page shows, decided without a browser.
 
 use crate::analysis::leaks::LeakReport;
-use crate::engine::{FlameSource, Request, Response, Summary, TopOrder};
 use crate::decode::Stage;
+use crate::engine::{FlameSource, Request, Response, Summary, TopOrder};
 use serde::{Deserialize, Serialize};
 
 /// The main views.
@@ -262,11 +262,7 @@ impl AppState {
 
     /// Profiles in the leak series: every loaded profile that has the sample type, time order.
     pub fn series(&self) -> Vec<u32> {
-        self.entries
-            .iter()
-            .filter(|e| e.summary.sample_types.iter().any(|t| t.name == self.sample_type))
-            .map(|e| e.summary.id)
-            .collect()
+        self.entries.iter().filter(|e| e.summary.sample_types.iter().any(|t| t.name == self.sample_type)).map(|e| e.summary.id).collect()
     }
 
     /// The requests the current view needs.
@@ -439,9 +435,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         }
         Action::PreviewTop(top) => {
             // (The table of an earlier preview, overtaken by a newer one, is not the one coming.)
-            let fits = |want: &Request| {
-                matches!((&top, want), (Response::Top { id: t, sample_type, .. }, Request::Top { id, sample_type: st, .. }) if t == id && sample_type == st)
-            };
+            let fits = |want: &Request| matches!((&top, want), (Response::Top { id: t, sample_type, .. }, Request::Top { id, sample_type: st, .. }) if t == id && sample_type == st);
             let Some(want) = s.top_coming.take_if(|w| fits(w)) else { return s };
             if s.wanted().contains(&want) {
                 s.top = Some(Answer { request: want, response: std::rc::Rc::new(top) });
@@ -606,7 +600,10 @@ mod tests {
         // The top view wants the table, then the flame graph; ready only once both arrived.
         assert_eq!(s.status(), Status::Loading);
         let wanted = s.wanted();
-        assert!(matches!(wanted.as_slice(), [Request::Top { id: 2, .. }, Request::Flame { source: FlameSource::Single { id: 2 }, .. }]), "{wanted:?}");
+        assert!(
+            matches!(wanted.as_slice(), [Request::Top { id: 2, .. }, Request::Flame { source: FlameSource::Single { id: 2 }, .. }]),
+            "{wanted:?}"
+        );
         s = reduce(s, Action::Answer(wanted[0].clone(), Response::Done));
         assert_eq!(s.status(), Status::Loading);
         s = reduce(s, Action::Answer(wanted[1].clone(), Response::Done));

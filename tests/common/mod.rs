@@ -11,9 +11,7 @@ pub fn root() -> PathBuf {
 /// The public corpus beside the repository (`../shared/corpus/public`), or `PROFDROP_CORPUS`.
 /// Panics with a clear message when it is missing: conformance must never pass silently.
 pub fn corpus() -> PathBuf {
-    let dir = std::env::var_os("PROFDROP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/corpus/public"));
+    let dir = std::env::var_os("PROFDROP_CORPUS").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/corpus/public"));
     assert!(
         dir.join("oracle/index.tsv").is_file(),
         "the shared public corpus is missing: expected {}/oracle/index.tsv (set PROFDROP_CORPUS to its folder). \
