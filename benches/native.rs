@@ -31,7 +31,8 @@ mod profgen;
 
 use profdrop::analysis::top::top_table;
 use profdrop::decode::{self, gzip::gunzip, gzip::GzInflater, Limits, NoProgress, Stage};
-use profdrop::engine::{Engine, FlameSource, Request, Response};
+use profdrop::engine::Engine;
+use profdrop::protocol::{FlameSource, Request, Response};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

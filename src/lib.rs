@@ -9,6 +9,8 @@ pub mod analysis;
 pub mod decode;
 pub mod engine;
 pub mod model;
+pub mod protocol;
+pub mod units;
 pub mod view;
 
 #[cfg(feature = "web")]

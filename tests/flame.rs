@@ -5,8 +5,9 @@
 
 mod common;
 
-use profdrop::engine::{Engine, FlameSource, Request, Response};
+use profdrop::engine::Engine;
 use profdrop::model::Profile;
+use profdrop::protocol::{FlameSource, Request, Response};
 use std::collections::HashMap;
 
 type Paths = HashMap<Vec<String>, (i64, i64)>;
@@ -180,7 +181,7 @@ fn diff_nodes_carry_target_and_base_sums() {
 /// The top table the page gets: one page in the asked order, and how many rows there are.
 #[test]
 fn top_requests_send_one_page_in_the_asked_order() {
-    use profdrop::engine::{TopOrder, TopRowOut};
+    use profdrop::protocol::{TopOrder, TopRowOut};
     let mut en = Engine::new();
     load(&mut en, 1, "testdata/example/cpu.pb.gz");
     let mut top = |order, limit| match en.handle(Request::Top { id: 1, sample_type: String::new(), order, limit }) {

@@ -13,8 +13,9 @@
 
 use profdrop::analysis::top::top_table;
 use profdrop::decode::{decode_with, Limits, NoProgress};
-use profdrop::engine::{Engine, FlameSource, Request, Response};
+use profdrop::engine::Engine;
 use profdrop::model::Profile;
+use profdrop::protocol::{FlameSource, Request, Response};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeSet;
 use std::path::PathBuf;

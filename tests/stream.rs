@@ -206,7 +206,8 @@ fn top_sums_made_while_decoding_equal_a_separate_pass() {
 #[test]
 fn previews_equal_the_built_top_table() {
     use profdrop::analysis::{stack_values, top::flat_cum};
-    use profdrop::engine::{preview, Engine, Request, TopOrder};
+    use profdrop::engine::{preview, Engine};
+    use profdrop::protocol::{Request, TopOrder};
     let dir = std::env::temp_dir().join(format!("profdrop-preview-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut paths = Vec::new();

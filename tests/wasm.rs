@@ -4,7 +4,8 @@
 
 use profdrop::analysis::top::top_table;
 use profdrop::decode::decode;
-use profdrop::engine::{Engine, Request, Response, TopRowOut};
+use profdrop::engine::Engine;
+use profdrop::protocol::{Request, Response, TopRowOut};
 use profdrop::ui::wire::{flame_to_js, from_js, response_from_js, to_js, to_json};
 use wasm_bindgen_test::*;
 

@@ -4,7 +4,8 @@
 use libfuzzer_sys::fuzz_target;
 use profdrop::analysis::top::top_table;
 use profdrop::decode::{decode_with, Limits, NoProgress};
-use profdrop::engine::{Engine, FlameSource, Request};
+use profdrop::engine::Engine;
+use profdrop::protocol::{FlameSource, Request};
 
 fuzz_target!(|data: &[u8]| {
     // 16 MB cap (default 768 MB): a bigger inflate is slow, not interesting, and would

@@ -7,7 +7,7 @@
 
 use super::stack_values;
 use crate::model::Profile;
-use crate::view::format;
+use crate::units as format;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 

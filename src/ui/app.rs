@@ -4,8 +4,8 @@ use super::bridge::Bridge;
 use super::flame::{FlameGraph, FlameMode};
 use super::tables::{DiffTable, LeakTable, TopTable};
 use crate::decode::Stage;
-use crate::engine::Response;
-use crate::view::format;
+use crate::protocol::Response;
+use crate::units as format;
 use crate::view::state::{reduce, Action, AppState, View};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -314,7 +314,7 @@ pub fn app() -> Html {
         let onclick = Callback::from(move |_| {
             let id = next_id.borrow().get();
             next_id.borrow().set(id + 1);
-            bridge.request(crate::engine::Request::Merge { ids: mergeable.clone(), new_id: id, name: format!("merged ({n} profiles)") });
+            bridge.request(crate::protocol::Request::Merge { ids: mergeable.clone(), new_id: id, name: format!("merged ({n} profiles)") });
         });
         html! {
             <button class="merge" data-testid="merge" {onclick} title="Sum these profiles into one, as go tool pprof does with several inputs">

@@ -3,7 +3,7 @@
 //! Cancelling terminates both and replays the files still loaded.
 
 use crate::decode::Stage;
-use crate::engine::{Request, Response, Summary};
+use crate::protocol::{Request, Response, Summary};
 use crate::view::state::Action;
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -2,8 +2,8 @@
 //! is in human units with the exact value on hover.
 
 use super::app::Store;
-use crate::engine::{DiffRowOut, Response, TopRowOut};
-use crate::view::format::{human, pct, signed};
+use crate::protocol::{DiffRowOut, Response, TopRowOut};
+use crate::units::{human, pct, signed};
 use crate::view::state::{Action, SortBy};
 use std::rc::Rc;
 use yew::prelude::*;

@@ -8,7 +8,7 @@
 //! Small messages (progress, summaries, leak reports) use serde-wasm-bindgen.
 
 use crate::analysis::tree::FlameData;
-use crate::engine::Response;
+use crate::protocol::Response;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Rust value → JS value through serde-wasm-bindgen. Integers go as plain numbers (fast);

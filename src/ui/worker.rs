@@ -1,7 +1,8 @@
 //! The Web Worker side: owns the [`Engine`], reads files, reports progress, answers requests.
 
 use crate::decode::Stage;
-use crate::engine::{Engine, Request, Response};
+use crate::engine::Engine;
+use crate::protocol::{Request, Response};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -150,7 +151,7 @@ fn warm_round(engine: bool) {
     en.add(1, "", p, EXAMPLE.len());
     let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: crate::view::state::TOP_PAGE });
     let _ = en.handle(Request::Flame {
-        source: crate::engine::FlameSource::Single { id: 1 },
+        source: crate::protocol::FlameSource::Single { id: 1 },
         sample_type: st,
         focus: None,
         zoom: vec![],
@@ -193,7 +194,7 @@ fn reporter(seq: JsValue, id: u32) -> impl FnMut(Stage, f64) -> bool {
     }
 }
 
-fn loaded(seq: JsValue, summary: &crate::engine::Summary, memory: f64) {
+fn loaded(seq: JsValue, summary: &crate::protocol::Summary, memory: f64) {
     post(&obj(&[("seq", seq), ("kind", "loaded".into()), ("summary", to_js(summary)), ("memory", memory.into())]));
 }
 

@@ -1,6 +1,5 @@
-//! What the screen needs, still pure: number formatting, colours, flame-graph layout and hit
+//! What the screen needs, still pure: colours, flame-graph layout and hit
 //! testing.
 
 pub mod flame;
-pub mod format;
 pub mod state;

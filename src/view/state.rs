@@ -2,7 +2,7 @@
 
 use crate::analysis::leaks::LeakReport;
 use crate::decode::Stage;
-use crate::engine::{FlameSource, Request, Response, Summary, TopOrder};
+use crate::protocol::{FlameSource, Request, Response, Summary, TopOrder};
 use serde::{Deserialize, Serialize};
 
 /// The main views.

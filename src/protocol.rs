@@ -1,0 +1,251 @@
+//! The messages between the page and the engine: requests, responses and what the page
+//! learns of a loaded profile. Plain serde data, shared by both sides; neither side depends on
+//! the other's internals. The wire encoding (and the workers' own messages) is in `wire`.
+
+use crate::analysis::leaks::LeakReport;
+use crate::analysis::tree::FlameData;
+use crate::model::{ProfileKind, ValueType};
+use serde::{Deserialize, Serialize};
+
+/// What the page learns about a loaded profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Engine id.
+    pub id: u32,
+    /// File name.
+    pub name: String,
+    /// Sample types.
+    pub sample_types: Vec<ValueType>,
+    /// pprof's default sample type index.
+    pub default_sample_type: usize,
+    /// Collection time.
+    pub time_nanos: i64,
+    /// Duration.
+    pub duration_nanos: i64,
+    /// Period and its type.
+    pub period: i64,
+    /// Period type.
+    pub period_type: Option<ValueType>,
+    /// Number of samples.
+    pub samples: usize,
+    /// Number of distinct functions.
+    pub functions: usize,
+    /// Source format.
+    pub format: String,
+    /// Kind.
+    pub kind: ProfileKind,
+    /// Comments.
+    pub comments: Vec<String>,
+    /// Size of the file in bytes.
+    pub bytes: usize,
+}
+
+/// Where a flame graph comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "src")]
+pub enum FlameSource {
+    /// One profile.
+    Single {
+        /// Profile id.
+        id: u32,
+    },
+    /// A differential flame graph.
+    Diff {
+        /// Base profile id.
+        base: u32,
+        /// Target profile id.
+        target: u32,
+        /// Scale the target to the base's total.
+        normalize: bool,
+    },
+}
+
+/// Orders of the top table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TopOrder {
+    /// |flat| descending, then name: pprof's order.
+    #[default]
+    Flat,
+    /// |cum| descending, then name.
+    Cum,
+    /// Name ascending.
+    Name,
+}
+
+/// A request from the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "req")]
+pub enum Request {
+    /// Forget a profile.
+    Remove {
+        /// Profile id.
+        id: u32,
+    },
+    /// Top table: the first `limit` rows in `order` (only what the page shows crosses over).
+    Top {
+        /// Profile id.
+        id: u32,
+        /// Sample type name.
+        sample_type: String,
+        /// Row order.
+        #[serde(default)]
+        order: TopOrder,
+        /// How many rows to send (0 = all).
+        #[serde(default)]
+        limit: u32,
+    },
+    /// Flame graph data.
+    Flame {
+        /// Source.
+        source: FlameSource,
+        /// Sample type name.
+        sample_type: String,
+        /// Only stacks through this function, rooted at it.
+        focus: Option<String>,
+        /// Zoom root: a function-name path from the root.
+        zoom: Vec<String>,
+        /// Search text (for the matched share).
+        search: String,
+        /// Minimum node width as a fraction of the view root.
+        min_fraction: f64,
+    },
+    /// Diff table.
+    Diff {
+        /// Base id.
+        base: u32,
+        /// Target id.
+        target: u32,
+        /// Sample type name.
+        sample_type: String,
+        /// pprof's -normalize.
+        normalize: bool,
+    },
+    /// Leak finder over a series.
+    Leaks {
+        /// Profile ids, in time order.
+        ids: Vec<u32>,
+        /// Sample type name.
+        sample_type: String,
+    },
+    /// Merge profiles into a new one.
+    Merge {
+        /// Profile ids.
+        ids: Vec<u32>,
+        /// New id.
+        new_id: u32,
+        /// Name for the merged profile.
+        name: String,
+    },
+}
+
+impl Request {
+    /// The profiles it reads (a request for a profile still loading waits for it).
+    pub fn profiles(&self) -> Vec<u32> {
+        match self {
+            Request::Remove { id } | Request::Top { id, .. } => vec![*id],
+            Request::Flame { source: FlameSource::Single { id }, .. } => vec![*id],
+            Request::Flame { source: FlameSource::Diff { base, target, .. }, .. } | Request::Diff { base, target, .. } => {
+                vec![*base, *target]
+            }
+            Request::Leaks { ids, .. } | Request::Merge { ids, .. } => ids.clone(),
+        }
+    }
+}
+
+/// One top-table row as the page gets it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopRowOut {
+    /// Function name (lossy UTF-8).
+    pub name: String,
+    /// Flat.
+    pub flat: i64,
+    /// Cum.
+    pub cum: i64,
+}
+
+/// One diff-table row as the page gets it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffRowOut {
+    /// Function name.
+    pub name: String,
+    /// Base flat.
+    pub base: i64,
+    /// Target flat.
+    pub target: i64,
+    /// Base cum.
+    pub base_cum: i64,
+    /// Target cum.
+    pub target_cum: i64,
+}
+
+/// A response to the page.
+/// Externally tagged (`{"Top": {…}}`): an internally tagged enum makes serde buffer a whole
+/// answer before decoding it, which doubled the page's parse time on big tables.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// A top table.
+    Top {
+        /// Profile id.
+        id: u32,
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// pprof's total.
+        total: i64,
+        /// The first rows in the requested order.
+        rows: Vec<TopRowOut>,
+        /// Rows in the whole table.
+        #[serde(default)]
+        n_rows: u32,
+    },
+    /// Flame graph data.
+    Flame {
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// Total of the whole profile (percentages).
+        total: i64,
+        /// Matched share of the search, if any.
+        matched: Option<i64>,
+        /// The subtree to draw.
+        data: FlameData,
+        /// Is this a diff?
+        diff: bool,
+    },
+    /// Diff table.
+    Diff {
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// Base total (pprof's percentage base).
+        base_total: i64,
+        /// Target total.
+        target_total: i64,
+        /// Rows by |delta|.
+        rows: Vec<DiffRowOut>,
+        /// Why numbers are not shown, if they are not.
+        error: Option<String>,
+        /// Things to know (different periods, durations, …).
+        warnings: Vec<String>,
+        /// Point-in-time sample type (growth) vs cumulative counter (rates make sense).
+        point_in_time: bool,
+        /// Base duration.
+        base_duration: i64,
+        /// Target duration.
+        target_duration: i64,
+    },
+    /// Leak report.
+    Leaks(LeakReport),
+    /// A merged profile was added.
+    Merged(Summary),
+    /// Nothing to show / done.
+    Done,
+    /// An error.
+    Error {
+        /// Message.
+        message: String,
+    },
+}
