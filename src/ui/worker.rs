@@ -4,7 +4,7 @@
 use crate::decode::Stage;
 use crate::engine::Engine;
 use crate::protocol::wire::{self, Boot, FromEngine, FromInflater, ToEngine, ToInflater};
-use crate::protocol::{Request, Response, FLAME_MIN_FRACTION, TOP_PAGE};
+use crate::protocol::{FlameSource, Request, FLAME_MIN_FRACTION, TOP_PAGE};
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -139,7 +139,7 @@ fn warm_round(engine: bool) {
     en.add(1, "", p, EXAMPLE.len());
     let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: TOP_PAGE });
     let _ = en.handle(Request::Flame {
-        source: crate::protocol::FlameSource::Single { id: 1 },
+        source: FlameSource::Single { id: 1 },
         sample_type: st,
         focus: None,
         zoom: vec![],
@@ -150,10 +150,7 @@ fn warm_round(engine: bool) {
 
 /// Answers a request.
 fn answer(seq: u32, req: Request) {
-    reply(seq, ENGINE.with(|en| en.borrow_mut().handle(req)));
-}
-
-fn reply(seq: u32, resp: Response) {
+    let resp = ENGINE.with(|en| en.borrow_mut().handle(req));
     post(&FromEngine::Resp { seq, resp });
 }
 
