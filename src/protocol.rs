@@ -7,6 +7,9 @@ use crate::analysis::tree::FlameData;
 use crate::model::{ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
 
+/// Load stages, as progress messages name them.
+pub use crate::decode::Stage;
+
 /// What the page learns about a loaded profile.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
