@@ -9,7 +9,7 @@ WASM_OPT := tests/e2e/node_modules/.bin/wasm-opt
 WASM_OPT_LEVEL ?= 3
 PORT ?= 8080
 
-.PHONY: help tools dist serve test test-native test-wasm test-e2e bench fixtures fuzz clean
+.PHONY: help tools dist serve test lint test-native test-wasm test-e2e bench fixtures fuzz clean
 
 help:
 	@echo "make serve   install what is missing, build, serve on http://127.0.0.1:$(PORT)"
@@ -39,7 +39,13 @@ serve: dist
 	@echo "profdrop on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	cd dist && python3 -m http.server $(PORT) --bind 127.0.0.1
 
-test: tools test-native dist test-wasm test-e2e
+test: tools lint test-native dist test-wasm test-e2e
+
+# Formatting (rustfmt.toml) and clippy with warnings as errors, native and web builds.
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --target wasm32-unknown-unknown --features web --lib --test wasm -- -D warnings
 
 test-native:
 	$(CARGO) test --release
