@@ -140,7 +140,11 @@ fn paths(code: &str, here: &[String]) -> Vec<Vec<String>> {
                 let close = bytes[j..].iter().position(|&c| c == b'}').map(|k| j + k).unwrap_or(bytes.len());
                 for item in code[j + 3..close].split(',') {
                     let mut p = segs.clone();
-                    p.extend(item.split("::").map(|x| x.split_whitespace().next().unwrap_or("").to_string()).filter(|x| !x.is_empty() && x != "self" && x != "*"));
+                    p.extend(
+                        item.split("::")
+                            .map(|x| x.split_whitespace().next().unwrap_or("").to_string())
+                            .filter(|x| !x.is_empty() && x != "self" && x != "*"),
+                    );
                     out.push(p);
                 }
                 j = close;
