@@ -32,7 +32,7 @@ serve: dist
 test: tools test-native dist test-wasm test-e2e
 
 test-native:
-	$(CARGO) test --release
+	$(CARGO) test --release --features reference
 
 test-wasm:
 	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 $(CARGO) test --release --target wasm32-unknown-unknown --features web --test wasm
