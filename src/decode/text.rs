@@ -105,9 +105,11 @@ fn parse_count(text: &str, limits: &Limits) -> Result<Profile, DecodeError> {
     Ok(p)
 }
 
+/// A line as an error message quotes it: at most 60 characters, control characters (NUL,
+/// escapes…) shown as U+FFFD.
 fn clip(s: &str) -> String {
-    let c: String = s.chars().take(60).collect();
-    if c.len() < s.len() {
+    let c: String = s.chars().take(60).map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+    if s.chars().count() > 60 {
         format!("{c}…")
     } else {
         c
