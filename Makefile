@@ -48,7 +48,7 @@ lint:
 	$(CARGO) clippy --target wasm32-unknown-unknown --features web --lib --test wasm -- -D warnings
 
 test-native:
-	$(CARGO) test --release
+	$(CARGO) test --release --features reference
 
 test-wasm:
 	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 $(CARGO) test --release --target wasm32-unknown-unknown --features web --test wasm
