@@ -44,7 +44,7 @@ test: tools lint test-native dist test-wasm test-e2e
 # Formatting (rustfmt.toml) and clippy with warnings as errors, native and web builds.
 lint:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --features reference -- -D warnings
 	$(CARGO) clippy --target wasm32-unknown-unknown --features web --lib --test wasm -- -D warnings
 
 test-native:
