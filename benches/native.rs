@@ -1,8 +1,8 @@
 //! Native throughput benchmark (no criterion: std::time::Instant, median of a few runs).
 //!
 //! ```text
-//! cargo bench --bench native                      # M and L heap profiles
-//! BENCH_SIZES=M BENCH_RUNS=3 cargo bench --bench native
+//! cargo bench --features reference --bench native          # M and L heap profiles
+//! BENCH_SIZES=M BENCH_RUNS=3 cargo bench --features reference --bench native
 //! ```
 //!
 //! Profiles come from `bench-out/{M,L}.heap.pb.gz` (+ `M2.heap.pb.gz`, seed 2, for the

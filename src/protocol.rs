@@ -9,6 +9,9 @@ use crate::analysis::tree::FlameData;
 use crate::model::{ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
 
+/// Load stages, as progress messages name them.
+pub use crate::decode::Stage;
+
 #[cfg(feature = "web")]
 pub mod wire;
 

@@ -1,86 +1,214 @@
-//! Conformance: every protobuf profile in the shared public corpus, every sample type, against
-//! `go tool pprof -top`'s exact integers (../shared/corpus/public/oracle).
+//! Conformance: every protobuf profile in both shared corpora (`../shared/corpus/public` and
+//! `../shared/corpus/real`), every sample type, against `go tool pprof -top`'s exact integers
+//! (`oracle/` in each); the files pprof refuses, against what pprof says about them; and the
+//! streaming decoder against the prost reference on every protobuf file.
 
 mod common;
 use common::*;
 use profdrop::analysis::top::top_table;
-use profdrop::decode::decode;
+use profdrop::decode::{decode, decode_prost, gzip, sniff, DecodeError, Format, NoProgress, TextKind};
+use std::path::{Path, PathBuf};
+
+/// One row of an oracle's `index.tsv`.
+struct Entry {
+    file: String,
+    format: String,
+    index: usize,
+    sample_type: String,
+    default: bool,
+    tsv: String,
+    check: String,
+}
+
+fn index(dir: &Path) -> Vec<Entry> {
+    let text = std::fs::read_to_string(dir.join("oracle/index.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert!(f.len() >= 11, "{}: short index row {line:?}", dir.display());
+            Entry {
+                file: f[0].into(),
+                format: f[1].into(),
+                index: f[2].parse().unwrap_or(usize::MAX),
+                sample_type: f[3].into(),
+                default: f[5] == "yes",
+                tsv: f[9].into(),
+                check: f[10].into(),
+            }
+        })
+        .collect()
+}
+
+fn is_protobuf(format: &str) -> bool {
+    format.starts_with("pprof proto") || format.starts_with("proto raw")
+}
 
 #[test]
 fn top_tables_equal_go_tool_pprof() {
-    let dir = corpus();
-    let index = std::fs::read_to_string(dir.join("oracle/index.tsv")).unwrap();
-    let mut checked = 0;
-    let mut errors = Vec::new();
-    let mut defaults: std::collections::HashMap<String, (Option<usize>, usize)> = Default::default();
-    for line in index.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        let (file, format, idx, st, default, tsv, check) = (f[0], f[1], f[2], f[3], f[5], f[9], f[10]);
-        if !(format.starts_with("pprof proto") || format.starts_with("proto raw")) || !check.starts_with("ok") {
-            continue;
+    let mut total_checked = 0;
+    for dir in corpora() {
+        let mut checked = 0;
+        let mut errors = Vec::new();
+        let mut defaults: std::collections::HashMap<String, (Option<usize>, usize)> = Default::default();
+        for e in index(&dir) {
+            if !is_protobuf(&e.format) || !e.check.starts_with("ok") {
+                continue;
+            }
+            let bytes = std::fs::read(dir.join(&e.file)).unwrap();
+            let p = decode(&bytes).unwrap_or_else(|err| panic!("{}: {err}", e.file));
+            let i = e.index;
+            assert_eq!(p.sample_types[i].name, e.sample_type, "{}: sample type {i}", e.file);
+            let d = defaults.entry(e.file.clone()).or_insert((None, p.default_sample_type));
+            if e.default {
+                d.0 = Some(i);
+            }
+            d.1 = d.1.max(i);
+            let want = read_golden(&dir.join("oracle").join(&e.tsv));
+            let (rows, total) = top_table(&p, i);
+            if total != want.int("total") {
+                errors.push(format!("{} {}: total {total}, pprof {}", e.file, e.sample_type, want.get("total")));
+            }
+            let got: Vec<(String, i64, i64)> = rows.iter().map(|r| (escape(&p.functions.raw[r.func as usize]), r.flat, r.cum)).collect();
+            errors.extend(compare_rows(&format!("{} {}", e.file, e.sample_type), &got, &want.rows));
+            checked += 1;
         }
-        let bytes = std::fs::read(dir.join(file)).unwrap();
-        let p = decode(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let i: usize = idx.parse().unwrap();
-        assert_eq!(p.sample_types[i].name, st, "{file}: sample type {i}");
-        let d = defaults.entry(file.to_string()).or_insert((None, p.default_sample_type));
-        if default == "yes" {
-            d.0 = Some(i);
+        // Default sample type: the one marked in the oracle, else the last.
+        for (file, (marked, last)) in &defaults {
+            let p = decode(&std::fs::read(dir.join(file)).unwrap()).unwrap();
+            assert_eq!(p.default_sample_type, marked.unwrap_or(*last), "{file}: default sample type");
         }
-        d.1 = d.1.max(i);
-        let want = read_golden(&dir.join("oracle").join(tsv));
-        let (rows, total) = top_table(&p, i);
-        if total != want.int("total") {
-            errors.push(format!("{file} {st}: total {total}, pprof {}", want.get("total")));
-        }
-        let got: Vec<(String, i64, i64)> = rows.iter().map(|r| (escape(&p.functions.raw[r.func as usize]), r.flat, r.cum)).collect();
-        errors.extend(compare_rows(&format!("{file} {st}"), &got, &want.rows));
-        checked += 1;
+        assert!(errors.is_empty(), "{}: {} differences from go tool pprof:\n{}", dir.display(), errors.len(), errors.join("\n"));
+        assert!(checked >= 30, "{}: only {checked} tables checked: the oracle index looks incomplete", dir.display());
+        eprintln!("conformance: {checked} tables of {} equal go tool pprof's", dir.display());
+        total_checked += checked;
     }
-    // Default sample type: the one marked in the oracle, else the last.
-    for (file, (marked, last)) in &defaults {
-        let p = decode(&std::fs::read(dir.join(file)).unwrap()).unwrap();
-        assert_eq!(p.default_sample_type, marked.unwrap_or(*last), "{file}: default sample type");
+    assert!(total_checked >= 90, "only {total_checked} tables checked over both corpora");
+}
+
+/// The files `go tool pprof` refuses (`UNREADABLE` in the oracle index), each against what
+/// pprof said about it: its reason must hold for the file, and profdrop's outcome must be
+/// the one that reason calls for. A refusal with a reason not listed here fails the test.
+#[test]
+fn the_files_pprof_refuses_are_what_pprof_says_they_are() {
+    let mut seen = 0;
+    for dir in corpora() {
+        for e in index(&dir).into_iter().filter(|e| e.check.starts_with("UNREADABLE")) {
+            let bytes = std::fs::read(dir.join(&e.file)).unwrap();
+            let plain = inflated(&bytes);
+            let why = &e.check;
+            if why.contains("unrecognized profile format") && e.format == "legacy text" {
+                // pprof cannot read Go's goroutine debug=2 dumps; profdrop reads them as such.
+                assert_eq!(sniff(&plain), Ok(Format::Text(TextKind::Dump)), "{}: pprof says {why:?}", e.file);
+                let p = decode(&bytes).unwrap_or_else(|err| panic!("{}: a goroutine dump must load: {err}", e.file));
+                assert!(p.num_samples() > 0, "{}: no goroutines", e.file);
+                assert_eq!(p.goroutines.len(), p.num_samples(), "{}: every goroutine has its details", e.file);
+                assert_eq!(p.total(0), p.num_samples() as i64, "{}: one count per goroutine", e.file);
+            } else if why.contains("found function with reserved ID=0") {
+                // pprof refuses a Function whose id is 0: the reference decoder must see one.
+                // Id 0 cannot be referenced, so the locations that name the function by
+                // another id point nowhere: a malformed profile, refused at the model stage,
+                // by both decoders alike.
+                assert_eq!(sniff(&plain), Ok(Format::Protobuf), "{}", e.file);
+                assert!(has_function_id_0(&plain), "{}: pprof says {why:?} but the file has no function with id 0", e.file);
+                let fast = decode(&bytes).expect_err(&e.file);
+                let reference = decode_prost(&plain).expect_err(&e.file);
+                assert!(matches!(fast, DecodeError::Malformed(_)), "{}: {fast:?}", e.file);
+                assert_eq!(fast.stage(), "model", "{}", e.file);
+                assert!(fast.to_string().contains("missing function"), "{}: {fast}", e.file);
+                assert_eq!(fast, reference, "{}: both decoders refuse it alike", e.file);
+            } else {
+                panic!("{}: pprof refuses it ({why:?}) and this test has no expectation for that reason: add one", e.file);
+            }
+            seen += 1;
+        }
     }
-    assert!(errors.is_empty(), "{} differences from go tool pprof:\n{}", errors.len(), errors.join("\n"));
-    assert!(checked >= 30, "only {checked} tables checked: the oracle index looks incomplete");
-    eprintln!("conformance: {checked} tables equal go tool pprof's");
+    assert!(seen >= 4, "only {seen} refused files: expected pyroscope_dotnet-pprof-73 and the 3 debug=2 dumps");
+}
+
+/// Does this protobuf hold a `Function` message (field 5) whose `id` (field 1) is 0?
+fn has_function_id_0(plain: &[u8]) -> bool {
+    use prost::Message;
+    let pb = profdrop::decode::pb::Profile::decode(plain).expect("the reference decoder reads it");
+    pb.function.iter().any(|f| f.id == 0)
+}
+
+fn inflated(bytes: &[u8]) -> Vec<u8> {
+    if gzip::is_gzip(bytes) {
+        gzip::gunzip(bytes, 1 << 30, &mut NoProgress).unwrap()
+    } else {
+        bytes.to_vec()
+    }
+}
+
+fn assert_same(fast: &profdrop::model::Profile, reference: &profdrop::model::Profile, name: &str) {
+    assert_eq!(fast.functions.names, reference.functions.names, "{name}");
+    assert_eq!(fast.sample_stack, reference.sample_stack, "{name}");
+    assert_eq!(fast.stacks.frames, reference.stacks.frames, "{name}");
+    assert_eq!(fast.values, reference.values, "{name}");
+    assert_eq!(fast.label_sets.sets, reference.label_sets.sets, "{name}");
+    assert_eq!(fast.sample_labels, reference.sample_labels, "{name}");
+    assert_eq!(fast.sample_types, reference.sample_types, "{name}");
+}
+
+fn corpus_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
+    out.sort();
+    out
+}
+
+/// On every corpus file that is protobuf (after gzip), the streaming decoder and the prost
+/// reference agree: both give the same model, or both refuse the file. A file only one of
+/// them reads fails the test.
+#[test]
+fn the_streaming_decoder_equals_the_prost_reference_on_every_corpus_profile() {
+    let mut compared = 0;
+    let mut both_refuse = Vec::new();
+    let mut one_fails = Vec::new();
+    // Every protobuf file pprof reads must be among those compared.
+    let mut readable = std::collections::BTreeSet::new();
+    for dir in corpora() {
+        readable.extend(index(&dir).into_iter().filter(|e| is_protobuf(&e.format) && e.check.starts_with("ok")).map(|e| dir.join(e.file)));
+        let refused: Vec<String> = index(&dir).into_iter().filter(|e| e.check.starts_with("UNREADABLE")).map(|e| e.file).collect();
+        for path in corpus_files(&dir) {
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.display().to_string();
+            let Ok(Format::Protobuf) = sniff(&inflated_or_empty(&bytes)) else { continue };
+            let plain = inflated(&bytes);
+            match (decode(&bytes), decode_prost(&plain)) {
+                (Ok(fast), Ok(reference)) => {
+                    assert_same(&fast, &reference, &name);
+                    readable.remove(&path);
+                    compared += 1;
+                }
+                // Both refuse it: only a file pprof refuses too (checked against pprof's reason
+                // above), and for the same reason.
+                (Err(a), Err(b)) if a == b && refused.iter().any(|f| path.ends_with(f)) => {}
+                (Err(a), Err(b)) => both_refuse.push(format!("{name}: {a} / reference: {b}")),
+                (Ok(_), Err(b)) => one_fails.push(format!("{name}: only the reference refuses it: {b}")),
+                (Err(a), Ok(_)) => one_fails.push(format!("{name}: only the streaming decoder refuses it: {a}")),
+            }
+        }
+    }
+    assert!(one_fails.is_empty(), "the two decoders disagree:\n{}", one_fails.join("\n"));
+    assert!(both_refuse.is_empty(), "protobuf corpus files pprof reads but both decoders refuse:\n{}", both_refuse.join("\n"));
+    assert!(readable.is_empty(), "protobuf profiles of the oracle not compared: {readable:?}");
+    assert!(compared >= 35, "only {compared} profiles compared");
+    eprintln!("conformance: {compared} corpus profiles decode alike in both decoders");
+}
+
+fn inflated_or_empty(bytes: &[u8]) -> Vec<u8> {
+    if gzip::is_gzip(bytes) {
+        gzip::gunzip(bytes, 1 << 30, &mut NoProgress).unwrap_or_default()
+    } else {
+        bytes.to_vec()
+    }
 }
 
 #[test]
-fn the_profile_pprof_refuses_still_loads_or_errors_clearly() {
-    // pprof rejects it ("found function with reserved ID=0"); we read what is meaningful.
-    let dir = corpus();
-    let bytes = std::fs::read(dir.join("pyroscope_dotnet-pprof-73.pb.gz")).unwrap();
-    match decode(&bytes) {
-        Ok(p) => assert!(p.num_samples() > 0),
-        Err(e) => assert!(!e.to_string().is_empty()),
-    }
-}
-
-#[test]
-fn the_fast_decoder_equals_prost_on_every_corpus_profile() {
-    use profdrop::decode::{decode_prost, gzip};
-    let dir = corpus();
-    let mut n = 0;
-    for e in std::fs::read_dir(&dir).unwrap() {
-        let path = e.unwrap().path();
-        if !path.is_file() {
-            continue;
-        }
-        let bytes = std::fs::read(&path).unwrap();
-        let plain =
-            if gzip::is_gzip(&bytes) { gzip::gunzip(&bytes, 1 << 30, &mut profdrop::decode::NoProgress).unwrap() } else { bytes.clone() };
-        let (Ok(fast), Ok(reference)) = (decode(&bytes), decode_prost(&plain)) else { continue };
-        let name = path.display();
-        assert_eq!(fast.functions.names, reference.functions.names, "{name}");
-        assert_eq!(fast.sample_stack, reference.sample_stack, "{name}");
-        assert_eq!(fast.stacks.frames, reference.stacks.frames, "{name}");
-        assert_eq!(fast.values, reference.values, "{name}");
-        assert_eq!(fast.label_sets.sets, reference.label_sets.sets, "{name}");
-        assert_eq!(fast.sample_labels, reference.sample_labels, "{name}");
-        assert_eq!(fast.sample_types, reference.sample_types, "{name}");
-        n += 1;
-    }
-    assert!(n >= 15, "only {n} profiles compared");
+fn a_reference_error_is_a_wire_error_without_an_offset() {
+    // (The reference's errors carry no offset; the comparison above only needs both to fail.)
+    let e = decode_prost(&[0x0a, 0x05, 0x01]).unwrap_err();
+    assert!(matches!(e, DecodeError::Protobuf { offset: None, .. }), "{e:?}");
 }

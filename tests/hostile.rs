@@ -1,7 +1,9 @@
 //! Hostile and broken input (issue 6: "never crash"). Every fixture in `testdata/hostile/`
 //! (made by `testdata/hostile/gen.py`) is decoded with the default [`Limits`] and must give
-//! the outcome its row in `testdata/hostile/expected.tsv` names: an error whose text contains
-//! the expected words, or a profile with the listed properties. Nothing may panic, hang or
+//! the outcome its row in `testdata/hostile/expected.tsv` names: an error of the
+//! [`DecodeError`] variant, stage and position the fixture was built to cause (the generator
+//! computes them from how it built the file), whose message names what the fixture broke and
+//! reads as a sentence; or a profile with the listed properties. Nothing may panic, hang or
 //! overflow the stack: each fixture is decoded on its own thread with a 1 MiB stack (a
 //! browser's wasm stack is about that size) and a time limit.
 //!
@@ -12,7 +14,7 @@
 //! `HOSTILE_SKIP=amp-` skips the rows whose file name contains `amp-`.
 
 use profdrop::analysis::top::top_table;
-use profdrop::decode::{decode_with, Limits, NoProgress};
+use profdrop::decode::{decode_with, DecodeError, Limits, NoProgress};
 use profdrop::engine::Engine;
 use profdrop::model::Profile;
 use profdrop::protocol::{FlameSource, Request, Response};
@@ -82,6 +84,10 @@ struct Row {
     line: usize,
     file: String,
     outcome: String,
+    /// Error rows: DecodeError variant, stage and position (`-`: none fixed).
+    kind: String,
+    stage: String,
+    at: String,
     expect: String,
 }
 
@@ -90,17 +96,30 @@ fn rows() -> Vec<Row> {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut lines = text.lines().enumerate();
     let (_, header) = lines.next().expect("expected.tsv is empty");
-    assert!(header.starts_with("file\toutcome\texpect"), "expected.tsv header: {header:?}");
+    assert!(header.starts_with("file\toutcome\tkind\tstage\tat\texpect"), "expected.tsv header: {header:?}");
     let mut out = Vec::new();
     for (i, line) in lines {
         if line.trim().is_empty() {
             continue;
         }
         let f: Vec<&str> = line.split('\t').collect();
-        assert!(f.len() >= 3, "expected.tsv line {}: fewer than 3 columns: {line:?}", i + 1);
+        assert!(f.len() >= 6, "expected.tsv line {}: fewer than 6 columns: {line:?}", i + 1);
         assert!(f[1] == "ok" || f[1] == "error", "expected.tsv line {}: outcome {:?}", i + 1, f[1]);
-        assert!(!f[2].is_empty(), "expected.tsv line {}: nothing expected", i + 1);
-        out.push(Row { line: i + 1, file: f[0].into(), outcome: f[1].into(), expect: f[2].into() });
+        assert!(f[2..6].iter().all(|c| !c.is_empty()), "expected.tsv line {}: an empty column", i + 1);
+        if f[1] == "error" {
+            assert!(f[2] != "-" && f[3] != "-", "expected.tsv line {}: an error row names its kind and stage", i + 1);
+        } else {
+            assert!(f[5] != "-", "expected.tsv line {}: nothing expected", i + 1);
+        }
+        out.push(Row {
+            line: i + 1,
+            file: f[0].into(),
+            outcome: f[1].into(),
+            kind: f[2].into(),
+            stage: f[3].into(),
+            at: f[4].into(),
+            expect: f[5].into(),
+        });
     }
     out
 }
@@ -132,10 +151,7 @@ fn check_ok(p: Profile, file: &str, props: &str) -> Vec<String> {
     let mut bad = Vec::new();
     let st = p.default_sample_type;
     // Every view must work on whatever loaded.
-    let mut tops = Vec::new();
-    for i in 0..p.sample_types.len() {
-        tops.push(top_table(&p, i));
-    }
+    let tops: Vec<_> = (0..p.sample_types.len()).map(|i| top_table(&p, i)).collect();
     let (rows, total) = tops.get(st).cloned().unwrap_or_default();
     let flat_cum = |raw: &[u8]| -> Option<(i64, i64)> {
         let id = p.functions.get(raw)?;
@@ -226,25 +242,66 @@ fn check_ok(p: Profile, file: &str, props: &str) -> Vec<String> {
     bad
 }
 
+/// Checks an error against what its fixture was built to break: variant, stage, position,
+/// and the things its message must name; and that the message is a readable sentence.
+fn check_error(e: &DecodeError, row: &Row) -> Result<(), String> {
+    let mut bad = Vec::new();
+    if e.kind() != row.kind {
+        bad.push(format!("kind {} (expected {})", e.kind(), row.kind));
+    }
+    if e.stage() != row.stage {
+        bad.push(format!("stage {} (expected {})", e.stage(), row.stage));
+    }
+    if row.at != "-" {
+        let want: usize = row.at.parse().unwrap_or_else(|_| panic!("{}: at {:?} is not a number", row.file, row.at));
+        if e.position() != Some(want) {
+            bad.push(format!("position {:?} (expected {want})", e.position()));
+        }
+    }
+    let msg = e.to_string();
+    for name in row.expect.split(';').filter(|n| *n != "-") {
+        if !msg.contains(name) {
+            bad.push(format!("the message does not name {name:?}"));
+        }
+    }
+    if let Err(why) = readable(&msg) {
+        bad.push(why);
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} (message {msg:?})", bad.join("; ")))
+    }
+}
+
+/// A message for people: some words, no control characters, no Rust debug output.
+fn readable(msg: &str) -> Result<(), String> {
+    let words = msg.split_whitespace().filter(|w| w.chars().any(|c| c.is_alphabetic())).count();
+    if words < 3 {
+        return Err(format!("the message has {words} words: {msg:?}"));
+    }
+    if msg.chars().any(|c| c.is_control()) {
+        return Err(format!("the message has control characters: {msg:?}"));
+    }
+    if ["Some(", "None", "Err(", "Ok(", "{ ", "\\x"].iter().any(|d| msg.contains(d)) {
+        return Err(format!("the message shows Rust debug output: {msg:?}"));
+    }
+    Ok(())
+}
+
 /// Decodes one fixture and checks it; `Err` describes what went wrong.
 fn run_row(row: &Row) -> Result<(), String> {
     let bytes = std::fs::read(dir().join(&row.file)).map_err(|e| format!("cannot read: {e}"))?;
     let res = decode_with(&bytes, &Limits::default(), &mut NoProgress);
     match (row.outcome.as_str(), res) {
-        ("error", Err(e)) => {
-            let msg = e.to_string();
-            if msg.contains(&row.expect) {
-                Ok(())
-            } else {
-                Err(format!("error {msg:?} does not contain {:?}", row.expect))
-            }
-        }
+        ("error", Err(e)) => check_error(&e, row),
         ("error", Ok(p)) => Err(format!(
-            "decoded ({} samples, {} functions, format {:?}); expected an error containing {:?}",
+            "decoded ({} samples, {} functions, format {:?}); expected a {} error ({})",
             p.num_samples(),
             p.functions.len(),
             p.format,
-            row.expect
+            row.kind,
+            row.stage
         )),
         (_, Err(e)) => Err(format!("expected ok ({}), got error {:?}", row.expect, e.to_string())),
         (_, Ok(p)) => {

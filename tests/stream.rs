@@ -122,7 +122,9 @@ fn streaming_equals_whole_file_decoding_on_testdata() {
 #[test]
 fn streaming_equals_whole_file_decoding_on_the_public_corpus() {
     let mut paths = Vec::new();
-    files(&common::corpus(), &mut paths);
+    for dir in common::corpora() {
+        files(&dir, &mut paths);
+    }
     let (n, bad) = check(&paths);
     assert!(n >= 20, "only {n} files found in the corpus");
     assert!(bad.is_empty(), "{} of {n} files decode differently when streamed:\n{}", bad.len(), bad.join("\n"));
@@ -184,7 +186,9 @@ fn top_sums_made_while_decoding_equal_a_separate_pass() {
     use profdrop::analysis::{stack_values, top::flat_cum};
     let mut paths = Vec::new();
     files(&common::root().join("testdata"), &mut paths);
-    files(&common::corpus(), &mut paths);
+    for dir in common::corpora() {
+        files(&dir, &mut paths);
+    }
     let mut checked = 0;
     for path in &paths {
         let Ok(p) = decode_with(&std::fs::read(path).unwrap(), &Limits::default(), &mut NoProgress) else { continue };
@@ -221,7 +225,9 @@ fn previews_equal_the_built_top_table() {
         paths.push(out);
     }
     files(&common::root().join("testdata"), &mut paths);
-    files(&common::corpus(), &mut paths);
+    for dir in common::corpora() {
+        files(&dir, &mut paths);
+    }
     let limits = Limits::default();
     let (mut previewed, mut built) = (Vec::new(), 0);
     for path in &paths {

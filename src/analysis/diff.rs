@@ -1,6 +1,6 @@
 //! Comparing profiles as `go tool pprof -diff_base=BASE TARGET` does, and merging several.
 
-use super::top::flat_cum;
+use super::top::{flat_cum, pprof_cmp};
 use super::{stack_values, NameSpace};
 use crate::model::Profile;
 use serde::{Deserialize, Serialize};
@@ -75,13 +75,7 @@ pub fn diff_table(base: &Profile, bst: usize, target: &Profile, tst: usize, norm
         .filter(|r| r.delta() != 0 || r.delta_cum() != 0)
         .collect();
     let raw = &ns.raw;
-    rows.sort_by(|a, b| {
-        b.delta()
-            .unsigned_abs()
-            .cmp(&a.delta().unsigned_abs())
-            .then_with(|| raw[a.func as usize].cmp(&raw[b.func as usize]))
-            .then_with(|| b.delta_cum().unsigned_abs().cmp(&a.delta_cum().unsigned_abs()))
-    });
+    rows.sort_by(|a, b| pprof_cmp((a.delta(), &raw[a.func as usize], a.delta_cum()), (b.delta(), &raw[b.func as usize], b.delta_cum())));
     (rows, base.total(bst), ns)
 }
 

@@ -11,11 +11,7 @@ use rustc_hash::FxHashMap;
 
 /// Sum of values per distinct stack for one sample type (samples with the same stack merge).
 pub fn stack_values(p: &Profile, sample_type: usize) -> Vec<i64> {
-    let mut out = vec![0i64; p.stacks.len()];
-    for (s, &v) in p.sample_stack.iter().zip(&p.values[sample_type]) {
-        out[*s as usize] = out[*s as usize].wrapping_add(v);
-    }
-    out
+    p.stack_values(sample_type)
 }
 
 /// A namespace of function names shared by several profiles (for diffs and merges): maps

@@ -3,6 +3,7 @@
 use super::stack_values;
 use crate::model::Profile;
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 
 /// One row of a top table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,45 +16,40 @@ pub struct TopRow {
     pub cum: i64,
 }
 
-/// flat/cum per function id for weighted stacks. `map` renames profile function ids
-/// (for a shared namespace); `n_funcs` is the size of the id space.
-pub fn flat_cum(p: &Profile, values: &[i64], map: Option<&[u32]>, n_funcs: usize) -> (Vec<i64>, Vec<i64>) {
-    let mut flat = vec![0i64; n_funcs];
-    let mut cum = vec![0i64; n_funcs];
-    let mut seen = vec![u32::MAX; n_funcs];
-    for (s, &v) in values.iter().enumerate() {
-        if v == 0 {
-            continue;
-        }
-        let frames = p.stacks.get(s as u32);
-        let id = |f: u32| match map {
-            Some(m) => m[f as usize] as usize,
-            None => f as usize,
-        };
-        if let Some(&leaf) = frames.first() {
-            let l = id(leaf);
-            flat[l] = flat[l].wrapping_add(v);
-        }
-        for &f in frames {
-            let f = id(f);
-            if seen[f] != s as u32 {
-                seen[f] = s as u32;
-                cum[f] = cum[f].wrapping_add(v);
-            }
-        }
+pub use crate::model::sums::flat_cum;
+
+/// The orders a table can be sorted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// |flat| descending (pprof's default).
+    Flat,
+    /// |cum| descending.
+    Cum,
+    /// Name ascending.
+    Name,
+}
+
+/// pprof's order of table rows, written once (the top table, the diff table and the engine's
+/// other orders use it): `|key|` descending, then the raw name bytes ascending, then `|tie|`
+/// descending. Each side is `(key, name, tie)`.
+pub fn pprof_cmp(a: (i64, &[u8], i64), b: (i64, &[u8], i64)) -> Ordering {
+    b.0.unsigned_abs().cmp(&a.0.unsigned_abs()).then_with(|| a.1.cmp(b.1)).then_with(|| b.2.unsigned_abs().cmp(&a.2.unsigned_abs()))
+}
+
+/// Sorts rows in `order`: by flat as pprof does (|flat|, name, |cum|), by cum likewise
+/// (|cum|, name, |flat|), or by name.
+pub fn sort_rows(rows: &mut [TopRow], order: Order, raw_names: &[Box<[u8]>]) {
+    let name = |r: &TopRow| &raw_names[r.func as usize][..];
+    match order {
+        Order::Flat => rows.sort_by(|a, b| pprof_cmp((a.flat, name(a), a.cum), (b.flat, name(b), b.cum))),
+        Order::Cum => rows.sort_by(|a, b| pprof_cmp((a.cum, name(a), a.flat), (b.cum, name(b), b.flat))),
+        Order::Name => rows.sort_by(|a, b| name(a).cmp(name(b))),
     }
-    (flat, cum)
 }
 
 /// Sorts rows as pprof does: |flat| descending, then name (bytes) ascending, then |cum|.
 pub fn sort_rows_pprof(rows: &mut [TopRow], raw_names: &[Box<[u8]>]) {
-    rows.sort_by(|a, b| {
-        b.flat
-            .unsigned_abs()
-            .cmp(&a.flat.unsigned_abs())
-            .then_with(|| raw_names[a.func as usize].cmp(&raw_names[b.func as usize]))
-            .then_with(|| b.cum.unsigned_abs().cmp(&a.cum.unsigned_abs()))
-    });
+    sort_rows(rows, Order::Flat, raw_names);
 }
 
 /// The top table for one sample type, sorted as pprof sorts it, and the total.

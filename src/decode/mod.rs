@@ -1,136 +1,26 @@
 //! Bytes → [`Profile`]: sniffing, gzip (with an output cap), pprof protobuf and Go's
 //! goroutine text dumps. Every failure is a typed [`DecodeError`]; input never panics.
+//!
+//! One path: the format is decided once from the first bytes ([`sniff`]; gzip is inflated
+//! and what it held sniffed again), then exactly one decoder runs. Protobuf is always read by
+//! the streaming decoder ([`StreamDecoder`]); a whole file is the stream in one go. The prost
+//! structs of `pb` (feature `reference`) are an independent reference for tests only.
 
+pub mod error;
 pub mod gzip;
+mod names;
+#[cfg(feature = "reference")]
 pub mod pb;
 mod preview;
 mod proto;
 pub mod raw;
+pub mod sniff;
 mod text;
 
 use crate::model::Profile;
+pub use error::{DecodeError, Limits, NoProgress, Progress, Stage};
 pub use preview::Preview;
-use thiserror::Error;
-
-/// Bounds that turn hostile input into clear errors instead of exhausted memory.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Largest decompressed (or raw) profile accepted, in bytes.
-    pub max_bytes: usize,
-    /// Deepest stack accepted, in frames after inline expansion.
-    pub max_stack_depth: usize,
-    /// Most entries accepted in any one table (strings, functions, locations, samples).
-    pub max_entries: usize,
-    /// Most labels on one sample.
-    pub max_labels_per_sample: usize,
-    /// Most bytes of label text (keys, values, units) over all distinct label sets: a small
-    /// file that references long strings many times must not expand without bound.
-    pub max_text_bytes: usize,
-    /// Most frames over all distinct stacks (inline expansion can multiply a small file).
-    pub max_total_frames: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_bytes: 512 << 20,
-            max_stack_depth: 1 << 20,
-            max_entries: 8_000_000,
-            max_labels_per_sample: 4096,
-            max_text_bytes: 64 << 20,
-            max_total_frames: 64 << 20,
-        }
-    }
-}
-
-/// Why a file could not be read as a profile.
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum DecodeError {
-    /// Zero bytes.
-    #[error("the file is empty")]
-    Empty,
-    /// Neither gzip nor a profile format we know.
-    #[error("not gzip or pprof protobuf ({0})")]
-    NotAProfile(String),
-    /// The gzip stream ends early.
-    #[error("truncated gzip stream (ends after {0} compressed bytes)")]
-    TruncatedGzip(usize),
-    /// The gzip stream is damaged.
-    #[error("corrupt gzip stream at byte {offset}: {what}")]
-    BadGzip {
-        /// Byte offset in the compressed input.
-        offset: usize,
-        /// What is wrong.
-        what: String,
-    },
-    /// Output cap reached.
-    #[error("file expands beyond {limit_mb} MB when decompressed; profdrop refuses it rather than run out of memory")]
-    TooLarge {
-        /// The cap in MB.
-        limit_mb: usize,
-    },
-    /// The protobuf wire format is broken.
-    #[error("invalid pprof protobuf: {0}")]
-    Protobuf(String),
-    /// A reference points nowhere, an id is reused, a count is off…
-    #[error("malformed profile: {0}")]
-    Malformed(String),
-    /// A table or stack exceeds a documented limit.
-    #[error("{what} exceeds the limit of {limit}")]
-    Limit {
-        /// What was too large.
-        what: String,
-        /// The limit.
-        limit: usize,
-    },
-    /// A text profile line could not be read.
-    #[error("line {line}: {what}")]
-    Text {
-        /// 1-based line number.
-        line: usize,
-        /// What is wrong.
-        what: String,
-    },
-    /// The work was cancelled.
-    #[error("cancelled")]
-    Cancelled,
-}
-
-/// Progress stages reported while loading.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Stage {
-    /// Reading the file.
-    Reading,
-    /// Decompressing gzip.
-    Inflating,
-    /// Decoding protobuf / text.
-    Decoding,
-    /// Inflating and decoding at once (a gzip file streamed through two workers); the
-    /// fraction is how much of the file has been read.
-    Streaming,
-    /// Building tables and trees.
-    Building,
-}
-
-/// Receives progress: stage and fraction done in `0.0..=1.0`. Returning `false` cancels.
-pub trait Progress {
-    /// Reports progress.
-    fn report(&mut self, stage: Stage, done: f64) -> bool;
-}
-
-impl<F: FnMut(Stage, f64) -> bool> Progress for F {
-    fn report(&mut self, stage: Stage, done: f64) -> bool {
-        self(stage, done)
-    }
-}
-
-/// No progress reporting.
-pub struct NoProgress;
-impl Progress for NoProgress {
-    fn report(&mut self, _: Stage, _: f64) -> bool {
-        true
-    }
-}
+pub use sniff::{sniff, Format, TextKind, SNIFF_BYTES};
 
 /// Decodes a profile from bytes with default limits.
 pub fn decode(bytes: &[u8]) -> Result<Profile, DecodeError> {
@@ -139,34 +29,62 @@ pub fn decode(bytes: &[u8]) -> Result<Profile, DecodeError> {
 
 /// Decodes a profile: the format is sniffed from the bytes, never from a file name.
 pub fn decode_with(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
-    if bytes.is_empty() {
-        return Err(DecodeError::Empty);
+    match sniff_whole(bytes, limits)? {
+        Format::Gzip => decode_plain(&gzip::gunzip(bytes, limits.max_bytes, progress)?, true, limits, progress),
+        _ => decode_plain(bytes, false, limits, progress),
     }
-    if gzip::is_gzip(bytes) {
-        return decode_inflated(gzip::gunzip(bytes, limits.max_bytes, progress)?, limits, progress);
-    }
-    if bytes.len() > limits.max_bytes {
-        return Err(DecodeError::TooLarge { limit_mb: limits.max_bytes >> 20 });
-    }
-    decode_plain(bytes, limits, progress)
 }
 
 /// Like [`decode_with`], but takes the bytes by value so the compressed input is freed as soon
 /// as it is inflated (peak memory of a big load is then inflated + model, not compressed too).
 pub fn decode_owned(bytes: Vec<u8>, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
-    if !gzip::is_gzip(&bytes) {
-        return decode_with(&bytes, limits, progress);
+    match sniff_whole(&bytes, limits)? {
+        Format::Gzip => {
+            let inflated = gzip::gunzip(&bytes, limits.max_bytes, progress)?;
+            drop(bytes);
+            decode_plain(&inflated, true, limits, progress)
+        }
+        _ => decode_plain(&bytes, false, limits, progress),
     }
-    let inflated = gzip::gunzip(&bytes, limits.max_bytes, progress)?;
-    drop(bytes);
-    decode_inflated(inflated, limits, progress)
+}
+
+/// The format of a whole file; one that is not gzip must also fit the size cap (checked
+/// first, as a stream would hit it before its end).
+fn sniff_whole(bytes: &[u8], limits: &Limits) -> Result<Format, DecodeError> {
+    let format = sniff(bytes);
+    if format != Ok(Format::Gzip) && bytes.len() > limits.max_bytes {
+        return Err(DecodeError::TooLarge { limit_mb: limits.max_bytes >> 20 });
+    }
+    format
+}
+
+/// Bytes handed to the stream decoder at a time when a whole file is decoded: progress is
+/// reported (and a cancel noticed) between them.
+const WHOLE_PIECE: usize = 4 << 20;
+
+/// Decodes bytes that are not gzip (`gzip`: they are what a gzip stream held) as one stream.
+fn decode_plain(bytes: &[u8], gzip: bool, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
+    if !progress.report(Stage::Decoding, 0.0) {
+        return Err(DecodeError::Cancelled);
+    }
+    let mut d = StreamDecoder::new(*limits, gzip);
+    d.size_hint(bytes.len());
+    let mut done = 0;
+    for piece in bytes.chunks(WHOLE_PIECE) {
+        d.push(piece)?;
+        done += piece.len();
+        if !progress.report(Stage::Decoding, done as f64 / bytes.len() as f64) {
+            return Err(DecodeError::Cancelled);
+        }
+    }
+    d.finish(progress)
 }
 
 /// Decodes a profile whose bytes arrive in pieces, as a streaming inflate hands them on
 /// ([`gzip::GzInflater::streaming`]): protobuf is read field by field as the pieces come, so
 /// only the model and an unfinished field are held, never the whole decompressed file. Text
-/// profiles are gathered and read at the end. The outcome is the same as [`decode_with`]'s
-/// on the whole bytes, errors included.
+/// profiles are gathered and read at the end. This is the only protobuf decoder: a whole
+/// file ([`decode_with`]) is one stream.
 pub struct StreamDecoder {
     limits: Limits,
     /// The bytes came out of gzip (named in the profile's format).
@@ -183,16 +101,15 @@ pub struct StreamDecoder {
 enum Mode {
     /// The first bytes, until there are enough to tell the format.
     Sniffing(Vec<u8>),
-    Proto(raw::StreamParser),
+    Proto(Box<raw::StreamParser>),
     /// A text profile, read whole at the end.
-    Whole(Vec<u8>),
+    Text(TextKind, Vec<u8>),
+    /// Failed: later pieces are ignored.
+    Failed,
 }
 
 /// Bytes of a piece parsed before the top sums take in what was read.
 const SUM_EVERY: usize = 128 << 10;
-
-/// Bytes needed to tell the format (`text::sniff` reads the most: 4096).
-const SNIFF: usize = 4096;
 
 impl StreamDecoder {
     /// A decoder for one file; `gzip` says the pieces are what a gzip stream held.
@@ -221,7 +138,7 @@ impl StreamDecoder {
         let r = self.take(bytes);
         if let Err(e) = &r {
             self.failed = Some(e.clone());
-            self.mode = Mode::Whole(Vec::new());
+            self.mode = Mode::Failed;
         }
         r
     }
@@ -232,10 +149,15 @@ impl StreamDecoder {
             return Err(DecodeError::TooLarge { limit_mb: self.limits.max_bytes >> 20 });
         }
         match &mut self.mode {
+            Mode::Sniffing(head) if head.is_empty() && bytes.len() >= SNIFF_BYTES => {
+                // Enough to decide from this piece itself (a whole file, say): no copy.
+                self.decide(bytes)
+            }
             Mode::Sniffing(head) => {
                 head.extend_from_slice(bytes);
-                if head.len() >= SNIFF {
-                    self.decide()?;
+                if head.len() >= SNIFF_BYTES {
+                    let head = std::mem::take(head);
+                    self.decide(&head)?;
                 }
                 Ok(())
             }
@@ -250,36 +172,37 @@ impl StreamDecoder {
                 }
                 Ok(())
             }
-            Mode::Whole(all) => {
+            Mode::Text(_, all) => {
                 all.extend_from_slice(bytes);
                 Ok(())
             }
+            Mode::Failed => Ok(()),
         }
     }
 
-    /// Chooses how to read the file from its first bytes (the same checks as `decode_plain`).
-    fn decide(&mut self) -> Result<(), DecodeError> {
-        let Mode::Sniffing(head) = &mut self.mode else { return Ok(()) };
-        let head = std::mem::take(head);
-        if head.is_empty() {
-            return Err(if self.gzip { DecodeError::NotAProfile("gzip stream holds no data".into()) } else { DecodeError::Empty });
+    /// Chooses the one decoder from the first bytes ([`sniff`]) and hands it `head`.
+    fn decide(&mut self, head: &[u8]) -> Result<(), DecodeError> {
+        let format = match sniff(head) {
+            Err(DecodeError::Empty) if self.gzip => Err(DecodeError::NotAProfile("gzip stream holds no data".into())),
+            Ok(Format::Gzip) => Err(DecodeError::NotAProfile(if self.gzip {
+                "a gzip file inside a gzip file: decompress it once, then drop what it holds".into()
+            } else {
+                "gzip data given as already inflated".into()
+            })),
+            other => other,
+        }?;
+        match format {
+            Format::Text(kind) => self.mode = Mode::Text(kind, head.to_vec()),
+            _ => {
+                self.mode = Mode::Proto(Box::new(raw::StreamParser::new(self.limits.max_entries)));
+                if let Some(h) = self.hint {
+                    self.size_hint(h);
+                }
+                self.sums = Some(preview::TopSums::new());
+                self.seen -= head.len();
+                self.take(head)?;
+            }
         }
-        if text::sniff(&head).is_some() {
-            self.mode = Mode::Whole(head);
-            return Ok(());
-        }
-        if !proto::plausible(&head) || known_other_format(&head).is_some() {
-            return Err(DecodeError::NotAProfile(describe(&head)));
-        }
-        let mut p = raw::StreamParser::new(self.limits.max_entries);
-        if let Some(h) = self.hint {
-            p.size_hint(h);
-        }
-        p.push(&head)?;
-        let mut sums = preview::TopSums::new();
-        sums.advance(p.raw());
-        self.sums = Some(sums);
-        self.mode = Mode::Proto(p);
         Ok(())
     }
 
@@ -295,11 +218,14 @@ impl StreamDecoder {
         if let Some(e) = self.failed {
             return Err(e);
         }
-        self.decide()?;
+        if let Mode::Sniffing(head) = &mut self.mode {
+            let head = std::mem::take(head);
+            self.decide(&head)?;
+        }
         let mut p = match self.mode {
-            Mode::Proto(parser) => proto::decode_streamed(parser, self.sums.take(), self.gzip, &self.limits, progress, on_preview)?,
-            Mode::Whole(all) => decode_plain(&all, &self.limits, progress)?,
-            Mode::Sniffing(_) => return Err(DecodeError::Empty),
+            Mode::Proto(parser) => proto::decode_streamed(*parser, self.sums.take(), self.gzip, &self.limits, progress, on_preview)?,
+            Mode::Text(kind, all) => text::parse(kind, &all, &self.limits)?,
+            Mode::Sniffing(_) | Mode::Failed => return Err(DecodeError::Empty),
         };
         if self.gzip {
             p.format = format!("{} (gzip)", p.format);
@@ -308,67 +234,11 @@ impl StreamDecoder {
     }
 }
 
-/// Decodes what a gzip stream held.
-fn decode_inflated(inflated: Vec<u8>, limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
-    if inflated.is_empty() {
-        return Err(DecodeError::NotAProfile("gzip stream holds no data".into()));
-    }
-    let mut p = decode_plain(&inflated, limits, progress)?;
-    p.format = format!("{} (gzip)", p.format);
-    Ok(p)
-}
-
-fn decode_plain(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
-    if let Some(kind) = text::sniff(bytes) {
-        return text::parse(kind, bytes, limits);
-    }
-    if !proto::plausible(bytes) || known_other_format(bytes).is_some() {
-        return Err(DecodeError::NotAProfile(describe(bytes)));
-    }
-    proto::decode(bytes, limits, progress)
-}
-
 /// Decodes a (decompressed) protobuf through prost's generated decoder instead of the
-/// hand-written pass: the reference the fast path is checked against.
+/// streaming decoder: the independent reference tests check it against.
+#[cfg(feature = "reference")]
 pub fn decode_prost(bytes: &[u8]) -> Result<Profile, DecodeError> {
     proto::decode_prost(bytes, &Limits::default())
-}
-
-/// Recognises common files that are not profiles by their magic bytes.
-fn known_other_format(b: &[u8]) -> Option<&'static str> {
-    const MAGICS: [(&[u8], &str); 10] = [
-        (b"PK\x03\x04", "a zip archive: unzip it and drop the profile inside"),
-        (b"%PDF", "a PDF document"),
-        (b"\x89PNG", "a PNG image"),
-        (b"\xff\xd8\xff", "a JPEG image"),
-        (b"GIF8", "a GIF image"),
-        (b"\x7fELF", "an executable (ELF); profiles come from /debug/pprof/…"),
-        (b"BZh", "a bzip2 file: decompress it first"),
-        (b"\xfd7zXZ", "an xz file: decompress it first"),
-        (b"\x28\xb5\x2f\xfd", "a zstd file: decompress it first"),
-        (b"<!DOCTYPE", "an HTML page (did the download save an error page?)"),
-    ];
-    MAGICS.iter().find(|(m, _)| b.starts_with(m)).map(|(_, what)| *what)
-}
-
-/// A short description of what unknown bytes look like, for error messages.
-fn describe(bytes: &[u8]) -> String {
-    if let Some(what) = known_other_format(bytes) {
-        return what.to_string();
-    }
-    let head = &bytes[..bytes.len().min(64)];
-    let printable = head.iter().filter(|b| b.is_ascii_graphic() || **b == b' ' || **b == b'\n' || **b == b'\t').count();
-    if printable * 10 >= head.len() * 9 {
-        let first_line: String = String::from_utf8_lossy(head).lines().next().unwrap_or("").chars().take(40).collect();
-        if first_line.starts_with("heap profile:") || first_line.starts_with("--- ") || first_line.contains("profile: total") {
-            return format!("legacy text profile \"{first_line}\" is not supported; save it with ?debug=0 to get protobuf");
-        }
-        let clean: String = first_line.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
-        format!("text starting with \"{clean}\"")
-    } else {
-        let hex: Vec<String> = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
-        format!("starts with bytes {}", hex.join(" "))
-    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,9 @@
 //! (`drop_frames`). Otherwise there is no preview and the table comes with the model, as it
 //! always did.
 
-use super::proto::{basename, string};
+use super::names::{string, unsymbolized};
 use super::raw::{LocIds, RawProfile};
+use crate::model::sums::FlatCum;
 use crate::model::{Functions, Profile};
 
 /// Largest location or function id kept in a dense table; a file with larger ids gets no
@@ -58,11 +59,8 @@ pub struct TopSums {
     keys: Vec<(Key, i64)>,
     /// Samples summed so far.
     done: usize,
-    /// Per slot and sample type summed (`slot * types.len() + t`).
-    flat: Vec<i64>,
-    /// Per slot: the last sample that added to its cum, then its cum per sample type summed
-    /// (side by side: one cache line for what each frame touches).
-    acc: Vec<i64>,
+    /// flat/cum per slot and sample type summed.
+    sums: FlatCum,
     /// Per sample type summed: sum of |value| (pprof's total).
     total: Vec<i64>,
 }
@@ -226,6 +224,7 @@ impl TopSums {
             }
             self.types = if raw.default_sample_type == 0 { vec![nt - 1] } else { (0..nt).collect() };
             self.total = vec![0; self.types.len()];
+            self.sums = FlatCum::new(0, self.types.len());
         }
         let w = self.types.len();
         // (Sample types or the default named after the first sample: not followed.)
@@ -233,14 +232,7 @@ impl TopSums {
             self.dead = true;
             return;
         }
-        self.flat.resize(self.keys.len() * w, 0);
-        let width = w + 1;
-        let mut at = self.acc.len();
-        self.acc.resize(self.keys.len() * width, 0);
-        while at < self.acc.len() {
-            self.acc[at] = -1;
-            at += width;
-        }
+        self.sums.grow(self.keys.len());
         // `w` is 1 for most profiles: a call of its own lets the compiler specialise it.
         match (&raw.locs, w) {
             (LocIds::Short(ids), 1) => self.sum_one_type(raw, ids, n),
@@ -264,7 +256,7 @@ impl TopSums {
     /// Sums samples from `done` on, `w` sample types each.
     #[inline(always)]
     fn sum_samples<T: Copy + Into<u32>>(&mut self, raw: &RawProfile<'_>, ids: &[T], n: usize, w: usize) {
-        let TopSums { loc, multi, flat, acc, total, done, dead, types, .. } = self;
+        let TopSums { loc, multi, sums, total, done, dead, types, .. } = self;
         let nt = raw.sample_type.len();
         let mut v = [0i64; MAX_TYPES];
         while *done < n {
@@ -284,22 +276,6 @@ impl TopSums {
                 continue;
             }
             let stamp = si as i64;
-            // Adds the sample to a slot's cum, once per sample; `back` takes it out again.
-            let visit = |acc: &mut [i64], s: u32, back: bool| {
-                let row = &mut acc[s as usize * (w + 1)..][..w + 1];
-                let (sign, hit) = if back { (-1, row[0] == stamp) } else { (1, row[0] != stamp) };
-                if hit {
-                    row[0] = if back { -1 } else { stamp };
-                    for (x, &y) in row[1..].iter_mut().zip(v.iter()) {
-                        *x = x.wrapping_add(y.wrapping_mul(sign));
-                    }
-                }
-            };
-            let leaf = |flat: &mut [i64], s: u32, sign: i64| {
-                for (x, &y) in flat[s as usize * w..][..w].iter_mut().zip(v.iter()) {
-                    *x = x.wrapping_add(y.wrapping_mul(sign));
-                }
-            };
             let refs = &ids[raw.loc_off[si] as usize..raw.loc_off[si + 1] as usize];
             let mut missing = None;
             for (k, &id) in refs.iter().enumerate() {
@@ -309,10 +285,10 @@ impl TopSums {
                 };
                 let slots = slots_of(&e, multi);
                 if k == 0 {
-                    leaf(flat, slots[0], 1);
+                    sums.leaf(slots[0], v, 1);
                 }
                 for &s in slots {
-                    visit(acc, s, false);
+                    sums.frame(s, stamp, v);
                 }
             }
             if let Some(upto) = missing {
@@ -320,10 +296,10 @@ impl TopSums {
                 for (k, &id) in refs[..upto].iter().enumerate() {
                     let slots = slots_of(&loc[id.into() as usize], multi);
                     if k == 0 {
-                        leaf(flat, slots[0], -1);
+                        sums.leaf(slots[0], v, -1);
                     }
                     for &s in slots {
-                        visit(acc, s, true);
+                        sums.unframe(s, stamp, v);
                     }
                 }
                 return;
@@ -371,19 +347,12 @@ impl TopSums {
                     if id != 0 {
                         for &(mid, f) in &raw.mappings {
                             if mid == id {
-                                file = basename(s(f)?);
+                                file = s(f)?;
                                 break;
                             }
                         }
                     }
-                    pseudo.clear();
-                    if file.is_empty() {
-                        pseudo.extend_from_slice(b"<unknown>");
-                    } else {
-                        pseudo.push(b'[');
-                        pseudo.extend_from_slice(file);
-                        pseudo.push(b']');
-                    }
+                    unsymbolized(file, &mut pseudo);
                     (&pseudo[..], b"")
                 }
             };
@@ -395,9 +364,7 @@ impl TopSums {
         // The sample type summed must be the default (a profile that names its default
         // has all of them summed).
         let j = self.types.iter().position(|&t| t == header.default_sample_type)?;
-        let w = self.types.len();
-        let flat = self.flat.iter().skip(j).step_by(w).copied().collect();
-        let cum = self.acc.iter().skip(1 + j).step_by(w + 1).copied().collect();
+        let (flat, cum) = (self.sums.flat(j), self.sums.cum(j));
         header.functions = functions;
         Some(Preview { header, samples: n, flat, cum, total: self.total[j] })
     }

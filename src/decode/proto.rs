@@ -1,24 +1,13 @@
 //! pprof protobuf → model: reference checks, pprof's `drop_frames`/`keep_frames` pruning,
 //! inline expansion and stack deduplication.
 
+use super::error::{DecodeError, Limits, Progress, Stage};
+use super::names::{string, unsymbolized, UNKNOWN};
 use super::preview::{Preview, TopSums};
 use super::raw::{self, RawProfile};
-use super::{pb, DecodeError, Limits, Progress, Stage};
+use crate::model::sums::FlatCum;
 use crate::model::{Label, Profile, ValueType};
-use prost::Message;
 use rustc_hash::FxHashMap;
-
-/// Could these bytes start a serialized `Profile`? Checks the first field tag and that the
-/// head is not plain text.
-pub fn plausible(b: &[u8]) -> bool {
-    const TAGS: [u8; 17] = [0x0a, 0x12, 0x1a, 0x22, 0x2a, 0x32, 0x38, 0x40, 0x48, 0x50, 0x5a, 0x60, 0x68, 0x6a, 0x70, 0x78, 0x08];
-    if !TAGS.contains(&b[0]) {
-        return false;
-    }
-    let head = &b[..b.len().min(64)];
-    let texty = head.iter().filter(|c| c.is_ascii_graphic() || **c == b' ' || **c == b'\n' || **c == b'\r' || **c == b'\t').count();
-    !(head.len() >= 16 && texty == head.len())
-}
 
 /// Id → value lookup that is a plain vector when ids are dense (the usual case). Built as
 /// id → index ([`IdMap::build`]); [`IdMap::map`] derives other values for the same ids.
@@ -113,17 +102,6 @@ fn simplify_func(name: &str) -> &str {
         }
     }
     name
-}
-
-pub(super) fn basename(path: &[u8]) -> &[u8] {
-    let trimmed = match path.iter().rposition(|&c| c != b'/') {
-        Some(e) => &path[..=e],
-        None => return path,
-    };
-    match trimmed.iter().rposition(|&c| c == b'/') {
-        Some(s) => &trimmed[s + 1..],
-        None => trimmed,
-    }
 }
 
 /// A location's frames packed so that the sample loop finds them with one lookup by id:
@@ -246,17 +224,6 @@ impl FrameBudget {
     }
 }
 
-pub fn decode(bytes: &[u8], limits: &Limits, progress: &mut dyn Progress) -> Result<Profile, DecodeError> {
-    if !progress.report(Stage::Decoding, 0.0) {
-        return Err(DecodeError::Cancelled);
-    }
-    let raw = raw::parse(bytes, limits.max_entries, |f| progress.report(Stage::Decoding, f))?;
-    if !progress.report(Stage::Building, 0.0) {
-        return Err(DecodeError::Cancelled);
-    }
-    build(&raw, limits, progress, None)
-}
-
 /// Builds the model from a profile read by [`raw::StreamParser`]. When the top sums made
 /// while it streamed give a [`Preview`], `on_preview` has it before the model is built.
 pub fn decode_streamed(
@@ -287,20 +254,11 @@ pub fn decode_streamed(
 }
 
 /// The same, through prost's generated decoder (the reference; used to cross-check).
+#[cfg(feature = "reference")]
 pub fn decode_prost(bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
-    let pb = pb::Profile::decode(bytes).map_err(|e| DecodeError::Protobuf(e.to_string()))?;
+    use prost::Message;
+    let pb = super::pb::Profile::decode(bytes).map_err(|e| DecodeError::Protobuf { offset: None, what: e.to_string() })?;
     build(&raw::from_prost(&pb), limits, &mut super::NoProgress, None)
-}
-
-/// String `i` of the table (0 is "" even when the table is empty); `what` names the
-/// reference for the error.
-pub(super) fn string<'a>(strings: &[&'a [u8]], i: i64, what: &dyn Fn() -> String) -> Result<&'a [u8], DecodeError> {
-    if i == 0 && strings.is_empty() {
-        return Ok(b"");
-    }
-    usize::try_from(i).ok().and_then(|i| strings.get(i)).copied().ok_or_else(|| {
-        DecodeError::Malformed(format!("{} refers to string {i}, but the string table has {} entries", what(), strings.len()))
-    })
 }
 
 /// The profile's header: everything but its functions and samples (sample types, period,
@@ -377,7 +335,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
     // is interned once per mapping, when first needed.
     let mut mapping_file: Vec<&[u8]> = Vec::with_capacity(pb.mappings.len());
     for &(id, filename) in &pb.mappings {
-        mapping_file.push(basename(s(filename, &|| format!("mapping {id}"))?));
+        mapping_file.push(s(filename, &|| format!("mapping {id}"))?);
     }
     let mut mapping_func: Vec<u32> = vec![NONE; pb.mappings.len()];
     let mut unknown_func = NONE;
@@ -418,20 +376,18 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
     loc_off.push(0);
     for (li, l) in pb.locations.iter().enumerate() {
         let mut pseudo = |functions: &mut crate::model::Functions| -> u32 {
-            match mapping_ids.get(l.mapping_id).filter(|&m| !mapping_file[m].is_empty()) {
+            match mapping_ids.get(l.mapping_id) {
                 Some(m) => {
                     if mapping_func[m] == NONE {
-                        let mut name = Vec::with_capacity(mapping_file[m].len() + 2);
-                        name.push(b'[');
-                        name.extend_from_slice(mapping_file[m]);
-                        name.push(b']');
+                        let mut name = Vec::new();
+                        unsymbolized(mapping_file[m], &mut name);
                         mapping_func[m] = functions.intern(&name, b"");
                     }
                     mapping_func[m]
                 }
                 None => {
                     if unknown_func == NONE {
-                        unknown_func = functions.intern(b"<unknown>", b"");
+                        unknown_func = functions.intern(UNKNOWN, b"");
                     }
                     unknown_func
                 }
@@ -514,7 +470,6 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
     let top_st = prof.default_sample_type;
     let known = known.filter(|pv| pv.header.default_sample_type == top_st);
     let n_funcs = if known.is_some() { 0 } else { prof.functions.len() };
-    let (top_flat, top_cum, top_seen) = (vec![0i64; n_funcs], vec![0i64; n_funcs], vec![u32::MAX; n_funcs]);
     // Dense ids (the usual case) and no pruning: samples expand in a tight loop.
     let dense_packed = match (&loc_packed, &drop_rx) {
         (IdMap::Dense(v), None) => Some(&v[..]),
@@ -538,9 +493,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
         n_types,
         known: known.is_some(),
         budget,
-        top_flat,
-        top_cum,
-        top_seen,
+        top: FlatCum::new(n_funcs, 1),
         locs: Vec::new(),
         label_keys: FxHashMap::default(),
         text_bytes: 0,
@@ -564,7 +517,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
         lp.block(&mut prof, si..end)?;
         si = end;
     }
-    let SampleLoop { mut top_flat, mut top_cum, .. } = lp;
+    let (mut top_flat, mut top_cum) = lp.top.into_single();
     prof.stacks.seal();
     prof.label_sets.seal();
     if let Some(pv) = known {
@@ -598,9 +551,8 @@ struct SampleLoop<'a, 'b> {
     n_types: usize,
     known: bool,
     budget: FrameBudget,
-    top_flat: Vec<i64>,
-    top_cum: Vec<i64>,
-    top_seen: Vec<u32>,
+    /// The default sample type's flat/cum per function (unless a preview has them).
+    top: FlatCum,
     locs: Vec<u32>,
     label_keys: FxHashMap<i64, String>,
     text_bytes: usize,
@@ -644,15 +596,7 @@ impl SampleLoop<'_, '_> {
             self.budget.add(stacks.frames.len() - start);
             let v = values[self.top_st];
             if v != 0 && !self.known {
-                let fr = &stacks.frames[start..];
-                if let Some(&leaf) = fr.first() {
-                    self.top_flat[leaf as usize] = self.top_flat[leaf as usize].wrapping_add(v);
-                }
-                for &f in fr {
-                    if std::mem::replace(&mut self.top_seen[f as usize], si as u32) != si as u32 {
-                        self.top_cum[f as usize] = self.top_cum[f as usize].wrapping_add(v);
-                    }
-                }
+                self.top.add_stack(&stacks.frames[start..], si as i64, &[v]);
             }
             prof.sample_stack.push(stacks.intern_pending());
             if stacks.frames.len() > limits.max_total_frames {
@@ -775,6 +719,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "reference")]
     fn each_sample_gets_its_own_labels() {
         use super::super::pb;
         use prost::Message;
@@ -783,10 +728,7 @@ mod tests {
         let sets = [vec![l(1, 0, 64)], vec![l(2, 3, 0)], vec![], vec![l(1, 0, 64)], vec![l(1, 0, 32), l(2, 4, 0)], vec![l(2, 3, 0)]];
         let pb = pb::Profile {
             sample_type: vec![pb::ValueType { r#type: 1, unit: 1 }],
-            sample: sets
-                .iter()
-                .map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone(), ..Default::default() })
-                .collect(),
+            sample: sets.iter().map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone() }).collect(),
             location: vec![pb::Location {
                 id: 1,
                 line: vec![pb::Line { function_id: 1, line: 1, ..Default::default() }],
@@ -796,7 +738,7 @@ mod tests {
             string_table: strings,
             ..Default::default()
         };
-        let p = decode(&pb.encode_to_vec(), &Limits::default(), &mut super::super::NoProgress).unwrap();
+        let p = crate::decode::decode(&pb.encode_to_vec()).unwrap();
         let shown: Vec<String> = p
             .sample_labels
             .iter()
@@ -819,11 +761,5 @@ mod tests {
         assert_eq!(simplify_func("A::operator()(int)"), "A::operator()");
         assert_eq!(simplify_func("main.(*T).M"), "main.");
         assert_eq!(simplify_func("plain"), "plain");
-    }
-    #[test]
-    fn basename_like_go() {
-        assert_eq!(basename(b"/usr/lib/libc.so.6"), b"libc.so.6");
-        assert_eq!(basename(b"libc.so"), b"libc.so");
-        assert_eq!(basename(b"/a/b/"), b"b");
     }
 }

@@ -2,7 +2,7 @@
 //! allocation per sample, strings borrowed from the input). It reads exactly the messages of
 //! [`pb`](super::pb); the prost structs remain the reference and tests check both agree.
 
-use super::{pb, DecodeError};
+use super::error::DecodeError;
 
 /// A location as read: its lines are `lines[line_off[i]..line_off[i+1]]`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -294,7 +294,7 @@ struct Reader<'a> {
 }
 
 fn err(at: usize, what: &str) -> DecodeError {
-    DecodeError::Protobuf(format!("{what} at byte {at}"))
+    DecodeError::Protobuf { offset: Some(at), what: what.to_string() }
 }
 
 impl<'a> Reader<'a> {
@@ -439,26 +439,6 @@ fn limit(what: &str, n: usize, max_entries: usize) -> Result<(), DecodeError> {
 
 fn empty_profile() -> RawProfile<'static> {
     RawProfile { loc_off: vec![0], val_off: vec![0], set_off: vec![0, 0], line_off: vec![0], ..Default::default() }
-}
-
-/// Parses a serialized `Profile`. `max_entries` bounds every table.
-pub fn parse(b: &[u8], max_entries: usize, mut progress: impl FnMut(f64) -> bool) -> Result<RawProfile<'_>, DecodeError> {
-    let mut p = empty_profile();
-    let mut r = Reader::new(b, 0);
-    let mut next_report = 1usize << 22;
-    while !r.done() {
-        if r.pos >= next_report {
-            next_report = r.pos + (1 << 22);
-            if !progress(r.pos as f64 / b.len() as f64) {
-                return Err(DecodeError::Cancelled);
-            }
-        }
-        if let Some(s) = top_field(&mut p, &mut r, max_entries)? {
-            p.strings.push(s);
-            limit("string table", p.strings.len(), max_entries)?;
-        }
-    }
-    Ok(p)
 }
 
 /// Reads one field of the top-level message into `p`, except a string table entry, which
@@ -820,7 +800,8 @@ pub fn strings<'a>(text: &'a [u8], ends: &[usize]) -> Vec<&'a [u8]> {
 }
 
 /// The same flat form from prost's structs (the reference decoder), for cross-checks.
-pub fn from_prost(pb: &pb::Profile) -> RawProfile<'_> {
+#[cfg(feature = "reference")]
+pub fn from_prost(pb: &super::pb::Profile) -> RawProfile<'_> {
     let mut p = empty_profile();
     p.sample_type = pb.sample_type.iter().map(|t| (t.r#type, t.unit)).collect();
     for s in &pb.sample {
@@ -853,10 +834,18 @@ pub fn from_prost(pb: &pb::Profile) -> RawProfile<'_> {
     p
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "reference"))]
 mod tests {
+    use super::super::pb;
     use super::*;
     use prost::Message;
+
+    /// A whole buffer through the stream parser, as one piece.
+    fn parse(b: &[u8], max_entries: usize, _: impl Fn(f64) -> bool) -> Result<RawProfile<'static>, DecodeError> {
+        let mut s = StreamParser::new(max_entries);
+        s.push(b)?;
+        Ok(s.finish()?.0)
+    }
 
     /// One profile per stack: parsed, its location ids and their form.
     fn ids_of(stacks: &[Vec<u64>]) -> (Vec<u64>, &'static str) {
@@ -931,10 +920,7 @@ mod tests {
             vec![b.clone(), a.clone()],
         ];
         let pb = pb::Profile {
-            sample: labels
-                .iter()
-                .map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone(), ..Default::default() })
-                .collect(),
+            sample: labels.iter().map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone() }).collect(),
             ..Default::default()
         };
         let bytes = pb.encode_to_vec();

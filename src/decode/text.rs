@@ -1,41 +1,10 @@
 //! Go's text profiles: `goroutine profile: total N` (`?debug=1`, also `threadcreate`) and the
 //! full goroutine dump of `?debug=2`, which `go tool pprof` cannot read at all.
 
-use super::{DecodeError, Limits};
+use super::error::{DecodeError, Limits};
+use super::names::UNKNOWN;
+use super::sniff::TextKind;
 use crate::model::{GoroutineInfo, Label, Profile, ValueType};
-
-/// A recognised text format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TextKind {
-    /// `<name> profile: total N` followed by `count @ addrs` records (`debug=1`).
-    Count,
-    /// `goroutine N [state]:` blocks (`debug=2`, or a panic traceback).
-    Dump,
-}
-
-/// Recognises a text profile from its first bytes.
-pub fn sniff(b: &[u8]) -> Option<TextKind> {
-    let head = String::from_utf8_lossy(&b[..b.len().min(4096)]);
-    let s = head.trim_start_matches('\u{feff}').trim_start();
-    let first = s.lines().next().unwrap_or("");
-    if let Some((name, rest)) = first.split_once(" profile: total ") {
-        if !name.is_empty()
-            && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-            && rest.trim().bytes().all(|c| c.is_ascii_digit())
-        {
-            return Some(TextKind::Count);
-        }
-    }
-    // A dump starts with "goroutine N [state]:", possibly after a panic message.
-    for line in s.lines().take(40) {
-        if let Some(rest) = line.strip_prefix("goroutine ") {
-            if rest.starts_with(|c: char| c.is_ascii_digit()) && line.trim_end().ends_with("]:") {
-                return Some(TextKind::Dump);
-            }
-        }
-    }
-    None
-}
 
 /// Parses a sniffed text profile.
 pub fn parse(kind: TextKind, b: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
@@ -77,7 +46,7 @@ fn parse_count(text: &str, limits: &Limits) -> Result<Profile, DecodeError> {
     let flush = |p: &mut Profile, cur: &mut Option<(i64, usize, Vec<Label>)>, frames: &mut Vec<u32>| {
         if let Some((count, _, labels)) = cur.take() {
             if frames.is_empty() {
-                frames.push(p.functions.intern(b"<unknown>", b""));
+                frames.push(p.functions.intern(UNKNOWN, b""));
             }
             let st = p.stacks.intern(frames);
             p.sample_stack.push(st);
@@ -136,9 +105,11 @@ fn parse_count(text: &str, limits: &Limits) -> Result<Profile, DecodeError> {
     Ok(p)
 }
 
+/// A line as an error message quotes it: at most 60 characters, control characters (NUL,
+/// escapes…) shown as U+FFFD.
 fn clip(s: &str) -> String {
-    let c: String = s.chars().take(60).collect();
-    if c.len() < s.len() {
+    let c: String = s.chars().take(60).map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+    if s.chars().count() > 60 {
         format!("{c}…")
     } else {
         c
@@ -202,7 +173,7 @@ fn parse_dump(text: &str, limits: &Limits) -> Result<Profile, DecodeError> {
     let finish = |p: &mut Profile, info: &mut Option<GoroutineInfo>, frames: &mut Vec<u32>| {
         if let Some(gi) = info.take() {
             if frames.is_empty() {
-                frames.push(p.functions.intern(b"<unknown>", b""));
+                frames.push(p.functions.intern(UNKNOWN, b""));
             }
             let st = p.stacks.intern(frames);
             p.sample_stack.push(st);
@@ -288,10 +259,17 @@ fn parse_dump(text: &str, limits: &Limits) -> Result<Profile, DecodeError> {
 mod tests {
     use super::*;
 
+    fn kind(b: &[u8]) -> TextKind {
+        match crate::decode::sniff(b) {
+            Ok(crate::decode::Format::Text(k)) => k,
+            other => panic!("not a text dump: {other:?}"),
+        }
+    }
+
     #[test]
     fn parses_debug2_dump() {
         let dump = "goroutine 1 [running]:\nmain.main()\n\t/x/main.go:10 +0x25\n\ngoroutine 18 [chan receive, 5 minutes]:\nmain.waitForever(0xc000012345)\n\t/x/main.go:20 +0x45\ncreated by main.startWorker in goroutine 1\n\t/x/main.go:15 +0x56\n\ngoroutine 19 [select, locked to thread]:\nmain.(*T).loop(...)\n\t/x/t.go:3\nmain.run()\n\t/x/t.go:9 +0x1\n";
-        let p = parse(sniff(dump.as_bytes()).unwrap(), dump.as_bytes(), &Limits::default()).unwrap();
+        let p = parse(kind(dump.as_bytes()), dump.as_bytes(), &Limits::default()).unwrap();
         assert_eq!(p.num_samples(), 3);
         assert_eq!(p.goroutines[1].state, "chan receive");
         assert_eq!(p.goroutines[1].minutes, Some(5));
@@ -305,7 +283,7 @@ mod tests {
     #[test]
     fn parses_debug1_counts() {
         let t = "goroutine profile: total 3\n2 @ 0x1 0x2\n# labels: {\"a\":\"b\"}\n#\t0x1\ttime.Sleep+0xbe\t/go/time.go:188\n#\t0x2\tmain.loop+0x29\t/x/main.go:165\n\n1 @ 0x3\n#\t0x3\tmain.main+0x4\t/x/main.go:1\n";
-        let p = parse(sniff(t.as_bytes()).unwrap(), t.as_bytes(), &Limits::default()).unwrap();
+        let p = parse(kind(t.as_bytes()), t.as_bytes(), &Limits::default()).unwrap();
         assert_eq!(p.values[0], vec![2, 1]);
         let st = p.stacks.get(p.sample_stack[0]);
         assert_eq!(p.functions.names[st[0] as usize], "time.Sleep");

@@ -6,6 +6,8 @@
 //! (pprof's default): same-named functions are one function, a location's inline lines are
 //! several frames with `line[0]` leaf-most.
 
+pub mod sums;
+
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -290,6 +292,16 @@ impl Profile {
     /// The profile's shape as [`TopCache::shape`] records it.
     pub fn shape(&self) -> (usize, usize, usize) {
         (self.sample_stack.len(), self.stacks.len(), self.functions.len())
+    }
+
+    /// Sum of values per distinct stack for one sample type (samples with the same stack
+    /// merge).
+    pub fn stack_values(&self, sample_type: usize) -> Vec<i64> {
+        let mut out = vec![0i64; self.stacks.len()];
+        for (s, &v) in self.sample_stack.iter().zip(&self.values[sample_type]) {
+            out[*s as usize] = out[*s as usize].wrapping_add(v);
+        }
+        out
     }
 
     /// Number of samples.

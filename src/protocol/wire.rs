@@ -20,9 +20,8 @@
 //! serde_json's `float_roundtrip`). A flame graph's per-node columns go as typed arrays
 //! instead (copied once, never parsed; 64-bit values as `BigInt64Array`).
 
-use super::{Request, Response, Summary};
+use super::{Request, Response, Stage, Summary};
 use crate::analysis::tree::FlameData;
-use crate::decode::Stage;
 use js_sys::{ArrayBuffer, BigInt64Array, Uint32Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

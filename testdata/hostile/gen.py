@@ -14,7 +14,15 @@ tests/hostile.rs checks each row of expected.tsv.
 expected.tsv columns (tab-separated, header row):
   file      fixture name
   outcome   `error` or `ok`
-  expect    error: a substring of the error's Display text
+  kind      error: the DecodeError variant the fixture was built to cause (`Protobuf`,
+            `Malformed`, `TruncatedGzip`, …); ok: `-`
+  stage     error: where decoding must stop (DecodeError::stage: sniff, gzip, size, wire,
+            model, limit, text); ok: `-`
+  at        error: the position the error must name (DecodeError::position: the compressed
+            byte for gzip, the protobuf byte for wire errors, the line for text), computed
+            here from how the fixture was built; `-` where the fixture does not fix one
+  expect    error: `;`-separated things the message must name, taken from the fixture's
+            construction (the ids, indices and limits it was built with), `-` for none;
             ok: `;`-separated checks, see PROPERTIES below
   note      what the fixture is (for people)
 
@@ -237,10 +245,30 @@ def top_fields(b):
 FIX = []  # (file, bytes, outcome, expect, note)
 
 
+def E(kind, stage, at=None, *names):
+    """What an error fixture was built to break: DecodeError variant, stage, position (or
+    None), and what the message must name."""
+    return (kind, stage, at, names)
+
+
+def payload(b, start):
+    """Offset of the payload of the length-delimited field whose key starts at `start`."""
+    _, i = read_varint(b, start)
+    _, i = read_varint(b, i)
+    return i
+
+
 def add(name, data, outcome, expect, note):
     assert outcome in ("ok", "error"), outcome
-    assert "\t" not in expect and "\n" not in expect and "\t" not in note
-    FIX.append((name, data, outcome, expect, note))
+    if outcome == "error":
+        kind, stage, at, names = expect
+        assert all("\t" not in x and ";" not in x for x in names), names
+        cols = (kind, stage, "-" if at is None else str(at), ";".join(names) or "-")
+    else:
+        assert "\t" not in expect and "\n" not in expect
+        cols = ("-", "-", "-", expect)
+    assert "\t" not in note
+    FIX.append((name, data, outcome, cols, note))
 
 
 def heap_fixtures():
@@ -252,11 +280,9 @@ def heap_fixtures():
     add("heap-raw.pb", raw, "ok", heap_ok, "testdata/example/heap.pb.gz inflated: plain protobuf loads like the gzip")
 
     # --- gzip-level truncation
-    for cut, exp in [(1, "not gzip or pprof protobuf"), (2, "truncated gzip stream"), (9, "truncated gzip stream"),
-                     (10, "truncated gzip stream"), (11, "truncated gzip stream"), (100, "truncated gzip stream"),
-                     (n // 2, "truncated gzip stream"), (n - 9, "truncated gzip stream"),
-                     (n - 8, "truncated gzip stream"), (n - 4, "truncated gzip stream"),
-                     (n - 1, "truncated gzip stream")]:
+    # One byte is not even the gzip magic; from two bytes on, the stream ends `cut` bytes in.
+    for cut in [1, 2, 9, 10, 11, 100, n // 2, n - 9, n - 8, n - 4, n - 1]:
+        exp = E("NotAProfile", "sniff") if cut == 1 else E("TruncatedGzip", "gzip", cut)
         add("gz-trunc-%05d.pb.gz" % cut, heap_gz[:cut], "error", exp,
             "heap.pb.gz (%d bytes) cut after %d bytes" % (n, cut))
 
@@ -268,65 +294,72 @@ def heap_fixtures():
         bit = rnd.randrange(8)
         b = bytearray(heap_gz)
         b[pos] ^= 1 << bit
-        add("gz-flip-%d.pb.gz" % k, bytes(b), "error", "gzip stream",
+        # Where inflate notices depends on the deflate data (a broken block, or the CRC-32 at
+        # the trailer): the stage and kind are what the flip was made to break.
+        add("gz-flip-%d.pb.gz" % k, bytes(b), "error", E("BadGzip", "gzip"),
             "heap.pb.gz with bit %d of byte %d flipped (inside the deflate data): corrupt or CRC mismatch" % (bit, pos))
     b = bytearray(heap_gz)
     b[n - 8] ^= 0x01
-    add("gz-bad-crc.pb.gz", bytes(b), "error", "gzip stream",
+    add("gz-bad-crc.pb.gz", bytes(b), "error", E("BadGzip", "gzip", n - 8, "checksum"),
         "heap.pb.gz with a wrong CRC-32 in the trailer (gzip(1), Go and pprof refuse it)")
     b = bytearray(heap_gz)
     b[n - 4] ^= 0x01
-    add("gz-bad-isize.pb.gz", bytes(b), "error", "gzip stream",
+    add("gz-bad-isize.pb.gz", bytes(b), "error", E("BadGzip", "gzip", n - 4, "length"),
         "heap.pb.gz with a wrong ISIZE (length mod 2^32) in the trailer")
     b = bytearray(heap_gz)
     b[1] = 0x8C
-    add("magic-wrong-gzip.bin", bytes(b), "error", "not gzip or pprof protobuf",
+    add("magic-wrong-gzip.bin", bytes(b), "error", E("NotAProfile", "sniff", None, "1f 8c"),
         "heap.pb.gz with the second magic byte changed (1f 8c)")
     b = bytearray(heap_gz)
     b[2] = 7
-    add("gz-method-7.gz", bytes(b), "error", "unknown compression method 7", "gzip header with CM=7")
+    add("gz-method-7.gz", bytes(b), "error", E("BadGzip", "gzip", 2, "method 7"), "gzip header with CM=7")
     b = bytearray(heap_gz)
     b[3] = 0x20
-    add("gz-reserved-flags.gz", bytes(b), "error", "reserved header flags set", "gzip header with FLG bit 5 set")
-    add("gz-fextra-overrun.gz", b"\x1f\x8b\x08\x04\0\0\0\0\0\xff\xff\xff" + b"x" * 40, "error", "truncated gzip stream",
+    add("gz-reserved-flags.gz", bytes(b), "error", E("BadGzip", "gzip", 3, "flags"), "gzip header with FLG bit 5 set")
+    add("gz-fextra-overrun.gz", b"\x1f\x8b\x08\x04\0\0\0\0\0\xff\xff\xff" + b"x" * 40, "error", E("TruncatedGzip", "gzip", 52),
         "gzip FEXTRA claims 65535 bytes, the file has 40")
     add("gz-fname-unterminated.gz", b"\x1f\x8b\x08\x08\0\0\0\0\0\xff" + b"name-without-nul" * 4, "error",
-        "truncated gzip stream", "gzip FNAME never NUL-terminated")
+        E("TruncatedGzip", "gzip", 74), "gzip FNAME never NUL-terminated")
     add("gz-multi-member.pb.gz", gz(raw[:7000]) + gz(raw[7000:]), "ok", heap_ok,
         "heap protobuf split across two concatenated gzip members (RFC 1952 allows it)")
     add("gz-trailing-garbage.pb.gz", heap_gz + b"\0\0\0garbage after the gzip member", "ok", heap_ok,
         "heap.pb.gz followed by non-gzip bytes (ignored, like gzip(1))")
-    add("gz-nested.pb.gz.gz", gz(heap_gz), "error", "not gzip or pprof protobuf",
+    add("gz-nested.pb.gz.gz", gz(heap_gz), "error", E("NotAProfile", "sniff", None, "gzip file inside a gzip file"),
         "heap.pb.gz gzipped a second time")
 
     # --- protobuf-level: inflate, damage, re-gzip
     fields = top_fields(raw)
     first_string = next(st for f, w, st, e in fields if f == 6)
-    add("pb-trunc-before-strings.pb.gz", gz(raw[:first_string]), "error", "refers to string",
+    add("pb-trunc-before-strings.pb.gz", gz(raw[:first_string]), "error",
+        E("Malformed", "model", None, "string table has 0 entries"),
         "heap protobuf cut at a field boundary just before the string table (Go writes it last)")
     strings = [(st, e) for f, w, st, e in fields if f == 6]
-    add("pb-trunc-mid-strings.pb.gz", gz(raw[:strings[60][0]]), "error", "refers to string",
+    add("pb-trunc-mid-strings.pb.gz", gz(raw[:strings[60][0]]), "error",
+        E("Malformed", "model", None, "string table has 60 entries"),
         "heap protobuf cut at a field boundary after 60 of %d strings" % len(strings))
     mid = fields[len(fields) // 2]
     cut = mid[2] + (mid[3] - mid[2]) // 2
-    add("pb-trunc-mid-field.pb.gz", gz(raw[:cut]), "error", "invalid pprof protobuf",
+    # The field's length was read; its payload (from `payload`) runs past the cut.
+    add("pb-trunc-mid-field.pb.gz", gz(raw[:cut]), "error", E("Protobuf", "wire", payload(raw, mid[2]), "past the end"),
         "heap protobuf cut in the middle of field %d (bytes %d..%d)" % (mid[0], mid[2], mid[3]))
-    add("pb-trunc-1-byte.pb", raw[:1], "error", "invalid pprof protobuf",
+    # The length after the tag is missing: the varint at byte 1.
+    add("pb-trunc-1-byte.pb", raw[:1], "error", E("Protobuf", "wire", 1, "varint"),
         "first byte of the heap protobuf only (a valid tag, no value)")
-    add("pb-trunc-last-byte.pb", raw[:-1], "error", "invalid pprof protobuf",
+    add("pb-trunc-last-byte.pb", raw[:-1], "error", E("Protobuf", "wire", payload(raw, fields[-1][2]), "past the end"),
         "heap protobuf without its last byte (raw, not gzipped)")
     # Targeted damage with known effects.
     st, e = next((st, e) for f, w, st, e in fields if f == 1)
     vt = raw[st + 2:e]
     assert vt[0] == 0x08 and vt[1] < 0x80, vt
     damaged = raw[:st] + fb(1, m_value_type(9999, 0) + vt[2:]) + raw[e:]
-    add("pb-bad-sample-type-string.pb.gz", gz(damaged), "error", "sample type 0 refers to string 9999",
+    add("pb-bad-sample-type-string.pb.gz", gz(damaged), "error", E("Malformed", "model", None, "sample type 0", "string 9999"),
         "heap protobuf with sample_type[0].type rewritten to string index 9999 (past the table)")
     b = bytearray(raw)
     loc = next((f, w, st, e) for f, w, st, e in fields if f == 4)
     # make field 4 (location) field 4 with wire type 3 (start group, deprecated): prost refuses it
     b[loc[2]] = (4 << 3) | 3
-    add("pb-flip-wire-type.pb.gz", gz(bytes(b)), "error", "invalid pprof protobuf",
+    # The key is read (one byte); the wire type is refused right after it.
+    add("pb-flip-wire-type.pb.gz", gz(bytes(b)), "error", E("Protobuf", "wire", loc[2] + 1, "field 4", "wire type 3"),
         "heap protobuf with the first location's wire type changed from 2 to 3 (start group)")
     b = bytearray(raw)
     time_f = next((f, w, st, e) for f, w, st, e in fields if f == 9)
@@ -361,30 +394,31 @@ def simple():
 
 
 def container_fixtures():
-    add("empty.bin", b"", "error", "the file is empty", "zero bytes")
-    add("one-zero-byte.bin", b"\0", "error", "not gzip or pprof protobuf", "a single NUL byte")
-    add("magic-png.bin", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "error", "not gzip or pprof protobuf",
+    add("empty.bin", b"", "error", E("Empty", "sniff", None, "empty"), "zero bytes")
+    add("one-zero-byte.bin", b"\0", "error", E("NotAProfile", "sniff", None, "00"), "a single NUL byte")
+    add("magic-png.bin", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "error", E("NotAProfile", "sniff", None, "PNG"),
         "PNG signature")
-    add("magic-zip.bin", b"PK\x03\x04" + bytes(200), "error", "pprof protobuf",
-        "zip local header ('P' = 0x50 is a valid protobuf tag, so either \"not gzip or pprof protobuf\" or \"invalid pprof protobuf\")")
-    add("magic-zstd.bin", b"\x28\xb5\x2f\xfd" + bytes(range(100)), "error", "not gzip or pprof protobuf",
+    add("magic-zip.bin", b"PK\x03\x04" + bytes(200), "error", E("NotAProfile", "sniff", None, "zip"),
+        "zip local header ('P' = 0x50 is a valid protobuf tag: the zip magic is recognised before that)")
+    add("magic-zstd.bin", b"\x28\xb5\x2f\xfd" + bytes(range(100)), "error", E("NotAProfile", "sniff", None, "zstd"),
         "zstd frame magic")
     add("magic-html.txt", b"<!DOCTYPE html><html><body>404 Not Found</body></html>\n", "error",
-        "not gzip or pprof protobuf", "an HTML error page saved instead of a profile")
+        E("NotAProfile", "sniff", None, "HTML"), "an HTML error page saved instead of a profile")
     add("legacy-heap-text.txt", b"heap profile: 1: 2048 [3: 4096] @ heap/1048576\n1: 2048 [3: 4096] @ 0x1 0x2\n",
-        "error", "legacy text profile", "Go legacy heap text (debug=1) is not supported")
+        "error", E("NotAProfile", "sniff", None, "legacy", "heap profile"), "Go legacy heap text (debug=1) is not supported")
     rnd = random.Random(3)
     noise = bytes(rnd.randrange(256) for _ in range(4096))
-    add("gz-random-text-head.gz", gz(b"\xff" + noise), "error", "not gzip or pprof protobuf",
+    add("gz-random-text-head.gz", gz(b"\xff" + noise), "error", E("NotAProfile", "sniff", None, "ff"),
         "gzip of 4 KiB of random bytes starting with 0xff (not a protobuf tag)")
-    add("gz-random-tag-head.gz", gz(b"\x0a" + noise), "error", "invalid pprof protobuf",
+    add("gz-random-tag-head.gz", gz(b"\x0a" + noise), "error", E("Protobuf", "wire"),
         "gzip of 4 KiB of random bytes starting with 0x0a (a plausible first tag)")
-    add("gz-random-deflate.gz", b"\x1f\x8b\x08\x00\0\0\0\0\0\xff" + noise + bytes(8), "error", "gzip stream",
+    # Random bytes are not deflate data: inflate refuses them somewhere after the 10-byte header.
+    add("gz-random-deflate.gz", b"\x1f\x8b\x08\x00\0\0\0\0\0\xff" + noise + bytes(8), "error", E("BadGzip", "gzip"),
         "gzip header followed by random bytes as deflate data")
-    add("gz-empty.gz", gz(b""), "error", "gzip stream holds no data", "a valid gzip of zero bytes")
-    add("raw-random.bin", b"\x0a" + noise, "error", "invalid pprof protobuf",
+    add("gz-empty.gz", gz(b""), "error", E("NotAProfile", "sniff", None, "no data"), "a valid gzip of zero bytes")
+    add("raw-random.bin", b"\x0a" + noise, "error", E("Protobuf", "wire"),
         "4 KiB of random bytes starting with a plausible tag, not gzipped")
-    add("bomb-1g.gz", bomb(1100 << 20), "error", "expands beyond",
+    add("bomb-1g.gz", bomb(1100 << 20), "error", E("TooLarge", "size", None, "512 MB"),
         "~1.1 MB gzip that inflates to 1100 MiB of zeros (deflate's ratio is ~1030:1, so "
         "more than 1 GiB cannot be much smaller); must stop at the max_bytes cap")
 
@@ -409,12 +443,12 @@ def id_fixtures():
     p.location.append(m_location(1, [(f1, 1)]))
     p.location.append(m_location(2, [(99, 1)]))
     p.sample.append(m_sample([2, 1], [1]))
-    add("ref-missing-function.pb", p.encode(), "error", "location 2 refers to missing function 99",
+    add("ref-missing-function.pb", p.encode(), "error", E("Malformed", "model", None, "location 2", "function 99"),
         "location 2's line points at function id 99, which does not exist")
     # sample → missing location
     p = simple()
     p.sample.append(m_sample([77, 1], [5, 5]))
-    add("ref-missing-location.pb", p.encode(), "error", "sample 2 refers to missing location 77",
+    add("ref-missing-location.pb", p.encode(), "error", E("Malformed", "model", None, "sample 2", "location 77"),
         "third sample's stack contains location id 77, which does not exist")
     # location → missing mapping (no lines): named <unknown>
     p = Prof()
@@ -434,16 +468,16 @@ def id_fixtures():
     # string index out of range / negative
     p = simple()
     p.function.append(m_function(50, 999))
-    add("ref-string-out-of-range.pb", p.encode(), "error", "function 50 refers to string 999",
+    add("ref-string-out-of-range.pb", p.encode(), "error", E("Malformed", "model", None, "function 50", "string 999"),
         "function 50's name is string 999; the table is shorter")
     p = Prof(sample_types=(("samples", "count"),))
     p.sample_type = [m_value_type(1, -1)]
     p.add(["main"], [1])
-    add("ref-string-negative.pb", p.encode(), "error", "sample type 0 unit refers to string -1",
+    add("ref-string-negative.pb", p.encode(), "error", E("Malformed", "model", None, "sample type 0", "string -1"),
         "a sample type unit with string index -1")
     p = simple()
     p.sample.append(m_sample(p.stack("main"), [1, 1], [m_label(p.s("k"), 4242)]))
-    add("ref-label-string.pb", p.encode(), "error", "label on sample 2 refers to string 4242",
+    add("ref-label-string.pb", p.encode(), "error", E("Malformed", "model", None, "sample 2", "string 4242"),
         "a label's string value points past the string table")
     p = simple()
     p.head = fv(14, p.s("no_such_type"))
@@ -456,17 +490,17 @@ def id_fixtures():
     # duplicate ids
     p = simple()
     p.function.append(m_function(1, p.s("again")))
-    add("dup-function-id.pb", p.encode(), "error", "duplicate function id 1", "two functions with id 1")
+    add("dup-function-id.pb", p.encode(), "error", E("Malformed", "model", None, "function id 1"), "two functions with id 1")
     p = simple()
     p.location.append(m_location(2, [(1, 1)]))
-    add("dup-location-id.pb", p.encode(), "error", "duplicate location id 2", "two locations with id 2")
+    add("dup-location-id.pb", p.encode(), "error", E("Malformed", "model", None, "location id 2"), "two locations with id 2")
     p = simple()
     p.mapping += [m_mapping(7, p.s("a")), m_mapping(7, p.s("b"))]
-    add("dup-mapping-id.pb", p.encode(), "error", "duplicate mapping id 7", "two mappings with id 7")
+    add("dup-mapping-id.pb", p.encode(), "error", E("Malformed", "model", None, "mapping id 7"), "two mappings with id 7")
     big = (1 << 64) - 1
     p = simple()
     p.location += [m_location(big, [(1, 1)]), m_location(big, [(2, 1)])]
-    add("dup-location-id-huge.pb", p.encode(), "error", "duplicate location id %d" % big,
+    add("dup-location-id-huge.pb", p.encode(), "error", E("Malformed", "model", None, "location id %d" % big),
         "two locations with id 2^64-1 (sparse id map)")
     # id 0
     p = simple()
@@ -481,7 +515,7 @@ def id_fixtures():
         "a location line with function_id 0 (no function): named after the mapping")
     p = simple()
     p.sample.append(m_sample([0], [1, 1]))
-    add("id0-location-in-sample.pb", p.encode(), "error", "sample 2 refers to missing location 0",
+    add("id0-location-in-sample.pb", p.encode(), "error", E("Malformed", "model", None, "sample 2", "location 0"),
         "a sample whose stack contains location id 0")
     p = simple()
     p.location.append(m_location(0, [(1, 1)]))
@@ -532,7 +566,7 @@ def structure_fixtures():
     fids = [p.func("g%d" % i) for i in range(1024)]
     p.location.append(m_location(1, [(f, 1) for f in fids]))
     p.sample.append(m_sample([1] * 1025, [1]))
-    add("deep-over-limit.pb.gz", gz(p.encode(), 9), "error", "exceeds the limit of 1048576",
+    add("deep-over-limit.pb.gz", gz(p.encode(), 9), "error", E("Limit", "limit", None, "stack depth", "1048576"),
         "one stack of 1025 references to a location with 1024 inline lines = 1,049,600 frames")
     # negative / zero / extreme values
     p = Prof(sample_types=(("inuse_space", "bytes"),))
@@ -555,19 +589,19 @@ def structure_fixtures():
     add("empty-profile.pb.gz", gz(p.encode()), "ok", "samples=0; types=2; total=0", "the same, gzipped")
     p = Prof(sample_types=())
     p.add(["main"], [])
-    add("no-sample-types.pb", p.encode(), "error", "declares no sample types",
+    add("no-sample-types.pb", p.encode(), "error", E("Malformed", "model", None, "no sample types"),
         "a sample with a stack but the profile has no sample types")
     p = Prof(sample_types=())
     p.add(["main"], [1])
-    add("no-sample-types-values.pb", p.encode(), "error", "declares no sample types",
+    add("no-sample-types-values.pb", p.encode(), "error", E("Malformed", "model", None, "no sample types"),
         "a sample with one value but no sample types")
     p = Prof(sample_types=())
     p.head = fv(9, 1700000000_000000000)
-    add("no-sample-types-no-samples.pb", p.encode(), "error", "no sample types and no samples",
+    add("no-sample-types-no-samples.pb", p.encode(), "error", E("NotAProfile", "sniff", None, "no sample types", "no samples"),
         "only a time and a string table")
     p = simple()
     p.sample.append(m_sample(p.stack("main"), [1]))
-    add("values-count-mismatch.pb", p.encode(), "error", "sample 2 has 1 values but the profile has 2 sample types",
+    add("values-count-mismatch.pb", p.encode(), "error", E("Malformed", "model", None, "sample 2", "1 values", "2 sample types"),
         "a sample with fewer values than sample types")
     p = simple()
     p.sample.append(m_sample([], [5, 5]))
@@ -588,11 +622,11 @@ def structure_fixtures():
     # drop_frames / keep_frames
     p = simple()
     p.head = fv(7, p.s("("))
-    add("drop-frames-bad-regex.pb", p.encode(), "error", "drop_frames is not a valid regex",
+    add("drop-frames-bad-regex.pb", p.encode(), "error", E("Malformed", "model", None, "drop_frames"),
         "drop_frames is \"(\"")
     p = simple()
     p.head = fv(7, p.s("(((a{100}){100}){100})"))
-    add("drop-frames-huge-regex.pb", p.encode(), "error", "drop_frames is not a valid regex",
+    add("drop-frames-huge-regex.pb", p.encode(), "error", E("Malformed", "model", None, "drop_frames"),
         "drop_frames is a regex that expands to a million states")
     p = Prof(sample_types=(("samples", "count"),))
     p.add(["runtime.mallocgc", "runtime.newobject", "main.alloc", "main.main"], [3])
@@ -654,7 +688,7 @@ def label_fixtures():
     p = Prof(sample_types=(("samples", "count"),))
     labels = [m_label(p.s("k"), p.s("v%d" % i)) for i in range(4097)]
     p.add(["main"], [1], labels)
-    add("labels-over-limit.pb", p.encode(), "error", "labels on sample 0 (4097) exceeds the limit of 4096",
+    add("labels-over-limit.pb", p.encode(), "error", E("Limit", "limit", None, "labels on sample 0", "4096"),
         "one sample with 4097 labels")
 
 
@@ -678,15 +712,15 @@ def text_fixtures():
         "the same with a UTF-8 BOM and CRLF line endings")
     lines = d1.split(b"\n")
     garbage = b"\n".join(lines[:5] + [b"this line is garbage"] + lines[5:])
-    add("text-debug1-garbage.txt", garbage, "error", "line 6: unexpected line",
+    add("text-debug1-garbage.txt", garbage, "error", E("Text", "text", 6),
         "debug=1 dump with a garbage line")
     add("text-debug1-bad-count.txt", b"goroutine profile: total 1\nmany @ 0x1\n#\t0x1\tmain.f+0x1\t/x.go:1\n",
-        "error", "line 2: expected \"count @ addresses\"", "debug=1 record count is not a number")
+        "error", E("Text", "text", 2, "count"), "debug=1 record count is not a number")
     add("text-debug1-huge-count.txt",
         b"goroutine profile: total 1\n99999999999999999999999 @ 0x1\n#\t0x1\tmain.f+0x1\t/x.go:1\n",
-        "error", "line 2: expected \"count @ addresses\"", "debug=1 record count overflows i64")
+        "error", E("Text", "text", 2, "count"), "debug=1 record count overflows i64")
     add("text-debug1-binary.txt", b"goroutine profile: total 1\n1 @ 0x1\n#\t0x1\tmain.\xff\xfe\x00f\t/x.go:1\n\x00\x01\x02\n",
-        "error", "line 4: unexpected line", "debug=1 dump with invalid UTF-8 in a name and a line of binary junk")
+        "error", E("Text", "text", 4), "debug=1 dump with invalid UTF-8 in a name and a line of binary junk")
     d2 = (b"goroutine 1 [running]:\n"
           b"main.main()\n"
           b"\t/src/main.go:10 +0x25\n"
@@ -713,11 +747,11 @@ def text_fixtures():
         "samples=4; total=4; goroutines=4; cum(main.waitForever)=2; has(main.%28%2AT%29.%3C/script%3E); format~debug=2",
         "a goroutine debug=2 dump: states, minutes, created by, elided frames, HTML in a name")
     add("text-debug2-garbage.txt", d2.replace(b"\t/src/t.go:3\n", b"\t/src/t.go:3\n\t/stray/file.go:1\n"), "error",
-        "line 14: a file line without a function line", "debug=2 dump with two file lines in a row")
+        E("Text", "text", 14, "file line"), "debug=2 dump with two file lines in a row")
     add("text-debug2-after-created-by.txt",
         d2.replace(b"\t/src/main.go:15 +0x56\n\n", b"\t/src/main.go:15 +0x56\nmain.oops()\n\n", 1),
-        "error", "line 10: unexpected line after \"created by\"", "debug=2 dump with a frame after \"created by\"")
-    add("text-debug2-no-goroutines.txt", b"goroutine 1 [running\nmain.main()\n", "error", "not gzip or pprof protobuf",
+        "error", E("Text", "text", 10, "created by"), "debug=2 dump with a frame after \"created by\"")
+    add("text-debug2-no-goroutines.txt", b"goroutine 1 [running\nmain.main()\n", "error", E("NotAProfile", "sniff", None, "goroutine 1"),
         "looks like a debug=2 dump, but no goroutine header is complete")
     add("text-debug2-panic.txt", b"panic: boom\n\n" + d2, "ok", "samples=4; goroutines=4",
         "a panic traceback: \"panic: …\" and a blank line before the goroutines (text.rs says it skips it)")
@@ -751,7 +785,7 @@ def amplification_fixtures():
     for s in range(3):
         labels = [m_label(p.s("k%d" % i), v) for i in range(4095)] + [m_label(p.s("n"), 0, s)]
         p.add(["main"], [1], labels)
-    add("amp-label-values.pb.gz", gz(p.encode(), 9), "error", "exceeds the limit",
+    add("amp-label-values.pb.gz", gz(p.encode(), 9), "error", E("Limit", "limit", None, "label text"),
         "3 samples × 4096 labels whose value is one 100 KiB string (~1.2 GB of label text if copied): "
         "a label text limit")
     p = Prof(sample_types=(("samples", "count"),))
@@ -769,14 +803,14 @@ def amplification_fixtures():
     for s in range(200):
         lid = p.loc("leaf%d" % s)
         p.sample.append(m_sample([lid] + [1] * 1000, [1]))
-    add("amp-inline-frames.pb.gz", gz(p.encode(), 9), "error", "exceeds the limit",
+    add("amp-inline-frames.pb.gz", gz(p.encode(), 9), "error", E("Limit", "limit", None, "frames in distinct stacks"),
         "200 distinct stacks of 1,000,001 frames (a 1000-line location referenced 1000 times): "
         "200 M frames (~1.6 GB of stacks) from a 1 KB-per-sample file")
     p = Prof(sample_types=(("samples", "count"),))
     head = p.encode()
     n = 50_000_001
     add("amp-empty-messages.pb.gz", gz_repeat(head, b"\x2a\x00", n), "error",
-        "exceeds the limit",
+        E("Limit", "limit", None, "function table", "8000000"),
         "50,000,001 empty Function messages (2 bytes each, 100 MB inflated): over max_entries, "
         "which must be noticed before ~2 GB of structs are built")
 
@@ -846,9 +880,9 @@ def main():
         with open(os.path.join(HERE, name), "wb") as f:
             f.write(data)
     with open(os.path.join(HERE, "expected.tsv"), "w", encoding="utf-8", newline="\n") as f:
-        f.write("file\toutcome\texpect\tnote\n")
-        for name, _, outcome, expect, note in FIX:
-            f.write("%s\t%s\t%s\t%s\n" % (name, outcome, expect, note))
+        f.write("file\toutcome\tkind\tstage\tat\texpect\tnote\n")
+        for name, _, outcome, cols, note in FIX:
+            f.write("\t".join((name, outcome) + cols + (note,)) + "\n")
         for row in REGRESS:
             f.write("\t".join(row) + "\n")
     total = sum(len(d) for _, d, *_ in FIX)
@@ -859,11 +893,11 @@ def main():
 # Outcomes of the seeded random protobuf bit flips (pb-flip-random-K), recorded after
 # checking each one by hand. (outcome, expect)
 FLIP_OUTCOMES = [
-    ("error", "invalid pprof protobuf"),  # a sample's length now runs past its parent
+    ("error", E("Protobuf", "wire")),  # a sample's length now runs past its parent
     ("ok", "types=4; samples=306"),  # a value or name changed: still a valid profile
-    ("error", "invalid pprof protobuf"),
+    ("error", E("Protobuf", "wire")),
     ("ok", "types=4; samples=306"),
-    ("error", "sample 40 refers to missing location 4772"),
+    ("error", E("Malformed", "model", None, "sample 40", "location 4772")),
     ("ok", "types=4; samples=306"),
 ]
 

@@ -11,10 +11,25 @@ pub fn root() -> PathBuf {
 /// The public corpus beside the repository (`../shared/corpus/public`), or `PROFDROP_CORPUS`.
 /// Panics with a clear message when it is missing: conformance must never pass silently.
 pub fn corpus() -> PathBuf {
-    let dir = std::env::var_os("PROFDROP_CORPUS").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/corpus/public"));
+    corpus_dir("public", "PROFDROP_CORPUS")
+}
+
+/// The second, real-world corpus (`../shared/corpus/real`), or `PROFDROP_REAL_CORPUS`; panics
+/// with a clear message when it is missing.
+pub fn real_corpus() -> PathBuf {
+    corpus_dir("real", "PROFDROP_REAL_CORPUS")
+}
+
+/// Both corpora.
+pub fn corpora() -> Vec<PathBuf> {
+    vec![corpus(), real_corpus()]
+}
+
+fn corpus_dir(name: &str, var: &str) -> PathBuf {
+    let dir = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| root().join("../shared/corpus").join(name));
     assert!(
         dir.join("oracle/index.tsv").is_file(),
-        "the shared public corpus is missing: expected {}/oracle/index.tsv (set PROFDROP_CORPUS to its folder). \
+        "the shared {name} corpus is missing: expected {}/oracle/index.tsv (set {var} to its folder). \
          Conformance against go tool pprof cannot run without it.",
         dir.display()
     );
