@@ -5,12 +5,64 @@
 //! A table's rows are made in one pass into a `DocumentFragment` and put into the `<tbody>`
 //! at once: one row per function, cloned from a prototype row whose cells already carry their
 //! class and ARIA role, so that each row costs one clone and the calls that set its values.
-//! (A virtual-DOM node per cell took hundreds of milliseconds on a big first page.)
+//! (A virtual-DOM node per cell took hundreds of milliseconds on a big first page.) A cell's
+//! title (the exact value, or the whole name) is the row's raw `data-*` value: it is set when
+//! the pointer first enters the cell ([`hover_title`]), not for every row up front.
 
 use crate::view::state::SortBy;
+use js_sys::JsString;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, DocumentFragment, Element};
 use yew::prelude::*;
+
+// The DOM calls a row makes, typed to take a JS string made once (an attribute's name, used
+// on every row; a function name, used twice) or an integer, so that a 200-row table does not
+// convert thousands of short strings from WebAssembly memory. (`setAttribute` turns a BigInt
+// into its exact decimal digits.)
+#[wasm_bindgen]
+extern "C" {
+    /// An element, seen through these setters.
+    type RowElement;
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    fn set_attr_js(this: &RowElement, name: &JsString, value: &JsString);
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    fn set_attr_i64(this: &RowElement, name: &JsString, value: i64);
+    #[wasm_bindgen(method, setter = textContent)]
+    fn set_text_js(this: &RowElement, value: &JsString);
+}
+
+/// A JS string made once.
+pub struct Js(JsString);
+
+impl Js {
+    /// Converts `s` once.
+    pub fn new(s: &str) -> Js {
+        Js(JsString::from(s))
+    }
+}
+
+/// Row-level setters with names made once.
+pub trait RowExt {
+    /// Sets attribute `name` to an integer.
+    fn attr_i64(&self, name: &Js, v: i64);
+    /// Sets attribute `name` to a string made once.
+    fn attr_js(&self, name: &Js, v: &Js);
+    /// Sets the text to a string made once.
+    fn text_js(&self, v: &Js);
+}
+
+impl RowExt for Element {
+    fn attr_i64(&self, name: &Js, v: i64) {
+        self.unchecked_ref::<RowElement>().set_attr_i64(&name.0, v);
+    }
+    fn attr_js(&self, name: &Js, v: &Js) {
+        self.unchecked_ref::<RowElement>().set_attr_js(&name.0, &v.0);
+    }
+    fn text_js(&self, v: &Js) {
+        self.unchecked_ref::<RowElement>().set_text_js(&v.0);
+    }
+}
 
 /// `v unit`, the exact value shown on hover.
 pub fn exact(v: i64, unit: &str) -> String {
@@ -43,6 +95,27 @@ pub fn row_click(on_row: &Callback<String>) -> Callback<MouseEvent> {
     })
 }
 
+/// Sets a cell's title when the pointer first enters it: the row's `data-*` attribute that
+/// the cell's `data-exact` names, with the unit (none for `data-function`).
+pub fn hover_title(unit: AttrValue) -> Callback<MouseEvent> {
+    Callback::from(move |e: MouseEvent| {
+        let Some(cell) = e.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|el| el.closest("[data-exact]").ok().flatten())
+        else {
+            return;
+        };
+        if cell.has_attribute("title") {
+            return;
+        }
+        let Some(src) = cell.get_attribute("data-exact") else { return };
+        let Some(v) = cell.closest("tr").ok().flatten().and_then(|tr| tr.get_attribute(&src)) else { return };
+        let title = if src == "data-function" { v } else { v.parse().map(|v: i64| exact(v, &unit)).unwrap_or(v) };
+        let _ = cell.set_attribute("title", &title);
+    })
+}
+
+/// A column of rows: the cell's class, and the row attribute its title shows (if any).
+pub type Column<'a> = (&'a str, Option<&'a str>);
+
 /// Makes the rows of one table.
 pub struct RowMaker {
     doc: Document,
@@ -63,28 +136,28 @@ impl Cells {
         Some(c)
     }
 
-    /// Sets the next cell's text (none: left empty) and, when not empty, its title.
-    pub fn text(&mut self, text: &str, title: &str) -> Option<Element> {
+    /// Sets the next cell's text (none: left empty).
+    pub fn text(&mut self, text: &str) -> Option<Element> {
         let c = self.next()?;
         if !text.is_empty() {
             c.set_text_content(Some(text));
-        }
-        if !title.is_empty() {
-            let _ = c.set_attribute("title", title);
         }
         Some(c)
     }
 }
 
 impl RowMaker {
-    /// Rows whose cells have these classes (each a `td role=cell`).
-    pub fn new(doc: &Document, cell_classes: &[&str]) -> Option<RowMaker> {
+    /// Rows with these columns (each cell a `td role=cell`).
+    pub fn new(doc: &Document, columns: &[Column]) -> Option<RowMaker> {
         let proto = doc.create_element("tr").ok()?;
         proto.set_attribute("role", "row").ok()?;
-        for class in cell_classes {
+        for (class, exact) in columns {
             let td = doc.create_element("td").ok()?;
             td.set_attribute("role", "cell").ok()?;
             td.set_class_name(class);
+            if let Some(src) = exact {
+                td.set_attribute("data-exact", src).ok()?;
+            }
             proto.append_child(&td).ok()?;
         }
         Some(RowMaker { doc: doc.clone(), proto, frag: doc.create_document_fragment() })
@@ -93,18 +166,19 @@ impl RowMaker {
     /// A new row (appended to the table) and its cells.
     pub fn row(&self) -> Option<(Element, Cells)> {
         let tr: Element = self.proto.clone_node_with_deep(true).ok()?.unchecked_into();
-        self.frag.append_child(&tr).ok()?;
+        self.frag.append_with_node_1(&tr).ok()?;
         let next = tr.first_element_child();
         Some((tr, Cells { next }))
     }
 
-    /// A `<span>` with a class, text and title.
-    pub fn span(&self, class: &str, text: &str, title: &str) -> Option<Element> {
+    /// A `<span>` with a class and text, and its title, or the row attribute that gives it.
+    pub fn span(&self, class: &str, text: &str, title: Result<&str, &str>) -> Option<Element> {
         let s = self.doc.create_element("span").ok()?;
         s.set_class_name(class);
         s.set_text_content(Some(text));
-        if !title.is_empty() {
-            s.set_attribute("title", title).ok()?;
+        match title {
+            Ok(t) => s.set_attribute("title", t).ok()?,
+            Err(src) => s.set_attribute("data-exact", src).ok()?,
         }
         Some(s)
     }

@@ -3,7 +3,7 @@
 
 use crate::protocol::{DiffRowOut, Response};
 use crate::ui::store::Shared;
-use crate::ui::tables::{exact, header, row_click, RowMaker};
+use crate::ui::tables::{header, hover_title, row_click, Js, RowExt, RowMaker};
 use crate::units::{human, pct, signed};
 use crate::view::state::SortBy;
 use std::rc::Rc;
@@ -69,43 +69,49 @@ fn fill(tbody: &web_sys::Element, resp: &Response, order: &[usize]) {
     let Response::Diff { unit, base_total, rows, base_duration, target_duration, .. } = resp else { return };
     let Some(doc) = tbody.owner_document() else { return };
     let rates = rates(resp);
-    let classes: &[&str] = if rates {
-        &["num", "num", "num delta", "num", "num", "num", "num", "num", "name"]
-    } else {
-        &["num", "num", "num delta", "num", "num", "num", "name"]
-    };
-    let Some(m) = RowMaker::new(&doc, classes) else { return };
+    let mut columns = vec![
+        ("num", Some("data-base")),
+        ("num", Some("data-target")),
+        ("num delta", Some("data-delta")),
+        ("num", None),
+        ("num", Some("data-base-cum")),
+        ("num", Some("data-target-cum")),
+    ];
+    if rates {
+        columns.extend([("num", None), ("num", None)]);
+    }
+    columns.push(("name", None));
+    let Some(m) = RowMaker::new(&doc, &columns) else { return };
+    let attr = ["data-function", "data-base", "data-target", "data-delta", "data-base-cum", "data-target-cum"].map(Js::new);
     for &i in order {
         let r: &DiffRowOut = &rows[i];
         let Some((tr, mut c)) = m.row() else { return };
         let delta = r.target - r.base;
-        let _ = tr.set_attribute("data-function", &r.name);
-        let _ = tr.set_attribute("data-base", &r.base.to_string());
-        let _ = tr.set_attribute("data-target", &r.target.to_string());
-        let _ = tr.set_attribute("data-delta", &delta.to_string());
-        let _ = tr.set_attribute("data-base-cum", &r.base_cum.to_string());
-        let _ = tr.set_attribute("data-target-cum", &r.target_cum.to_string());
+        tr.attr_js(&attr[0], &Js::new(&r.name));
+        for (a, v) in attr[1..].iter().zip([r.base, r.target, delta, r.base_cum, r.target_cum]) {
+            tr.attr_i64(a, v);
+        }
         if delta != 0 {
             tr.set_class_name(if delta > 0 { "grew" } else { "shrank" });
         }
-        c.text(&human(r.base, unit), &exact(r.base, unit));
-        c.text(&human(r.target, unit), &exact(r.target, unit));
-        c.text(&signed(delta, unit), &exact(delta, unit));
-        c.text(&pct(delta, *base_total), "");
-        c.text(&human(r.base_cum, unit), &exact(r.base_cum, unit));
-        c.text(&human(r.target_cum, unit), &exact(r.target_cum, unit));
+        c.text(&human(r.base, unit));
+        c.text(&human(r.target, unit));
+        c.text(&signed(delta, unit));
+        c.text(&pct(delta, *base_total));
+        c.text(&human(r.base_cum, unit));
+        c.text(&human(r.target_cum, unit));
         if rates {
-            c.text(&rate(r.base, *base_duration, unit), "");
-            c.text(&rate(r.target, *target_duration, unit), "");
+            c.text(&rate(r.base, *base_duration, unit));
+            c.text(&rate(r.target, *target_duration, unit));
         }
         let Some(name) = c.next() else { return };
         if r.base == 0 && r.base_cum == 0 {
-            let _ = m.span("badge new", "new", "not in the base").map(|b| name.append_child(&b));
+            let _ = m.span("badge new", "new", Ok("not in the base")).map(|b| name.append_child(&b));
         }
         if r.target == 0 && r.target_cum == 0 {
-            let _ = m.span("badge gone", "gone", "not in the target").map(|b| name.append_child(&b));
+            let _ = m.span("badge gone", "gone", Ok("not in the target")).map(|b| name.append_child(&b));
         }
-        let _ = m.span("fn", &r.name, &r.name).map(|s| name.append_child(&s));
+        let _ = m.span("fn", &r.name, Err("data-function")).map(|s| name.append_child(&s));
     }
     m.finish(tbody);
 }
@@ -183,7 +189,7 @@ pub fn diff_table(p: &DiffTableProps) -> Html {
                     if rates { <th role="columnheader" class="num">{"base/s"}</th><th role="columnheader" class="num">{"target/s"}</th> }
                     { header("function", SortBy::Name, sort, &p.on_sort, "name") }
                 </tr></thead>
-                <tbody role="rowgroup" ref={tbody} onclick={row_click(&p.on_row)}></tbody>
+                <tbody role="rowgroup" ref={tbody} onclick={row_click(&p.on_row)} onmouseover={hover_title(unit.clone().into())}></tbody>
             </table>
             { more }
         </section>

@@ -4,7 +4,7 @@
 
 use crate::protocol::Response;
 use crate::ui::store::Shared;
-use crate::ui::tables::{exact, header, row_click, RowMaker};
+use crate::ui::tables::{exact, header, hover_title, row_click, Js, RowExt, RowMaker};
 use crate::units::{human, pct};
 use crate::view::state::SortBy;
 use yew::prelude::*;
@@ -37,24 +37,34 @@ fn sort_of(s: SortBy) -> SortBy {
 fn fill(tbody: &web_sys::Element, resp: &Response, sort: SortBy, search: &str) {
     let Response::Top { unit, total, rows, .. } = resp else { return };
     let Some(doc) = tbody.owner_document() else { return };
-    let Some(m) = RowMaker::new(&doc, &["num", "num", "num", "num", "num", "name fn"]) else { return };
+    let columns = [
+        ("num", Some("data-flat")),
+        ("num", None),
+        ("num", None),
+        ("num", Some("data-cum")),
+        ("num", None),
+        ("name fn", Some("data-function")),
+    ];
+    let Some(m) = RowMaker::new(&doc, &columns) else { return };
     let search = crate::analysis::Search::new(search);
+    let (function, flat, cum) = (Js::new("data-function"), Js::new("data-flat"), Js::new("data-cum"));
     let mut running = 0i64;
     for r in rows {
         running += r.flat;
         let Some((tr, mut c)) = m.row() else { return };
-        let _ = tr.set_attribute("data-function", &r.name);
-        let _ = tr.set_attribute("data-flat", &r.flat.to_string());
-        let _ = tr.set_attribute("data-cum", &r.cum.to_string());
+        let name = Js::new(&r.name);
+        tr.attr_js(&function, &name);
+        tr.attr_i64(&flat, r.flat);
+        tr.attr_i64(&cum, r.cum);
         if search.as_ref().is_some_and(|s| s.is_match(&r.name)) {
             tr.set_class_name("match");
         }
-        c.text(&human(r.flat, unit), &exact(r.flat, unit));
-        c.text(&pct(r.flat, *total), "");
-        c.text(&if sort == SortBy::Flat { pct(running, *total) } else { String::new() }, "");
-        c.text(&human(r.cum, unit), &exact(r.cum, unit));
-        c.text(&pct(r.cum, *total), "");
-        c.text(&r.name, &r.name);
+        c.text(&human(r.flat, unit));
+        c.text(&pct(r.flat, *total));
+        c.text(&if sort == SortBy::Flat { pct(running, *total) } else { String::new() });
+        c.text(&human(r.cum, unit));
+        c.text(&pct(r.cum, *total));
+        let _ = c.next().map(|cell| cell.text_js(&name));
     }
     m.finish(tbody);
 }
@@ -94,7 +104,7 @@ pub fn top_table(p: &TopTableProps) -> Html {
                     <th role="columnheader" class="num">{"cum%"}</th>
                     { header("function", SortBy::Name, sort, &p.on_sort, "name") }
                 </tr></thead>
-                <tbody role="rowgroup" ref={tbody} onclick={row_click(&p.on_row)}></tbody>
+                <tbody role="rowgroup" ref={tbody} onclick={row_click(&p.on_row)} onmouseover={hover_title(unit.clone().into())}></tbody>
             </table>
             { more }
         </section>
