@@ -19,6 +19,7 @@ use super::components::welcome::Welcome;
 use super::flame::FlameMode;
 use super::store::{use_store, Shared};
 use crate::view::state::{Action, Answer, AppState, View};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 fn document() -> web_sys::Document {
@@ -71,6 +72,15 @@ pub fn app() -> Html {
             }
         });
     }
+
+    // Once the page shows: the table path warmed up (see `top_table::warm_up`), in a task of
+    // its own.
+    use_effect_with((), |_| {
+        let warm = wasm_bindgen::closure::Closure::once_into_js(super::components::top_table::warm_up);
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), 0);
+        }
+    });
 
     let on_files = {
         let store = store.clone();

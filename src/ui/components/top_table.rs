@@ -69,6 +69,21 @@ fn fill(tbody: &web_sys::Element, resp: &Response, sort: SortBy, search: &str) {
     m.finish(tbody);
 }
 
+/// Runs the row-making path once on a detached table of made-up rows, soon after the page
+/// starts: the first real table then runs compiled code. (The browser first runs new
+/// WebAssembly and the JS glue of each DOM call in baseline tiers.)
+pub fn warm_up() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(tbody) = doc.create_element("tbody") else { return };
+    let rows = (0..crate::view::state::TOP_PAGE as i64)
+        .map(|i| crate::protocol::TopRowOut { name: format!("warm.up{i}"), flat: 1000 - i, cum: 5000 + i * 7 })
+        .collect();
+    let resp = Response::Top { id: 0, sample_type: String::new(), unit: "bytes".into(), total: 1_000_000, rows, n_rows: 0 };
+    for _ in 0..3 {
+        fill(&tbody, &resp, SortBy::Flat, "warm");
+    }
+}
+
 /// The top table.
 #[function_component(TopTable)]
 pub fn top_table(p: &TopTableProps) -> Html {
