@@ -1,14 +1,12 @@
 //! The flame graph: one `<canvas>`, root on top, click to zoom, hover tooltip, search
 //! highlight, HiDPI-sharp and redrawn on resize. Layout comes from `view::flame`.
 
-use super::app::Store;
-use super::tables::Shared;
+use super::store::Shared;
 use crate::analysis::tree::FlameData;
 use crate::analysis::Search;
 use crate::protocol::Response;
 use crate::units::{human, pct, signed};
 use crate::view::flame::{diff_colour, frame_colour, hit, layout, Hsl, Rect, MERGED};
-use crate::view::state::Action;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -45,8 +43,10 @@ pub struct FlameProps {
     pub mode: FlameMode,
     /// Lay out on base values (diff).
     pub on_base: bool,
-    /// Dispatcher.
-    pub dispatch: UseReducerDispatcher<Store>,
+    /// Zoom to a path of function names (empty: the root).
+    pub on_zoom: Callback<Vec<String>>,
+    /// Reset zoom and focus.
+    pub on_reset: Callback<()>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -152,7 +152,7 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         let rects = rects.clone();
         let resp = p.resp.clone();
         let zoom = p.zoom.clone();
-        let d = p.dispatch.clone();
+        let on_zoom = p.on_zoom.clone();
         Callback::from(move |e: MouseEvent| {
             let row = (e.offset_y() as f64 / ROW).floor() as u32;
             let found = hit(&rects.borrow(), e.offset_x() as f64, row).copied();
@@ -175,7 +175,7 @@ pub fn flame_graph(p: &FlameProps) -> Html {
                 chain.reverse();
                 path.extend(chain);
             }
-            d.dispatch(Action::Zoom(path));
+            on_zoom.emit(path);
         })
     };
 
@@ -187,25 +187,18 @@ pub fn flame_graph(p: &FlameProps) -> Html {
     // Breadcrumb: root › … › zoomed frame.
     let crumbs = {
         let mut items = vec![html! {
-            <button class="crumb" onclick={{ let d = p.dispatch.clone(); Callback::from(move |_| d.dispatch(Action::Zoom(vec![]))) }}>
+            <button class="crumb" onclick={p.on_zoom.reform(|_: MouseEvent| vec![])}>
                 { p.focus.clone().map(|f| format!("focus: {f}")).unwrap_or_else(|| "root".into()) }
             </button>
         }];
         for i in 0..p.zoom.len() {
-            let d = p.dispatch.clone();
             let path = p.zoom[..=i].to_vec();
             items.push(html! { <span class="sep">{"›"}</span> });
-            items.push(html! { <button class="crumb" title={p.zoom[i].clone()} onclick={Callback::from(move |_| d.dispatch(Action::Zoom(path.clone())))}>{ short(&p.zoom[i]) }</button> });
+            items.push(html! { <button class="crumb" title={p.zoom[i].clone()} onclick={p.on_zoom.reform(move |_: MouseEvent| path.clone())}>{ short(&p.zoom[i]) }</button> });
         }
         items
     };
-    let reset = {
-        let d = p.dispatch.clone();
-        Callback::from(move |_| {
-            d.dispatch(Action::Zoom(vec![]));
-            d.dispatch(Action::Focus(None));
-        })
-    };
+    let reset = p.on_reset.reform(|_: MouseEvent| ());
 
     let tooltip = match &*tip {
         Some(t) if (t.node as usize) < data.value.len() => {

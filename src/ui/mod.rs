@@ -3,7 +3,9 @@
 
 mod app;
 mod bridge;
+mod components;
 mod flame;
+mod store;
 mod tables;
 mod worker;
 

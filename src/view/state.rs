@@ -44,6 +44,9 @@ pub struct Entry {
     pub summary: Summary,
     /// Load order (ties on time).
     pub order: u32,
+    /// Display name, unique among the loaded profiles: the file name, or `NAME (2)`,
+    /// `NAME (3)`… when a profile of that name was there first (see [`AppState::unique_label`]).
+    pub label: String,
 }
 
 /// A file being loaded.
@@ -51,12 +54,39 @@ pub struct Entry {
 pub struct Loading {
     /// Id it will get.
     pub id: u32,
-    /// File name.
+    /// Display name (the entry's [`Entry::label`] once loaded).
     pub name: String,
     /// Stage.
     pub stage: Stage,
     /// Fraction of the stage done.
     pub fraction: f64,
+}
+
+/// What the reducer asks of the workers besides the view's queries (those follow from
+/// [`AppState::wanted`]): changes of the loaded set. The page sends each one once, in order,
+/// from [`AppState::outbox`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Read the file the page was handed with the [`Action::Open`] that queued this (the page
+    /// keeps those files in the same order; one `Load` per name, always).
+    Load {
+        /// Id the profile gets.
+        id: u32,
+        /// The file's own name.
+        file_name: String,
+    },
+    /// Forget a profile (loaded or still loading).
+    Remove {
+        /// Profile id.
+        id: u32,
+    },
+    /// Stop loading these files: the workers are replaced and the loaded files read again.
+    Cancel {
+        /// Ids of the files that were loading.
+        ids: Vec<u32>,
+    },
+    /// A request that changes the loaded set ([`Request::Merge`]).
+    Request(Request),
 }
 
 /// A computed result with the request it answers.
@@ -121,6 +151,12 @@ pub struct AppState {
     pub epoch: u32,
     /// Dark theme.
     pub dark: bool,
+    /// The id the next profile gets (loads and merges).
+    pub next_id: u32,
+    /// Commands not yet confirmed sent ([`Action::Sent`]), oldest first.
+    pub outbox: Vec<Command>,
+    /// Sequence number of `outbox[0]` (commands are numbered from 0 in the order queued).
+    pub outbox_start: u64,
 }
 
 impl Default for AppState {
@@ -151,6 +187,9 @@ impl Default for AppState {
             request_error: None,
             epoch: 0,
             dark: false,
+            next_id: 1,
+            outbox: vec![],
+            outbox_start: 0,
         }
     }
 }
@@ -158,8 +197,9 @@ impl Default for AppState {
 /// Things that happen.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// A batch of files starts loading: (id, file name).
-    BeginBatch(Vec<(u32, String)>),
+    /// Files dropped or opened (their names, in order): each gets the next id and a display
+    /// name, and a [`Command::Load`].
+    Open(Vec<String>),
     /// Progress of a file.
     Progress(u32, Stage, f64),
     /// A file loaded.
@@ -173,12 +213,16 @@ pub enum Action {
     PreviewTop(Response),
     /// A file failed.
     LoadFailed(u32, String),
-    /// Loading was cancelled.
+    /// Cancel the files loading ([`Command::Cancel`]).
     Cancel,
     /// The worker died; it is restarted.
     WorkerCrashed(String),
-    /// Remove a profile.
+    /// Remove a profile ([`Command::Remove`]).
     Remove(u32),
+    /// Merge the profiles of the selected one's kind into a new one ([`Command::Request`]).
+    Merge,
+    /// The page has sent the commands numbered below this to the workers.
+    Sent(u64),
     /// Select a profile.
     Select(u32),
     /// Choose the sample type.
@@ -213,6 +257,10 @@ pub enum Action {
     DismissErrors,
     /// Theme.
     Dark(bool),
+    /// The other theme.
+    ToggleDark,
+    /// Reset zoom and focus (as `Esc`).
+    ResetZoom,
     /// Open a leak suspect: diff of first vs last snapshot focused on the function.
     OpenSuspect(String),
 }
@@ -329,13 +377,53 @@ impl AppState {
         }
     }
 
+    /// A display name for a new profile called `name`: `name` itself when no profile loaded
+    /// or loading goes by it, else `name (k)` with the smallest k ≥ 2 free. A name once given
+    /// does not change: removing `a` leaves `a (2)` as it is, and the next `a` is `a` again.
+    pub fn unique_label(&self, name: &str) -> String {
+        let taken = |l: &str| self.entries.iter().any(|e| e.label == l) || self.loading.iter().any(|x| x.name == l);
+        if !taken(name) {
+            return name.to_string();
+        }
+        (2u32..).map(|k| format!("{name} ({k})")).find(|l| !taken(l)).expect("a free name")
+    }
+
+    /// The id of the profile with this display name.
+    pub fn id_by_label(&self, label: &str) -> Option<u32> {
+        self.entries.iter().find(|e| e.label == label).map(|e| e.summary.id)
+    }
+
+    /// The display name of a loaded profile.
+    pub fn label_of(&self, id: u32) -> Option<&str> {
+        self.entries.iter().find(|e| e.summary.id == id).map(|e| e.label.as_str())
+    }
+
+    /// Sequence number the next queued command gets.
+    pub fn outbox_end(&self) -> u64 {
+        self.outbox_start + self.outbox.len() as u64
+    }
+
+    fn send(&mut self, c: Command) {
+        self.outbox.push(c);
+    }
+
+    fn take_id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
     /// Adds a profile and shows it (the newest file loaded is shown, with its default
-    /// sample type).
+    /// sample type). Its display name is the one its load got, or a new one (a merge).
     fn show_new(&mut self, summary: Summary) {
         let id = summary.id;
         let default = summary.sample_types.get(summary.default_sample_type).map(|t| t.name.clone()).unwrap_or_default();
         self.entries.retain(|e| e.summary.id != id);
-        self.entries.push(Entry { summary, order: id });
+        let label = match self.loading.iter().find(|l| l.id == id) {
+            Some(l) => l.name.clone(),
+            None => self.unique_label(&summary.name),
+        };
+        self.entries.push(Entry { summary, order: id, label });
         self.sort_entries();
         self.selected = Some(id);
         self.sample_type = default;
@@ -390,11 +478,14 @@ impl AppState {
 /// The reducer.
 pub fn reduce(mut s: AppState, a: Action) -> AppState {
     match a {
-        Action::BeginBatch(names) => {
+        Action::Open(names) => {
             s.errors.clear();
             s.batch_failed = false;
-            for (id, name) in names {
+            for file_name in names {
+                let id = s.take_id();
+                let name = s.unique_label(&file_name);
                 s.loading.push(Loading { id, name, stage: Stage::Reading, fraction: 0.0 });
+                s.send(Command::Load { id, file_name });
             }
         }
         Action::Progress(id, stage, f) => {
@@ -404,19 +495,19 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             }
         }
         Action::Loaded(summary) => {
-            let was_loading = s.loading.iter().any(|l| l.id == summary.id);
-            s.loading.retain(|l| l.id != summary.id);
-            if !was_loading {
+            let id = summary.id;
+            if !s.loading.iter().any(|l| l.id == id) {
                 // Replayed into a restarted worker (nothing changes on screen), or removed
                 // while it was being built.
                 return s;
             }
-            if let Some(e) = s.entries.iter_mut().find(|e| e.summary.id == summary.id) {
+            if let Some(e) = s.entries.iter_mut().find(|e| e.summary.id == id) {
                 // Shown since its preview: what was chosen meanwhile stays.
                 e.summary = summary;
-                return s;
+            } else {
+                s.show_new(summary);
             }
-            s.show_new(summary);
+            s.loading.retain(|l| l.id != id);
         }
         Action::Preview(summary) => {
             let id = summary.id;
@@ -443,6 +534,11 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.batch_failed = true;
         }
         Action::Cancel => {
+            let ids: Vec<u32> = s.loading.iter().map(|l| l.id).collect();
+            if ids.is_empty() {
+                return s;
+            }
+            s.send(Command::Cancel { ids });
             for l in std::mem::take(&mut s.loading) {
                 s.forget(l.id);
                 s.errors.push(format!("{}: loading cancelled", l.name));
@@ -458,11 +554,29 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.epoch += 1;
         }
         Action::Remove(id) => {
+            if !s.loading.iter().any(|l| l.id == id) && !s.entries.iter().any(|e| e.summary.id == id) {
+                return s;
+            }
+            s.send(Command::Remove { id });
             s.loading.retain(|l| l.id != id);
             s.forget(id);
             if s.entries.is_empty() {
                 s.batch_failed = false;
             }
+        }
+        Action::Merge => {
+            let ids = s.mergeable();
+            if ids.len() < 2 {
+                return s;
+            }
+            let new_id = s.take_id();
+            let name = format!("merged ({} profiles)", ids.len());
+            s.send(Command::Request(Request::Merge { ids, new_id, name }));
+        }
+        Action::Sent(upto) => {
+            let n = upto.saturating_sub(s.outbox_start).min(s.outbox.len() as u64) as usize;
+            s.outbox.drain(..n);
+            s.outbox_start += n as u64;
         }
         Action::Select(id) => {
             if s.selected != Some(id) {
@@ -537,6 +651,11 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.batch_failed = false;
         }
         Action::Dark(d) => s.dark = d,
+        Action::ToggleDark => s.dark = !s.dark,
+        Action::ResetZoom => {
+            s = reduce(s, Action::Zoom(vec![]));
+            s = reduce(s, Action::Focus(None));
+        }
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
                 if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {
@@ -582,7 +701,7 @@ mod tests {
 
     #[test]
     fn loading_orders_by_time_selects_newest_load_and_defaults() {
-        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "a".into()), (2, "b".into())]));
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into()]));
         assert_eq!(s.status(), Status::Loading);
         s = reduce(s, Action::Loaded(summary(1, 200)));
         s = reduce(s, Action::Loaded(summary(2, 100)));
@@ -609,7 +728,7 @@ mod tests {
 
     #[test]
     fn the_top_table_asks_for_one_page_in_the_current_order() {
-        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "f1".into())]));
+        let mut s = reduce(AppState::default(), Action::Open(vec!["f1".into()]));
         s = reduce(s, Action::Loaded(summary(1, 0)));
         let top = |s: &AppState| s.wanted().into_iter().find(|r| matches!(r, Request::Top { .. })).expect("top request");
         assert!(matches!(top(&s), Request::Top { order: TopOrder::Flat, limit: TOP_PAGE, .. }));
@@ -627,14 +746,14 @@ mod tests {
 
     #[test]
     fn a_failed_file_keeps_what_is_loaded_and_a_good_one_recovers() {
-        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "good".into())]));
+        let mut s = reduce(AppState::default(), Action::Open(vec!["good".into()]));
         s = reduce(s, Action::Loaded(summary(1, 0)));
-        s = reduce(s, Action::BeginBatch(vec![(2, "bad".into())]));
+        s = reduce(s, Action::Open(vec!["bad".into()]));
         s = reduce(s, Action::LoadFailed(2, "not gzip or pprof protobuf".into()));
         assert_eq!(s.status(), Status::Error);
         assert_eq!(s.errors, vec!["bad: not gzip or pprof protobuf".to_string()]);
         assert_eq!(s.entries.len(), 1);
-        s = reduce(s, Action::BeginBatch(vec![(3, "good2".into())]));
+        s = reduce(s, Action::Open(vec!["good2".into()]));
         s = reduce(s, Action::Loaded(summary(3, 0)));
         for req in s.wanted() {
             s = reduce(s, Action::Answer(req, Response::Done));
@@ -649,9 +768,9 @@ mod tests {
 
     #[test]
     fn a_preview_shows_the_table_while_the_file_still_loads() {
-        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "old".into())]));
+        let mut s = reduce(AppState::default(), Action::Open(vec!["old".into()]));
         s = reduce(s, Action::Loaded(summary(1, 0)));
-        s = reduce(s, Action::BeginBatch(vec![(2, "big".into())]));
+        s = reduce(s, Action::Open(vec!["big".into()]));
         s = reduce(s, Action::Preview(summary(2, 5)));
         assert!(s.top_coming.is_some(), "the table is on its way: not asked of the worker");
         s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
@@ -679,7 +798,7 @@ mod tests {
 
     #[test]
     fn a_preview_for_another_table_or_a_file_no_longer_loading_is_not_shown() {
-        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "a".into())]));
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
         s = reduce(s, Action::Sort(SortBy::Name));
         s = reduce(s, Action::Preview(summary(1, 0)));
         s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
@@ -696,7 +815,7 @@ mod tests {
 
     #[test]
     fn a_previews_table_that_comes_after_a_newer_preview_is_left_out() {
-        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "a".into()), (2, "b".into())]));
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into()]));
         s = reduce(s, Action::Preview(summary(1, 0)));
         s = reduce(s, Action::Preview(summary(2, 0)));
         s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
@@ -709,9 +828,9 @@ mod tests {
 
     #[test]
     fn a_preview_whose_load_fails_or_is_removed_goes() {
-        let mut s = reduce(AppState::default(), Action::BeginBatch(vec![(1, "good".into())]));
+        let mut s = reduce(AppState::default(), Action::Open(vec!["good".into()]));
         s = reduce(s, Action::Loaded(summary(1, 0)));
-        s = reduce(s, Action::BeginBatch(vec![(2, "bad".into()), (3, "gone".into())]));
+        s = reduce(s, Action::Open(vec!["bad".into(), "gone".into()]));
         s = reduce(s, Action::Preview(summary(2, 0)));
         s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
         s = reduce(s, Action::Preview(summary(3, 0)));
@@ -735,7 +854,7 @@ mod tests {
     fn a_merged_profile_is_added_and_shown() {
         let mut s = AppState::default();
         for i in 1..=2 {
-            s = reduce(s, Action::BeginBatch(vec![(i, format!("f{i}"))]));
+            s = reduce(s, Action::Open(vec![format!("f{i}")]));
             s = reduce(s, Action::Loaded(summary(i, i as i64)));
         }
         assert_eq!(s.mergeable(), vec![1, 2]);
@@ -749,7 +868,7 @@ mod tests {
     fn swap_and_remove_keep_diff_selection_valid() {
         let mut s = AppState::default();
         for i in 1..=3 {
-            s = reduce(s, Action::BeginBatch(vec![(i, format!("f{i}"))]));
+            s = reduce(s, Action::Open(vec![format!("f{i}")]));
             s = reduce(s, Action::Loaded(summary(i, i as i64)));
         }
         s = reduce(s, Action::Swap);
@@ -758,5 +877,110 @@ mod tests {
         assert_eq!(s.diff_base, Some(1));
         assert_eq!(s.diff_target, Some(1));
         assert_eq!(s.selected, Some(2));
+    }
+
+    fn named(id: u32, name: &str) -> Summary {
+        Summary { name: name.into(), ..summary(id, id as i64) }
+    }
+
+    #[test]
+    fn same_named_files_get_distinct_display_names_that_stay() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["heap.pb.gz".into(), "heap.pb.gz".into()]));
+        let names: Vec<&str> = s.loading.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["heap.pb.gz", "heap.pb.gz (2)"], "named while loading (progress, errors)");
+        // The second one loads first: it keeps its name.
+        s = reduce(s, Action::Loaded(named(2, "heap.pb.gz")));
+        s = reduce(s, Action::Loaded(named(1, "heap.pb.gz")));
+        s = reduce(s, Action::Open(vec!["heap.pb.gz".into(), "cpu.pb.gz".into()]));
+        s = reduce(s, Action::Preview(named(3, "heap.pb.gz")));
+        s = reduce(s, Action::Loaded(named(3, "heap.pb.gz")));
+        s = reduce(s, Action::Loaded(named(4, "cpu.pb.gz")));
+        let labels = |s: &AppState| s.entries.iter().map(|e| (e.summary.id, e.label.clone())).collect::<Vec<_>>();
+        assert_eq!(
+            labels(&s),
+            [(1, "heap.pb.gz".into()), (2, "heap.pb.gz (2)".into()), (3, "heap.pb.gz (3)".into()), (4, "cpu.pb.gz".into())]
+        );
+        // Labels map back to ids, so a selector picks the profile it shows.
+        assert_eq!(s.id_by_label("heap.pb.gz (2)"), Some(2));
+        assert_eq!(s.label_of(3), Some("heap.pb.gz (3)"));
+        // Removing the first renames nothing; the next file of that name takes the free name,
+        // and a file really called "heap.pb.gz (3)" does not collide with the one named so.
+        s = reduce(s, Action::Remove(1));
+        s = reduce(s, Action::Open(vec!["heap.pb.gz".into(), "heap.pb.gz (3)".into()]));
+        s = reduce(s, Action::Loaded(named(5, "heap.pb.gz")));
+        s = reduce(s, Action::Loaded(named(6, "heap.pb.gz (3)")));
+        assert_eq!(
+            labels(&s),
+            [
+                (2, "heap.pb.gz (2)".into()),
+                (3, "heap.pb.gz (3)".into()),
+                (4, "cpu.pb.gz".into()),
+                (5, "heap.pb.gz".into()),
+                (6, "heap.pb.gz (3) (2)".into())
+            ]
+        );
+        // A merge is named once too.
+        s = reduce(s, Action::Select(2));
+        s = reduce(s, Action::Merge);
+        let Some(Command::Request(req)) = s.outbox.last().cloned() else { panic!("{:?}", s.outbox) };
+        let Request::Merge { new_id, name, .. } = req.clone() else { panic!("{req:?}") };
+        s = reduce(s, Action::Answer(req.clone(), Response::Merged(named(new_id, &name))));
+        s = reduce(s, Action::Merge);
+        s = reduce(s, Action::Answer(req, Response::Merged(named(new_id + 1, &name))));
+        let merged: Vec<String> = s.entries.iter().filter(|e| e.summary.id >= new_id).map(|e| e.label.clone()).collect();
+        assert_eq!(merged, [name.clone(), format!("{name} (2)")]);
+    }
+
+    #[test]
+    fn the_diff_selection_follows_ids_not_names() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["heap.pb.gz".into(), "heap.pb.gz".into(), "x".into()]));
+        for id in 1..=3 {
+            s = reduce(s, Action::Loaded(named(id, if id == 3 { "x" } else { "heap.pb.gz" })));
+        }
+        let target = s.id_by_label("heap.pb.gz (2)").expect("a label");
+        s = reduce(s, Action::DiffTarget(target));
+        s = reduce(s, Action::View(View::Diff));
+        assert!(matches!(s.wanted().as_slice(), [Request::Diff { base: 1, target: 2, .. }]), "{:?}", s.wanted());
+    }
+
+    #[test]
+    fn changes_of_the_loaded_set_are_queued_once_in_order() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into()]));
+        assert_eq!(s.outbox, [Command::Load { id: 1, file_name: "a".into() }, Command::Load { id: 2, file_name: "b".into() }]);
+        assert_eq!((s.outbox_start, s.outbox_end()), (0, 2));
+        // The page sent the first only (say, a second action came before the effect ran).
+        s = reduce(s, Action::Sent(1));
+        assert_eq!(s.outbox, [Command::Load { id: 2, file_name: "b".into() }]);
+        s = reduce(s, Action::Sent(2));
+        assert!(s.outbox.is_empty());
+        // A repeated or stale confirmation changes nothing.
+        s = reduce(s, Action::Sent(1));
+        assert_eq!((s.outbox_start, s.outbox.len()), (2, 0));
+        s = reduce(s, Action::Loaded(summary(1, 1)));
+        // Cancel names exactly the files still loading; then nothing is left to cancel.
+        s = reduce(s, Action::Cancel);
+        assert_eq!(s.outbox, [Command::Cancel { ids: vec![2] }]);
+        s = reduce(s, Action::Cancel);
+        assert_eq!(s.outbox.len(), 1);
+        // Removing: a loaded profile is removed from the workers; an unknown id asks nothing.
+        s = reduce(s, Action::Remove(1));
+        s = reduce(s, Action::Remove(1));
+        s = reduce(s, Action::Remove(77));
+        assert_eq!(s.outbox, [Command::Cancel { ids: vec![2] }, Command::Remove { id: 1 }]);
+        assert_eq!(s.outbox_end(), 4);
+        // A merge takes a fresh id, never one a load had, and needs two profiles of a kind.
+        s = reduce(s, Action::Open(vec!["c".into()]));
+        s = reduce(s, Action::Merge);
+        assert_eq!(s.outbox.len(), 3, "nothing to merge while nothing is loaded: {:?}", s.outbox);
+        s = reduce(s, Action::Loaded(summary(3, 3)));
+        s = reduce(s, Action::Open(vec!["d".into()]));
+        s = reduce(s, Action::Loaded(summary(4, 4)));
+        s = reduce(s, Action::Merge);
+        assert_eq!(
+            s.outbox.last(),
+            Some(&Command::Request(Request::Merge { ids: vec![3, 4], new_id: 5, name: "merged (2 profiles)".into() }))
+        );
+        s = reduce(s, Action::Open(vec!["e".into()]));
+        assert_eq!(s.outbox.last(), Some(&Command::Load { id: 6, file_name: "e".into() }));
     }
 }

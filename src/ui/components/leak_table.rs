@@ -1,0 +1,104 @@
+//! The leak finder's table: one row per suspect, best first, with a sparkline of its values
+//! per snapshot, its growth, the stacks behind it and a one-line reason; and the goroutines
+//! grouped by where they wait.
+
+use crate::protocol::Response;
+use crate::ui::store::Shared;
+use crate::ui::tables::exact;
+use crate::units::{human, signed};
+use yew::prelude::*;
+
+fn sparkline(series: &[i64]) -> Html {
+    let (w, h) = (96.0, 22.0);
+    let min = *series.iter().min().unwrap_or(&0) as f64;
+    let max = *series.iter().max().unwrap_or(&0) as f64;
+    let span = (max - min).max(1.0);
+    let n = series.len().max(2) as f64 - 1.0;
+    let pts: Vec<String> = series
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| format!("{:.1},{:.1}", i as f64 / n * w, h - 2.0 - (v as f64 - min) / span * (h - 4.0)))
+        .collect();
+    html! {
+        <svg class="spark" width="96" height="22" viewBox="0 0 96 22" role="img" aria-label="values per snapshot">
+            <polyline points={pts.join(" ")} fill="none" stroke="currentColor" stroke-width="1.5" />
+        </svg>
+    }
+}
+
+/// Props of [`LeakTable`].
+#[derive(Properties, PartialEq)]
+pub struct LeakProps {
+    /// The `Response::Leaks`.
+    pub resp: Shared<Response>,
+    /// A suspect was clicked (its function name).
+    pub on_open: Callback<String>,
+}
+
+/// The leak finder's table.
+#[function_component(LeakTable)]
+pub fn leak_table(p: &LeakProps) -> Html {
+    let Response::Leaks(rep) = &*p.resp.0 else { return html! {} };
+    let unit = rep.unit.clone();
+    let rows = rep.suspects.iter().map(|s| {
+        let f = s.function.clone();
+        let series: Vec<String> = s.series.iter().map(|v| v.to_string()).collect();
+        html! {
+            <tr data-function={s.function.clone()} data-rank={s.rank.to_string()} data-growth={s.growth.to_string()}
+                data-series={series.join(",")} onclick={p.on_open.reform(move |_: MouseEvent| f.clone())}
+                title="Click for the differential flame graph of first vs last snapshot">
+                <td class="num">{ s.rank }</td>
+                <td class="name"><span class="fn" title={s.function.clone()}>{ s.function.clone() }</span></td>
+                <td>{ sparkline(&s.series) }</td>
+                <td class="num" title={exact(s.growth, &unit)}>{ signed(s.growth, &unit) }</td>
+                <td class="num">{ s.per_minute.map(|m| format!("{}/min", signed(m, &unit))).unwrap_or_else(|| "-".into()) }</td>
+                <td class="num">{ format!("{} / {}", s.grew, s.intervals) }</td>
+                <td class="reason">{ s.reason.clone() }
+                <details onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}><summary>{ format!("{} stack{} behind it", s.evidence.len(), if s.evidence.len() == 1 { "" } else { "s" }) }</summary>
+                    { for s.evidence.iter().map(|e| html! {
+                        <div class="stack">
+                            <div class="stack-growth">{ format!("{} → {} ({})", human(e.first, &unit), human(e.last, &unit), signed(e.last - e.first, &unit)) }</div>
+                            <ol>{ for e.frames.iter().map(|f| html! { <li class={classes!((*f == s.function).then_some("blamed"))}>{ f.clone() }</li> }) }</ol>
+                        </div>
+                    }) }
+                </details>
+                </td>
+            </tr>
+        }
+    });
+    let groups = if rep.groups.is_empty() {
+        html! {}
+    } else {
+        html! {
+            <section class="groups">
+                <h3>{"Goroutines by where they wait"}</h3>
+                <table class="grid" data-testid="goroutine-groups">
+                    <thead><tr><th>{"function"}</th><th>{"waiting on"}</th><th>{"created by"}</th><th class="num">{"longest wait"}</th><th>{"per snapshot"}</th><th class="num">{"last"}</th></tr></thead>
+                    <tbody>{ for rep.groups.iter().map(|g| html! {
+                        <tr>
+                            <td class="name"><span class="fn">{ g.function.clone() }</span></td>
+                            <td>{ g.blocking.clone() }</td>
+                            <td class="name">{ g.created_by.clone().unwrap_or_default() }</td>
+                            <td class="num">{ g.max_minutes.map(|m| format!("{m} min")).unwrap_or_default() }</td>
+                            <td>{ sparkline(&g.series) }</td>
+                            <td class="num">{ g.series.last().copied().unwrap_or(0) }</td>
+                        </tr>
+                    }) }</tbody>
+                </table>
+            </section>
+        }
+    };
+    html! {
+        <section class="leaks">
+            <p class="total">{ format!("{} snapshots of {} · totals {}", rep.files.len(), rep.sample_type,
+                rep.totals.iter().map(|t| human(*t, &unit)).collect::<Vec<_>>().join(" → ")) }</p>
+            if let Some(m) = &rep.message { <p class="note" data-testid="leak-message">{ m.clone() }</p> }
+            <table data-testid="leak-table" data-sample-type={rep.sample_type.clone()} class="grid">
+                <thead><tr><th class="num">{"#"}</th><th>{"function (your code)"}</th><th>{"trend"}</th><th class="num">{"growth"}</th>
+                    <th class="num">{"per minute"}</th><th class="num">{"grew in"}</th><th>{"why"}</th></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            { groups }
+        </section>
+    }
+}

@@ -1,0 +1,20 @@
+//! The page's components, one job each. They take plain values and `Callback`s: none knows
+//! the store or the workers (the root, `ui::app`, wires them to the reducer).
+
+pub mod diff_controls;
+pub mod diff_table;
+pub mod diff_view;
+pub mod drop_zone;
+pub mod errors;
+pub mod flame_view;
+pub mod keys;
+pub mod leak_table;
+pub mod leaks_view;
+pub mod merge_button;
+pub mod profile_list;
+pub mod progress;
+pub mod summary_line;
+pub mod toolbar;
+pub mod top_table;
+pub mod top_view;
+pub mod welcome;

@@ -1,0 +1,121 @@
+//! The store: [`AppState`] and its reducer behind Yew's `use_reducer`, and the one place
+//! that talks to the workers. Every change of the loaded set is an [`Action`]; the reducer
+//! queues what the workers must do ([`AppState::outbox`]) and decides what the view needs
+//! ([`AppState::wanted`]); [`use_store`] sends both after each render.
+
+use super::bridge::Bridge;
+use crate::protocol::Request;
+use crate::view::state::{reduce, Action, AppState, Command};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Wrapper making [`AppState`] a Yew reducible.
+#[derive(Clone, PartialEq, Default)]
+pub struct Store(pub AppState);
+
+impl Reducible for Store {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let s = Rc::try_unwrap(self).map(|s| s.0).unwrap_or_else(|rc| rc.0.clone());
+        Rc::new(Store(reduce(s, action)))
+    }
+}
+
+/// An `Rc` compared by pointer, so big answers are not compared deeply on every render.
+#[derive(Clone)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The store as components use it.
+#[derive(Clone)]
+pub struct StoreHandle {
+    /// The state and its dispatcher.
+    pub state: UseReducerHandle<Store>,
+    /// Files handed over with [`Action::Open`], oldest first, until their
+    /// [`Command::Load`] is sent.
+    files: Rc<RefCell<VecDeque<web_sys::File>>>,
+}
+
+impl StoreHandle {
+    /// Opens files: each gets an id and a display name in the reducer, and is read by the
+    /// workers when its [`Command::Load`] is sent.
+    pub fn open(&self, files: Vec<web_sys::File>) {
+        if files.is_empty() {
+            return;
+        }
+        let names = files.iter().map(|f| f.name()).collect();
+        self.files.borrow_mut().extend(files);
+        self.state.dispatch(Action::Open(names));
+    }
+}
+
+/// The app's store: the reducer, the worker bridge, and the effect that sends the reducer's
+/// commands and the view's queries to it (commands first: a query may read a profile a
+/// command loads, and after a Cancel, queries go to the new workers).
+#[hook]
+pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
+    let state = use_reducer(|| Store(init()));
+    let files = use_mut_ref(VecDeque::<web_sys::File>::new);
+    let bridge = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |_| Bridge::new(Rc::new(move |a| dispatcher.dispatch(a))))
+    };
+    let s = &state.0;
+
+    // Commands, each once, in order.
+    {
+        let sent = use_mut_ref(|| 0u64);
+        let bridge = bridge.clone();
+        let files = files.clone();
+        let dispatcher = state.dispatcher();
+        let (start, outbox) = (s.outbox_start, s.outbox.clone());
+        use_effect_with(s.outbox_end(), move |end| {
+            let end = *end;
+            let mut sent = sent.borrow_mut();
+            for (seq, c) in (start..).zip(outbox) {
+                if seq < *sent {
+                    continue;
+                }
+                match c {
+                    Command::Load { id, file_name } => match files.borrow_mut().pop_front() {
+                        Some(f) => bridge.load(id, &file_name, f.into()),
+                        None => dispatcher.dispatch(Action::LoadFailed(id, "internal: the file was not kept".into())),
+                    },
+                    Command::Remove { id } => bridge.remove(id),
+                    Command::Cancel { ids } => bridge.cancel(&ids),
+                    Command::Request(r) => bridge.request(r),
+                }
+            }
+            if end > *sent {
+                *sent = end;
+                dispatcher.dispatch(Action::Sent(end));
+            }
+        });
+    }
+
+    // Queries: what the current view needs and has not got yet.
+    {
+        let bridge = bridge.clone();
+        let wanted = s.wanted();
+        let mut have: Vec<Request> =
+            [&s.top, &s.flame, &s.diff, &s.leaks].iter().filter_map(|a| a.as_ref().map(|a| a.request.clone())).collect();
+        have.extend(s.top_coming.clone());
+        // (A preview's table that will not come any more is asked for.)
+        use_effect_with((wanted, s.epoch, s.top_coming.clone()), move |(wanted, _, _)| {
+            for w in wanted {
+                if !have.contains(w) {
+                    bridge.request(w.clone());
+                }
+            }
+        });
+    }
+
+    StoreHandle { state, files }
+}
