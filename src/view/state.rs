@@ -1,7 +1,7 @@
 //! App state and `reduce(state, action)`: what the page shows, decided without a browser.
 
 use crate::analysis::leaks::LeakReport;
-use crate::decode::Stage;
+use crate::protocol::Stage;
 use crate::protocol::{FlameSource, Request, Response, Summary, TopOrder};
 use serde::{Deserialize, Serialize};
 
