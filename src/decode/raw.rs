@@ -1,6 +1,8 @@
 //! A hand-written single pass over `profile.proto`'s wire format into flat arrays (no
-//! allocation per sample, strings borrowed from the input). It reads exactly the messages of
-//! [`pb`](super::pb); the prost structs remain the reference and tests check both agree.
+//! allocation per sample), read from a stream of pieces ([`StreamParser`]): the only protobuf
+//! decoder in production (a whole file is one stream). It reads exactly the messages of
+//! `decode::pb`, the prost structs that stay the independent reference (feature
+//! `reference`); tests check both agree on every corpus profile.
 
 use super::error::DecodeError;
 
