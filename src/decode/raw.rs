@@ -346,7 +346,7 @@ impl<'a> Reader<'a> {
             }
         }
     }
-    #[inline]
+    #[inline(always)]
     fn bytes(&mut self) -> Result<(&'a [u8], usize), DecodeError> {
         let n = self.varint()?;
         let start = self.pos;
