@@ -1,11 +1,28 @@
 //! The messages between the page and the engine: requests, responses and what the page
 //! learns of a loaded profile. Plain serde data, shared by both sides; neither side depends on
-//! the other's internals. The wire encoding (and the workers' own messages) is in `wire`.
+//! the other's internals. The messages between the page, the engine worker and the inflate
+//! worker, and how they travel, are in [`wire`] (browser builds only: they carry browser
+//! objects such as `File`s and transferred buffers).
 
 use crate::analysis::leaks::LeakReport;
 use crate::analysis::tree::FlameData;
 use crate::model::{ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
+
+/// Load stages, as progress messages name them.
+pub use crate::decode::Stage;
+
+#[cfg(feature = "web")]
+pub mod wire;
+
+/// Rows of the top table asked for at first (the contract asks for at least 200), and the rows
+/// of the early table the engine worker posts while a profile's model is being built.
+pub const TOP_PAGE: u32 = 200;
+
+/// Narrowest flame node asked for, as a share of the view root: under half a CSS pixel on a
+/// 2000-pixel-wide flame graph, narrower frames cannot be drawn anyway, and zooming asks
+/// again relative to the new root.
+pub const FLAME_MIN_FRACTION: f64 = 1.0 / 4096.0;
 
 /// What the page learns about a loaded profile.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

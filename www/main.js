@@ -1,4 +1,4 @@
-// Boots the Yew app. Everything runs in this tab; the analysis runs in ./worker.js.
+// Boots the app: compiles its WebAssembly module once, starts the workers, runs the page.
 import init, { run_app } from './profdrop.js';
 
 const wasmUrl = new URL('./profdrop_bg.wasm', import.meta.url);
@@ -14,39 +14,38 @@ async function compile() {
 }
 const compiled = compile();
 
-// The two workers (analysis, and the inflate worker that feeds it) boot while this page does,
-// from the module compiled here, so that a file dropped as soon as the page shows does not
-// wait for them. Each one's first message is the module (or nothing: it then fetches the
-// module itself) and its end of a channel between them. The app adopts both (`Bridge`, which
-// starts them the same way after a Cancel).
+// The engine worker and the inflate worker that feeds it boot while this page does, so that
+// a file dropped as soon as the page shows does not wait for them. Each one's first message is
+// the boot message (`protocol::wire::Boot`: the module compiled here, and its end of a channel
+// between the two). The app adopts both (`run_app`); it starts its own when there are none,
+// and again after a Cancel.
+let worker = null;
+let inflater = null;
 try {
   const url = new URL('./worker.js', import.meta.url);
-  const worker = new Worker(url, { type: 'module' });
-  let inflater = null;
+  worker = new Worker(url, { type: 'module' });
   try {
     inflater = new Worker(url, { type: 'module', name: 'profdrop-inflate' });
   } catch {
-    // Files are then read whole by the analysis worker.
+    // Files are then read whole by the engine worker.
   }
   const boot = (module) => {
     if (inflater) {
       const { port1, port2 } = new MessageChannel();
-      worker.postMessage({ kind: 'module', module, port: port1 }, [port1]);
-      inflater.postMessage({ kind: 'module', module, port: port2 }, [port2]);
+      worker.postMessage({ module, port: port1 }, [port1]);
+      inflater.postMessage({ module, port: port2 }, [port2]);
     } else {
-      worker.postMessage({ kind: 'module', module });
+      worker.postMessage({ module });
     }
   };
   compiled.then(boot, () => boot(undefined));
-  globalThis.__profdropWorker = worker;
-  globalThis.__profdropInflater = inflater;
 } catch {
-  // The app starts them itself, and says so if it cannot.
+  worker = null;
 }
 
 try {
   await init({ module_or_path: await compiled });
-  run_app();
+  run_app(worker, inflater);
 } catch (e) {
   document.body.setAttribute('data-state', 'error');
   const div = document.createElement('div');

@@ -1,20 +1,14 @@
-// A worker of the app: the analysis worker, or (named `profdrop-inflate`) the inflate worker
-// that reads and inflates gzip files for it. Its first message is the app's compiled
-// WebAssembly module (from the page), or no module: it then fetches and compiles it itself.
-// The message also carries its end of the channel between the two workers, if the page made
-// one.
+// A worker of the app: the engine worker, or (named `profdrop-inflate`) the inflate worker.
+// Its first message is the boot message (`protocol::wire::Boot`): the app's compiled module
+// (none: it is fetched here) and the worker's end of the channel between the two workers.
 import init, { worker_entry } from './profdrop.js';
 
-// Messages that arrive while the module initialises are queued and replayed.
-const queue = [];
-let booting = null;
-self.onmessage = (e) => {
-  if (!booting && e.data && e.data.kind === 'module') booting = boot(e.data.module, e.data.port);
-  else queue.push(e);
-};
-
-async function boot(module, port) {
-  await init({ module_or_path: module ?? new URL('./profdrop_bg.wasm', import.meta.url) });
-  worker_entry(port ?? null);
-  for (const e of queue) self.onmessage(e);
-}
+self.addEventListener('message', async (boot) => {
+  // Messages that come while the module initialises are handed over with the boot message.
+  const early = [];
+  const wait = (e) => early.push(e.data);
+  self.addEventListener('message', wait);
+  await init({ module_or_path: boot.data.module ?? new URL('./profdrop_bg.wasm', import.meta.url) });
+  self.removeEventListener('message', wait);
+  worker_entry(boot.data, early);
+}, { once: true });

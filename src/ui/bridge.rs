@@ -1,28 +1,31 @@
-//! The page side of the workers: starts them (the analysis worker, and the inflate worker
-//! that feeds it), sends files and requests, and turns their messages into [`Action`]s.
-//! Cancelling terminates both and replays the files still loaded.
+//! The page side of the workers: starts them (the engine worker, and the inflate worker that
+//! feeds it), sends files and requests, and turns their messages into [`Action`]s.
+//! Cancelling terminates both and replays the files still loaded. The messages themselves are
+//! [`crate::protocol::wire`]'s.
 
-use crate::decode::Stage;
-use crate::protocol::{Request, Response, Summary};
+use crate::protocol::wire::{self, Boot, FromEngine, ToEngine};
+use crate::protocol::Request;
 use crate::view::state::Action;
+use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{Worker, WorkerOptions, WorkerType};
 
 type Sink = Rc<dyn Fn(Action)>;
 
 struct Inner {
     worker: Worker,
-    /// The inflate worker (none: the analysis worker reads files whole).
+    /// The inflate worker (none: the engine worker reads files whole).
     inflater: Option<Worker>,
-    seq: u64,
-    pending: HashMap<u64, Request>,
+    seq: u32,
+    pending: HashMap<u32, Request>,
     /// Files of loaded profiles, by id, to replay after a cancel.
-    files: Vec<(u32, String, JsValue)>,
-    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+    files: Vec<(u32, String, web_sys::Blob)>,
+    /// The workers' message and error listeners (removed with them).
+    _listeners: Vec<EventListener>,
 }
 
 /// The bridge handle (cheap to clone).
@@ -38,16 +41,16 @@ impl PartialEq for Bridge {
     }
 }
 
-fn get(v: &JsValue, k: &str) -> JsValue {
-    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+thread_local! {
+    /// The workers `main.js` started while the page booted ([`adopt`]), until the bridge takes
+    /// them.
+    static EARLY: RefCell<Option<(Worker, Option<Worker>)>> = const { RefCell::new(None) };
 }
 
-fn obj(pairs: &[(&str, JsValue)]) -> js_sys::Object {
-    let o = js_sys::Object::new();
-    for (k, v) in pairs {
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o
+/// Hands the bridge the workers `main.js` started (and sent the module) while the page booted:
+/// the first [`Bridge`] uses them rather than starting its own.
+pub fn adopt(worker: Worker, inflater: Option<Worker>) {
+    EARLY.with(|e| *e.borrow_mut() = Some((worker, inflater)));
 }
 
 impl Bridge {
@@ -58,130 +61,59 @@ impl Bridge {
         b
     }
 
-    /// The workers `main.js` started (and sent the module) while the page booted, the first
-    /// time they are asked for.
-    fn early_workers() -> Option<(Worker, Option<Worker>)> {
-        let global: js_sys::Object = js_sys::global().unchecked_into();
-        let take = |k: &str| {
-            let key = JsValue::from_str(k);
-            let w = js_sys::Reflect::get(&global, &key).ok()?.dyn_into::<Worker>().ok();
-            let _ = js_sys::Reflect::delete_property(&global, &key);
-            w
-        };
-        let worker = take("__profdropWorker")?;
-        Some((worker, take("__profdropInflater")))
-    }
-
     /// Starts the two workers as `main.js` does: each one's first message is this page's
     /// compiled module (no second compile) and its end of a channel between them.
     fn start_workers() -> Option<(Worker, Option<Worker>)> {
         let opts = WorkerOptions::new();
         opts.set_type(WorkerType::Module);
         let worker = Worker::new_with_options("./worker.js", &opts).ok()?;
-        opts.set_name(super::worker::INFLATER);
+        opts.set_name(wire::INFLATER);
         let pair = Worker::new_with_options("./worker.js", &opts).ok().zip(web_sys::MessageChannel::new().ok());
-        let module = |port: Option<&web_sys::MessagePort>| {
-            let mut m = vec![("kind", JsValue::from("module")), ("module", wasm_bindgen::module())];
-            m.extend(port.map(|p| ("port", JsValue::from(p))));
-            obj(&m)
-        };
+        let boot = |port: Option<web_sys::MessagePort>| Boot { module: wasm_bindgen::module(), port };
         match pair {
             Some((inflater, channel)) => {
-                let (a, b) = (channel.port1(), channel.port2());
-                let _ = worker.post_message_with_transfer(&module(Some(&a)), &js_sys::Array::of1(&a));
-                let _ = inflater.post_message_with_transfer(&module(Some(&b)), &js_sys::Array::of1(&b));
+                let _ = wire::send(&worker, &boot(Some(channel.port1())));
+                let _ = wire::send(&inflater, &boot(Some(channel.port2())));
                 Some((worker, Some(inflater)))
             }
             None => {
-                let _ = worker.post_message(&module(None));
+                let _ = wire::send(&worker, &boot(None));
                 Some((worker, None))
             }
         }
     }
 
     fn spawn(&self) {
-        let Some((worker, inflater)) = Self::early_workers().or_else(Self::start_workers) else {
+        let early = EARLY.with(|e| e.borrow_mut().take());
+        let Some((worker, inflater)) = early.or_else(Self::start_workers) else {
             (self.sink)(Action::LoadFailed(0, "this browser cannot start the analysis worker".into()));
             return;
         };
         let inner_weak = Rc::downgrade(&self.inner);
         let sink = self.sink.clone();
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let on_message = EventListener::new(&worker, "message", move |e| {
             let Some(inner) = inner_weak.upgrade() else { return };
-            let data = e.data();
-            let kind = get(&data, "kind").as_string().unwrap_or_default();
-            let seq = get(&data, "seq").as_f64().unwrap_or(-1.0) as u64;
-            match kind.as_str() {
-                "progress" => {
-                    let id = get(&data, "id").as_f64().unwrap_or(0.0) as u32;
-                    let stage: Stage = serde_wasm_bindgen::from_value(get(&data, "stage")).unwrap_or(Stage::Decoding);
-                    let f = get(&data, "fraction").as_f64().unwrap_or(0.0);
-                    sink(Action::Progress(id, stage, f));
-                }
-                "loaded" => {
-                    // Peak WebAssembly memory of the worker, for benchmarks.
-                    if let (Some(m), Some(body)) =
-                        (get(&data, "memory").as_f64(), web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()))
-                    {
-                        let _ = body.set_attribute("data-worker-memory", &format!("{m}"));
-                    }
-                    match super::wire::from_js::<Summary>(get(&data, "summary")) {
-                        Ok(s) => sink(Action::Loaded(s)),
-                        Err(e) => sink(Action::LoadFailed(0, format!("internal: {e}"))),
-                    }
-                }
-                "preview" => {
-                    // The top table of a profile whose model is still being built.
-                    let summary = super::wire::from_js::<Summary>(get(&data, "summary"));
-                    let top = super::wire::response_from_js(get(&data, "top"));
-                    if let (Ok(s), Ok(top)) = (summary, top) {
-                        sink(Action::Preview(s));
-                        // The table in a task of its own: the page lays out the new profile,
-                        // then its table, and neither holds the main thread for long.
-                        let sink = sink.clone();
-                        let later = Closure::once_into_js(move || sink(Action::PreviewTop(top)));
-                        if let Some(w) = web_sys::window() {
-                            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);
-                        }
-                    }
-                }
-                "load_error" => {
-                    let id = get(&data, "id").as_f64().unwrap_or(0.0) as u32;
-                    if let Some(i) = inner.borrow_mut().as_mut() {
-                        i.files.retain(|f| f.0 != id);
-                    }
-                    sink(Action::LoadFailed(id, get(&data, "message").as_string().unwrap_or_default()));
-                }
-                "resp" => {
-                    let req = inner.borrow_mut().as_mut().and_then(|i| i.pending.remove(&seq));
-                    if let Some(req) = req {
-                        let resp = super::wire::response_from_js(get(&data, "resp"))
-                            .unwrap_or_else(|e| Response::Error { message: format!("internal: {e}") });
-                        sink(Action::Answer(req, resp));
-                    }
-                }
-                _ => {}
+            match wire::received::<FromEngine>(e) {
+                Ok(m) => on_message(&inner, &sink, m),
+                // (A bug: the loads in flight fail with it rather than wait forever.)
+                Err(e) => sink(Action::WorkerCrashed(format!("internal: {e}"))),
             }
         });
-        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        let onerror = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new({
-            let sink = self.sink.clone();
-            move |e: web_sys::ErrorEvent| {
-                web_sys::console::error_1(&format!("worker error: {}", e.message()).into());
-                sink(Action::WorkerCrashed(e.message()));
-            }
+        let sink = self.sink.clone();
+        let on_error = EventListener::new(&worker, "error", move |e| {
+            let message = e.dyn_ref::<web_sys::ErrorEvent>().map(|e| e.message()).unwrap_or_default();
+            web_sys::console::error_1(&format!("worker error: {message}").into());
+            sink(Action::WorkerCrashed(message));
         });
-        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        onerror.forget();
+        let mut listeners = vec![on_message, on_error];
         if let Some(inflater) = &inflater {
-            // The analysis worker hears of it: later files are read whole, the one in flight
+            // The engine worker hears of it: later files are read whole, the one in flight
             // fails with the reason.
             let to = worker.clone();
-            let onerror = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-                let _ = to.post_message(&obj(&[("kind", "inflater-failed".into()), ("message", e.message().into())]));
-            });
-            inflater.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-            onerror.forget();
+            listeners.push(EventListener::new(inflater, "error", move |e| {
+                let message = e.dyn_ref::<web_sys::ErrorEvent>().map(|e| e.message()).unwrap_or_default();
+                let _ = wire::send(&to, &ToEngine::InflaterFailed { message });
+            }));
         }
         let mut files = Vec::new();
         if let Some(old) = self.inner.borrow_mut().take() {
@@ -192,32 +124,27 @@ impl Bridge {
             files = old.files;
         }
         *self.inner.borrow_mut() =
-            Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), files: Vec::new(), _onmessage: onmessage });
+            Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), files: Vec::new(), _listeners: listeners });
         // Replay profiles that were loaded before a restart.
         for (id, name, file) in files {
             self.send_file(id, &name, file);
         }
     }
 
-    fn send_file(&self, id: u32, name: &str, file: JsValue) {
+    fn send_file(&self, id: u32, name: &str, file: web_sys::Blob) {
         let mut g = self.inner.borrow_mut();
         let Some(i) = g.as_mut() else { return };
-        i.seq += 1;
-        let msg = obj(&[
-            ("seq", (i.seq as f64).into()),
-            ("kind", "load".into()),
-            ("id", id.into()),
-            ("name", name.into()),
-            ("file", file.clone()),
-        ]);
-        let _ = i.worker.post_message(&msg);
+        let _ = wire::send(&i.worker, &ToEngine::Load { id, name: name.to_string(), file: file.clone() });
         i.files.retain(|f| f.0 != id);
         i.files.push((id, name.to_string(), file));
     }
 
     /// Loads a file (a `File`/`Blob`) under an id.
     pub fn load(&self, id: u32, name: &str, file: JsValue) {
-        self.send_file(id, name, file);
+        match file.dyn_into::<web_sys::Blob>() {
+            Ok(file) => self.send_file(id, name, file),
+            Err(_) => (self.sink)(Action::LoadFailed(id, format!("{name}: not a file"))),
+        }
     }
 
     /// Forgets a profile.
@@ -233,10 +160,9 @@ impl Bridge {
         let mut g = self.inner.borrow_mut();
         let Some(i) = g.as_mut() else { return };
         i.seq += 1;
-        let Ok(js) = serde_wasm_bindgen::to_value(&req) else { return };
-        let msg = obj(&[("seq", (i.seq as f64).into()), ("kind", "req".into()), ("req", js)]);
-        if i.worker.post_message(&msg).is_ok() {
-            i.pending.insert(i.seq, req);
+        let seq = i.seq;
+        if wire::send(&i.worker, &ToEngine::Req { seq, req: req.clone() }).is_ok() {
+            i.pending.insert(seq, req);
         }
     }
 
@@ -246,5 +172,41 @@ impl Bridge {
             i.files.retain(|f| !loading.contains(&f.0));
         }
         self.spawn();
+    }
+}
+
+/// A message from the engine worker.
+fn on_message(inner: &RefCell<Option<Inner>>, sink: &Sink, m: FromEngine) {
+    match m {
+        FromEngine::Progress { id, stage, fraction } => sink(Action::Progress(id, stage, fraction)),
+        FromEngine::Loaded { summary, memory } => {
+            // Peak WebAssembly memory of the workers, for benchmarks.
+            if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+                let _ = body.set_attribute("data-worker-memory", &format!("{memory}"));
+            }
+            sink(Action::Loaded(summary));
+        }
+        FromEngine::Preview { summary, top } => {
+            sink(Action::Preview(summary));
+            // The table in a task of its own: the page lays out the new profile, then its
+            // table, and neither holds the main thread for long.
+            let sink = sink.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                sink(Action::PreviewTop(top));
+            });
+        }
+        FromEngine::LoadError { id, message } => {
+            if let Some(i) = inner.borrow_mut().as_mut() {
+                i.files.retain(|f| f.0 != id);
+            }
+            sink(Action::LoadFailed(id, message));
+        }
+        FromEngine::Resp { seq, resp } => {
+            let req = inner.borrow_mut().as_mut().and_then(|i| i.pending.remove(&seq));
+            if let Some(req) = req {
+                sink(Action::Answer(req, resp));
+            }
+        }
     }
 }

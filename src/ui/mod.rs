@@ -5,26 +5,29 @@ mod app;
 mod bridge;
 mod flame;
 mod tables;
-pub mod wire;
 mod worker;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-/// Starts the page (called by `main.js`).
+/// Starts the page (called by `main.js`) with the workers `main.js` started while the page
+/// booted (the engine worker and the inflate worker; none: the page starts its own).
 #[wasm_bindgen]
-pub fn run_app() {
+pub fn run_app(worker: Option<web_sys::Worker>, inflater: Option<web_sys::Worker>) {
     install_panic_hook();
+    if let Some(worker) = worker {
+        bridge::adopt(worker, inflater);
+    }
     let root = gloo_root();
     yew::Renderer::<app::App>::with_root(root).render();
 }
 
-/// Starts a worker (called by `worker.js` inside the Web Worker): the analysis worker, or
-/// the inflate worker when the page named it so. `port` is its end of the channel between the
-/// two (none: the analysis worker reads files whole).
+/// Starts a worker (called by `worker.js` inside the Web Worker): the engine worker, or the
+/// inflate worker when the page named it so. `boot` is its first message
+/// ([`crate::protocol::wire::Boot`]); `early`, the messages that came while the module
+/// initialised.
 #[wasm_bindgen]
-pub fn worker_entry(port: JsValue) {
-    worker::start(port.dyn_into().ok());
+pub fn worker_entry(boot: JsValue, early: js_sys::Array) {
+    worker::start(boot, early);
 }
 
 fn gloo_root() -> web_sys::Element {

@@ -1,12 +1,15 @@
 //! The Web Worker side: owns the [`Engine`], reads files, reports progress, answers requests.
+//! The messages are [`crate::protocol::wire`]'s.
 
 use crate::decode::Stage;
 use crate::engine::Engine;
-use crate::protocol::{Request, Response};
+use crate::protocol::wire::{self, Boot, FromEngine, FromInflater, ToEngine, ToInflater};
+use crate::protocol::{FlameSource, Request, FLAME_MIN_FRACTION, TOP_PAGE};
+use gloo_events::EventListener;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, MessagePort};
+use web_sys::{DedicatedWorkerGlobalScope, MessagePort};
 
 thread_local! {
     static ENGINE: RefCell<Engine> = RefCell::new(Engine::new());
@@ -16,12 +19,11 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(v: &JsValue) {
-    let _ = scope().post_message(v);
-}
-
-fn to_js<T: serde::Serialize>(v: &T) -> JsValue {
-    super::wire::to_js(v).unwrap_or_else(|e| JsValue::from_str(&format!("serialize: {e}")))
+/// Posts to the page.
+fn post(m: &FromEngine) {
+    if let Err(e) = wire::send(&scope(), m) {
+        web_sys::console::error_1(&e.into());
+    }
 }
 
 /// Bytes of WebAssembly memory the worker holds (it only grows: this is the peak).
@@ -30,20 +32,6 @@ fn wasm_memory() -> f64 {
         as f64
 }
 
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in pairs {
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
-}
-
-fn get(v: &JsValue, k: &str) -> JsValue {
-    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// Name the page gives the inflate worker (`main.js` spells it too).
-pub(super) const INFLATER: &str = "profdrop-inflate";
 /// Compressed bytes the inflate worker reads at a time.
 const PIECE: f64 = (1 << 20) as f64;
 /// The first piece is smaller, so that decoding starts sooner.
@@ -51,41 +39,48 @@ const FIRST_PIECE: f64 = (128 << 10) as f64;
 /// Most decompressed bytes in one message to the engine worker (plus 32 KiB).
 const OUT_CHUNK: usize = 4 << 20;
 
-/// Starts this worker: the inflate worker if the page named it so, else the analysis worker.
-/// `port`: its end of the channel between the two.
-pub fn start(port: Option<MessagePort>) {
-    if scope().name() == INFLATER {
-        // (Without a channel to the analysis worker it has nobody to work for.)
+/// Starts this worker: the inflate worker if the page named it so, else the engine worker.
+/// `boot`: its first message; `early`: the page's messages that came while it started.
+pub fn start(boot: JsValue, early: js_sys::Array) {
+    let port = match wire::decode::<Boot>(boot) {
+        Ok(boot) => boot.port,
+        Err(e) => {
+            web_sys::console::error_1(&e.into());
+            None
+        }
+    };
+    if scope().name() == wire::INFLATER {
+        // (Without a channel to the engine worker it has nobody to work for.)
         if let Some(port) = port {
             inflater::start(port);
         }
         return;
     }
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        let data = e.data();
-        let seq = get(&data, "seq");
-        let kind = get(&data, "kind").as_string().unwrap_or_default();
-        stop_warm_up();
-        match kind.as_str() {
-            "load" => loads::queue(seq, data),
-            "req" => match serde_wasm_bindgen::from_value::<Request>(get(&data, "req")) {
-                // A request for a profile still loading (say, one read again after a Cancel
-                // restarted this worker) is answered once it has loaded.
-                Ok(req) if loads::busy_with(&req.profiles()) => loads::defer(seq, req),
-                Ok(req) => answer(seq, req),
-                Err(e) => reply(seq, Response::Error { message: format!("bad request: {e}") }),
-            },
-            // The page saw the inflate worker fail.
-            "inflater-failed" => loads::inflater_failed(get(&data, "message").as_string().unwrap_or_default()),
-            _ => {}
-        }
-    });
-    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    onmessage.forget();
+    EventListener::new(&scope(), "message", |e| on_message(wire::received(e))).forget();
     if let Some(port) = port {
         loads::connect_inflater(port);
     }
-    warm_up(true);
+    if early.length() == 0 {
+        warm_up(true);
+    }
+    for m in early.iter() {
+        on_message(wire::decode(m));
+    }
+}
+
+/// A message from the page.
+fn on_message(m: Result<ToEngine, String>) {
+    stop_warm_up();
+    match m {
+        Ok(ToEngine::Load { id, name, file }) => loads::queue(loads::Load { id, name, file }),
+        // A request for a profile still loading (say, one read again after a Cancel
+        // restarted this worker) is answered once it has loaded.
+        Ok(ToEngine::Req { seq, req }) if loads::busy_with(&req.profiles()) => loads::defer(seq, req),
+        Ok(ToEngine::Req { seq, req }) => answer(seq, req),
+        // The page saw the inflate worker fail.
+        Ok(ToEngine::InflaterFailed { message }) => loads::inflater_failed(message),
+        Err(e) => web_sys::console::error_1(&format!("from the page: {e}").into()),
+    }
 }
 
 /// Runs the load path on the bundled example profile a few times while the page starts:
@@ -96,10 +91,23 @@ pub fn start(port: Option<MessagePort>) {
 ///
 /// It runs a few rounds per task, and the first real message stops it: a file dropped as soon
 /// as the page shows does not wait for it.
-/// Posts `{kind: "ready"}` when done or stopped.
 fn warm_up(engine: bool) {
     WARM_ROUNDS_LEFT.set(if engine { 24 } else { 160 });
-    warm_step(engine);
+    let per_task = if engine { 3 } else { 5 };
+    wasm_bindgen_futures::spawn_local(async move {
+        loop {
+            for _ in 0..per_task {
+                let left = WARM_ROUNDS_LEFT.get();
+                if left == 0 {
+                    return;
+                }
+                WARM_ROUNDS_LEFT.set(left - 1);
+                warm_round(engine);
+            }
+            // The next rounds in a task of their own: messages that came meanwhile go first.
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+    });
 }
 
 thread_local! {
@@ -110,26 +118,6 @@ thread_local! {
 /// Real work has come: the warm-up stops before its next round.
 fn stop_warm_up() {
     WARM_ROUNDS_LEFT.set(0);
-}
-
-fn warm_step(engine: bool) {
-    let per_task = if engine { 3 } else { 5 };
-    for _ in 0..per_task {
-        let left = WARM_ROUNDS_LEFT.get();
-        if left == 0 {
-            break;
-        }
-        WARM_ROUNDS_LEFT.set(left - 1);
-        warm_round(engine);
-    }
-    if WARM_ROUNDS_LEFT.get() == 0 {
-        post(&obj(&[("kind", "ready".into())]));
-        return;
-    }
-    let next = Closure::once_into_js(move || warm_step(engine));
-    if scope().set_timeout_with_callback_and_timeout_and_arguments_0(next.unchecked_ref(), 0).is_err() {
-        stop_warm_up();
-    }
 }
 
 fn warm_round(engine: bool) {
@@ -149,71 +137,59 @@ fn warm_round(engine: bool) {
     let mut en = Engine::new();
     let st = p.sample_types[p.default_sample_type].name.clone();
     en.add(1, "", p, EXAMPLE.len());
-    let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: crate::view::state::TOP_PAGE });
+    let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: TOP_PAGE });
     let _ = en.handle(Request::Flame {
-        source: crate::protocol::FlameSource::Single { id: 1 },
+        source: FlameSource::Single { id: 1 },
         sample_type: st,
         focus: None,
         zoom: vec![],
         search: String::new(),
-        min_fraction: crate::view::state::FLAME_MIN_FRACTION,
+        min_fraction: FLAME_MIN_FRACTION,
     });
 }
 
 /// Answers a request.
-fn answer(seq: JsValue, req: Request) {
-    reply(seq, ENGINE.with(|en| en.borrow_mut().handle(req)));
-}
-
-fn reply(seq: JsValue, resp: Response) {
-    // Tables and flame data hold no floats: JSON is exact for them and fast.
-    let js = match resp {
-        Response::Flame { .. } => super::wire::flame_to_js(&resp),
-        Response::Top { .. } | Response::Diff { .. } => super::wire::to_json(&resp),
-        _ => Ok(to_js(&resp)),
-    }
-    .unwrap_or_else(|_| to_js(&resp));
-    post(&obj(&[("seq", seq), ("kind", "resp".into()), ("resp", js)]));
+fn answer(seq: u32, req: Request) {
+    let resp = ENGINE.with(|en| en.borrow_mut().handle(req));
+    post(&FromEngine::Resp { seq, resp });
 }
 
 /// Progress reports to the page for one load, at most one per 2 %.
-fn reporter(seq: JsValue, id: u32) -> impl FnMut(Stage, f64) -> bool {
+fn reporter(id: u32) -> impl FnMut(Stage, f64) -> bool {
     let mut last: Option<(Stage, f64)> = None;
-    move |stage: Stage, f: f64| {
-        if last.is_none_or(|(s, l)| s != stage || (f - l).abs() >= 0.02) {
-            last = Some((stage, f));
-            post(&obj(&[
-                ("seq", seq.clone()),
-                ("kind", "progress".into()),
-                ("id", id.into()),
-                ("stage", to_js(&stage)),
-                ("fraction", f.into()),
-            ]));
+    move |stage: Stage, fraction: f64| {
+        if last.is_none_or(|(s, l)| s != stage || (fraction - l).abs() >= 0.02) {
+            last = Some((stage, fraction));
+            post(&FromEngine::Progress { id, stage, fraction });
         }
         true
     }
 }
 
-fn loaded(seq: JsValue, summary: &crate::protocol::Summary, memory: f64) {
-    post(&obj(&[("seq", seq), ("kind", "loaded".into()), ("summary", to_js(summary)), ("memory", memory.into())]));
-}
-
-fn load_error(seq: JsValue, id: u32, msg: String) {
-    post(&obj(&[("seq", seq), ("kind", "load_error".into()), ("id", id.into()), ("message", msg.into())]));
+fn load_error(id: u32, message: String) {
+    post(&FromEngine::LoadError { id, message });
 }
 
 /// Loads, one at a time in the order they came. A file goes to the inflate worker (the
 /// machine's other core), which reads it; if it is gzip, it inflates it piece by piece while
 /// this worker reads the protobuf as the pieces arrive, so reading, inflating and decoding
-/// overlap. Requests are answered between pieces. Anything else (plain files, bytes already in
-/// memory, or no inflate worker) is read whole here.
+/// overlap. Requests are answered between pieces. Anything else (plain files, or no inflate
+/// worker) is read whole here.
 mod loads {
     use super::*;
     use crate::decode::StreamDecoder;
     use std::collections::VecDeque;
 
+    /// A file to load.
+    pub struct Load {
+        pub id: u32,
+        pub name: String,
+        pub file: web_sys::Blob,
+    }
+
     struct Streaming {
-        seq: JsValue,
+        /// Its number in the messages to and from the inflate worker.
+        job: u32,
         id: u32,
         name: String,
         size: usize,
@@ -225,22 +201,22 @@ mod loads {
 
     #[derive(Default)]
     struct Loads {
-        waiting: VecDeque<(JsValue, JsValue)>,
+        waiting: VecDeque<Load>,
         current: Option<Streaming>,
+        /// Loads handed to the inflate worker so far.
+        jobs: u32,
         /// This worker's end of the channel to the inflate worker.
         inflater: Option<MessagePort>,
+        /// Its messages (removed with the channel).
+        _listener: Option<EventListener>,
         /// Requests waiting for a profile that is loading.
-        deferred: Vec<(JsValue, Request)>,
-    }
-
-    fn load_id(data: &JsValue) -> u32 {
-        get(data, "id").as_f64().unwrap_or(0.0) as u32
+        deferred: Vec<(u32, Request)>,
     }
 
     impl Loads {
         /// Is one of these profiles loading (streaming, or queued to load)?
         fn busy_with(&self, ids: &[u32]) -> bool {
-            ids.iter().any(|id| self.current.as_ref().is_some_and(|j| j.id == *id) || self.waiting.iter().any(|(_, d)| load_id(d) == *id))
+            ids.iter().any(|id| self.current.as_ref().is_some_and(|j| j.id == *id) || self.waiting.iter().any(|l| l.id == *id))
         }
     }
 
@@ -250,7 +226,7 @@ mod loads {
     }
 
     /// Keeps a request until its profiles have loaded (or failed to).
-    pub fn defer(seq: JsValue, req: Request) {
+    pub fn defer(seq: u32, req: Request) {
         LOADS.with(|l| l.borrow_mut().deferred.push((seq, req)));
     }
 
@@ -275,10 +251,17 @@ mod loads {
 
     /// Takes the channel to the inflate worker the page started.
     pub fn connect_inflater(port: MessagePort) {
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(on_inflated);
-        port.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        onmessage.forget();
-        LOADS.with(|l| l.borrow_mut().inflater = Some(port));
+        let listener = EventListener::new(&port, "message", |e| match wire::received(e) {
+            Ok(m) => on_inflated(m),
+            Err(e) => web_sys::console::error_1(&format!("from the inflate worker: {e}").into()),
+        });
+        // (A listener added this way, unlike `onmessage`, needs the port started.)
+        port.start();
+        LOADS.with(|l| {
+            let mut l = l.borrow_mut();
+            l.inflater = Some(port);
+            l._listener = Some(listener);
+        });
     }
 
     /// The inflate worker failed: later loads are read whole, a load in flight fails with the
@@ -287,18 +270,19 @@ mod loads {
         let current = LOADS.with(|l| {
             let mut l = l.borrow_mut();
             l.inflater = None;
+            l._listener = None;
             l.current.take()
         });
         if let Some(job) = current {
-            load_error(job.seq, job.id, format!("the file could not be inflated ({message})"));
+            load_error(job.id, format!("the file could not be inflated ({message})"));
             next();
         }
     }
 
-    pub fn queue(seq: JsValue, data: JsValue) {
+    pub fn queue(load: Load) {
         let idle = LOADS.with(|l| {
             let mut l = l.borrow_mut();
-            l.waiting.push_back((seq, data));
+            l.waiting.push_back(load);
             l.current.is_none()
         });
         if idle {
@@ -311,7 +295,7 @@ mod loads {
     fn next() {
         loop {
             answer_deferred();
-            let Some((seq, data)) = LOADS.with(|l| {
+            let Some(load) = LOADS.with(|l| {
                 let mut l = l.borrow_mut();
                 if l.current.is_some() {
                     None
@@ -321,26 +305,18 @@ mod loads {
             }) else {
                 return;
             };
-            if start(seq, &data) {
+            if start(load) {
                 return;
             }
         }
     }
 
     /// Starts one load; true when the inflate worker has it (and it finishes later).
-    fn start(seq: JsValue, data: &JsValue) -> bool {
-        let id = load_id(data);
-        let name = get(data, "name").as_string().unwrap_or_default();
-        let mut report = reporter(seq.clone(), id);
+    fn start(Load { id, name, file }: Load) -> bool {
+        let mut report = reporter(id);
         report(Stage::Reading, 0.0);
-        let buf = get(data, "buffer");
-        if buf.is_instance_of::<js_sys::ArrayBuffer>() {
-            whole(seq, id, &name, js_sys::Uint8Array::new(&buf).to_vec(), report);
-            return false;
-        }
-        let file: web_sys::Blob = get(data, "file").unchecked_into();
         let Some(inflater) = LOADS.with(|l| l.borrow().inflater.clone()) else {
-            read_whole(seq, id, &name, &file, report);
+            read_whole(id, &name, &file, report);
             return false;
         };
         // The inflate worker tells gzip from the rest and sends gzip's size field (which sizes
@@ -348,17 +324,17 @@ mod loads {
         let limits = ENGINE.with(|en| en.borrow().limits);
         let size = file.size() as usize;
         let dec = StreamDecoder::new(limits, true);
-        let msg = obj(&[
-            ("kind", "inflate".into()),
-            ("seq", seq.clone()),
-            ("file", file.clone().into()),
-            ("cap", (limits.max_bytes as f64).into()),
-        ]);
-        let job = Streaming { seq, id, name, size, file, dec, report: Box::new(report) };
-        LOADS.with(|l| l.borrow_mut().current = Some(job));
-        if inflater.post_message(&msg).is_err() {
+        let job = LOADS.with(|l| {
+            let mut l = l.borrow_mut();
+            l.jobs += 1;
+            l.jobs
+        });
+        let msg = ToInflater::Inflate { job, file: file.clone(), cap: limits.max_bytes as u64 };
+        let streaming = Streaming { job, id, name, size, file, dec, report: Box::new(report) };
+        LOADS.with(|l| l.borrow_mut().current = Some(streaming));
+        if wire::send(&inflater, &msg).is_err() {
             if let Some(job) = LOADS.with(|l| l.borrow_mut().current.take()) {
-                load_error(job.seq, job.id, "the file could not be handed to the inflate worker".into());
+                load_error(job.id, "the file could not be handed to the inflate worker".into());
             }
             return false;
         }
@@ -366,7 +342,7 @@ mod loads {
     }
 
     /// Reads a file whole, here.
-    fn read_whole(seq: JsValue, id: u32, name: &str, file: &web_sys::Blob, report: impl FnMut(Stage, f64) -> bool) {
+    fn read_whole(id: u32, name: &str, file: &web_sys::Blob, report: impl FnMut(Stage, f64) -> bool) {
         let bytes = web_sys::FileReaderSync::new()
             .map_err(|_| "the file could not be read (no FileReaderSync in this worker)".to_string())
             .and_then(|r| {
@@ -375,93 +351,100 @@ mod loads {
                     .map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))
             });
         match bytes {
-            Ok(bytes) => whole(seq, id, name, bytes, report),
-            Err(msg) => load_error(seq, id, msg),
+            Ok(bytes) => whole(id, name, bytes, report),
+            Err(msg) => load_error(id, msg),
         }
     }
 
     /// Reads a file that is all in memory.
-    fn whole(seq: JsValue, id: u32, name: &str, bytes: Vec<u8>, mut report: impl FnMut(Stage, f64) -> bool) {
+    fn whole(id: u32, name: &str, bytes: Vec<u8>, mut report: impl FnMut(Stage, f64) -> bool) {
         match ENGINE.with(|en| en.borrow_mut().load(id, name, bytes, &mut report)) {
-            Ok(summary) => loaded(seq, &summary, wasm_memory()),
-            Err(msg) => load_error(seq, id, msg),
+            Ok(summary) => post(&FromEngine::Loaded { summary, memory: wasm_memory() }),
+            Err(msg) => load_error(id, msg),
         }
+    }
+
+    /// The load in flight, if `job` is its number.
+    fn current_is(job: u32) -> bool {
+        LOADS.with(|l| l.borrow().current.as_ref().is_some_and(|j| j.job == job))
     }
 
     /// A message from the inflate worker: gzip's size field, a piece of the file, its end, an
     /// error, or that the file is not gzip.
-    fn on_inflated(e: MessageEvent) {
-        let data = e.data();
-        let seq = get(&data, "seq");
-        let kind = get(&data, "kind").as_string().unwrap_or_default();
-        let ours = LOADS.with(|l| l.borrow().current.as_ref().is_some_and(|j| j.seq == seq));
-        if !ours {
-            return;
-        }
-        match kind.as_str() {
-            "chunk" => {
+    fn on_inflated(m: FromInflater) {
+        match m {
+            FromInflater::Chunk { job, data, len, fraction } => {
+                if !current_is(job) {
+                    return;
+                }
                 // One copy into wasm memory; the decoder reads fields where they lie. The
                 // buffer goes back to the inflate worker, which fills it again.
-                let buf: js_sys::ArrayBuffer = get(&data, "data").unchecked_into();
-                let len = get(&data, "len").as_f64().map_or(buf.byte_length(), |n| n as u32);
-                let bytes = js_sys::Uint8Array::new_with_byte_offset_and_length(&buf, 0, len).to_vec();
-                if let Some(w) = LOADS.with(|l| l.borrow().inflater.clone()) {
-                    let _ = w.post_message_with_transferable(
-                        &obj(&[("kind", "buffer".into()), ("data", buf.clone().into())]),
-                        &js_sys::Array::of1(&buf),
-                    );
+                let bytes = js_sys::Uint8Array::new_with_byte_offset_and_length(&data, 0, len.min(data.byte_length())).to_vec();
+                if let Some(port) = LOADS.with(|l| l.borrow().inflater.clone()) {
+                    let _ = wire::send(&port, &ToInflater::GiveBack { buffer: data });
                 }
-                let f = get(&data, "fraction").as_f64().unwrap_or(0.0);
                 LOADS.with(|l| {
                     if let Some(job) = l.borrow_mut().current.as_mut() {
                         // An error is kept for the end: a gzip error found later wins, as
                         // when the file is read whole.
                         let _ = job.dec.push(&bytes);
-                        (job.report)(Stage::Streaming, f);
+                        (job.report)(Stage::Streaming, fraction);
                     }
                 });
             }
-            "hint" => {
-                if let Some(total) = get(&data, "total").as_f64() {
-                    LOADS.with(|l| {
-                        if let Some(job) = l.borrow_mut().current.as_mut() {
-                            job.dec.size_hint(total as usize);
-                        }
-                    });
-                }
-            }
-            "plain" => {
-                let Some(job) = LOADS.with(|l| l.borrow_mut().current.take()) else { return };
-                read_whole(job.seq, job.id, &job.name, &job.file, job.report);
-                next();
-            }
-            "end" | "error" => {
-                let Some(mut job) = LOADS.with(|l| l.borrow_mut().current.take()) else { return };
-                if kind == "error" {
-                    load_error(job.seq, job.id, get(&data, "message").as_string().unwrap_or_default());
-                } else {
-                    // The top table summed while the samples came is shown while the model
-                    // (the flame graph's input) is built.
-                    let (seq, id, name, size) = (&job.seq, job.id, &job.name, job.size);
-                    let mut show = |pv: &crate::decode::Preview| {
-                        let (summary, top) = crate::engine::preview(id, name, size, pv, crate::view::state::TOP_PAGE);
-                        let top = crate::ui::wire::to_json(&top).unwrap_or_else(|_| to_js(&top));
-                        post(&obj(&[("seq", seq.clone()), ("kind", "preview".into()), ("summary", to_js(&summary)), ("top", top)]));
-                    };
-                    let result = job.dec.finish_with(&mut job.report, &mut show).map_err(|e| e.to_string());
-                    match result {
-                        Ok(p) => {
-                            let summary = ENGINE.with(|en| en.borrow_mut().add(job.id, &job.name, p, job.size));
-                            // Both workers' WebAssembly memory: what the load costs.
-                            let memory = wasm_memory() + get(&data, "memory").as_f64().unwrap_or(0.0);
-                            loaded(job.seq, &summary, memory);
-                        }
-                        Err(msg) => load_error(job.seq, job.id, msg),
+            FromInflater::Hint { job, total } => {
+                LOADS.with(|l| {
+                    if let Some(j) = l.borrow_mut().current.as_mut().filter(|j| j.job == job) {
+                        j.dec.size_hint(total as usize);
                     }
-                }
+                });
+            }
+            FromInflater::Plain { job } => {
+                let Some(load) = take(job) else { return };
+                read_whole(load.id, &load.name, &load.file, load.report);
                 next();
             }
-            _ => {}
+            FromInflater::Error { job, message } => {
+                let Some(load) = take(job) else { return };
+                load_error(load.id, message);
+                next();
+            }
+            FromInflater::End { job, memory } => {
+                let Some(load) = take(job) else { return };
+                finish(load, memory);
+                next();
+            }
+        }
+    }
+
+    /// The load in flight, taken, if `job` is its number.
+    fn take(job: u32) -> Option<Streaming> {
+        LOADS.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.current.as_ref().is_some_and(|j| j.job == job) {
+                l.current.take()
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The stream has ended: the top table summed while the samples came is shown while the
+    /// model (the flame graph's input) is built. `memory`: the inflate worker's.
+    fn finish(mut job: Streaming, memory: f64) {
+        let (id, name, size) = (job.id, &job.name, job.size);
+        let mut show = |pv: &crate::decode::Preview| {
+            let (summary, top) = crate::engine::preview(id, name, size, pv, TOP_PAGE);
+            post(&FromEngine::Preview { summary, top });
+        };
+        let result = job.dec.finish_with(&mut job.report, &mut show).map_err(|e| e.to_string());
+        match result {
+            Ok(p) => {
+                let summary = ENGINE.with(|en| en.borrow_mut().add(job.id, &job.name, p, job.size));
+                // Both workers' WebAssembly memory: what the load costs.
+                post(&FromEngine::Loaded { summary, memory: wasm_memory() + memory });
+            }
+            Err(msg) => load_error(job.id, msg),
         }
     }
 }
@@ -475,29 +458,27 @@ mod inflater {
     use wasm_bindgen_futures::JsFuture;
 
     pub fn start(port: MessagePort) {
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let data = e.data();
+        EventListener::new(&port, "message", |e| {
             super::stop_warm_up();
-            match get(&data, "kind").as_string().as_deref() {
-                Some("inflate") => wasm_bindgen_futures::spawn_local(run(data)),
-                Some("buffer") => give_back(get(&data, "data").unchecked_into()),
-                _ => {}
+            match wire::received(e) {
+                Ok(ToInflater::Inflate { job, file, cap }) => wasm_bindgen_futures::spawn_local(run(job, file, cap as usize)),
+                Ok(ToInflater::GiveBack { buffer }) => give_back(buffer),
+                Err(e) => web_sys::console::error_1(&format!("from the engine worker: {e}").into()),
             }
-        });
-        port.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        onmessage.forget();
+        })
+        .forget();
+        // (A listener added this way, unlike `onmessage`, needs the port started.)
+        port.start();
         ENGINE_PORT.with(|p| *p.borrow_mut() = Some(port));
         super::warm_up(false);
     }
 
-    /// Posts to the engine worker (`buffer`: transferred with the message).
-    fn send(msg: &JsValue, buffer: Option<&js_sys::ArrayBuffer>) {
+    /// Posts to the engine worker.
+    fn send(m: &FromInflater) {
         ENGINE_PORT.with(|p| {
-            let Some(p) = p.borrow().clone() else { return };
-            let _ = match buffer {
-                Some(b) => p.post_message_with_transferable(msg, &js_sys::Array::of1(b)),
-                None => p.post_message(msg),
-            };
+            if let Some(p) = p.borrow().as_ref() {
+                let _ = wire::send(p, m);
+            }
         });
     }
 
@@ -544,22 +525,16 @@ mod inflater {
         Plain,
     }
 
-    async fn run(data: JsValue) {
-        let seq = get(&data, "seq");
-        let file: web_sys::Blob = get(&data, "file").unchecked_into();
-        let cap = get(&data, "cap").as_f64().unwrap_or(0.0) as usize;
-        let end = |kind: &str, extra: &[(&str, JsValue)]| {
-            send(&obj(&[&[("kind", kind.into()), ("seq", seq.clone())], extra].concat()), None);
-        };
+    async fn run(job: u32, file: web_sys::Blob, cap: usize) {
         INFLATING.set(true);
-        let result = inflate(&seq, &file, cap).await;
+        let result = inflate(job, &file, cap).await;
         INFLATING.set(false);
         POOL.with(|p| p.borrow_mut().clear());
-        match result {
-            Ok(Outcome::Inflated) => end("end", &[("memory", wasm_memory().into())]),
-            Ok(Outcome::Plain) => end("plain", &[]),
-            Err(msg) => end("error", &[("message", msg.into())]),
-        }
+        send(&match result {
+            Ok(Outcome::Inflated) => FromInflater::End { job, memory: wasm_memory() },
+            Ok(Outcome::Plain) => FromInflater::Plain { job },
+            Err(message) => FromInflater::Error { job, message },
+        });
     }
 
     fn read_range(file: &web_sys::Blob, from: f64, to: f64) -> Option<JsFuture> {
@@ -578,7 +553,7 @@ mod inflater {
         Ok(js_sys::Uint8Array::new(&ab))
     }
 
-    async fn inflate(seq: &JsValue, file: &web_sys::Blob, cap: usize) -> Result<Outcome, String> {
+    async fn inflate(job: u32, file: &web_sys::Blob, cap: usize) -> Result<Outcome, String> {
         let size = file.size();
         let mut gz = GzInflater::streaming(cap, OUT_CHUNK);
         let mut from = 0.0;
@@ -599,7 +574,7 @@ mod inflater {
                     None => None,
                 };
                 if let Some(total) = hint {
-                    send(&obj(&[("kind", "hint".into()), ("seq", seq.clone()), ("total", (total as f64).into())]), None);
+                    send(&FromInflater::Hint { job, total: total as u64 });
                 }
             }
             from += piece.len() as f64;
@@ -609,14 +584,7 @@ mod inflater {
             let mut emit = |out: &[u8]| {
                 let buf = buffer(out.len());
                 js_sys::Uint8Array::new_with_byte_offset_and_length(&buf, 0, out.len() as u32).copy_from(out);
-                let msg = obj(&[
-                    ("kind", "chunk".into()),
-                    ("seq", seq.clone()),
-                    ("data", buf.clone().into()),
-                    ("len", (out.len() as f64).into()),
-                    ("fraction", fraction.into()),
-                ]);
-                send(&msg, Some(&buf));
+                send(&FromInflater::Chunk { job, data: buf, len: out.len() as u32, fraction });
             };
             gz.feed(&piece, pending.is_none(), &mut emit).map_err(|e| e.to_string())?;
         }

@@ -2,4 +2,5 @@
 //! testing.
 
 pub mod flame;
+pub mod hash;
 pub mod state;

@@ -18,13 +18,7 @@ pub enum View {
     Leaks,
 }
 
-/// Narrowest flame node asked for, as a share of the view root: under half a CSS pixel on a
-/// 2000-pixel-wide flame graph, narrower frames cannot be drawn anyway, and zooming asks
-/// again relative to the new root.
-pub const FLAME_MIN_FRACTION: f64 = 1.0 / 4096.0;
-
-/// Rows of the top table fetched at first (the contract asks for at least 200).
-pub const TOP_PAGE: u32 = 200;
+pub use crate::protocol::{FLAME_MIN_FRACTION, TOP_PAGE};
 
 /// Top table sort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

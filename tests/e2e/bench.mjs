@@ -115,24 +115,26 @@ function initScript() {
   } catch {
     B.noLongtask = true;
   }
-  // Worker messages as the main thread sees them (kind, stage, response type).
+  // Worker messages as the main thread sees them (kind, stage, response type). A message is
+  // `{Kind: {…fields}}` (protocol::wire); answers carry their JSON text in `resp.json`, itself
+  // externally tagged ({"Top": {…}}).
   const W = w.Worker;
   if (W) {
+    const kindOf = (m) => (m && typeof m === 'object' ? Object.keys(m)[0] : undefined);
     w.Worker = class extends W {
       constructor(...a) {
         super(...a);
         this.addEventListener('message', (e) => {
-          const d = e.data || {};
-          // Answers are externally tagged ({"Top": {…}}); big ones arrive as JSON strings (flame
-          // graphs: {json, …typed arrays}).
-          const tagged = typeof d.resp === 'string' ? d.resp : d.resp && typeof d.resp.json === 'string' ? d.resp.json : null;
-          const resp = tagged !== null ? (/^\{"(\w+)"/.exec(tagged) || [])[1]
-            : d.resp && typeof d.resp === 'object' ? Object.keys(d.resp)[0] : d.resp;
-          B.worker.push({ t: performance.now(), kind: d.kind, stage: d.stage, f: d.fraction, resp });
+          const kind = kindOf(e.data);
+          const d = (kind && e.data[kind]) || {};
+          const json = d.resp && typeof d.resp.json === 'string' ? d.resp.json : null;
+          const resp = json !== null ? (/^\{"(\w+)"/.exec(json) || [])[1] : undefined;
+          B.worker.push({ t: performance.now(), kind, stage: d.stage, f: d.fraction, resp });
         });
       }
       postMessage(m, ...rest) {
-        B.worker.push({ t: performance.now(), kind: 'to-worker:' + (m && m.kind), req: m && m.req && m.req.req });
+        const kind = kindOf(m);
+        B.worker.push({ t: performance.now(), kind: 'to-worker:' + kind, req: kind === 'Req' ? m.Req.req.req : undefined });
         return super.postMessage(m, ...rest);
       }
     };
@@ -360,16 +362,16 @@ async function benchOnce(browser, server, file) {
     res.set_input_ms = tSet - tNode0;
     // Stage split from worker messages (first message of each stage, main-thread receive time).
     const first = (pred) => B.worker.find((m) => m.t >= t0 && pred(m))?.t ?? null;
-    const tSend = first((m) => m.kind === 'to-worker:load');
-    const tRead = first((m) => m.kind === 'progress' && m.stage === 'Reading');
-    const tInfl = first((m) => m.kind === 'progress' && m.stage === 'Inflating');
-    const tDec = first((m) => m.kind === 'progress' && m.stage === 'Decoding');
-    const tStream = first((m) => m.kind === 'progress' && m.stage === 'Streaming');
-    const tBuild = first((m) => m.kind === 'progress' && m.stage === 'Building');
-    const tPreview = first((m) => m.kind === 'preview');
-    const tLoaded = first((m) => m.kind === 'loaded');
-    const tTopResp = first((m) => m.kind === 'resp' && m.resp === 'Top');
-    const tFlameResp = first((m) => m.kind === 'resp' && m.resp === 'Flame');
+    const tSend = first((m) => m.kind === 'to-worker:Load');
+    const tRead = first((m) => m.kind === 'Progress' && m.stage === 'Reading');
+    const tInfl = first((m) => m.kind === 'Progress' && m.stage === 'Inflating');
+    const tDec = first((m) => m.kind === 'Progress' && m.stage === 'Decoding');
+    const tStream = first((m) => m.kind === 'Progress' && m.stage === 'Streaming');
+    const tBuild = first((m) => m.kind === 'Progress' && m.stage === 'Building');
+    const tPreview = first((m) => m.kind === 'Preview');
+    const tLoaded = first((m) => m.kind === 'Loaded');
+    const tTopResp = first((m) => m.kind === 'Resp' && m.resp === 'Top');
+    const tFlameResp = first((m) => m.kind === 'Resp' && m.resp === 'Flame');
     res.table_ms = B.tableT !== null ? B.tableT - t0 : null;
     const d = (a, b) => (a !== null && b !== null ? b - a : null);
     res.split = {
@@ -463,7 +465,7 @@ async function benchOnce(browser, server, file) {
           redraw.push(await page.$eval(SEL.flamegraph, (c) => Number(c.getAttribute('data-draw-ms'))));
           // Did the redraw wait for the worker's Flame answer (it should: zoom is a request)?
           const viaWorker = await page.evaluate(
-            ({ ct, t }) => window.__bench.worker.some((m) => m.kind === 'resp' && m.resp === 'Flame' && m.t >= ct && m.t <= t),
+            ({ ct, t }) => window.__bench.worker.some((m) => m.kind === 'Resp' && m.resp === 'Flame' && m.t >= ct && m.t <= t),
             { ct, t: r.t },
           );
           if (!viaWorker) res.zoom_note = 'redrawn without a worker round trip';

@@ -1,0 +1,247 @@
+//! The view state in `location.hash`: `key=value` pairs joined by `&`, values percent-encoded,
+//! with `go tool pprof -http`'s parameter names where pprof has the setting (`si`, `norm`, …)
+//! and profdrop's own short names for the rest (`view`, `base`, `target`).
+//!
+//! Pure: parsing never fails as a whole. A key the page does not know, a key for a setting it
+//! does not have yet, or a value it cannot read becomes a [`Problem`] naming it, and the rest of
+//! the state still applies.
+
+use std::fmt::Write as _;
+
+/// pprof's URL parameters for settings the page does not offer yet; a link carrying one is
+/// told so rather than silently showing something else.
+const NOT_YET: &[(&str, &str)] = &[
+    ("f", "focus"),
+    ("i", "ignore"),
+    ("h", "hide"),
+    ("s", "show"),
+    ("sf", "show_from"),
+    ("prunefrom", "prune_from"),
+    ("tf", "tagfocus"),
+    ("ti", "tagignore"),
+    ("ts", "tagshow"),
+    ("th", "taghide"),
+    ("g", "granularity"),
+    ("noinlines", "noinlines"),
+    ("mean", "mean"),
+    ("p", "pivot"),
+    ("n", "node count"),
+    ("nf", "node fraction"),
+    ("ef", "edge fraction"),
+    ("url", "profiles by URL"),
+    ("embed", "embed mode"),
+];
+
+/// Views named in the hash (`view=`).
+pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks"];
+
+/// Table orders named in the hash (`sort=`).
+pub const SORTS: &[&str] = &["flat", "cum", "name", "delta", "base", "target"];
+
+/// The state a hash names. `None`: the hash does not say (the page keeps its own choice).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UrlState {
+    /// `view`: one of [`VIEWS`].
+    pub view: Option<String>,
+    /// `si`: sample type name (pprof's `-sample_index`).
+    pub sample_type: Option<String>,
+    /// `base`: diff base, by display name.
+    pub base: Option<String>,
+    /// `target`: diff target, by display name.
+    pub target: Option<String>,
+    /// `norm`: pprof's `-normalize`.
+    pub normalize: Option<bool>,
+    /// `sort`: one of [`SORTS`].
+    pub sort: Option<String>,
+}
+
+/// Something in a hash that was not applied, in words for the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The parameter as written.
+    pub key: String,
+    /// Why it was not applied.
+    pub why: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "link parameter `{}`: {}", self.key, self.why)
+    }
+}
+
+/// Reads a hash (with or without its leading `#`).
+pub fn parse(hash: &str) -> (UrlState, Vec<Problem>) {
+    let mut st = UrlState::default();
+    let mut problems = Vec::new();
+    let hash = hash.strip_prefix('#').unwrap_or(hash);
+    for pair in hash.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let mut problem = |why: String| problems.push(Problem { key: k.to_string(), why });
+        let Some(v) = decode(v) else {
+            problem("its value is not valid percent-encoded UTF-8".into());
+            continue;
+        };
+        match k {
+            "view" if VIEWS.contains(&v.as_str()) => st.view = Some(v),
+            "view" => problem(format!("unknown view `{v}` (one of {})", VIEWS.join(", "))),
+            "si" if !v.is_empty() => st.sample_type = Some(v),
+            "base" if !v.is_empty() => st.base = Some(v),
+            "target" if !v.is_empty() => st.target = Some(v),
+            "norm" => match flag(&v) {
+                Some(b) => st.normalize = Some(b),
+                None => problem(format!("`{v}` is not 1, 0, true or false")),
+            },
+            "sort" if SORTS.contains(&v.as_str()) => st.sort = Some(v),
+            "sort" => problem(format!("unknown order `{v}` (one of {})", SORTS.join(", "))),
+            "si" | "base" | "target" => problem("it is empty".into()),
+            _ => match NOT_YET.iter().find(|(key, _)| *key == k) {
+                Some((_, what)) => problem(format!("{what} is not available in this version of profdrop; the rest of the link applies")),
+                None => problem("profdrop does not know this parameter".into()),
+            },
+        }
+    }
+    (st, problems)
+}
+
+/// Writes a hash (without the leading `#`) that [`parse`] reads back as `st`, keys in a fixed
+/// order so that the same state always gives the same link.
+pub fn write(st: &UrlState) -> String {
+    let mut out = String::new();
+    let mut put = |k: &str, v: &str| {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        encode_into(v, &mut out);
+    };
+    if let Some(v) = &st.view {
+        put("view", v);
+    }
+    if let Some(v) = &st.sample_type {
+        put("si", v);
+    }
+    if let Some(v) = &st.base {
+        put("base", v);
+    }
+    if let Some(v) = &st.target {
+        put("target", v);
+    }
+    if let Some(b) = st.normalize {
+        put("norm", if b { "1" } else { "0" });
+    }
+    if let Some(v) = &st.sort {
+        put("sort", v);
+    }
+    out
+}
+
+fn flag(v: &str) -> Option<bool> {
+    match v {
+        "1" | "true" => Some(true),
+        "0" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Percent-encodes what would break the hash's structure or read ambiguously: `&`, `=`, `+`,
+/// `%`, `#`, white space, controls and non-ASCII. Path characters (`/`, `:`, `,`, `(`…) stay
+/// readable.
+fn encode_into(v: &str, out: &mut String) {
+    for b in v.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-_.~/:,;@!$'()*[]|".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
+/// Decodes `%XX` escapes, and `+` as a space as pprof's own links write it. `None` when an
+/// escape is malformed or the bytes are not UTF-8.
+fn decode(v: &str) -> Option<String> {
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = b.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_pprof_style_links() {
+        let (st, problems) = parse("#view=diff&si=inuse_space&base=heap.pb.gz&target=heap.pb.gz%20(2)&norm=true&sort=cum");
+        assert_eq!(problems, vec![]);
+        assert_eq!(st.view.as_deref(), Some("diff"));
+        assert_eq!(st.sample_type.as_deref(), Some("inuse_space"));
+        assert_eq!(st.base.as_deref(), Some("heap.pb.gz"));
+        assert_eq!(st.target.as_deref(), Some("heap.pb.gz (2)"));
+        assert_eq!(st.normalize, Some(true));
+        assert_eq!(st.sort.as_deref(), Some("cum"));
+        // pprof writes spaces as `+`.
+        assert_eq!(parse("target=a+b").0.target.as_deref(), Some("a b"));
+    }
+
+    #[test]
+    fn every_state_survives_a_round_trip() {
+        let names = ["heap.pb.gz (2)", "a&b=c+d%e#f", "ünï cødé", "x/y:z", ""];
+        for n in names {
+            for view in [None, Some("flame")] {
+                let st = UrlState {
+                    view: view.map(String::from),
+                    sample_type: Some("alloc_space".into()),
+                    base: (!n.is_empty()).then(|| n.to_string()),
+                    target: Some(format!("{n}!")),
+                    normalize: Some(n.len().is_multiple_of(2)),
+                    sort: Some("delta".into()),
+                };
+                let h = write(&st);
+                assert!(!h.contains(' ') && !h.contains('#') && h.matches('&').count() == h.matches('=').count() - 1, "{h}");
+                assert_eq!(parse(&h), (st, vec![]), "{h}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_bad_parameter_is_named_and_the_rest_applies() {
+        let (st, problems) = parse("si=cpu&view=graphs&norm=yes&zz=1&f=main%5C.leak&target=%E0%A4&sort=cum");
+        assert_eq!(st.sample_type.as_deref(), Some("cpu"));
+        assert_eq!(st.sort.as_deref(), Some("cum"));
+        assert_eq!(st.view, None);
+        assert_eq!(st.normalize, None);
+        assert_eq!(st.target, None);
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["view", "norm", "zz", "f", "target"]);
+        assert!(problems[3].to_string().contains("focus"), "{}", problems[3]);
+        assert!(problems[2].to_string().contains("does not know"), "{}", problems[2]);
+    }
+
+    #[test]
+    fn empty_and_bare_hashes_say_nothing() {
+        assert_eq!(parse(""), (UrlState::default(), vec![]));
+        assert_eq!(parse("#"), (UrlState::default(), vec![]));
+        assert_eq!(parse("#&&"), (UrlState::default(), vec![]));
+        assert_eq!(write(&UrlState::default()), "");
+    }
+}
