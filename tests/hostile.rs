@@ -168,7 +168,7 @@ fn check_ok(p: Profile, file: &str, props: &str) -> Vec<String> {
         }
         if let Some(name) = prop.strip_prefix("shown(").and_then(|r| r.strip_suffix(')')) {
             let want = String::from_utf8(unpct(name)).expect("shown() takes UTF-8");
-            if !p.functions.names.iter().any(|n| *n == want) {
+            if !p.functions.names.contains(&want) {
                 bad.push(format!("{prop}: no function displayed as {want:?}; names: {:?}", p.functions.names));
             }
             continue;

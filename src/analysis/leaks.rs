@@ -11,11 +11,13 @@ use crate::units as format;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-/// Is this a function of the user's code? Go's standard library and runtime have no dot in
+/// Is this a function of the user's code? (The one place this rule is written: the leak
+/// finder's attribution and its reasons use it.) Unsymbolized frames are nobody's code. Go's
+/// standard library and runtime have no dot in
 /// the first element of their package path (`runtime`, `time`, `net/http`, `internal/poll`);
 /// `main` is the user's own package.
 pub fn is_user_code(name: &str) -> bool {
-    if name.starts_with('<') || name.starts_with('[') {
+    if crate::model::names::is_unsymbolized(name) {
         return false;
     }
     let first = match name.find('/') {

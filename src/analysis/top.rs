@@ -32,6 +32,7 @@ pub enum Order {
 /// pprof's order of table rows, written once (the top table, the diff table and the engine's
 /// other orders use it): `|key|` descending, then the raw name bytes ascending, then `|tie|`
 /// descending. Each side is `(key, name, tie)`.
+#[inline]
 pub fn pprof_cmp(a: (i64, &[u8], i64), b: (i64, &[u8], i64)) -> Ordering {
     b.0.unsigned_abs().cmp(&a.0.unsigned_abs()).then_with(|| a.1.cmp(b.1)).then_with(|| b.2.unsigned_abs().cmp(&a.2.unsigned_abs()))
 }

@@ -1,7 +1,7 @@
 //! gzip container parsing (RFC 1952) around miniz_oxide's raw inflate, with an output cap
 //! and progress reports. Multi-member streams (concatenated gzip files) are read whole.
 
-use super::{DecodeError, Progress, Stage};
+use super::error::{DecodeError, Progress, Stage};
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 

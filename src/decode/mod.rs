@@ -67,7 +67,8 @@ fn decode_plain(bytes: &[u8], gzip: bool, limits: &Limits, progress: &mut dyn Pr
     if !progress.report(Stage::Decoding, 0.0) {
         return Err(DecodeError::Cancelled);
     }
-    let mut d = StreamDecoder::new(*limits, gzip);
+    // No early table: nobody sees one here, and the model sums its own while it is built.
+    let mut d = StreamDecoder { preview: false, ..StreamDecoder::new(*limits, gzip) };
     d.size_hint(bytes.len());
     let mut done = 0;
     for piece in bytes.chunks(WHOLE_PIECE) {
@@ -94,6 +95,8 @@ pub struct StreamDecoder {
     /// The first error: the outcome, whatever comes after.
     failed: Option<DecodeError>,
     hint: Option<usize>,
+    /// Sum the top table as the samples come, for [`StreamDecoder::finish_with`]'s preview.
+    preview: bool,
     /// The top table summed as the samples come (protobuf only).
     sums: Option<preview::TopSums>,
 }
@@ -114,7 +117,7 @@ const SUM_EVERY: usize = 128 << 10;
 impl StreamDecoder {
     /// A decoder for one file; `gzip` says the pieces are what a gzip stream held.
     pub fn new(limits: Limits, gzip: bool) -> StreamDecoder {
-        StreamDecoder { limits, gzip, seen: 0, mode: Mode::Sniffing(Vec::new()), failed: None, hint: None, sums: None }
+        StreamDecoder { limits, gzip, seen: 0, mode: Mode::Sniffing(Vec::new()), failed: None, hint: None, preview: true, sums: None }
     }
 
     /// The decompressed file is expected to be about `total` bytes (gzip's size field): the
@@ -161,17 +164,18 @@ impl StreamDecoder {
                 }
                 Ok(())
             }
-            Mode::Proto(p) => {
+            Mode::Proto(p) => match &mut self.sums {
                 // The top sums follow the parser closely: their tables stay in cache instead
                 // of being pushed out by a whole piece's columns.
-                for part in bytes.chunks(SUM_EVERY) {
-                    p.push(part)?;
-                    if let Some(sums) = &mut self.sums {
+                Some(sums) => {
+                    for part in bytes.chunks(SUM_EVERY) {
+                        p.push(part)?;
                         sums.advance(p.raw());
                     }
+                    Ok(())
                 }
-                Ok(())
-            }
+                None => p.push(bytes),
+            },
             Mode::Text(_, all) => {
                 all.extend_from_slice(bytes);
                 Ok(())
@@ -198,7 +202,7 @@ impl StreamDecoder {
                 if let Some(h) = self.hint {
                     self.size_hint(h);
                 }
-                self.sums = Some(preview::TopSums::new());
+                self.sums = self.preview.then(preview::TopSums::new);
                 self.seen -= head.len();
                 self.take(head)?;
             }

@@ -257,6 +257,7 @@ impl TopSums {
     #[inline(always)]
     fn sum_samples<T: Copy + Into<u32>>(&mut self, raw: &RawProfile<'_>, ids: &[T], n: usize, w: usize) {
         let TopSums { loc, multi, sums, total, done, dead, types, .. } = self;
+        let mut sums = sums.parts();
         let nt = raw.sample_type.len();
         let mut v = [0i64; MAX_TYPES];
         while *done < n {

@@ -1,6 +1,8 @@
 //! A hand-written single pass over `profile.proto`'s wire format into flat arrays (no
-//! allocation per sample, strings borrowed from the input). It reads exactly the messages of
-//! [`pb`](super::pb); the prost structs remain the reference and tests check both agree.
+//! allocation per sample), read from a stream of pieces ([`StreamParser`]): the only protobuf
+//! decoder in production (a whole file is one stream). It reads exactly the messages of
+//! `decode::pb`, the prost structs that stay the independent reference (feature
+//! `reference`); tests check both agree on every corpus profile.
 
 use super::error::DecodeError;
 
@@ -344,7 +346,7 @@ impl<'a> Reader<'a> {
             }
         }
     }
-    #[inline]
+    #[inline(always)]
     fn bytes(&mut self) -> Result<(&'a [u8], usize), DecodeError> {
         let n = self.varint()?;
         let start = self.pos;
@@ -599,7 +601,33 @@ enum Field {
     Unknown,
 }
 
+/// [`field_extent`] of the usual field: a one-byte key of a length-delimited field whose
+/// length takes one or two bytes (every sample of a big profile), without the general loop.
+#[inline(always)]
+fn field_extent_fast(b: &[u8]) -> Option<Field> {
+    let (&key, rest) = b.split_first()?;
+    if key >= 0x80 || key & 7 != 2 {
+        return None;
+    }
+    let (n, at) = match rest {
+        [l, ..] if *l < 0x80 => (*l as usize, 2),
+        [l0, l1, ..] if *l1 < 0x80 => ((*l0 & 0x7f) as usize | (*l1 as usize) << 7, 3),
+        _ => return None,
+    };
+    let end = at + n;
+    Some(if end <= b.len() { Field::Whole(end) } else { Field::Needs(end) })
+}
+
+#[inline(always)]
 fn field_extent(b: &[u8]) -> Field {
+    match field_extent_fast(b) {
+        Some(f) => f,
+        None => field_extent_slow(b),
+    }
+}
+
+#[inline(never)]
+fn field_extent_slow(b: &[u8]) -> Field {
     fn varint(b: &[u8], at: usize) -> Option<(u64, usize)> {
         let mut v = 0u64;
         for i in 0..10 {

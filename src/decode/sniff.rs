@@ -25,7 +25,7 @@ pub fn sniff(head: &[u8]) -> Result<Format, DecodeError> {
     if head.is_empty() {
         return Err(DecodeError::Empty);
     }
-    if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+    if super::gzip::is_gzip(head) {
         return Ok(Format::Gzip);
     }
     if let Some(kind) = text_kind(head) {

@@ -40,3 +40,39 @@ fn common_non_profiles_are_named() {
     let e = decode(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap_err();
     assert!(e.to_string().contains("PDF"), "{e}");
 }
+
+#[test]
+#[cfg(feature = "reference")]
+fn each_sample_gets_its_own_labels() {
+    use super::pb;
+    use prost::Message;
+    let strings = ["", "bytes", "handler", "/api", "x", "f"].map(|s| s.as_bytes().to_vec()).to_vec();
+    let l = |key: i64, str: i64, num: i64| pb::Label { key, str, num, num_unit: 0 };
+    let sets = [vec![l(1, 0, 64)], vec![l(2, 3, 0)], vec![], vec![l(1, 0, 64)], vec![l(1, 0, 32), l(2, 4, 0)], vec![l(2, 3, 0)]];
+    let pb = pb::Profile {
+        sample_type: vec![pb::ValueType { r#type: 1, unit: 1 }],
+        sample: sets.iter().map(|ls| pb::Sample { location_id: vec![1], value: vec![1], label: ls.clone() }).collect(),
+        location: vec![pb::Location {
+            id: 1,
+            line: vec![pb::Line { function_id: 1, line: 1, ..Default::default() }],
+            ..Default::default()
+        }],
+        function: vec![pb::Function { id: 1, name: 5, ..Default::default() }],
+        string_table: strings,
+        ..Default::default()
+    };
+    let p = decode(&pb.encode_to_vec()).unwrap();
+    let shown: Vec<String> = p
+        .sample_labels
+        .iter()
+        .map(|&set| {
+            p.label_sets.sets[set as usize]
+                .iter()
+                .map(|l| format!("{}={}{}", l.key, l.str.clone().unwrap_or_default(), l.num))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    assert_eq!(shown, ["bytes=64", "handler=/api0", "", "bytes=64", "bytes=32,handler=x0", "handler=/api0"]);
+    assert_eq!(p.label_sets.sets.len(), 4, "the empty set and three others");
+}

@@ -260,8 +260,8 @@ mod tests {
     use super::*;
 
     fn kind(b: &[u8]) -> TextKind {
-        match crate::decode::sniff(b) {
-            Ok(crate::decode::Format::Text(k)) => k,
+        match crate::decode::sniff::sniff(b) {
+            Ok(crate::decode::sniff::Format::Text(k)) => k,
             other => panic!("not a text dump: {other:?}"),
         }
     }

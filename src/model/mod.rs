@@ -6,6 +6,7 @@
 //! (pprof's default): same-named functions are one function, a location's inline lines are
 //! several frames with `line[0]` leaf-most.
 
+pub mod names;
 pub mod sums;
 
 use rustc_hash::FxHashMap;

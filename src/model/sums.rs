@@ -54,49 +54,34 @@ impl FlatCum {
     /// with `sign` = -1, to take a sample back).
     #[inline(always)]
     pub fn leaf(&mut self, key: u32, v: &[i64], sign: i64) {
-        let w = v.len();
-        for (x, &y) in self.flat[key as usize * w..][..w].iter_mut().zip(v) {
-            *x = x.wrapping_add(y.wrapping_mul(sign));
-        }
+        self.parts().leaf(key, v, sign);
     }
 
     /// `key` is on the stack of sample `stamp` (values `v`): its cum grows by `v`, unless
     /// it already did for this sample.
     #[inline(always)]
     pub fn frame(&mut self, key: u32, stamp: i64, v: &[i64]) {
-        let w = v.len();
-        let row = &mut self.acc[key as usize * (w + 1)..][..w + 1];
-        if row[0] != stamp {
-            row[0] = stamp;
-            for (x, &y) in row[1..].iter_mut().zip(v) {
-                *x = x.wrapping_add(y);
-            }
-        }
+        self.parts().frame(key, stamp, v);
     }
 
     /// Takes back [`frame`](FlatCum::frame) for sample `stamp` (once, whatever how often the
     /// key was on its stack).
     #[inline(always)]
     pub fn unframe(&mut self, key: u32, stamp: i64, v: &[i64]) {
-        let w = v.len();
-        let row = &mut self.acc[key as usize * (w + 1)..][..w + 1];
-        if row[0] == stamp {
-            row[0] = -1;
-            for (x, &y) in row[1..].iter_mut().zip(v) {
-                *x = x.wrapping_sub(y);
-            }
-        }
+        self.parts().unframe(key, stamp, v);
     }
 
     /// Adds sample `stamp` whose stack is `keys` (leaf first) and values `v`.
     #[inline(always)]
     pub fn add_stack(&mut self, keys: &[u32], stamp: i64, v: &[i64]) {
-        if let Some(&leaf) = keys.first() {
-            self.leaf(leaf, v, 1);
-        }
-        for &k in keys {
-            self.frame(k, stamp, v);
-        }
+        self.parts().add_stack(keys, stamp, v);
+    }
+
+    /// The sums as slices, for a hot loop: borrowed once outside it, so that the compiler
+    /// keeps them in registers instead of reloading the vectors at every frame.
+    #[inline(always)]
+    pub fn parts(&mut self) -> Parts<'_> {
+        Parts { flat: &mut self.flat, acc: &mut self.acc }
     }
 
     /// flat per key, of sample type `t` (an index into the values given).
@@ -117,11 +102,66 @@ impl FlatCum {
     }
 }
 
+/// A [`FlatCum`]'s sums borrowed as slices: the same operations, for hot loops.
+pub struct Parts<'a> {
+    flat: &'a mut [i64],
+    acc: &'a mut [i64],
+}
+
+impl Parts<'_> {
+    /// See [`FlatCum::leaf`].
+    #[inline(always)]
+    pub fn leaf(&mut self, key: u32, v: &[i64], sign: i64) {
+        let w = v.len();
+        for (x, &y) in self.flat[key as usize * w..][..w].iter_mut().zip(v) {
+            *x = x.wrapping_add(y.wrapping_mul(sign));
+        }
+    }
+
+    /// See [`FlatCum::frame`].
+    #[inline(always)]
+    pub fn frame(&mut self, key: u32, stamp: i64, v: &[i64]) {
+        let w = v.len();
+        let row = &mut self.acc[key as usize * (w + 1)..][..w + 1];
+        if row[0] != stamp {
+            row[0] = stamp;
+            for (x, &y) in row[1..].iter_mut().zip(v) {
+                *x = x.wrapping_add(y);
+            }
+        }
+    }
+
+    /// See [`FlatCum::unframe`].
+    #[inline(always)]
+    pub fn unframe(&mut self, key: u32, stamp: i64, v: &[i64]) {
+        let w = v.len();
+        let row = &mut self.acc[key as usize * (w + 1)..][..w + 1];
+        if row[0] == stamp {
+            row[0] = -1;
+            for (x, &y) in row[1..].iter_mut().zip(v) {
+                *x = x.wrapping_sub(y);
+            }
+        }
+    }
+
+    /// See [`FlatCum::add_stack`].
+    #[inline(always)]
+    pub fn add_stack(&mut self, keys: &[u32], stamp: i64, v: &[i64]) {
+        if let Some(&leaf) = keys.first() {
+            self.leaf(leaf, v, 1);
+        }
+        for &k in keys {
+            self.frame(k, stamp, v);
+        }
+    }
+}
+
 /// flat/cum per function id for weighted stacks (`values[stack]`, as
 /// [`Profile::stack_values`] gives). `map` renames the profile's function ids (for a
 /// namespace shared by several profiles); `n_funcs` is the size of the id space.
 pub fn flat_cum(p: &Profile, values: &[i64], map: Option<&[u32]>, n_funcs: usize) -> (Vec<i64>, Vec<i64>) {
-    let mut sums = FlatCum::new(n_funcs, 1);
+    let mut all = FlatCum::new(n_funcs, 1);
+    let mut sums = all.parts();
     match map {
         None => {
             for (s, &v) in values.iter().enumerate() {
@@ -146,7 +186,7 @@ pub fn flat_cum(p: &Profile, values: &[i64], map: Option<&[u32]>, n_funcs: usize
             }
         }
     }
-    sums.into_single()
+    all.into_single()
 }
 
 #[cfg(test)]
