@@ -128,6 +128,9 @@ pub struct LeakReport {
 }
 
 /// Noise floor for a sample type: growth below it is never a leak.
+/// A goroutine group: where it waits, on what, and who created it.
+type GroupKey = (String, String, Option<String>);
+
 fn noise_floor(sample_type: &str, unit: &str, max_total: i64) -> i64 {
     let rel = max_total / 100;
     let abs = match (sample_type, unit) {
@@ -167,7 +170,7 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     let mut by_fn: FxHashMap<String, Vec<i64>> = FxHashMap::default();
     let mut by_stack: FxHashMap<(String, Vec<String>), Vec<i64>> = FxHashMap::default();
     let mut blocking: FxHashMap<String, FxHashMap<&'static str, i64>> = FxHashMap::default();
-    let mut groups: FxHashMap<(String, String, Option<String>), (Vec<i64>, Option<u32>)> = FxHashMap::default();
+    let mut groups: FxHashMap<GroupKey, (Vec<i64>, Option<u32>)> = FxHashMap::default();
     let goroutine = sample_type == "goroutine";
     for (k, ((_, p), &st)) in series.iter().zip(&idx).enumerate() {
         let user: Vec<bool> = p.functions.names.iter().map(|f| is_user_code(f)).collect();

@@ -9,6 +9,7 @@ use super::components::errors::Errors;
 use super::components::flame_view::{FlameView, FlameViewProps};
 use super::components::keys::{use_keys, Keys};
 use super::components::leaks_view::LeaksView;
+use super::components::link_notes::LinkNotes;
 use super::components::merge_button::MergeButton;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
@@ -166,6 +167,7 @@ pub fn app() -> Html {
                 <main>
                     <Progress loading={s.loading.clone()} {on_cancel} />
                     <Errors messages={errors} {on_dismiss} />
+                    <LinkNotes notes={s.url_notes.clone()} />
                     <SummaryLine summary={selected.map(|e| e.summary.clone())} />
                     { main_view }
                 </main>

@@ -61,7 +61,7 @@ impl StoreHandle {
 /// command loads, and after a Cancel, queries go to the new workers).
 #[hook]
 pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
-    let state = use_reducer(|| Store(init()));
+    let state = use_reducer(|| Store(reduce(init(), Action::Url(location_hash()))));
     let files = use_mut_ref(VecDeque::<web_sys::File>::new);
     let bridge = {
         let dispatcher = state.dispatcher();
@@ -117,5 +117,43 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
         });
     }
 
+    // The view state in the URL: a hash change (a link, back, forward) is applied; every
+    // change made in the page is written, as a new history entry (so back steps through
+    // views and choices), once the link the page was opened with has been applied.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .map(|w| gloo_events::EventListener::new(&w, "hashchange", move |_| dispatcher.dispatch(Action::Url(location_hash()))));
+            move || drop(listener)
+        });
+        let written = use_mut_ref(String::new);
+        let hash = (s.url.is_none() && !s.entries.is_empty()).then(|| crate::view::hash::write(&s.url_state()));
+        use_effect_with(hash, move |hash| {
+            let Some(h) = hash.clone() else { return };
+            if *written.borrow() == h {
+                return;
+            }
+            *written.borrow_mut() = h.clone();
+            let current = location_hash();
+            if current.trim_start_matches('#') == h {
+                return;
+            }
+            let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else { return };
+            let url = format!("#{h}");
+            // The first state written replaces the bare address instead of adding a step.
+            let _ = if current.trim_start_matches('#').is_empty() {
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+            } else {
+                history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+            };
+        });
+    }
+
     StoreHandle { state, files }
+}
+
+/// The page's `location.hash`, `#` included (empty without one).
+fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }

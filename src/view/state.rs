@@ -3,6 +3,7 @@
 use crate::analysis::leaks::LeakReport;
 use crate::protocol::Stage;
 use crate::protocol::{FlameSource, Request, Response, Summary, TopOrder};
+use crate::view::hash::{self, UrlState};
 use serde::{Deserialize, Serialize};
 
 /// The main views.
@@ -157,6 +158,11 @@ pub struct AppState {
     pub outbox: Vec<Command>,
     /// Sequence number of `outbox[0]` (commands are numbered from 0 in the order queued).
     pub outbox_start: u64,
+    /// A link's view state (`location.hash`) still to apply: kept until the profiles it names
+    /// have loaded (applied again as each one arrives, until no load is left).
+    pub url: Option<UrlState>,
+    /// What of the latest link could not be applied, in words.
+    pub url_notes: Vec<String>,
 }
 
 impl Default for AppState {
@@ -190,6 +196,8 @@ impl Default for AppState {
             next_id: 1,
             outbox: vec![],
             outbox_start: 0,
+            url: None,
+            url_notes: vec![],
         }
     }
 }
@@ -263,6 +271,8 @@ pub enum Action {
     ResetZoom,
     /// Open a leak suspect: diff of first vs last snapshot focused on the function.
     OpenSuspect(String),
+    /// The page's `location.hash` (at start, or changed by a link, back or forward).
+    Url(String),
 }
 
 /// What `body[data-state]` says.
@@ -463,6 +473,65 @@ impl AppState {
         }
     }
 
+    /// The view state as a link names it (see [`hash`]): what a reader needs to see the same.
+    pub fn url_state(&self) -> UrlState {
+        let diff = matches!(self.view, View::Diff);
+        let label = |id: Option<u32>| id.and_then(|id| self.label_of(id)).map(str::to_string);
+        UrlState {
+            view: Some(view_name(self.view).to_string()),
+            sample_type: (!self.sample_type.is_empty()).then(|| self.sample_type.clone()),
+            base: if diff { label(self.diff_base) } else { None },
+            target: if diff { label(self.diff_target) } else { None },
+            normalize: (diff && self.normalize).then_some(true),
+            sort: match self.sort {
+                SortBy::Flat | SortBy::Delta => None,
+                by => Some(sort_name(by).to_string()),
+            },
+        }
+    }
+
+    /// Applies the link's state kept in [`AppState::url`] to the loaded profiles. What names a
+    /// profile or sample type not loaded waits while loads are in flight, and is reported once
+    /// none is left.
+    fn apply_url(&mut self) {
+        let Some(u) = self.url.clone() else { return };
+        if self.entries.is_empty() {
+            return;
+        }
+        let settled = self.loading.is_empty();
+        if let Some(v) = u.view.as_deref().and_then(view_of) {
+            self.view = v;
+        }
+        if let Some(t) = &u.sample_type {
+            let has = self.selected_entry().is_some_and(|e| e.summary.sample_types.iter().any(|st| &st.name == t));
+            if has && &self.sample_type != t {
+                self.sample_type = t.clone();
+                self.top_limit = TOP_PAGE;
+                self.zoom.clear();
+            } else if !has && settled {
+                self.url_notes.push(format!("link parameter `si`: the profile shown has no sample type `{t}`"));
+            }
+        }
+        for (key, want, slot) in [("base", &u.base, &mut self.diff_base), ("target", &u.target, &mut self.diff_target)] {
+            let Some(label) = want else { continue };
+            match self.entries.iter().find(|e| &e.label == label) {
+                Some(e) => *slot = Some(e.summary.id),
+                None if settled => self.url_notes.push(format!("link parameter `{key}`: no profile named `{label}` is loaded")),
+                None => {}
+            }
+        }
+        if let Some(n) = u.normalize {
+            self.normalize = n;
+        }
+        if let Some(by) = u.sort.as_deref().and_then(sort_of) {
+            self.sort = by;
+            self.top_limit = TOP_PAGE;
+        }
+        if settled {
+            self.url = None;
+        }
+    }
+
     fn ensure_sample_type(&mut self) {
         if let Some(e) = self.selected_entry() {
             let types = &e.summary.sample_types;
@@ -473,6 +542,34 @@ impl AppState {
             self.sample_type.clear();
         }
     }
+}
+
+fn view_name(v: View) -> &'static str {
+    match v {
+        View::Top => "top",
+        View::Flame => "flame",
+        View::Diff => "diff",
+        View::Leaks => "leaks",
+    }
+}
+
+fn view_of(name: &str) -> Option<View> {
+    [View::Top, View::Flame, View::Diff, View::Leaks].into_iter().find(|v| view_name(*v) == name)
+}
+
+fn sort_name(by: SortBy) -> &'static str {
+    match by {
+        SortBy::Flat => "flat",
+        SortBy::Cum => "cum",
+        SortBy::Name => "name",
+        SortBy::Delta => "delta",
+        SortBy::Base => "base",
+        SortBy::Target => "target",
+    }
+}
+
+fn sort_of(name: &str) -> Option<SortBy> {
+    [SortBy::Flat, SortBy::Cum, SortBy::Name, SortBy::Delta, SortBy::Base, SortBy::Target].into_iter().find(|b| sort_name(*b) == name)
 }
 
 /// The reducer.
@@ -508,6 +605,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
                 s.show_new(summary);
             }
             s.loading.retain(|l| l.id != id);
+            s.apply_url();
         }
         Action::Preview(summary) => {
             let id = summary.id;
@@ -515,6 +613,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
                 return s;
             }
             s.show_new(summary);
+            s.apply_url();
             let want = Request::Top { id, sample_type: s.sample_type.clone(), order: TopOrder::Flat, limit: TOP_PAGE };
             s.top_coming = s.wanted().contains(&want).then_some(want);
         }
@@ -595,6 +694,14 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             }
         }
         Action::View(v) => s.view = v,
+        Action::Url(h) => {
+            let (u, problems) = hash::parse(&h);
+            s.url_notes = problems.iter().map(|p| p.to_string()).collect();
+            if u != UrlState::default() && u != s.url_state() {
+                s.url = Some(u);
+                s.apply_url();
+            }
+        }
         Action::Search(t) => s.search = t,
         Action::Focus(f) => {
             s.focus = f;
@@ -982,5 +1089,50 @@ mod tests {
         );
         s = reduce(s, Action::Open(vec!["e".into()]));
         assert_eq!(s.outbox.last(), Some(&Command::Load { id: 6, file_name: "e".into() }));
+    }
+
+    #[test]
+    fn a_link_waits_for_its_profiles_then_applies_and_names_what_it_could_not() {
+        // The page opens on a link, then the files it names are dropped.
+        let mut s = reduce(AppState::default(), Action::Url("#view=diff&si=alloc_space&base=b&target=a&norm=1&sort=cum&zz=1".into()));
+        assert!(s.url.is_some(), "kept until profiles are loaded");
+        assert_eq!(s.url_notes.len(), 1, "{:?}", s.url_notes);
+        assert!(s.url_notes[0].contains("`zz`"));
+        s = reduce(s, Action::Open(vec!["a".into(), "b".into()]));
+        let mut a = summary(1, 100);
+        a.name = "a".into();
+        let mut b = summary(2, 200);
+        b.name = "b".into();
+        s = reduce(s, Action::Loaded(a));
+        // `b` is still loading: the link is not done with.
+        assert!(s.url.is_some());
+        s = reduce(s, Action::Loaded(b));
+        assert_eq!(s.url, None);
+        assert_eq!(s.view, View::Diff);
+        assert_eq!(s.sample_type, "alloc_space", "not the default inuse_space");
+        assert_eq!((s.diff_base, s.diff_target), (Some(2), Some(1)), "by display name, against the time-order defaults");
+        assert!(s.normalize);
+        assert_eq!(s.sort, SortBy::Cum);
+        // What the page writes back reads as the same state.
+        let written = hash::write(&s.url_state());
+        assert_eq!(written, "view=diff&si=alloc_space&base=b&target=a&norm=1&sort=cum");
+        let again = reduce(s.clone(), Action::Url(written));
+        assert_eq!(again, AppState { url_notes: vec![], ..s.clone() });
+    }
+
+    #[test]
+    fn a_hash_change_applies_to_loaded_profiles_and_unknown_names_are_reported() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        assert_eq!((s.view, s.sample_type.as_str()), (View::Top, "inuse_space"));
+        s = reduce(s, Action::Url("view=flame&si=alloc_space".into()));
+        assert_eq!((s.view, s.sample_type.as_str()), (View::Flame, "alloc_space"));
+        assert_eq!(s.url, None);
+        s = reduce(s, Action::Url("view=diff&si=nope&target=missing".into()));
+        assert_eq!(s.view, View::Diff, "the rest of the link applies");
+        assert_eq!(s.sample_type, "alloc_space");
+        assert_eq!(s.url_notes.len(), 2, "{:?}", s.url_notes);
+        assert!(s.url_notes[0].contains("nope") && s.url_notes[1].contains("missing"), "{:?}", s.url_notes);
+        assert_eq!(s.url_state().view.as_deref(), Some("diff"));
     }
 }

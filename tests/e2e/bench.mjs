@@ -92,7 +92,7 @@ function ensureProfile(dir, size) {
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(dir, { recursive: true });
   console.error(`bench: generating ${file} with profgen ...`);
-  const r = spawnSync('cargo', ['run', '--quiet', '--release', '--bin', 'profgen', '--', file, '--size', size, '--seed', '1'], {
+  const r = spawnSync('cargo', ['run', '--quiet', '--release', '--features', 'reference', '--bin', 'profgen', '--', file, '--size', size, '--seed', '1'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -20,7 +20,7 @@ const SAMPLES = 500_000;
 function generate(dir) {
   const bin = path.join(REPO_ROOT, 'target/release/profgen');
   if (!fs.existsSync(bin)) {
-    execFileSync('cargo', ['build', '--release', '--bin', 'profgen'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    execFileSync('cargo', ['build', '--release', '--features', 'reference', '--bin', 'profgen'], { cwd: REPO_ROOT, stdio: 'inherit' });
   }
   const file = path.join(dir, 'big.heap.pb.gz');
   execFileSync(bin, [file, '--size', 'M', '--samples', String(SAMPLES), '--seed', '7']);

@@ -10,6 +10,7 @@ pub mod flame_view;
 pub mod keys;
 pub mod leak_table;
 pub mod leaks_view;
+pub mod link_notes;
 pub mod merge_button;
 pub mod profile_list;
 pub mod progress;
