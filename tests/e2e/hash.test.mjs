@@ -61,8 +61,9 @@ describe('view state in the URL hash', () => {
       await page.goto(`${ctx.server.url}#${REVERSED}`);
       await page.reload();
       await loadFiles(page, [LATE, EARLY]);
-      await page.waitForSelector(SEL.diffTable, { timeout: 30_000 }).catch(async () => assert.fail('the link did not open the diff view' + (await pageSummary(page))));
-      await actAndSettle(page, 'settling', async () => {}, { until: (sel) => !!document.querySelector(sel)?.getAttribute('data-target-file'), arg: SEL.diffTable });
+      await page
+        .waitForFunction((sel) => document.body.dataset.state === 'ready' && !!document.querySelector(sel)?.getAttribute('data-target-file'), SEL.diffTable, { timeout: 30_000, polling: 50 })
+        .catch(async () => assert.fail('the link did not open the diff view' + (await pageSummary(page))));
       await assertReversedDiff(page, 'link opened before the drop');
       assert.deepEqual(params(await hashOf(page)), params(REVERSED), 'the page keeps the link it applied');
     });
