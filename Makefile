@@ -3,10 +3,6 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 WASM := target/wasm32-unknown-unknown/release/profdrop.wasm
-# binaryen's wasm-opt from npm (Debian's binaryen 108 cannot read current Rust wasm).
-WASM_OPT := tests/e2e/node_modules/.bin/wasm-opt
-# WASM_OPT_LEVEL=0 skips it (a quicker build while iterating).
-WASM_OPT_LEVEL ?= 3
 PORT ?= 8080
 
 .PHONY: help tools dist serve test lint test-native test-wasm test-e2e bench fixtures fuzz clean
@@ -24,12 +20,6 @@ dist: tools
 	$(CARGO) build --release --target wasm32-unknown-unknown --features web --lib
 	rm -rf dist.tmp && mkdir -p dist.tmp/examples
 	wasm-bindgen --target web --no-typescript --out-dir dist.tmp --out-name profdrop $(WASM)
-	@if [ "$(WASM_OPT_LEVEL)" != 0 ]; then \
-	  echo "wasm-opt -O$(WASM_OPT_LEVEL) (binaryen from npm)"; \
-	  $(WASM_OPT) -O$(WASM_OPT_LEVEL) --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-	    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-	    dist.tmp/profdrop_bg.wasm -o dist.tmp/profdrop_bg.opt.wasm && \
-	  mv dist.tmp/profdrop_bg.opt.wasm dist.tmp/profdrop_bg.wasm; fi
 	cp www/index.html www/main.js www/worker.js www/style.css dist.tmp/
 	cp testdata/example/heap.pb.gz testdata/example/cpu.pb.gz testdata/example/goroutine.pb.gz dist.tmp/examples/
 	rm -rf dist && mv dist.tmp dist
