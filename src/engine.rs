@@ -4,7 +4,7 @@
 
 use crate::analysis::diff::{comparable, diff_table, merge};
 use crate::analysis::leaks;
-use crate::analysis::top::{rows_from_sums, sort_rows, top_table, Order, TopRow};
+use crate::analysis::top::{rows_from_sums, sort_rows, top_table, TopRow};
 use crate::analysis::tree::{flame_data, Part, Tree, TreeBuilder};
 use crate::analysis::{search_share, NameSpace, Search};
 use crate::decode::{decode_owned, Limits, Preview, Progress};
@@ -42,10 +42,8 @@ pub struct Engine {
 fn top_response(id: u32, p: &Profile, st: usize, mut rows: Vec<TopRow>, total: i64, order: TopOrder, limit: u32) -> Response {
     let names = &p.functions.names;
     // (The rows come in pprof's order, by flat.)
-    match order {
-        TopOrder::Flat => {}
-        TopOrder::Cum => sort_rows(&mut rows, Order::Cum, &p.functions.raw),
-        TopOrder::Name => sort_rows(&mut rows, Order::Name, &p.functions.raw),
+    if order != TopOrder::Flat {
+        sort_rows(&mut rows, order, &p.functions.raw);
     }
     let n_rows = rows.len() as u32;
     let shown = if limit == 0 { rows.len() } else { rows.len().min(limit as usize) };

@@ -77,17 +77,8 @@ pub enum FlameSource {
     },
 }
 
-/// Orders of the top table.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TopOrder {
-    /// |flat| descending, then name: pprof's order.
-    #[default]
-    Flat,
-    /// |cum| descending, then name.
-    Cum,
-    /// Name ascending.
-    Name,
-}
+/// Orders of the top table: the analysis's own table orders.
+pub use crate::analysis::top::Order as TopOrder;
 
 /// A request from the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

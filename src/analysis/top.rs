@@ -18,10 +18,11 @@ pub struct TopRow {
 
 pub use crate::model::sums::flat_cum;
 
-/// The orders a table can be sorted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The orders a table can be sorted in (the page asks for one as `protocol::TopOrder`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Order {
     /// |flat| descending (pprof's default).
+    #[default]
     Flat,
     /// |cum| descending.
     Cum,
