@@ -88,7 +88,15 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
 }
 
 fn flame_req(source: FlameSource, sample_type: &str, zoom: Vec<String>) -> Request {
-    Request::Flame { source, sample_type: sample_type.to_string(), focus: None, zoom, search: String::new(), min_fraction: 1.0 / 16384.0 }
+    Request::Flame {
+        source,
+        sample_type: sample_type.to_string(),
+        focus: None,
+        zoom,
+        search: String::new(),
+        refine: Default::default(),
+        min_fraction: 1.0 / 16384.0,
+    }
 }
 
 fn flame_nodes(r: &Response) -> String {
@@ -193,8 +201,9 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
 
     let mut eng = Engine::new();
     eng.insert(1, name, p.clone());
-    let (med, min, _) =
-        time(runs, || eng.handle(Request::Top { id: 1, sample_type: st_name.clone(), order: Default::default(), limit: 0 }));
+    let (med, min, _) = time(runs, || {
+        eng.handle(Request::Top { id: 1, sample_type: st_name.clone(), order: Default::default(), limit: 0, refine: Default::default() })
+    });
     push("engine Top request", (med, min), 0.0, "top table + row names".into());
 
     // Call tree: a fresh engine per run (the engine caches the tree), profile cloned untimed.
@@ -239,7 +248,9 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
         let mut eng = Engine::new();
         eng.insert(1, "base", p.clone());
         eng.insert(2, "target", q.clone());
-        let (med, min, r) = time(runs, || eng.handle(Request::Diff { base: 1, target: 2, sample_type: st_name.clone(), normalize: false }));
+        let (med, min, r) = time(runs, || {
+            eng.handle(Request::Diff { base: 1, target: 2, sample_type: st_name.clone(), refine: Default::default(), normalize: false })
+        });
         let note = match &r {
             Response::Diff { rows, .. } => format!("{} rows (seed 1 vs seed 2)", rows.len()),
             Response::Error { message } => panic!("diff failed: {message}"),

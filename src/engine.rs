@@ -4,6 +4,7 @@
 
 use crate::analysis::diff::{comparable, diff_table, merge};
 use crate::analysis::leaks;
+use crate::analysis::refine::{self, Refine};
 use crate::analysis::top::{rows_from_sums, sort_rows, top_table, TopRow};
 use crate::analysis::tree::{flame_data, Part, Tree, TreeBuilder};
 use crate::analysis::{search_share, NameSpace, Search};
@@ -15,6 +16,7 @@ use crate::protocol::{DiffRowOut, FlameSource, Request, Response, Summary, TopOr
 /// id and that profile's function-id map.
 struct TreeCache {
     key: String,
+    refine: Refine,
     tree: Tree,
     ns: NameSpace,
     parts: Vec<(u32, Vec<u32>)>,
@@ -32,6 +34,8 @@ pub struct Engine {
     slots: Vec<Slot>,
     /// The call tree of the latest flame request, expanded further as views need it.
     tree_cache: Option<TreeCache>,
+    /// Refined profiles, the most recently used last: (profile id, refinement, refined).
+    refined: Vec<(u32, Refine, refine::Refined)>,
     /// Limits applied when decoding.
     pub limits: Limits,
 }
@@ -39,7 +43,17 @@ pub struct Engine {
 /// A top table answer: `rows` (sorted as pprof sorts them) in the requested order, the
 /// first `limit` of them (0: all).
 #[inline(never)]
-fn top_response(id: u32, p: &Profile, st: usize, mut rows: Vec<TopRow>, total: i64, order: TopOrder, limit: u32) -> Response {
+#[allow(clippy::too_many_arguments)] // (the request's fields, one by one)
+fn top_response(
+    id: u32,
+    p: &Profile,
+    st: usize,
+    mut rows: Vec<TopRow>,
+    total: i64,
+    order: TopOrder,
+    limit: u32,
+    notes: Vec<String>,
+) -> Response {
     let names = &p.functions.names;
     // (The rows come in pprof's order, by flat.)
     if order != TopOrder::Flat {
@@ -54,6 +68,7 @@ fn top_response(id: u32, p: &Profile, st: usize, mut rows: Vec<TopRow>, total: i
         total,
         rows: rows[..shown].iter().map(|r| TopRowOut { name: names[r.func as usize].clone(), flat: r.flat, cum: r.cum }).collect(),
         n_rows,
+        notes,
     }
 }
 
@@ -64,7 +79,7 @@ pub fn preview(id: u32, name: &str, size: usize, pv: &Preview, limit: u32) -> (S
     let mut s = summary(id, name, h, size);
     s.samples = pv.samples;
     let rows = rows_from_sums(&pv.flat, &pv.cum, &h.functions.raw);
-    (s, top_response(id, h, h.default_sample_type, rows, pv.total, TopOrder::Flat, limit))
+    (s, top_response(id, h, h.default_sample_type, rows, pv.total, TopOrder::Flat, limit, Vec::new()))
 }
 
 fn summary(id: u32, name: &str, p: &Profile, bytes: usize) -> Summary {
@@ -104,6 +119,7 @@ impl Engine {
     pub fn add(&mut self, id: u32, name: &str, p: Profile, size: usize) -> Summary {
         let s = summary(id, name, &p, size);
         self.slots.retain(|s| s.id != id);
+        self.refined.retain(|r| r.0 != id);
         self.tree_cache = None;
         self.slots.push(Slot { id, name: name.to_string(), profile: p });
         s
@@ -125,6 +141,32 @@ impl Engine {
         self.profile(id).ok_or_else(|| format!("profile {id} is not loaded"))
     }
 
+    /// Makes sure the refined profile `(id, r)` is at hand for [`Engine::view`].
+    fn refine(&mut self, id: u32, r: &Refine) -> Result<(), String> {
+        if r.is_identity() {
+            return self.get(id).map(|_| ());
+        }
+        if let Some(i) = self.refined.iter().position(|x| x.0 == id && x.1 == *r) {
+            let hit = self.refined.remove(i);
+            self.refined.push(hit);
+            return Ok(());
+        }
+        let made = refine::apply(self.get(id)?, r)?;
+        // A few refinements of a few profiles stay: a diff's two sides, a series, and going
+        // back to the previous filter.
+        if self.refined.len() >= REFINED_KEPT {
+            self.refined.remove(0);
+        }
+        self.refined.push((id, r.clone(), made));
+        Ok(())
+    }
+
+    /// Profile `id` as refinement `r` shows it (made by [`Engine::refine`] first), and the
+    /// refinement's notes.
+    fn view(&self, id: u32, r: &Refine) -> Result<(&Profile, &[String]), String> {
+        view_of(&self.slots, &self.refined, id, r)
+    }
+
     fn name(&self, id: u32) -> String {
         self.slots.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default()
     }
@@ -143,20 +185,27 @@ impl Engine {
         match req {
             Request::Remove { id } => {
                 self.slots.retain(|s| s.id != id);
+                self.refined.retain(|r| r.0 != id);
                 self.tree_cache = None;
                 Ok(Response::Done)
             }
-            Request::Top { id, sample_type, order, limit } => {
-                let p = self.get(id)?;
-                let st = sample_index(p, &sample_type)?;
-                let (rows, total) = top_table(p, st);
-                Ok(top_response(id, p, st, rows, total, order, limit))
+            Request::Top { id, sample_type, order, limit, refine } => {
+                self.refine(id, &refine)?;
+                let st = sample_index(self.get(id)?, &sample_type)?;
+                // pprof's total is the whole profile's, before any filter.
+                let total = self.get(id)?.total(st);
+                let (p, notes) = self.view(id, &refine)?;
+                let (rows, _) = top_table(p, st);
+                Ok(top_response(id, p, st, rows, total, order, limit, notes.to_vec()))
             }
-            Request::Flame { source, sample_type, focus, zoom, search, min_fraction } => {
-                self.flame(source, &sample_type, focus.as_deref(), &zoom, &search, min_fraction)
+            Request::Flame { source, sample_type, focus, zoom, search, min_fraction, refine } => {
+                self.flame(source, &sample_type, focus.as_deref(), &zoom, &search, min_fraction, refine)
             }
-            Request::Diff { base, target, sample_type, normalize } => {
-                let (b, t) = (self.get(base)?, self.get(target)?);
+            Request::Diff { base, target, sample_type, normalize, refine } => {
+                self.refine(base, &refine)?;
+                self.refine(target, &refine)?;
+                let (b, _) = self.view(base, &refine)?;
+                let (t, _) = self.view(target, &refine)?;
                 let point_in_time = is_point_in_time(&sample_type);
                 let (bst, tst) = match comparable(b, t, &sample_type) {
                     Ok(x) => x,
@@ -198,10 +247,13 @@ impl Engine {
                     target_duration: t.duration_nanos,
                 })
             }
-            Request::Leaks { ids, sample_type } => {
+            Request::Leaks { ids, sample_type, refine } => {
+                for id in &ids {
+                    self.refine(*id, &refine)?;
+                }
                 let mut series = Vec::new();
                 for id in &ids {
-                    series.push((self.name(*id), self.get(*id)?));
+                    series.push((self.name(*id), self.view(*id, &refine)?.0));
                 }
                 Ok(Response::Leaks(leaks::find(&series, &sample_type)))
             }
@@ -214,6 +266,7 @@ impl Engine {
     }
 
     #[inline(never)]
+    #[allow(clippy::too_many_arguments)] // (the request's fields, one by one)
     fn flame(
         &mut self,
         source: FlameSource,
@@ -222,32 +275,36 @@ impl Engine {
         zoom: &[String],
         search: &str,
         min_fraction: f64,
+        refine: Refine,
     ) -> Result<Response, String> {
-        let key = format!("{source:?}|{sample_type}|{focus:?}");
-        let (unit, total, matched, diff) = match &source {
+        let key = format!("{source:?}|{sample_type}|{focus:?}|{refine:?}");
+        for id in source_ids(&source) {
+            self.refine(id, &refine)?;
+        }
+        let (unit, total, matched, diff, notes) = match &source {
             FlameSource::Single { id } => {
-                let p = self.get(*id)?;
+                let (p, notes) = self.view(*id, &refine)?;
                 let st = sample_index(p, sample_type)?;
                 let matched = Search::new(search).map(|s| search_share(p, st, &s));
-                (p.sample_types[st].unit.clone(), p.total(st), matched, false)
+                (p.sample_types[st].unit.clone(), self.get(*id)?.total(st), matched, false, notes.to_vec())
             }
             FlameSource::Diff { base, target, .. } => {
-                let (b, t) = (self.get(*base)?, self.get(*target)?);
+                let (b, t) = (self.view(*base, &refine)?.0, self.view(*target, &refine)?.0);
                 let (bst, tst) = comparable(b, t, sample_type)?;
                 let matched = Search::new(search).map(|s| search_share(t, tst, &s));
-                (t.sample_types[tst].unit.clone(), b.total(bst), matched, true)
+                (t.sample_types[tst].unit.clone(), self.get(*base)?.total(bst), matched, true, Vec::new())
             }
         };
         if self.tree_cache.as_ref().map(|c| &c.key) != Some(&key) {
             self.tree_cache = None;
-            let cache = self.build_tree(key, &source, sample_type, focus)?;
+            let cache = self.build_tree(key, &source, sample_type, focus, &refine)?;
             self.tree_cache = Some(cache);
         }
-        let Engine { slots, tree_cache, .. } = self;
+        let Engine { slots, tree_cache, refined, .. } = self;
         let cache = tree_cache.as_mut().expect("tree cache filled above");
         let mut parts = Vec::with_capacity(cache.parts.len());
         for (id, map) in &cache.parts {
-            let p = &slots.iter().find(|s| s.id == *id).ok_or_else(|| format!("profile {id} is not loaded"))?.profile;
+            let p = view_of(slots, refined, *id, &cache.refine)?.0;
             parts.push(Part { frames: &p.stacks.frames, map });
         }
         let (tree, ns) = (&mut cache.tree, &cache.ns);
@@ -260,24 +317,31 @@ impl Engine {
             }
         }
         let data = flame_data(tree, node, &parts, &ns.raw, &ns.names, min_fraction.clamp(0.0, 1.0), 250_000);
-        Ok(Response::Flame { sample_type: sample_type.to_string(), unit, total, matched, data, diff })
+        Ok(Response::Flame { sample_type: sample_type.to_string(), unit, total, matched, data, diff, notes })
     }
 
     /// The entries of a call tree: one per stack with a nonzero value (rooted at the focused
     /// function, if any); the tree itself is expanded by the views that draw it.
     #[inline(never)]
-    fn build_tree(&self, key: String, source: &FlameSource, sample_type: &str, focus: Option<&str>) -> Result<TreeCache, String> {
+    fn build_tree(
+        &self,
+        key: String,
+        source: &FlameSource,
+        sample_type: &str,
+        focus: Option<&str>,
+        refine: &Refine,
+    ) -> Result<TreeCache, String> {
         let mut ns = NameSpace::default();
         let mut b = TreeBuilder::new();
         // (profile id, sample type, part, ratio): part 1 is a diff's base.
         let mut inputs: Vec<(u32, usize, usize, f64)> = Vec::new();
         match source {
             FlameSource::Single { id } => {
-                let p = self.get(*id)?;
+                let p = self.view(*id, refine)?.0;
                 inputs.push((*id, sample_index(p, sample_type)?, 0, 1.0));
             }
             FlameSource::Diff { base, target, normalize } => {
-                let (bp, tp) = (self.get(*base)?, self.get(*target)?);
+                let (bp, tp) = (self.view(*base, refine)?.0, self.view(*target, refine)?.0);
                 let (bst, tst) = comparable(bp, tp, sample_type)?;
                 let ratio = if *normalize { crate::analysis::diff::normalize_ratio(bp, bst, tp, tst) } else { 1.0 };
                 inputs.push((*target, tst, 0, ratio));
@@ -286,7 +350,7 @@ impl Engine {
         }
         let mut parts = Vec::with_capacity(inputs.len());
         for (id, st, part, ratio) in inputs {
-            let p = self.get(id)?;
+            let p = self.view(id, refine)?.0;
             let map = ns.add(p);
             let focus_id = match focus {
                 Some(f) => ns.names.iter().position(|n| n == f).map(|i| i as u32),
@@ -315,8 +379,38 @@ impl Engine {
             parts.push((id, map));
         }
         let tree = b.finish(ns.len());
-        Ok(TreeCache { key, tree, ns, parts })
+        Ok(TreeCache { key, refine: refine.clone(), tree, ns, parts })
     }
+}
+
+/// Refined profiles kept by the engine.
+const REFINED_KEPT: usize = 8;
+
+/// The profiles a flame graph reads.
+fn source_ids(source: &FlameSource) -> Vec<u32> {
+    match source {
+        FlameSource::Single { id } => vec![*id],
+        FlameSource::Diff { base, target, .. } => vec![*base, *target],
+    }
+}
+
+/// Profile `id` of `slots` as refinement `r` shows it: the profile itself for no
+/// refinement, else its refined profile in `refined`.
+fn view_of<'e>(
+    slots: &'e [Slot],
+    refined: &'e [(u32, Refine, refine::Refined)],
+    id: u32,
+    r: &Refine,
+) -> Result<(&'e Profile, &'e [String]), String> {
+    if r.is_identity() {
+        let p = &slots.iter().find(|s| s.id == id).ok_or_else(|| format!("profile {id} is not loaded"))?.profile;
+        return Ok((p, &[]));
+    }
+    refined
+        .iter()
+        .find(|x| x.0 == id && x.1 == *r)
+        .map(|x| (&x.2.profile, &x.2.notes[..]))
+        .ok_or_else(|| format!("profile {id} has no such refinement made"))
 }
 
 fn sample_index(p: &Profile, name: &str) -> Result<usize, String> {

@@ -80,6 +80,10 @@ pub enum FlameSource {
 /// Orders of the top table: the analysis's own table orders.
 pub use crate::analysis::top::Order as TopOrder;
 
+/// A refinement (pprof's filters and granularity) that every view request carries: the
+/// analysis's own type.
+pub use crate::analysis::refine::{Granularity, Refine};
+
 /// A request from the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "req")]
@@ -101,6 +105,9 @@ pub enum Request {
         /// How many rows to send (0 = all).
         #[serde(default)]
         limit: u32,
+        /// Refinement.
+        #[serde(default)]
+        refine: Refine,
     },
     /// Flame graph data.
     Flame {
@@ -116,6 +123,9 @@ pub enum Request {
         search: String,
         /// Minimum node width as a fraction of the view root.
         min_fraction: f64,
+        /// Refinement.
+        #[serde(default)]
+        refine: Refine,
     },
     /// Diff table.
     Diff {
@@ -127,6 +137,9 @@ pub enum Request {
         sample_type: String,
         /// pprof's -normalize.
         normalize: bool,
+        /// Refinement (of both sides).
+        #[serde(default)]
+        refine: Refine,
     },
     /// Leak finder over a series.
     Leaks {
@@ -134,6 +147,9 @@ pub enum Request {
         ids: Vec<u32>,
         /// Sample type name.
         sample_type: String,
+        /// Refinement (of every snapshot).
+        #[serde(default)]
+        refine: Refine,
     },
     /// Merge profiles into a new one.
     Merge {
@@ -206,6 +222,9 @@ pub enum Response {
         /// Rows in the whole table.
         #[serde(default)]
         n_rows: u32,
+        /// What the refinement did that the user should know (a filter matched nothing).
+        #[serde(default)]
+        notes: Vec<String>,
     },
     /// Flame graph data.
     Flame {
@@ -221,6 +240,9 @@ pub enum Response {
         data: FlameData,
         /// Is this a diff?
         diff: bool,
+        /// What the refinement did that the user should know.
+        #[serde(default)]
+        notes: Vec<String>,
     },
     /// Diff table.
     Diff {

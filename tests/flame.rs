@@ -53,6 +53,7 @@ fn flame(
         zoom: zoom.to_vec(),
         search: String::new(),
         min_fraction,
+        refine: Default::default(),
     }) {
         Response::Flame { data, .. } => data,
         other => panic!("expected a flame graph, got {other:?}"),
@@ -184,10 +185,11 @@ fn top_requests_send_one_page_in_the_asked_order() {
     use profdrop::protocol::{TopOrder, TopRowOut};
     let mut en = Engine::new();
     load(&mut en, 1, "testdata/example/cpu.pb.gz");
-    let mut top = |order, limit| match en.handle(Request::Top { id: 1, sample_type: String::new(), order, limit }) {
-        Response::Top { rows, n_rows, .. } => (rows, n_rows as usize),
-        other => panic!("expected a top table, got {other:?}"),
-    };
+    let mut top =
+        |order, limit| match en.handle(Request::Top { id: 1, sample_type: String::new(), order, limit, refine: Default::default() }) {
+            Response::Top { rows, n_rows, .. } => (rows, n_rows as usize),
+            other => panic!("expected a top table, got {other:?}"),
+        };
     let key = |r: &TopRowOut, cum: bool| if cum { r.cum.unsigned_abs() } else { r.flat.unsigned_abs() };
     for (order, cum) in [(TopOrder::Flat, false), (TopOrder::Cum, true)] {
         let (all, n) = top(order, 0);

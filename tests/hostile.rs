@@ -224,6 +224,7 @@ fn check_ok(p: Profile, file: &str, props: &str) -> Vec<String> {
         zoom: vec![],
         search: String::new(),
         min_fraction: 0.0,
+        refine: Default::default(),
     });
     match resp {
         Response::Flame { data, .. } => {

@@ -247,7 +247,7 @@ fn previews_equal_the_built_top_table() {
             let mut en = Engine::new();
             let want_summary = en.add(1, "f", p, bytes.len());
             assert_eq!(summary, want_summary, "{}: preview summary", path.display());
-            let want_top = en.handle(Request::Top { id: 1, sample_type: st, order: TopOrder::Flat, limit: 0 });
+            let want_top = en.handle(Request::Top { id: 1, sample_type: st, order: TopOrder::Flat, limit: 0, refine: Default::default() });
             assert_eq!(top, want_top, "{}: preview top table", path.display());
             previewed.push(path.file_name().unwrap().to_string_lossy().into_owned());
         }

@@ -41,7 +41,7 @@ fn engine_answers_requests_in_the_browser() {
     let mut en = Engine::new();
     let s = en.load(1, "heap.pb.gz", HEAP.to_vec(), &mut profdrop::decode::NoProgress).unwrap();
     assert_eq!(s.sample_types[s.default_sample_type].name, "inuse_space");
-    let req = Request::Top { id: 1, sample_type: String::new(), order: Default::default(), limit: 0 };
+    let req = Request::Top { id: 1, sample_type: String::new(), order: Default::default(), limit: 0, refine: Default::default() };
     let Ok(ToEngine::Req { req, .. }) = wire::decode(wire::encode(&ToEngine::Req { seq: 1, req }).unwrap()) else {
         panic!("not a request")
     };
@@ -92,7 +92,15 @@ fn flame(base: Vec<i64>, diff: bool) -> Response {
         culled: 3,
         ..Default::default()
     };
-    Response::Flame { sample_type: "cpu".into(), unit: "nanoseconds".into(), total: BIG, matched: diff.then_some(-4), data, diff }
+    Response::Flame {
+        sample_type: "cpu".into(),
+        unit: "nanoseconds".into(),
+        total: BIG,
+        matched: diff.then_some(-4),
+        data,
+        diff,
+        notes: vec!["focus \"x\" matched no frame".into()],
+    }
 }
 
 /// One of every answer.
@@ -104,6 +112,7 @@ fn responses() -> Vec<Response> {
         total: BIG,
         rows: vec![TopRowOut { name: "main.<img src=x>\u{fffd}".into(), flat: -BIG, cum: BIG }],
         n_rows: 1,
+        notes: vec![],
     };
     let diff = Response::Diff {
         sample_type: "inuse_space".into(),
@@ -162,7 +171,7 @@ fn responses() -> Vec<Response> {
 fn requests() -> Vec<Request> {
     vec![
         Request::Remove { id: 1 },
-        Request::Top { id: 2, sample_type: "cpu".into(), order: TopOrder::Cum, limit: 200 },
+        Request::Top { id: 2, sample_type: "cpu".into(), order: TopOrder::Cum, limit: 200, refine: Default::default() },
         Request::Flame {
             source: FlameSource::Single { id: 1 },
             sample_type: "cpu".into(),
@@ -170,6 +179,7 @@ fn requests() -> Vec<Request> {
             zoom: vec!["root".into(), "main.main".into()],
             search: "x|y".into(),
             min_fraction: 1.0 / 4096.0,
+            refine: Default::default(),
         },
         Request::Flame {
             source: FlameSource::Diff { base: 1, target: 2, normalize: true },
@@ -178,9 +188,10 @@ fn requests() -> Vec<Request> {
             zoom: vec![],
             search: String::new(),
             min_fraction: 0.1,
+            refine: Default::default(),
         },
-        Request::Diff { base: 1, target: 2, sample_type: "inuse_space".into(), normalize: false },
-        Request::Leaks { ids: vec![1, 2, 3], sample_type: "inuse_space".into() },
+        Request::Diff { base: 1, target: 2, sample_type: "inuse_space".into(), normalize: false, refine: Default::default() },
+        Request::Leaks { ids: vec![1, 2, 3], sample_type: "inuse_space".into(), refine: Default::default() },
         Request::Merge { ids: vec![1, 2], new_id: 7, name: "merged (2 profiles)".into() },
     ]
 }

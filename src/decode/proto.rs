@@ -5,6 +5,7 @@ use super::error::{DecodeError, Limits, Progress, Stage};
 use super::names::{string, unsymbolized, UNKNOWN};
 use super::preview::{Preview, TopSums};
 use super::raw::{self, RawProfile};
+use crate::model::locations::{LocationCell, LocationSource, Locations, NO_INDEX};
 use crate::model::sums::FlatCum;
 use crate::model::{Label, Profile, ValueType};
 use rustc_hash::FxHashMap;
@@ -237,12 +238,28 @@ pub fn decode_streamed(
     let (raw, text, ends) = parser.finish()?;
     let mut raw: RawProfile<'_> = raw;
     raw.strings = raw::strings(&text, &ends);
+    let mut p = decode_raw(&raw, gzip, limits, progress, on_preview, sums)?;
+    // What makes the locations later: the arrays without what the model now holds.
+    let raw = raw.detach();
+    let (drop_frames, keep_frames) = (p.drop_frames.clone(), p.keep_frames.clone());
+    p.locations = LocationCell::new(std::sync::Arc::new(Kept { raw, text, ends, drop_frames, keep_frames }));
+    Ok(p)
+}
+
+fn decode_raw(
+    raw: &RawProfile<'_>,
+    gzip: bool,
+    limits: &Limits,
+    progress: &mut dyn Progress,
+    on_preview: &mut dyn FnMut(&Preview),
+    sums: Option<TopSums>,
+) -> Result<Profile, DecodeError> {
     let preview = sums.and_then(|sums| {
-        let mut h = header(&raw).ok()?;
+        let mut h = header(raw).ok()?;
         if gzip {
             h.format.push_str(" (gzip)");
         }
-        sums.finish(&raw, h)
+        sums.finish(raw, h)
     });
     if let Some(pv) = &preview {
         on_preview(pv);
@@ -250,7 +267,7 @@ pub fn decode_streamed(
     if !progress.report(Stage::Building, 0.0) {
         return Err(DecodeError::Cancelled);
     }
-    build(&raw, limits, progress, preview.as_ref())
+    build(raw, limits, progress, preview.as_ref())
 }
 
 /// The same, through prost's generated decoder (the reference; used to cross-check).
@@ -351,21 +368,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
     // Model function id per pb function, interned lazily (only functions that are used).
     let mut model_func: Vec<u32> = vec![NONE; pb.functions.len()];
 
-    let (drop_rx, keep_rx) = if drop_frames.is_empty() {
-        (None, None)
-    } else {
-        let d = regex_lite::Regex::new(&format!("^({drop_frames})$"))
-            .map_err(|e| DecodeError::Malformed(format!("drop_frames is not a valid regex: {e}")))?;
-        let k = if keep_frames.is_empty() {
-            None
-        } else {
-            Some(
-                regex_lite::Regex::new(&format!("^({keep_frames})$"))
-                    .map_err(|e| DecodeError::Malformed(format!("keep_frames is not a valid regex: {e}")))?,
-            )
-        };
-        (Some(d), k)
-    };
+    let (drop_rx, keep_rx) = drop_regexes(&drop_frames, &keep_frames)?;
 
     // Locations: frames (model function ids, leaf first) + prune flags.
     let loc_ids = IdMap::build(pb.locations.iter().map(|l| l.id), pb.locations.len(), "location")?;
@@ -407,21 +410,7 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
         }
         let mut first_kept = 0usize;
         if let Some(drop) = &drop_rx {
-            let mut hit = None;
-            for i in (0..resolved.len()).rev() {
-                if let Some(fi) = resolved[i] {
-                    let name = func_names[fi];
-                    if !name.is_empty() {
-                        let name = String::from_utf8_lossy(name);
-                        let simple = simplify_func(&name);
-                        if drop.is_match(simple) && !keep_rx.as_ref().is_some_and(|k| k.is_match(simple)) {
-                            hit = Some(i);
-                            break;
-                        }
-                    }
-                }
-            }
-            if let Some(i) = hit {
+            if let Some(i) = dropped_line(&resolved, &func_names, drop, keep_rx.as_ref()) {
                 prune[li] = if i == resolved.len() - 1 { 1 } else { 2 };
                 first_kept = i + 1;
             }
@@ -529,6 +518,137 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
     }
     prof.top_cache = Some(crate::model::TopCache { sample_type: top_st, flat: top_flat, cum: top_cum, shape: prof.shape() });
     Ok(prof)
+}
+
+/// pprof's `Prune` on one location: the index of the root-most line whose function matches
+/// `drop_frames` (and not `keep_frames`); the lines from it to the leaf go.
+fn dropped_line(
+    resolved: &[Option<usize>],
+    func_names: &[&[u8]],
+    drop: &regex_lite::Regex,
+    keep: Option<&regex_lite::Regex>,
+) -> Option<usize> {
+    for i in (0..resolved.len()).rev() {
+        if let Some(fi) = resolved[i] {
+            let name = func_names[fi];
+            if !name.is_empty() {
+                let name = String::from_utf8_lossy(name);
+                let simple = simplify_func(&name);
+                if drop.is_match(simple) && !keep.is_some_and(|k| k.is_match(simple)) {
+                    return Some(i);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// pprof's `Prune` on one sample's locations (leaf first), given per location 1 (prune it)
+/// or 2 (prune beneath it): scanning from the root, frames before the first user frame stay.
+fn pruned<'x>(locs: &'x [u32], prune: &[u8]) -> &'x [u32] {
+    let mut found_user = false;
+    for i in (0..locs.len()).rev() {
+        let p = prune[locs[i] as usize];
+        if p == 0 {
+            found_user = true;
+            continue;
+        }
+        if !found_user {
+            continue;
+        }
+        return if p == 1 { &locs[i + 1..] } else { &locs[i..] };
+    }
+    locs
+}
+
+/// The profile's `drop_frames` and `keep_frames` as pprof compiles them (anchored).
+fn drop_regexes(drop_frames: &str, keep_frames: &str) -> Result<(Option<regex_lite::Regex>, Option<regex_lite::Regex>), DecodeError> {
+    if drop_frames.is_empty() {
+        return Ok((None, None));
+    }
+    let d = regex_lite::Regex::new(&format!("^({drop_frames})$"))
+        .map_err(|e| DecodeError::Malformed(format!("drop_frames is not a valid regex: {e}")))?;
+    let k = if keep_frames.is_empty() {
+        None
+    } else {
+        Some(
+            regex_lite::Regex::new(&format!("^({keep_frames})$"))
+                .map_err(|e| DecodeError::Malformed(format!("keep_frames is not a valid regex: {e}")))?,
+        )
+    };
+    Ok((Some(d), k))
+}
+
+/// What [`decode_streamed`] keeps of a protobuf file (its flat arrays without the sample
+/// values and labels, which the model holds, and its string table) to make the profile's
+/// [`Locations`] when they are first needed.
+struct Kept {
+    raw: RawProfile<'static>,
+    text: Vec<u8>,
+    ends: Vec<usize>,
+    drop_frames: String,
+    keep_frames: String,
+}
+
+impl LocationSource for Kept {
+    fn locations(&self) -> Locations {
+        let strings = raw::strings(&self.text, &self.ends);
+        let pb = &self.raw;
+        // The model was built from these arrays, so every reference resolves and every
+        // string index is in range (`text` falls back to "" all the same).
+        let text = |i: i64| String::from_utf8_lossy(strings.get(i as usize).copied().unwrap_or(b"")).into_owned();
+        let mut out = Locations::default();
+        let mapping_ids = IdMap::build(pb.mappings.iter().map(|m| m.0), pb.mappings.len(), "mapping").ok();
+        out.mapping_file = pb.mappings.iter().map(|m| text(m.1)).collect();
+        out.mapping_build_id = (0..pb.mappings.len()).map(|i| text(pb.mapping_build_ids.get(i).copied().unwrap_or(0))).collect();
+        let func_ids = IdMap::build(pb.functions.iter().map(|f| f.0), pb.functions.len(), "function").ok();
+        let func_names: Vec<&[u8]> = pb.functions.iter().map(|f| strings.get(f.1 as usize).copied().unwrap_or(b"")).collect();
+        out.func_name = func_names.iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect();
+        out.func_file = pb.functions.iter().map(|f| text(f.2)).collect();
+        out.func_system_name = (0..pb.functions.len()).map(|i| text(pb.function_extra.get(i).map_or(0, |e| e.0))).collect();
+        out.func_start_line = (0..pb.functions.len()).map(|i| pb.function_extra.get(i).map_or(0, |e| e.1)).collect();
+        let (drop_rx, keep_rx) = drop_regexes(&self.drop_frames, &self.keep_frames).unwrap_or((None, None));
+        let mut prune = vec![0u8; pb.locations.len()];
+        let mut resolved: Vec<Option<usize>> = Vec::new();
+        out.line_off.push(0);
+        for (li, l) in pb.locations.iter().enumerate() {
+            out.address.push(l.address);
+            out.mapping.push(mapping_ids.as_ref().and_then(|m| m.get(l.mapping_id)).map_or(NO_INDEX, |m| m as u32));
+            let lines = &pb.lines[pb.line_off[li] as usize..pb.line_off[li + 1] as usize];
+            resolved.clear();
+            resolved.extend(lines.iter().map(|&(f, _)| if f == 0 { None } else { func_ids.as_ref().and_then(|m| m.get(f)) }));
+            let mut first_kept = 0;
+            if let Some(drop) = &drop_rx {
+                if let Some(i) = dropped_line(&resolved, &func_names, drop, keep_rx.as_ref()) {
+                    prune[li] = if i == resolved.len() - 1 { 1 } else { 2 };
+                    first_kept = i + 1;
+                }
+            }
+            for (r, &(_, line)) in resolved[first_kept..].iter().zip(&lines[first_kept..]) {
+                out.line_func.push(r.map_or(NO_INDEX, |f| f as u32));
+                out.line_no.push(line);
+            }
+            out.line_off.push(out.line_func.len() as u32);
+        }
+        let loc_ids = IdMap::build(pb.locations.iter().map(|l| l.id), pb.locations.len(), "location").ok();
+        let n = pb.num_samples();
+        out.sample_off.reserve_exact(n + 1);
+        out.sample_locs.reserve_exact(pb.locs.len());
+        out.sample_off.push(0);
+        let mut locs: Vec<u32> = Vec::new();
+        for si in 0..n {
+            locs.clear();
+            for j in pb.loc_off[si] as usize..pb.loc_off[si + 1] as usize {
+                if let Some(l) = loc_ids.as_ref().and_then(|m| m.get(pb.locs.get(j))) {
+                    locs.push(l as u32);
+                }
+            }
+            let kept = if drop_rx.is_some() { pruned(&locs, &prune) } else { &locs[..] };
+            out.sample_locs.extend_from_slice(kept);
+            out.sample_off.push(out.sample_locs.len() as u32);
+        }
+        out
+    }
 }
 
 /// The model's per-sample pass, over a block of samples at a time: browsers compile a
@@ -652,22 +772,7 @@ impl SampleLoop<'_, '_> {
             let id = pb.locs.get(j);
             locs.push(self.loc_ids.get(id).ok_or_else(|| missing(id))? as u32);
         }
-        // pprof's Prune: scan from the root; keep frames before the first user frame.
-        let mut kept = &locs[..];
-        let mut found_user = false;
-        for i in (0..locs.len()).rev() {
-            let p = self.prune[locs[i] as usize];
-            if p == 0 {
-                found_user = true;
-                continue;
-            }
-            if !found_user {
-                continue;
-            }
-            kept = if p == 1 { &locs[i + 1..] } else { &locs[i..] };
-            break;
-        }
-        for &li in kept {
+        for &li in pruned(locs, self.prune) {
             let packed = pack_location(loc_frames, self.loc_off[li as usize], self.loc_off[li as usize + 1]);
             push_location(frames, loc_frames, packed);
             if frames.len() - start > limits.max_stack_depth {

@@ -13,6 +13,8 @@ pub struct RawLocation {
     pub id: u64,
     /// Mapping id.
     pub mapping_id: u64,
+    /// Address.
+    pub address: u64,
 }
 
 /// Location ids, as narrow as every id so far allows: 16-bit (up to 65,535 locations, which
@@ -222,6 +224,8 @@ pub struct RawProfile<'a> {
     scratch: Vec<RawLabel>,
     /// Mappings: (id, filename string index).
     pub mappings: Vec<(u64, i64)>,
+    /// Per mapping: build id string index.
+    pub mapping_build_ids: Vec<i64>,
     /// Locations.
     pub locations: Vec<RawLocation>,
     /// Per location: offsets into `lines`.
@@ -230,6 +234,8 @@ pub struct RawProfile<'a> {
     pub lines: Vec<(u64, i64)>,
     /// Functions: (id, name, filename).
     pub functions: Vec<(u64, i64, i64)>,
+    /// Per function: (system name string index, start line).
+    pub function_extra: Vec<(i64, i64)>,
     /// String table, borrowed.
     pub strings: Vec<&'a [u8]>,
     /// drop_frames.
@@ -253,6 +259,24 @@ pub struct RawProfile<'a> {
 }
 
 impl<'a> RawProfile<'a> {
+    /// The arrays that describe stacks (sample locations, locations, lines, functions,
+    /// mappings), without the string slices (so without the borrow of the string table) and
+    /// without the sample values and labels.
+    pub fn detach(self) -> RawProfile<'static> {
+        RawProfile {
+            loc_off: self.loc_off,
+            locs: self.locs,
+            mappings: self.mappings,
+            mapping_build_ids: self.mapping_build_ids,
+            locations: self.locations,
+            line_off: self.line_off,
+            lines: self.lines,
+            functions: self.functions,
+            function_extra: self.function_extra,
+            ..RawProfile::default()
+        }
+    }
+
     /// Number of samples.
     pub fn num_samples(&self) -> usize {
         self.loc_off.len().saturating_sub(1)
@@ -505,6 +529,7 @@ fn location(p: &mut RawProfile<'_>, r: &mut Reader<'_>, max_entries: usize) -> R
         match s.key()? {
             (1, wt) => loc.id = s.int(wt)? as u64,
             (2, wt) => loc.mapping_id = s.int(wt)? as u64,
+            (3, wt) => loc.address = s.int(wt)? as u64,
             (4, 2) => {
                 let (lm, lat) = s.bytes()?;
                 let mut l = Reader::new(lm, lat);
@@ -531,16 +556,19 @@ fn location(p: &mut RawProfile<'_>, r: &mut Reader<'_>, max_entries: usize) -> R
 fn function(p: &mut RawProfile<'_>, r: &mut Reader<'_>, max_entries: usize) -> Result<(), DecodeError> {
     let (m, at) = r.bytes()?;
     let mut s = Reader::new(m, at);
-    let (mut id, mut name, mut file) = (0u64, 0i64, 0i64);
+    let (mut id, mut name, mut file, mut system, mut start) = (0u64, 0i64, 0i64, 0i64, 0i64);
     while !s.done() {
         match s.key()? {
             (1, wt) => id = s.int(wt)? as u64,
             (2, wt) => name = s.int(wt)?,
+            (3, wt) => system = s.int(wt)?,
             (4, wt) => file = s.int(wt)?,
+            (5, wt) => start = s.int(wt)?,
             (_, wt) => s.skip(wt)?,
         }
     }
     p.functions.push((id, name, file));
+    p.function_extra.push((system, start));
     limit("function table", p.functions.len(), max_entries)?;
     Ok(())
 }
@@ -556,15 +584,17 @@ fn other_field(p: &mut RawProfile<'_>, r: &mut Reader<'_>, field: u64, wt: u64, 
         (3, 2) => {
             let (m, at) = r.bytes()?;
             let mut s = Reader::new(m, at);
-            let (mut id, mut file) = (0u64, 0i64);
+            let (mut id, mut file, mut build_id) = (0u64, 0i64, 0i64);
             while !s.done() {
                 match s.key()? {
                     (1, wt) => id = s.int(wt)? as u64,
                     (5, wt) => file = s.int(wt)?,
+                    (6, wt) => build_id = s.int(wt)?,
                     (_, wt) => s.skip(wt)?,
                 }
             }
             p.mappings.push((id, file));
+            p.mapping_build_ids.push(build_id);
             limit("mapping table", p.mappings.len(), max_entries)?;
         }
         (7, wt) => p.drop_frames = r.int(wt)?,
@@ -843,12 +873,14 @@ pub fn from_prost(pb: &super::pb::Profile) -> RawProfile<'_> {
         p.end_sample_labels().expect("fewer than 4 billion label sets");
     }
     p.mappings = pb.mapping.iter().map(|m| (m.id, m.filename)).collect();
+    p.mapping_build_ids = pb.mapping.iter().map(|m| m.build_id).collect();
     for l in &pb.location {
-        p.locations.push(RawLocation { id: l.id, mapping_id: l.mapping_id });
+        p.locations.push(RawLocation { id: l.id, mapping_id: l.mapping_id, address: l.address });
         p.lines.extend(l.line.iter().map(|x| (x.function_id, x.line)));
         p.line_off.push(p.lines.len() as u32);
     }
     p.functions = pb.function.iter().map(|f| (f.id, f.name, f.filename)).collect();
+    p.function_extra = pb.function.iter().map(|f| (f.system_name, f.start_line)).collect();
     p.strings = pb.string_table.iter().map(|s| s.as_slice()).collect();
     p.drop_frames = pb.drop_frames;
     p.keep_frames = pb.keep_frames;

@@ -6,6 +6,7 @@
 //! (pprof's default): same-named functions are one function, a location's inline lines are
 //! several frames with `line[0]` leaf-most.
 
+pub mod locations;
 pub mod names;
 pub mod sums;
 
@@ -271,6 +272,9 @@ pub struct Profile {
     pub format: String,
     /// flat and cum per function for one sample type, summed while the model was built.
     pub top_cache: Option<TopCache>,
+    /// pprof's locations (addresses, lines, files), made when first needed: see
+    /// [`Profile::locations`].
+    pub locations: locations::LocationCell,
 }
 
 /// flat and cum per function id for one sample type, summed by the decoder while it
@@ -303,6 +307,12 @@ impl Profile {
             out[*s as usize] = out[*s as usize].wrapping_add(v);
         }
         out
+    }
+
+    /// pprof's locations of this profile, made the first time they are asked for (from what
+    /// the decoder kept, else from the function stacks).
+    pub fn locations(&self) -> std::sync::Arc<locations::Locations> {
+        self.locations.get_or_make(|| locations::Locations::from_functions(self))
     }
 
     /// Number of samples.

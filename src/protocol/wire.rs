@@ -343,7 +343,7 @@ mod answer {
 
     pub fn serialize<S: serde::Serializer>(resp: &Response, s: S) -> Result<S::Ok, S::Error> {
         let json = |v: &Response| serde_json::to_string(v).map_err(serde::ser::Error::custom);
-        let Response::Flame { sample_type, unit, total, matched, data, diff } = resp else {
+        let Response::Flame { sample_type, unit, total, matched, data, diff, notes } = resp else {
             return Wire { json: json(resp)?, flame: None }.serialize(s);
         };
         let head = Response::Flame {
@@ -353,6 +353,7 @@ mod answer {
             matched: *matched,
             data: FlameData { names: data.names.clone(), ancestors: data.ancestors.clone(), culled: data.culled, ..Default::default() },
             diff: *diff,
+            notes: notes.clone(),
         };
         let base: &[i64] = if data.base.iter().all(|&b| b == 0) { &[] } else { &data.base };
         let columns = Columns {

@@ -137,7 +137,8 @@ fn warm_round(engine: bool) {
     let mut en = Engine::new();
     let st = p.sample_types[p.default_sample_type].name.clone();
     en.add(1, "", p, EXAMPLE.len());
-    let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: TOP_PAGE });
+    let _ =
+        en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: TOP_PAGE, refine: Default::default() });
     let _ = en.handle(Request::Flame {
         source: FlameSource::Single { id: 1 },
         sample_type: st,
@@ -145,6 +146,7 @@ fn warm_round(engine: bool) {
         zoom: vec![],
         search: String::new(),
         min_fraction: FLAME_MIN_FRACTION,
+        refine: Default::default(),
     });
 }
 

@@ -2,7 +2,7 @@
 
 use crate::analysis::leaks::LeakReport;
 use crate::protocol::Stage;
-use crate::protocol::{FlameSource, Request, Response, Summary, TopOrder};
+use crate::protocol::{FlameSource, Refine, Request, Response, Summary, TopOrder};
 use crate::view::hash::{self, UrlState};
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +66,8 @@ pub struct Loading {
 /// What the reducer asks of the workers besides the view's queries (those follow from
 /// [`AppState::wanted`]): changes of the loaded set. The page sends each one once, in order,
 /// from [`AppState::outbox`].
+// (A few hundred bytes per message, a handful of messages at a time: not worth boxing.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Read the file the page was handed with the [`Action::Open`] that queued this (the page
@@ -134,6 +136,8 @@ pub struct AppState {
     pub diff_on_base: bool,
     /// Top/diff table sort.
     pub sort: SortBy,
+    /// pprof's refinement (filters, granularity) every view applies.
+    pub refine: Refine,
     /// Rows of the top table to fetch (0 = all).
     pub top_limit: u32,
     /// Answers received, by kind.
@@ -184,6 +188,7 @@ impl Default for AppState {
             diff_flame: false,
             diff_on_base: false,
             sort: SortBy::Flat,
+            refine: Refine::default(),
             top_limit: TOP_PAGE,
             top: None,
             top_coming: None,
@@ -203,6 +208,8 @@ impl Default for AppState {
 }
 
 /// Things that happen.
+// (As `Command`: an answer carries its request and response inline.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Files dropped or opened (their names, in order): each gets the next id and a display
@@ -333,19 +340,19 @@ impl AppState {
                     SortBy::Name => TopOrder::Name,
                     _ => TopOrder::Flat,
                 };
-                out.push(Request::Top { id: sel, sample_type: st, order, limit: self.top_limit });
+                out.push(Request::Top { id: sel, sample_type: st, order, limit: self.top_limit, refine: self.refine.clone() });
                 out.push(self.flame_request(FlameSource::Single { id: sel }));
             }
             View::Flame => out.push(self.flame_request(FlameSource::Single { id: sel })),
             View::Diff => {
                 if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
-                    out.push(Request::Diff { base, target, sample_type: st, normalize: self.normalize });
+                    out.push(Request::Diff { base, target, sample_type: st, normalize: self.normalize, refine: self.refine.clone() });
                     if self.diff_flame {
                         out.push(self.flame_request(FlameSource::Diff { base, target, normalize: self.normalize }));
                     }
                 }
             }
-            View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st }),
+            View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st, refine: self.refine.clone() }),
         }
         out
     }
@@ -358,6 +365,7 @@ impl AppState {
             zoom: self.zoom.clone(),
             search: self.search.clone(),
             min_fraction: FLAME_MIN_FRACTION,
+            refine: self.refine.clone(),
         }
     }
 
@@ -614,8 +622,10 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             }
             s.show_new(summary);
             s.apply_url();
-            let want = Request::Top { id, sample_type: s.sample_type.clone(), order: TopOrder::Flat, limit: TOP_PAGE };
-            s.top_coming = s.wanted().contains(&want).then_some(want);
+            let want =
+                Request::Top { id, sample_type: s.sample_type.clone(), order: TopOrder::Flat, limit: TOP_PAGE, refine: s.refine.clone() };
+            // (The early table is the whole profile's: it is not the table of a refinement.)
+            s.top_coming = (s.refine.is_identity() && s.wanted().contains(&want)).then_some(want);
         }
         Action::PreviewTop(top) => {
             // (The table of an earlier preview, overtaken by a newer one, is not the one coming.)
@@ -870,7 +880,7 @@ mod tests {
     }
 
     fn top_answer(id: u32, sample_type: &str) -> Response {
-        Response::Top { id, sample_type: sample_type.into(), unit: "bytes".into(), total: 7, rows: vec![], n_rows: 0 }
+        Response::Top { id, sample_type: sample_type.into(), unit: "bytes".into(), total: 7, rows: vec![], n_rows: 0, notes: vec![] }
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn warm_up() {
     let rows = (0..crate::view::state::TOP_PAGE as i64)
         .map(|i| crate::protocol::TopRowOut { name: format!("warm.up{i}"), flat: 1000 - i, cum: 5000 + i * 7 })
         .collect();
-    let resp = Response::Top { id: 0, sample_type: String::new(), unit: "bytes".into(), total: 1_000_000, rows, n_rows: 0 };
+    let resp = Response::Top { id: 0, sample_type: String::new(), unit: "bytes".into(), total: 1_000_000, rows, n_rows: 0, notes: vec![] };
     for _ in 0..3 {
         fill(&tbody, &resp, SortBy::Flat, "warm");
     }

@@ -1,0 +1,62 @@
+//! Refinements (`analysis::refine`) on real profiles: the location layer the refinements read
+//! describes the same stacks as the model, so a refinement that keeps everything gives the
+//! model's own table.
+
+mod common;
+use common::*;
+use profdrop::analysis::refine::{apply, Refine};
+use profdrop::analysis::top::top_table;
+use profdrop::decode::decode;
+
+/// Every profile file of the project's fixtures and of the corpora.
+fn profiles() -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root().join("testdata/example"), root().join("testdata/leaks")];
+    dirs.extend(corpora());
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if p.file_name().unwrap() != "oracle" {
+                    dirs.push(p);
+                }
+            } else if !p.extension().is_some_and(|x| x == "md" || x == "tsv") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_refinement_that_keeps_everything_gives_the_models_table() {
+    // An `-ignore` that matches nothing is a refinement (the profile is rebuilt from its
+    // locations) that keeps every sample and every frame.
+    let keep_all = Refine { ignore: "^\u{1}never\u{1}$".into(), ..Default::default() };
+    let mut n = 0;
+    let mut errors = Vec::new();
+    for path in profiles() {
+        let Ok(p) = decode(&std::fs::read(&path).unwrap()) else { continue };
+        let r = apply(&p, &keep_all).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for st in 0..p.sample_types.len() {
+            let (want, wt) = top_table(&p, st);
+            let (got, gt) = top_table(&r.profile, st);
+            let name = |q: &profdrop::model::Profile, f: u32| q.functions.names[f as usize].clone();
+            let want: Vec<_> = want.iter().map(|x| (name(&p, x.func), x.flat, x.cum)).collect();
+            let got: Vec<_> = got.iter().map(|x| (name(&r.profile, x.func), x.flat, x.cum)).collect();
+            let label = format!("{} {}", path.display(), p.sample_types[st].name);
+            // Samples without a location count in pprof's total (the model's) but in no node;
+            // a refined profile drops them, as pprof's filters do.
+            let empty: i64 =
+                (0..p.num_samples()).filter(|&s| p.stacks.get(p.sample_stack[s]).is_empty()).map(|s| p.values[st][s].wrapping_abs()).sum();
+            if wt - empty != gt {
+                errors.push(format!("{label}: total {gt}, model {wt} of which {empty} in samples without a stack"));
+            }
+            errors.extend(compare_rows(&label, &got, &want));
+        }
+        n += 1;
+    }
+    assert!(n > 40, "only {n} profiles decoded");
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
