@@ -22,6 +22,11 @@ struct Inner {
     inflater: Option<Worker>,
     seq: u32,
     pending: HashMap<u32, Request>,
+    /// Queries held back while one of the same kind is being answered, the latest of each
+    /// kind: a change made while a query is in flight supersedes the changes before it, so a
+    /// burst of them (typing a filter, pressing a key repeatedly) costs two answers, not one
+    /// per change.
+    held: Vec<Request>,
     /// Files of loaded profiles, by id, to replay after a cancel.
     files: Vec<(u32, String, web_sys::Blob)>,
     /// The workers' message and error listeners (removed with them).
@@ -124,7 +129,7 @@ impl Bridge {
             files = old.files;
         }
         *self.inner.borrow_mut() =
-            Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), files: Vec::new(), _listeners: listeners });
+            Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), held: Vec::new(), files: Vec::new(), _listeners: listeners });
         // Replay profiles that were loaded before a restart.
         for (id, name, file) in files {
             self.send_file(id, &name, file);
@@ -155,15 +160,20 @@ impl Bridge {
         self.request(Request::Remove { id });
     }
 
-    /// Sends a request; the answer arrives as `Action::Answer`.
+    /// Sends a request; the answer arrives as `Action::Answer`. A query of a kind already
+    /// being answered waits for that answer, and a newer one of its kind replaces it.
     pub fn request(&self, req: Request) {
         let mut g = self.inner.borrow_mut();
         let Some(i) = g.as_mut() else { return };
-        i.seq += 1;
-        let seq = i.seq;
-        if wire::send(&i.worker, &ToEngine::Req { seq, req: req.clone() }).is_ok() {
-            i.pending.insert(seq, req);
+        if is_query(&req) && i.pending.values().any(|p| same_kind(p, &req)) {
+            i.held.retain(|h| !same_kind(h, &req));
+            // (The same query asked again, while it is answered, is that answer.)
+            if !i.pending.values().any(|p| *p == req) {
+                i.held.push(req);
+            }
+            return;
         }
+        i.send(req);
     }
 
     /// Cancels loading: the worker is replaced and already loaded files are read again.
@@ -173,6 +183,25 @@ impl Bridge {
         }
         self.spawn();
     }
+}
+
+impl Inner {
+    fn send(&mut self, req: Request) {
+        self.seq += 1;
+        let seq = self.seq;
+        if wire::send(&self.worker, &ToEngine::Req { seq, req: req.clone() }).is_ok() {
+            self.pending.insert(seq, req);
+        }
+    }
+}
+
+/// A query (answered with data for a view) rather than a change of the loaded set.
+fn is_query(r: &Request) -> bool {
+    !matches!(r, Request::Remove { .. } | Request::Merge { .. })
+}
+
+fn same_kind(a: &Request, b: &Request) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
 /// A message from the engine worker.
@@ -203,7 +232,15 @@ fn on_message(inner: &RefCell<Option<Inner>>, sink: &Sink, m: FromEngine) {
             sink(Action::LoadFailed(id, message));
         }
         FromEngine::Resp { seq, resp } => {
-            let req = inner.borrow_mut().as_mut().and_then(|i| i.pending.remove(&seq));
+            let req = inner.borrow_mut().as_mut().and_then(|i| {
+                let req = i.pending.remove(&seq)?;
+                // The query of this kind that waited for this answer goes now.
+                if let Some(at) = i.held.iter().position(|h| same_kind(h, &req)) {
+                    let next = i.held.remove(at);
+                    i.send(next);
+                }
+                Some(req)
+            });
             if let Some(req) = req {
                 sink(Action::Answer(req, resp));
             }
