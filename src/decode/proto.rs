@@ -242,7 +242,8 @@ pub fn decode_streamed(
     // What makes the locations later: the arrays without what the model now holds.
     let raw = raw.detach();
     let (drop_frames, keep_frames) = (p.drop_frames.clone(), p.keep_frames.clone());
-    p.locations = LocationCell::new(std::sync::Arc::new(Kept { raw, text, ends, drop_frames, keep_frames }));
+    let arrays = std::sync::Mutex::new(Some(KeptArrays { raw, text, ends }));
+    p.locations = LocationCell::new(std::sync::Arc::new(Kept { arrays, drop_frames, keep_frames }));
     Ok(p)
 }
 
@@ -582,18 +583,26 @@ fn drop_regexes(drop_frames: &str, keep_frames: &str) -> Result<(Option<regex_li
 /// What [`decode_streamed`] keeps of a protobuf file (its flat arrays without the sample
 /// values and labels, which the model holds, and its string table) to make the profile's
 /// [`Locations`] when they are first needed.
+/// They are made once (the profile keeps them): making them gives the arrays back.
 struct Kept {
-    raw: RawProfile<'static>,
-    text: Vec<u8>,
-    ends: Vec<usize>,
+    arrays: std::sync::Mutex<Option<KeptArrays>>,
     drop_frames: String,
     keep_frames: String,
 }
 
+struct KeptArrays {
+    raw: RawProfile<'static>,
+    text: Vec<u8>,
+    ends: Vec<usize>,
+}
+
 impl LocationSource for Kept {
     fn locations(&self) -> Locations {
-        let strings = raw::strings(&self.text, &self.ends);
-        let pb = &self.raw;
+        let Some(KeptArrays { raw, text, ends }) = self.arrays.lock().ok().and_then(|mut a| a.take()) else {
+            return Locations::default();
+        };
+        let strings = raw::strings(&text, &ends);
+        let pb = &raw;
         // The model was built from these arrays, so every reference resolves and every
         // string index is in range (`text` falls back to "" all the same).
         let text = |i: i64| String::from_utf8_lossy(strings.get(i as usize).copied().unwrap_or(b"")).into_owned();

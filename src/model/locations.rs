@@ -103,11 +103,12 @@ pub trait LocationSource: Send + Sync {
     fn locations(&self) -> Locations;
 }
 
-/// A profile's [`LocationSource`], if it has one, and the locations once made.
+/// A profile's [`LocationSource`], if it has one, and the locations once made. Clones of a
+/// profile share the cell (a source makes its locations once).
 #[derive(Clone, Default)]
 pub struct LocationCell {
     source: Option<Arc<dyn LocationSource>>,
-    made: std::sync::OnceLock<Arc<Locations>>,
+    made: Arc<std::sync::OnceLock<Arc<Locations>>>,
 }
 
 impl fmt::Debug for LocationCell {
@@ -125,7 +126,7 @@ impl LocationCell {
     pub fn made(l: Locations) -> LocationCell {
         let made = std::sync::OnceLock::new();
         let _ = made.set(Arc::new(l));
-        LocationCell { source: None, made }
+        LocationCell { source: None, made: Arc::new(made) }
     }
     /// Are the locations made already?
     pub fn is_made(&self) -> bool {

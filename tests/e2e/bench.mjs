@@ -278,6 +278,14 @@ async function arm(page, what, arg, timeoutMs) {
           document.querySelector(SEL.flamegraph)?.getAttribute('data-root') !== arg &&
           Number(document.querySelector(SEL.flamegraph)?.getAttribute('data-frames')) > 0,
         tooltip: () => !!document.querySelector(SEL.tooltip),
+        // A refinement set through the URL hash: the view's answer (`arg.resp`) came after
+        // `arg.t0`, the page is ready again, and what it draws is there.
+        answered: () =>
+          document.body.getAttribute('data-state') === 'ready' &&
+          B.worker.some((m) => m.kind === 'Resp' && m.resp === arg.resp && m.t >= arg.t0) &&
+          (arg.resp === 'Flame'
+            ? Number(document.querySelector(SEL.flamegraph)?.getAttribute('data-frames')) > 0
+            : !!document.querySelector(SEL.topTable)),
         notooltip: () => !document.querySelector(SEL.tooltip),
       };
       const errored = () => document.body.getAttribute('data-state') === 'error' && B.states.length > writes0;
@@ -478,6 +486,37 @@ async function benchOnce(browser, server, file) {
     res.redraw_max_ms = Math.max(...redraw.filter((x) => Number.isFinite(x)));
     res.redraw_n = redraw.filter((x) => Number.isFinite(x)).length;
 
+    // ---- refine through the URL hash (pprof's parameters): a focus on the 4th function of the
+    // table, then the lines granularity, in the top view; then the focus in the flame view.
+    // Each step: hash assigned → the view's answer → ready + next frame, and the longest
+    // main-thread task meanwhile.
+    const refineStep = async (hash, resp, key) => {
+      const nl = await page.evaluate(() => window.__bench.longtasks.length);
+      const t0 = await page.evaluate(() => performance.now());
+      await arm(page, 'answered', { t0, resp });
+      await page.evaluate((h) => (location.hash = h), hash);
+      const r = await waitArmed(page, `refine ${key}`);
+      res[`${key}_ms`] = r.frame - t0;
+      const lt = (await page.evaluate((n) => window.__bench.longtasks.slice(n), nl)).filter((l) => l.t >= t0);
+      res[`${key}_longtask_max_ms`] = lt.reduce((m, l) => Math.max(m, l.d), 0);
+    };
+    const base = await page.evaluate(() => location.hash.replace(/^#/, ''));
+    const strip = (h) => h.split('&').filter((kv) => !/^(view|f|g)=/.test(kv)).join('&');
+    await page.evaluate((h) => (location.hash = h), `${strip(base)}&view=top`);
+    await page.waitForFunction(() => document.body.getAttribute('data-state') === 'ready' && document.querySelector('table[data-testid=top-table] tbody tr'));
+    const fname = await page.$eval(SEL.topTable + ' tbody tr:nth-child(4)', (tr) => tr.getAttribute('data-function'));
+    const focus = `f=${encodeURIComponent('^' + fname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$')}`;
+    try {
+      await refineStep(`${strip(base)}&view=top&${focus}`, 'Top', 'refine_focus_table');
+      await refineStep(`${strip(base)}&view=top&${focus}&g=lines`, 'Top', 'refine_lines_table');
+      await page.evaluate((h) => (location.hash = h), `${strip(base)}&view=flame`);
+      await page.waitForFunction(() => document.body.getAttribute('data-state') === 'ready' && Number(document.querySelector('canvas[data-testid=flamegraph]')?.getAttribute('data-frames')) > 0);
+      await refineStep(`${strip(base)}&view=flame&${focus}`, 'Flame', 'refine_focus_flame');
+      res.refine_links = await page.evaluate(() => document.querySelector('[data-testid=link-notes]')?.textContent?.trim() ?? null);
+    } catch (e) {
+      res.refine_note = String(e.message || e).slice(0, 200);
+    }
+
     // ---- memory
     res.js_heap_after_flame_mb = await page.evaluate(() => (performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null));
     const wm = await page.evaluate(() => document.body.getAttribute('data-worker-memory'));
@@ -550,6 +589,10 @@ function table(results) {
     ['**canvas redraw: layout + paint (ms, median / max)**', (r) => `**${fmt(r.redraw_ms, 1)}** / ${fmt(r.redraw_max_ms, 1)} (n=${fmt(r.redraw_n)})`],
     ['zoom in: click → redrawn + frame (ms)', (r) => fmt(r.zoom_in_ms)],
     ['zoom out: click → redrawn + frame (ms)', (r) => fmt(r.zoom_out_ms)],
+    ['**refine: focus (hash f=) → top table + frame (ms)**', (r) => `**${fmt(r.refine_focus_table_ms)}**`],
+    ['↳ then granularity lines (g=lines) → top table + frame (ms)', (r) => fmt(r.refine_lines_table_ms)],
+    ['**refine: focus in the flame view → flame drawn + frame (ms)**', (r) => `**${fmt(r.refine_focus_flame_ms)}**`],
+    ['↳ longest main-thread task during the three (ms)', (r) => fmt(Math.max(r.refine_focus_table_longtask_max_ms ?? 0, r.refine_lines_table_longtask_max_ms ?? 0, r.refine_focus_flame_longtask_max_ms ?? 0))],
     ['page JS heap after load / after flame (MB)', (r) => `${fmt(r.js_heap_mb)} / ${fmt(r.js_heap_after_flame_mb)}`],
     ['worker wasm memory after load / at end (MB)', (r) => `${fmt(r.worker_wasm_at_load_mb)} / ${fmt(r.worker_wasm_mb)}`],
     ['renderer peak RSS (page + worker, MB)', (r) => fmt(r.renderer_peak_rss_mb)],
