@@ -1,5 +1,5 @@
-//! Bytes → [`Profile`]: sniffing, gzip (with an output cap), pprof protobuf and Go's
-//! goroutine text dumps. Every failure is a typed [`DecodeError`]; input never panics.
+//! Bytes → [`Profile`]: sniffing, gzip (with an output cap), pprof protobuf, Go's
+//! goroutine text dumps and pprof's legacy formats. Every failure is a typed [`DecodeError`]; input never panics.
 //!
 //! One path: the format is decided once from the first bytes ([`sniff`]; gzip is inflated
 //! and what it held sniffed again), then exactly one decoder runs. Protobuf is always read by
@@ -8,6 +8,9 @@
 
 pub mod error;
 pub mod gzip;
+mod legacy;
+mod legacy_cpu;
+mod legacy_text;
 mod names;
 #[cfg(feature = "reference")]
 pub mod pb;
@@ -20,7 +23,7 @@ mod text;
 use crate::model::Profile;
 pub use error::{DecodeError, Limits, NoProgress, Progress, Stage};
 pub use preview::Preview;
-pub use sniff::{sniff, Format, TextKind, SNIFF_BYTES};
+pub use sniff::{sniff, Format, LegacyKind, TextKind, SNIFF_BYTES};
 
 /// Decodes a profile from bytes with default limits.
 pub fn decode(bytes: &[u8]) -> Result<Profile, DecodeError> {
@@ -107,6 +110,8 @@ enum Mode {
     Proto(Box<raw::StreamParser>),
     /// A text profile, read whole at the end.
     Text(TextKind, Vec<u8>),
+    /// A legacy profile, read whole at the end.
+    Legacy(LegacyKind, Vec<u8>),
     /// Failed: later pieces are ignored.
     Failed,
 }
@@ -176,7 +181,7 @@ impl StreamDecoder {
                 }
                 None => p.push(bytes),
             },
-            Mode::Text(_, all) => {
+            Mode::Text(_, all) | Mode::Legacy(_, all) => {
                 all.extend_from_slice(bytes);
                 Ok(())
             }
@@ -197,6 +202,7 @@ impl StreamDecoder {
         }?;
         match format {
             Format::Text(kind) => self.mode = Mode::Text(kind, head.to_vec()),
+            Format::Legacy(kind) => self.mode = Mode::Legacy(kind, head.to_vec()),
             _ => {
                 self.mode = Mode::Proto(Box::new(raw::StreamParser::new(self.limits.max_entries)));
                 if let Some(h) = self.hint {
@@ -229,12 +235,23 @@ impl StreamDecoder {
         let mut p = match self.mode {
             Mode::Proto(parser) => proto::decode_streamed(*parser, self.sums.take(), self.gzip, &self.limits, progress, on_preview)?,
             Mode::Text(kind, all) => text::parse(kind, &all, &self.limits)?,
+            Mode::Legacy(kind, all) => parse_legacy(kind, &all, &self.limits)?,
             Mode::Sniffing(_) | Mode::Failed => return Err(DecodeError::Empty),
         };
         if self.gzip {
             p.format = format!("{} (gzip)", p.format);
         }
         Ok(p)
+    }
+}
+
+/// Parses a sniffed legacy profile with the parser of its kind.
+fn parse_legacy(kind: LegacyKind, b: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
+    match kind {
+        LegacyKind::Cpu | LegacyKind::JavaCpu => legacy_cpu::parse(b, limits),
+        LegacyKind::Heap => legacy_text::parse_heap(b, limits),
+        LegacyKind::Contention => legacy_text::parse_contention(b, limits),
+        LegacyKind::JavaHeap | LegacyKind::JavaContention => legacy_text::parse_java(b, limits),
     }
 }
 

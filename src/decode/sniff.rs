@@ -1,6 +1,7 @@
 //! What a file is, decided once from its first bytes: gzip (inflated, then sniffed again),
-//! pprof protobuf, Go's goroutine text dumps (`debug=1`, `debug=2`), or something else, named
-//! in the error when it is a known kind of file (an image, an archive, a legacy text profile).
+//! pprof protobuf, Go's goroutine text dumps (`debug=1`, `debug=2`), pprof's legacy formats
+//! (binary CPU profiles, heap and contention text, Java's), or something else, named in the
+//! error when it is a known kind of file (an image, an archive).
 
 use super::error::DecodeError;
 
@@ -16,6 +17,8 @@ pub enum Format {
     Protobuf,
     /// One of Go's goroutine text dumps.
     Text(TextKind),
+    /// One of pprof's legacy formats.
+    Legacy(LegacyKind),
 }
 
 /// The format of a file (or of what a gzip stream held) from its first bytes: at most
@@ -28,8 +31,14 @@ pub fn sniff(head: &[u8]) -> Result<Format, DecodeError> {
     if super::gzip::is_gzip(head) {
         return Ok(Format::Gzip);
     }
+    if let Some(java) = super::legacy_cpu::sniff(head) {
+        return Ok(Format::Legacy(if java { LegacyKind::JavaCpu } else { LegacyKind::Cpu }));
+    }
     if let Some(kind) = text_kind(head) {
         return Ok(Format::Text(kind));
+    }
+    if let Some(kind) = legacy_text_kind(head) {
+        return Ok(Format::Legacy(kind));
     }
     if !plausible(head) || known_other_format(head).is_some() {
         return Err(DecodeError::NotAProfile(describe(head)));
@@ -44,6 +53,26 @@ pub enum TextKind {
     Count,
     /// `goroutine N [state]:` blocks (`debug=2`, or a panic traceback).
     Dump,
+}
+
+/// Which legacy format the first bytes show ([`super::sniff`] decides, once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LegacyKind {
+    /// A binary CPU profile (`profilez`) of a C++ or Go program: words of 32 or 64 bits,
+    /// either byte order; a memory map as text after the samples.
+    Cpu,
+    /// A binary CPU profile of a Java program: the same samples, then a symbol table.
+    JavaCpu,
+    /// `heap profile: …` text: Go's legacy heap profile, tcmalloc's heapz, growthz and
+    /// fragmentationz.
+    Heap,
+    /// `--- contentionz …`, `--- mutex:` or `--- contention:`: a C++ or Go contention
+    /// profile.
+    Contention,
+    /// `--- heapz 1 ---` with `format = java`.
+    JavaHeap,
+    /// `--- contentionz 1 ---` with `format = java`.
+    JavaContention,
 }
 
 /// Recognises a text profile from its first bytes.
@@ -68,6 +97,49 @@ fn text_kind(b: &[u8]) -> Option<TextKind> {
         }
     }
     None
+}
+
+/// Recognises pprof's legacy text profiles from their first line (and, for
+/// `--- contentionz 1 ---`, from the attributes after it: a Java profile names its `format`
+/// and `resolution`, which the C++ format does not have).
+fn legacy_text_kind(b: &[u8]) -> Option<LegacyKind> {
+    let head = String::from_utf8_lossy(&b[..b.len().min(SNIFF_BYTES)]);
+    let mut lines = head.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+    let first = lines.next().unwrap_or("");
+    if is_heap_header(first) {
+        return Some(LegacyKind::Heap);
+    }
+    let t = first.trim();
+    if t == "--- heapz 1 ---" {
+        return Some(LegacyKind::JavaHeap);
+    }
+    if first.starts_with("--- contentionz ") || first.starts_with("--- mutex:") || first.starts_with("--- contention:") {
+        if first.starts_with("--- contentionz ") && t == "--- contentionz 1 ---" {
+            for line in lines.map(str::trim) {
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let Some((key, _)) = line.split_once('=') else { break };
+                if !matches!(key.trim(), "cycles/second" | "sampling period" | "ms since reset" | "discarded samples") {
+                    return Some(LegacyKind::JavaContention);
+                }
+            }
+        }
+        return Some(LegacyKind::Contention);
+    }
+    if t == "--- contentionz 1 ---" {
+        return Some(LegacyKind::JavaContention);
+    }
+    None
+}
+
+/// Does the line hold pprof's `heap profile: N: N [N: N] @ heap…`, `@ growthz` or
+/// `@ fragmentationz` header (anywhere in it, as pprof's unanchored regexes find it)?
+fn is_heap_header(line: &str) -> bool {
+    let Some(at) = line.find("heap profile:") else { return false };
+    regex_lite::Regex::new(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*|growthz?|fragmentationz?)")
+        .expect("a valid regex")
+        .is_match(&line[at..])
 }
 
 /// Could these bytes start a serialized `Profile`? Checks the first field tag and that the
@@ -108,9 +180,6 @@ fn describe(bytes: &[u8]) -> String {
     let printable = head.iter().filter(|b| b.is_ascii_graphic() || **b == b' ' || **b == b'\n' || **b == b'\t').count();
     if printable * 10 >= head.len() * 9 {
         let first_line: String = String::from_utf8_lossy(head).lines().next().unwrap_or("").chars().take(40).collect();
-        if first_line.starts_with("heap profile:") || first_line.starts_with("--- ") || first_line.contains("profile: total") {
-            return format!("legacy text profile \"{first_line}\" is not supported; save it with ?debug=0 to get protobuf");
-        }
         let clean: String = first_line.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
         format!("text starting with \"{clean}\"")
     } else {
@@ -131,8 +200,16 @@ mod tests {
         assert_eq!(sniff(b"threadcreate profile: total 9\n"), Ok(Format::Text(TextKind::Count)));
         assert_eq!(sniff(b"goroutine 1 [running]:\nmain.main()\n"), Ok(Format::Text(TextKind::Dump)));
         assert_eq!(sniff(b""), Err(DecodeError::Empty));
+        assert_eq!(sniff(b"heap profile: 1: 2 [3: 4] @ heap/1048576\n"), Ok(Format::Legacy(LegacyKind::Heap)));
+        assert_eq!(sniff(b"heap profile:    1:  2 [ 1:  2] @ heapz_v2/524288\n"), Ok(Format::Legacy(LegacyKind::Heap)));
+        assert_eq!(sniff(b"--- heapz 1 ---\nformat = java\n"), Ok(Format::Legacy(LegacyKind::JavaHeap)));
+        assert_eq!(sniff(b"--- contentionz 1 ---\nformat = java\n"), Ok(Format::Legacy(LegacyKind::JavaContention)));
+        assert_eq!(sniff(b"--- contentionz 1 ---\ncycles/second = 3\n1 1 @ 0x1\n"), Ok(Format::Legacy(LegacyKind::Contention)));
+        assert_eq!(sniff(b"--- mutex:\ncycles/second=3\n"), Ok(Format::Legacy(LegacyKind::Contention)));
+        assert_eq!(sniff(b"\0\0\0\0\x03\0\0\0\0\0\0\0\x10\x27\0\0\0\0\0\0"), Ok(Format::Legacy(LegacyKind::Cpu)));
+        assert_eq!(sniff(b"\0\0\0\0\0\0\0\x03\0\0\0\x01\0\0\x27\x10\0\0\0\0"), Ok(Format::Legacy(LegacyKind::JavaCpu)));
         for (bytes, says) in [
-            (&b"heap profile: 1: 2 [3: 4] @ heap/1048576\n"[..], "legacy text profile"),
+            (&b"\0\0\0\0\x03\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"[..], "starts with bytes"),
             (b"PK\x03\x04\x14\x00", "zip archive"),
             (b"\x89PNG\r\n\x1a\n", "PNG image"),
             (b"\x28\xb5\x2f\xfd\x00", "zstd"),

@@ -404,8 +404,6 @@ def container_fixtures():
         "zstd frame magic")
     add("magic-html.txt", b"<!DOCTYPE html><html><body>404 Not Found</body></html>\n", "error",
         E("NotAProfile", "sniff", None, "HTML"), "an HTML error page saved instead of a profile")
-    add("legacy-heap-text.txt", b"heap profile: 1: 2048 [3: 4096] @ heap/1048576\n1: 2048 [3: 4096] @ 0x1 0x2\n",
-        "error", E("NotAProfile", "sniff", None, "legacy", "heap profile"), "Go legacy heap text (debug=1) is not supported")
     rnd = random.Random(3)
     noise = bytes(rnd.randrange(256) for _ in range(4096))
     add("gz-random-text-head.gz", gz(b"\xff" + noise), "error", E("NotAProfile", "sniff", None, "ff"),
@@ -857,9 +855,75 @@ def million_functions():
         "1,000,000 distinct functions (1000 locations × 1000 inline lines), 1000 samples")
 
 
+def cpu_words(fmt, words):
+    """A legacy binary CPU profile's words, packed with struct format `fmt` (e.g. '<I')."""
+    return b"".join(struct.pack(fmt, w) for w in words)
+
+
+def legacy_fixtures():
+    """pprof's legacy formats (src/decode/legacy*.rs). The `ok` numbers are what
+    `go tool pprof -symbolize=none -trim=false -top` prints for the fixture (run by hand when
+    the row was written); the errors name the line or byte the fixture breaks."""
+    # Built (before profdrop read legacy files) to check that Go's legacy heap text was
+    # refused with a clear message. Now profdrop reads it as pprof does: one record, its
+    # four values un-sampled at 1048576/2 bytes (pprof's scaleHeapSample), two addresses
+    # without a mapping named <unknown>.
+    add("legacy-heap-text.txt", b"heap profile: 1: 2048 [3: 4096] @ heap/1048576\n1: 2048 [3: 4096] @ 0x1 0x2\n",
+        "ok", "samples=1; types=4; default=inuse_space; total=525312; cum(<unknown>)=525312; format~legacy heap",
+        "Go legacy heap text (debug=1): pprof's inuse_space 525312 (2048 un-sampled at 524288)")
+    add("legacy-heap-empty-stack.txt",
+        b"heap profile: 2: 3072 [2: 3072] @ heapprofile\n1: 1024 [1: 1024] @ 0x10\n1: 2048 [1: 2048] @\n",
+        "ok", "samples=2; types=2; total=3072; cum(<unknown>)=1024; functions=1",
+        "a record with no address (heapprofile: no un-sampling): in the total (3072), in no function (<unknown> 1024)")
+    add("legacy-heap-huge-count.txt",
+        b"heap profile: 1: 1 [1: 1] @ heap/1048576\n99999999999999999999: 1 [1: 1] @ 0x1\n",
+        "error", E("Text", "text", 2, "99999999999999999999"), "a count over 2^63: refused at its line")
+    add("legacy-heap-garbage.txt", b"heap profile: 1: 1 [1: 1] @ heap/1048576\n1: 1 [1: 1] @ 0x1\n\x00\xffgarbage\n",
+        "error", E("Text", "text", 3), "a line that is no heap record")
+    add("legacy-heap-zero-count.txt", b"heap profile: 1: 1 [1: 1] @ heap_v2/524288\n0: 5 [0: 5] @ 0x1\n",
+        "error", E("Text", "text", 2, "count was 0"), "0 objects of 5 bytes: pprof refuses it too")
+    add("legacy-heap-address-overflow.txt", b"heap profile: 1: 1 [1: 1] @ heap/1048576\n1: 1 [1: 1] @ 0x1ffffffffffffffff\n",
+        "error", E("Text", "text", 2, "64 bits"), "an address of 65 bits")
+    add("legacy-heap-huge-size.txt",
+        b"heap profile: 1: 1 [1: 1] @ heap/1048576\n1: 9223372036854775807 [1: 9223372036854775807] @ 0x1\n",
+        "ok", "samples=1; types=2; total=-9223372036854775808",
+        "a block of 2^63-1 bytes: un-sampling overflows int64; pprof (amd64) gets -2^63, so does profdrop")
+    le32 = "<I"
+    head = cpu_words(le32, [0, 3, 0, 10000, 0])
+    add("legacy-cpu-depth-over-file.bin", head + cpu_words(le32, [1, 1000, 0x1000]), "error",
+        E("Malformed", "model", None, "byte 20", "1000 frames"), "a record claiming 1000 frames with 4 bytes left")
+    add("legacy-cpu-cut-record.bin", head + cpu_words(le32, [5]) + b"\x01\x00", "error",
+        E("Malformed", "model", None, "byte 20", "cut short"), "the file ends inside a record's depth word")
+    add("legacy-cpu-huge-depth.bin", head + cpu_words(le32, [1, 0xffffffff]), "error",
+        E("Malformed", "model", None, "4294967295 frames"), "a depth of 2^32-1")
+    add("legacy-cpu-no-trailer.bin", head + cpu_words(le32, [7, 2, 0x1000, 0x2001]), "ok",
+        "samples=1; types=2; default=cpu; total=70000000; cum(<unknown>)=70000000",
+        "no trailer and no memory map: the samples still count (7 x 10 ms)")
+    be64 = ">Q"
+    data = cpu_words(be64, [0, 3, 0, 5000, 0, 3, 2, 0x401000, 0x402001, 1, 1, 0x7f0000001000, 0, 1, 0])
+    data += b"00400000-00500000 r-xp 00000000 08:01 1 /usr/bin/server\n7f0000000000-7f0000100000 r-xp 00000000 08:01 2 /lib/libc.so.6\n"
+    add("legacy-cpu-64be.bin", data, "ok",
+        "samples=2; types=2; default=cpu; total=20000000; cum([server])=15000000; flat([libc.so.6])=5000000",
+        "64-bit big-endian words, a memory map: frames named after their mapping")
+    add("legacy-contention-garbage.txt", b"--- contentionz 1 ---\ncycles/second = 3000000000\nsampling period = 100\n12 1 @ 0x1\nnot a sample\n",
+        "error", E("Text", "text", 5, "not a sample"), "a line that is no contention record")
+    add("legacy-contention-unknown-attribute.txt", b"--- mutex:\nflavour = strawberry\n1 1 @ 0x1\n",
+        "error", E("Text", "text", 2, "flavour"), "an attribute pprof does not know")
+    add("legacy-java-heap-zero-count.txt", b"--- heapz 1 ---\nformat = java\nresolution = bytes\n  100 0 @ 0x1\n",
+        "error", E("Text", "text", 4, "must not be 0"), "a Java heap record of 0 objects")
+    add("legacy-java-no-resolution.txt", b"--- heapz 1 ---\nformat = java\n  100 1 @ 0x1\n",
+        "error", E("Text", "text", None, "resolution"), "no resolution attribute: no sample types")
+    data = cpu_words(le32, [0, 3, 1, 10000, 0, 2, 2, 0x3, 0x4, 0, 1, 0])
+    data += b"\xff\xfe garbage\n 0x3 com.example.Leaf (Leaf.java:7)\n0xzz nonsense\n"
+    add("legacy-java-cpu-garbage-symbols.bin", data, "ok",
+        "samples=1; types=2; total=20000000; flat(com.example.Leaf)=20000000; cum(<unknown>)=20000000",
+        "a Java CPU profile whose symbol table has garbage lines (skipped) and misses one address")
+
+
 def main():
     flips = heap_fixtures()
     container_fixtures()
+    legacy_fixtures()
     id_fixtures()
     structure_fixtures()
     name_fixtures()
