@@ -80,3 +80,23 @@ fn every_word_size_and_byte_order_reads_alike() {
         assert_eq!(p.stacks.frames, first.stacks.frames, "{name}");
     }
 }
+
+/// A legacy profile keeps pprof's locations: the addresses (after pprof's -1 on return
+/// addresses), their mappings from the memory map, and Java's symbol lines.
+#[test]
+fn legacy_profiles_keep_their_addresses_and_mappings() {
+    let p = decode(&fixture("cpu-64le.prof")).unwrap();
+    let l = p.locations();
+    assert!(!l.from_functions);
+    // gen.py's first sample: leaf 0x400100 (not adjusted), callers 0x400201 and 0x400301
+    // (each - 1); the signal handler's frame second is gone.
+    assert_eq!(l.sample(0).iter().map(|&x| l.address[x as usize]).collect::<Vec<_>>(), vec![0x400100, 0x400200, 0x400300]);
+    let m = l.mapping[l.sample(0)[0] as usize] as usize;
+    assert_eq!(l.mapping_file[m], "/usr/bin/server");
+    let j = decode(&fixture("java-heapz.txt")).unwrap();
+    let l = j.locations();
+    let leaf = l.sample(0)[0];
+    let line = l.lines(leaf).start;
+    assert_eq!(l.func_name[l.line_func[line] as usize], "java.util.HashMap.resize");
+    assert_eq!(l.line_no[line], 704);
+}

@@ -13,6 +13,7 @@
 
 use super::error::{DecodeError, Limits};
 use super::names::unsymbolized;
+use crate::model::locations::{LocationCell, Locations, NO_INDEX};
 use crate::model::{Label, Profile, ValueType};
 use rustc_hash::FxHashMap;
 
@@ -34,6 +35,8 @@ struct Loc {
     func: Option<u32>,
     /// Index in the final mapping list.
     mapping: Option<usize>,
+    /// The line number the symbol table gives (0: none).
+    line: i64,
 }
 
 /// A legacy profile as its parser read it, before pprof's post-processing.
@@ -137,7 +140,7 @@ impl Legacy {
             return Err(DecodeError::Limit { what: "number of distinct addresses".into(), limit: self.limits.max_entries });
         }
         let id = self.locs.len() as u32;
-        self.locs.push(Loc { address, func: None, mapping: None });
+        self.locs.push(Loc { address, func: None, mapping: None, line: 0 });
         self.by_address.insert(address, id);
         Ok(id)
     }
@@ -176,7 +179,7 @@ impl Legacy {
 
     /// Java symbols: the location at `address` (if a sample uses it) is the function `name`
     /// in `file`; its address is then forgotten, as pprof's Java parser does.
-    pub fn symbolize(&mut self, address: u64, name: &str, file: &str) -> Result<(), DecodeError> {
+    pub fn symbolize(&mut self, address: u64, name: &str, file: &str, line: i64) -> Result<(), DecodeError> {
         let Some(&loc) = self.by_address.get(&address) else { return Ok(()) };
         let f = match self.func_by_name.get(name) {
             Some(&f) => f,
@@ -194,6 +197,7 @@ impl Legacy {
         let l = &mut self.locs[loc as usize];
         l.func = Some(f);
         l.address = 0;
+        l.line = line;
         Ok(())
     }
 
@@ -364,7 +368,37 @@ impl Legacy {
         }
         p.stacks.seal();
         p.label_sets.seal();
+        p.locations = LocationCell::made(self.locations());
         Ok(p)
+    }
+
+    /// pprof's locations of the profile (after mapping and pruning): addresses and their
+    /// mappings, and for a Java frame its one line (function, line number).
+    fn locations(&self) -> Locations {
+        let n = self.locs.len();
+        let mut l = Locations {
+            sample_off: self.sample_off.iter().map(|&o| o as u32).collect(),
+            sample_locs: self.sample_locs.clone(),
+            address: self.locs.iter().map(|x| x.address).collect(),
+            mapping: self.locs.iter().map(|x| x.mapping.map_or(NO_INDEX, |m| m as u32)).collect(),
+            line_off: Vec::with_capacity(n + 1),
+            func_name: self.func_names.clone(),
+            func_system_name: self.func_names.clone(),
+            func_file: self.func_files.clone(),
+            func_start_line: vec![0; self.func_names.len()],
+            mapping_file: self.mappings.iter().map(|m| m.file.clone()).collect(),
+            mapping_build_id: self.mappings.iter().map(|m| m.build_id.clone()).collect(),
+            ..Default::default()
+        };
+        l.line_off.push(0);
+        for x in &self.locs {
+            if let Some(f) = x.func {
+                l.line_func.push(f);
+                l.line_no.push(x.line);
+            }
+            l.line_off.push(l.line_func.len() as u32);
+        }
+        l
     }
 }
 
@@ -576,16 +610,17 @@ impl JavaSymbols {
             let Ok(addr) = u64::from_str_radix(hex, 16) else {
                 return Err(DecodeError::Malformed(format!("Java symbol address 0x{} is not a 64-bit number", clip(hex))));
             };
-            let (func, file) = if let Some(fl) = self.file_line.captures(rest) {
-                (fl[1].to_string(), fl[2].to_string())
+            let (func, file, line) = if let Some(fl) = self.file_line.captures(rest) {
+                let n = fl[3].parse::<i64>().ok().filter(|&n| n > 0).unwrap_or(0);
+                (fl[1].to_string(), fl[2].to_string(), n)
             } else if let Some(fp) = self.path.captures(rest) {
-                (fp[1].to_string(), String::from_utf8_lossy(crate::model::names::basename(fp[2].as_bytes())).into_owned())
+                (fp[1].to_string(), String::from_utf8_lossy(crate::model::names::basename(fp[2].as_bytes())).into_owned(), 0)
             } else if rest.contains("generated stub/JIT") {
-                ("STUB".to_string(), String::new())
+                ("STUB".to_string(), String::new(), 0)
             } else {
-                (rest.to_string(), String::new())
+                (rest.to_string(), String::new(), 0)
             };
-            p.symbolize(addr, &func, &file)?;
+            p.symbolize(addr, &func, &file, line)?;
         }
         Ok(())
     }
