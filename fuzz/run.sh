@@ -15,7 +15,8 @@
 #
 # Targets (fuzz/fuzz_targets/): gzip (gunzip, 16 MB cap), proto (decode_with on non-gzip
 # bytes: the protobuf path), text (decode_with behind a goroutine-dump header picked by the
-# first byte), any (decode_with on anything, then top tables and the flame graph).
+# first byte), legacy (decode_with behind a legacy-format header picked by the first byte:
+# heap/contention/Java text, binary CPU in each word layout; then every top table), any (decode_with on anything, then top tables and the flame graph).
 #
 # Needs only a stable Rust: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its -Z flags. Built
 # without a sanitizer (-s none: profdrop is safe Rust, and the goal is panics, hangs and
@@ -32,7 +33,7 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-10000000}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(gzip proto text any)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(gzip proto text legacy any)
 
 export RUSTC_BOOTSTRAP=1
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -1,6 +1,7 @@
-// Conformance: for every protobuf profile of the public corpus, the page's top table must
-// equal `go tool pprof -top` (the oracle in shared/corpus/public/oracle), for every sample
-// type: function names, flat, cum, order and total. Also the default sample type.
+// Conformance: for every protobuf and legacy profile of the public corpus, the page's top
+// table must equal `go tool pprof -top` (the oracle in shared/corpus/public/oracle), for
+// every sample type: function names, flat, cum, order and total. Also the default sample
+// type.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import {
   launchBrowser,
   loadFiles,
   protobufOracleProfiles,
+  readOracleIndex,
   readOracleTable,
   readSampleTypes,
   readTopTable,
@@ -40,14 +42,19 @@ if (corpusError) {
     throw corpusError;
   });
 } else {
-  const profiles = protobufOracleProfiles();
+  const legacy = legacyOracleProfiles();
+  const profiles = [...protobufOracleProfiles(), ...legacy];
   const unreadable = unreadableProtobufProfiles();
 
-  describe('top table matches go tool pprof (public corpus, protobuf profiles)', () => {
+  describe('top table matches go tool pprof (public corpus, protobuf and legacy profiles)', () => {
     const ctx = useBrowser({ before, after });
 
     it('the oracle lists protobuf profiles', () => {
       assert.ok(profiles.length > 0, `no protobuf profiles with an ok check in ${CORPUS_DIR}/oracle/index.tsv`);
+    });
+
+    it('the oracle lists the legacy profiles (binary CPU, heap, contention, threadcreate, Java)', () => {
+      assert.ok(legacy.length >= 9, `only ${legacy.length} legacy profiles: ${legacy.map((p) => p.profile).join(', ')}`);
     });
 
     for (const prof of profiles) {
@@ -112,5 +119,31 @@ if (corpusError) {
         });
       });
     }
+  });
+}
+
+/**
+ * The legacy profiles of the oracle (`legacy text`, `legacy binary`) pprof reads, shaped as
+ * protobufOracleProfiles() shapes its own. Left out: goroutine `debug=1` text with `#`
+ * symbol lines, which pprof reads as bare addresses (one `<unknown>` node) and profdrop
+ * names from those lines (tests/conformance.rs checks its counts against pprof's).
+ */
+function legacyOracleProfiles() {
+  const byProfile = new Map();
+  for (const r of readOracleIndex()) {
+    if (!r.format.startsWith('legacy') || !r.check.startsWith('ok')) continue;
+    const text = fs.readFileSync(path.join(CORPUS_DIR, r.profile)).toString('latin1');
+    if (/^goroutine profile: total/.test(text) && /^#\t0x/m.test(text)) continue;
+    if (!byProfile.has(r.profile)) byProfile.set(r.profile, { profile: r.profile, format: r.format, types: [], marked: null });
+    const p = byProfile.get(r.profile);
+    const t = { index: Number(r.sample_index), name: r.sample_type, unit: r.unit, total: BigInt(r.total), tsv: r.tsv };
+    p.types.push(t);
+    if (r.default === 'yes') p.marked = t.name;
+  }
+  return [...byProfile.values()].map((p) => {
+    p.types.sort((a, b) => a.index - b.index);
+    p.defaultType = p.marked ?? p.types.at(-1).name;
+    delete p.marked;
+    return p;
   });
 }
