@@ -871,6 +871,9 @@ def legacy_fixtures():
     add("legacy-heap-text.txt", b"heap profile: 1: 2048 [3: 4096] @ heap/1048576\n1: 2048 [3: 4096] @ 0x1 0x2\n",
         "ok", "samples=1; types=4; default=inuse_space; total=525312; cum(<unknown>)=525312; format~legacy heap",
         "Go legacy heap text (debug=1): pprof's inuse_space 525312 (2048 un-sampled at 524288)")
+    add("legacy-heap-text.txt.gz", gz(b"heap profile: 1: 2048 [3: 4096] @ heap/1048576\n1: 2048 [3: 4096] @ 0x1 0x2\n"),
+        "ok", "samples=1; types=4; default=inuse_space; total=525312; cum(<unknown>)=525312; format~(gzip)",
+        "legacy-heap-text.txt gzipped: what the gzip holds is sniffed again (pprof reads it alike)")
     add("legacy-heap-empty-stack.txt",
         b"heap profile: 2: 3072 [2: 3072] @ heapprofile\n1: 1024 [1: 1024] @ 0x10\n1: 2048 [1: 2048] @\n",
         "ok", "samples=2; types=2; total=3072; cum(<unknown>)=1024; functions=1",
