@@ -437,13 +437,14 @@ fn is_library(file: &str) -> bool {
 /// that is not part of `(anonymous namespace)` or `operator()`.
 pub(super) fn simplify_func(name: &str) -> &str {
     let name = name.strip_prefix('.').unwrap_or(name);
-    let mut i = 0;
     let b = name.as_bytes();
+    let mut i = 0;
     while i < b.len() {
-        let rest = &name[i..];
-        if rest.starts_with("(anonymous namespace)") {
+        // Byte-wise: the names matched are ASCII, and `(` is a char boundary.
+        let rest = &b[i..];
+        if rest.starts_with(b"(anonymous namespace)") {
             i += "(anonymous namespace)".len();
-        } else if rest.starts_with("operator()") {
+        } else if rest.starts_with(b"operator()") {
             i += "operator()".len();
         } else if b[i] == b'(' {
             return &name[..i];
@@ -710,6 +711,8 @@ mod tests {
         assert_eq!(simplify_func(".foo"), "foo");
         assert_eq!(simplify_func("(anonymous namespace)::f(int)"), "(anonymous namespace)::f");
         assert_eq!(simplify_func("A::operator()(int)"), "A::operator()");
+        // Found by the fuzzer: a multi-byte character before the argument list.
+        assert_eq!(simplify_func("f\u{fffd}\u{fffd}(x)"), "f\u{fffd}\u{fffd}");
     }
 
     #[test]

@@ -57,8 +57,12 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 HEAP_GZ = os.path.join(ROOT, "testdata", "example", "heap.pb.gz")
 
 # Fuzzer crash reproducers (saved by hand from fuzz/artifacts, never regenerated):
-# (file, outcome, expect, note)
-REGRESS = []
+# (file, outcome, kind, stage, at, expect, note): expected.tsv's columns
+REGRESS = [
+    ("regress-legacy-utf8-name.bin", "ok", "-", "-", "-", "types=2; default=delay; total=1900",
+     "fuzz/legacy crash: a Java contention profile whose symbol name has a multi-byte character before its "
+     "'(' (profdrop's simplify_func sliced inside the character); pprof: delay 1900us, contentions 700"),
+]
 
 # ---------------------------------------------------------------- protobuf encoding
 
