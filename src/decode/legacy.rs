@@ -15,7 +15,9 @@ use super::error::{DecodeError, Limits};
 use super::names::unsymbolized;
 use crate::model::locations::{LocationCell, Locations, NO_INDEX};
 use crate::model::{Label, Profile, ValueType};
+use regex_lite::Regex;
 use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 /// A mapping of the memory map (`start-end … file`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -280,7 +282,6 @@ impl Legacy {
         if self.drop_frames.is_empty() || self.func_names.is_empty() {
             return Ok(());
         }
-        let anchored = |rx: &str| regex_lite::Regex::new(&format!("^({rx})$")).expect("pprof's own drop_frames compile");
         let drop = anchored(self.drop_frames);
         let keep = (!self.keep_frames.is_empty()).then(|| anchored(self.keep_frames));
         let dropped: Vec<bool> = self
@@ -402,6 +403,19 @@ impl Legacy {
     }
 }
 
+/// A regex compiled once per process (the legacy parsers' regexes are pprof's, fixed).
+pub(super) fn cached(cell: &'static OnceLock<Regex>, rx: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(rx).expect("pprof's regexes compile"))
+}
+
+/// One of the legacy `drop_frames`/`keep_frames` constants, anchored as pprof compiles
+/// them, once per process.
+fn anchored(rx: &'static str) -> &'static Regex {
+    static CELLS: [OnceLock<Regex>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let i = [ALLOC_RX, ALLOC_SKIP_RX, CPU_PROFILER_RX, LOCK_RX].iter().position(|&k| k == rx).expect("a legacy frame regex");
+    CELLS[i].get_or_init(|| Regex::new(&format!("^({rx})$")).expect("pprof's frame regexes compile"))
+}
+
 /// pprof's `adjacent`: two entries of one mapping split in two.
 fn adjacent(m1: &Mapping, m2: &Mapping) -> bool {
     if !m1.file.is_empty() && !m2.file.is_empty() && m1.file != m2.file {
@@ -486,9 +500,9 @@ pub(super) fn is_memory_map_sentinel(line: &str) -> bool {
 
 /// The mapping regexes of pprof (`procMapsRE`, `briefMapsRE`) and its glog prefix.
 pub(super) struct MapParser {
-    proc_maps: regex_lite::Regex,
-    brief_maps: regex_lite::Regex,
-    log_info: regex_lite::Regex,
+    proc_maps: &'static Regex,
+    brief_maps: &'static Regex,
+    log_info: &'static Regex,
     attrs: Vec<(String, String)>,
 }
 
@@ -499,10 +513,13 @@ impl MapParser {
         let c_perm = r"(?:\s+([-rwxp]+))?";
         let proc = format!(r"^{c_hex_range}{c_perm}(?:\s+([[:xdigit:]]+))?\s+[[:xdigit:]]+:[[:xdigit:]]+\s+[[:digit:]]+(?:\s+(\S+))?");
         let brief = format!(r"^{c_hex_range}{c_perm}(?:\s+(\S+))?(?:\s+\(@([[:xdigit:]]+)\))?(?:\s+([[:xdigit:]]+))?");
+        static PROC: OnceLock<Regex> = OnceLock::new();
+        static BRIEF: OnceLock<Regex> = OnceLock::new();
+        static LOG: OnceLock<Regex> = OnceLock::new();
         MapParser {
-            proc_maps: regex_lite::Regex::new(&proc).expect("pprof's procMapsRE"),
-            brief_maps: regex_lite::Regex::new(&brief).expect("pprof's briefMapsRE"),
-            log_info: regex_lite::Regex::new(r"^[^\[\]]+:[0-9]+]\s").expect("pprof's logInfoRE"),
+            proc_maps: cached(&PROC, &proc),
+            brief_maps: cached(&BRIEF, &brief),
+            log_info: cached(&LOG, r"^[^\[\]]+:[0-9]+]\s"),
             attrs: Vec::new(),
         }
     }
@@ -584,17 +601,20 @@ impl MapParser {
 /// pprof's Java symbol lines: `0xADDR function (file:line)`, `0xADDR function (path)`,
 /// `0xADDR … generated stub/JIT …`, or `0xADDR name` (`GC`, `VM`, …).
 pub(super) struct JavaSymbols {
-    location: regex_lite::Regex,
-    file_line: regex_lite::Regex,
-    path: regex_lite::Regex,
+    location: &'static Regex,
+    file_line: &'static Regex,
+    path: &'static Regex,
 }
 
 impl JavaSymbols {
     pub fn new() -> JavaSymbols {
+        static LOCATION: OnceLock<Regex> = OnceLock::new();
+        static FILE_LINE: OnceLock<Regex> = OnceLock::new();
+        static PATH: OnceLock<Regex> = OnceLock::new();
         JavaSymbols {
-            location: regex_lite::Regex::new(r"^\s*0x([[:xdigit:]]+)\s+(.*)\s*$").expect("javaLocationRx"),
-            file_line: regex_lite::Regex::new(r"^(.*)\s+\((.+):(-?[[:digit:]]+)\)$").expect("javaLocationFileLineRx"),
-            path: regex_lite::Regex::new(r"^(.*)\s+\((.*)\)$").expect("javaLocationPathRx"),
+            location: cached(&LOCATION, r"^\s*0x([[:xdigit:]]+)\s+(.*)\s*$"),
+            file_line: cached(&FILE_LINE, r"^(.*)\s+\((.+):(-?[[:digit:]]+)\)$"),
+            path: cached(&PATH, r"^(.*)\s+\((.*)\)$"),
         }
     }
 

@@ -5,7 +5,7 @@
 //! sampling period, Java's columns in their own order.
 
 use super::error::{DecodeError, Limits};
-use super::legacy::{clip, frame_info, go_int64, is_memory_map_sentinel, scale_heap_sample, vt, JavaSymbols, Legacy, MapParser};
+use super::legacy::{cached, clip, frame_info, go_int64, is_memory_map_sentinel, scale_heap_sample, vt, JavaSymbols, Legacy, MapParser};
 
 /// Lines as Go's `bufio.ScanLines` gives them: split at `\n`, a final `\r` dropped, no
 /// empty line after a final `\n`. Paired with their 1-based numbers.
@@ -96,8 +96,12 @@ fn read_maps(lines: &[(usize, &str)], p: &mut Legacy, limits: &Limits) -> Result
     Ok(())
 }
 
-fn regex(rx: &str) -> regex_lite::Regex {
-    regex_lite::Regex::new(rx).expect("pprof's regexes compile")
+/// A regex compiled once per process: `regex!(r"…")`.
+macro_rules! regex {
+    ($rx:expr) => {{
+        static CELL: std::sync::OnceLock<regex_lite::Regex> = std::sync::OnceLock::new();
+        cached(&CELL, $rx)
+    }};
 }
 
 /// A `heap profile: …` file (pprof's `parseHeap`).
@@ -105,9 +109,9 @@ pub fn parse_heap(b: &[u8], limits: &Limits) -> Result<super::super::model::Prof
     let text = String::from_utf8_lossy(b);
     let lines = scan_lines(&text);
     let Some(&(_, first)) = lines.first() else { return Err(DecodeError::Empty) };
-    let header = regex(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*)/?(\d*)");
-    let growth = regex(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ growthz?");
-    let fragmentation = regex(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ fragmentationz?");
+    let header = regex!(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*)/?(\d*)");
+    let growth = regex!(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ growthz?");
+    let fragmentation = regex!(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ fragmentationz?");
     let (mut v2, mut period, mut has_alloc) = (false, 0i64, false);
     if let Some(h) = header.captures(first) {
         if !h[6].is_empty() {
@@ -136,7 +140,7 @@ pub fn parse_heap(b: &[u8], limits: &Limits) -> Result<super::super::model::Prof
     let mut p = Legacy::new(types, "legacy heap profile (text)", limits);
     p.period_type = Some(vt("space", "bytes"));
     p.period = period;
-    let sample = regex(r"(-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*)");
+    let sample = regex!(r"(-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*)");
     let mut addrs = Vec::new();
     let mut values = Vec::with_capacity(4);
     let mut map_from = lines.len();
@@ -218,7 +222,7 @@ pub fn parse_contention(b: &[u8], limits: &Limits) -> Result<super::super::model
         }
         i += 1;
     }
-    let sample = regex(r"(\d+) *(\d+) @([ x0-9a-f]*)");
+    let sample = regex!(r"(\d+) *(\d+) @([ x0-9a-f]*)");
     let mut addrs = Vec::new();
     let mut rest = lines.len();
     while i < lines.len() {
@@ -271,7 +275,7 @@ pub fn parse_java(b: &[u8], limits: &Limits) -> Result<super::super::model::Prof
     let mut p = Legacy::new(Vec::new(), if heap { "legacy Java heap profile" } else { "legacy Java contention profile" }, limits);
     let mut ln = 2;
     // Attributes: complete lines until one is not "name = value".
-    let attribute = regex(r"([\w ]+)=([\w ]+)");
+    let attribute = regex!(r"([\w ]+)=([\w ]+)");
     while let Some((line, after)) = rest.split_once('\n') {
         let line = line.trim();
         if !line.is_empty() {
@@ -302,7 +306,7 @@ pub fn parse_java(b: &[u8], limits: &Limits) -> Result<super::super::model::Prof
     }
     // Samples: complete lines of "value count @ addresses" (Java's columns are the other way
     // round), until a line is not one.
-    let sample = regex(r" *(\d+) +(\d+) +@ +([ x0-9a-f]*)");
+    let sample = regex!(r" *(\d+) +(\d+) +@ +([ x0-9a-f]*)");
     let mut addrs = Vec::new();
     while let Some((line, after)) = rest.split_once('\n') {
         let line = line.trim();

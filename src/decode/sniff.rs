@@ -137,8 +137,12 @@ fn legacy_text_kind(b: &[u8]) -> Option<LegacyKind> {
 /// `@ fragmentationz` header (anywhere in it, as pprof's unanchored regexes find it)?
 fn is_heap_header(line: &str) -> bool {
     let Some(at) = line.find("heap profile:") else { return false };
-    regex_lite::Regex::new(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*|growthz?|fragmentationz?)")
-        .expect("a valid regex")
+    static HEADER: std::sync::OnceLock<regex_lite::Regex> = std::sync::OnceLock::new();
+    HEADER
+        .get_or_init(|| {
+            regex_lite::Regex::new(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*|growthz?|fragmentationz?)")
+                .expect("a valid regex")
+        })
         .is_match(&line[at..])
 }
 
