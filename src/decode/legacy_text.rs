@@ -104,6 +104,53 @@ macro_rules! regex {
     }};
 }
 
+/// A heap record that starts the line, `N: N [N: N] @ addresses`, read without a regex: the
+/// fields `heapSampleRE` captures (index 1 to 5), when its match starts at the line's first
+/// byte (then it is the leftmost match, and each greedy part has one way to match). Other
+/// lines are left to the regex.
+fn heap_record(line: &str) -> Option<[&str; 6]> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    let num = |i: &mut usize, signed: bool| -> Option<(usize, usize)> {
+        let start = *i;
+        if signed && b.get(*i) == Some(&b'-') {
+            *i += 1;
+        }
+        let d = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        (*i > d).then_some((start, *i))
+    };
+    let lit = |i: &mut usize, c: u8| -> Option<()> { (b.get(*i) == Some(&c)).then(|| *i += 1) };
+    let spaces = |i: &mut usize| {
+        while b.get(*i) == Some(&b' ') {
+            *i += 1;
+        }
+    };
+    let f1 = num(&mut i, true)?;
+    lit(&mut i, b':')?;
+    spaces(&mut i);
+    let f2 = num(&mut i, true)?;
+    spaces(&mut i);
+    lit(&mut i, b'[')?;
+    spaces(&mut i);
+    let f3 = num(&mut i, false)?;
+    lit(&mut i, b':')?;
+    spaces(&mut i);
+    let f4 = num(&mut i, false)?;
+    spaces(&mut i);
+    lit(&mut i, b']')?;
+    lit(&mut i, b' ')?;
+    lit(&mut i, b'@')?;
+    let start = i;
+    while b.get(i).is_some_and(|c| matches!(c, b' ' | b'x' | b'0'..=b'9' | b'a'..=b'f')) {
+        i += 1;
+    }
+    let s = |(a, e): (usize, usize)| &line[a..e];
+    Some(["", s(f1), s(f2), s(f3), s(f4), &line[start..i]])
+}
+
 /// A `heap profile: …` file (pprof's `parseHeap`).
 pub fn parse_heap(b: &[u8], limits: &Limits) -> Result<super::super::model::Profile, DecodeError> {
     let text = String::from_utf8_lossy(b);
@@ -153,8 +200,15 @@ pub fn parse_heap(b: &[u8], limits: &Limits) -> Result<super::super::model::Prof
             map_from = i + 1;
             break;
         }
-        let Some(s) = sample.captures(line) else {
-            return Err(text_err(ln, format!("expected \"inuse: bytes [alloc: bytes] @ addresses\", got \"{}\"", clip(line))));
+        let s = match heap_record(line) {
+            Some(f) => f,
+            None => {
+                let Some(c) = sample.captures(line) else {
+                    return Err(text_err(ln, format!("expected \"inuse: bytes [alloc: bytes] @ addresses\", got \"{}\"", clip(line))));
+                };
+                let g = |i| c.get(i).map_or("", |m| m.as_str());
+                ["", g(1), g(2), g(3), g(4), g(5)]
+            }
         };
         values.clear();
         let mut blocksize = 0i64;
@@ -175,10 +229,10 @@ pub fn parse_heap(b: &[u8], limits: &Limits) -> Result<super::super::model::Prof
             Ok(())
         };
         if has_alloc {
-            add(&s[3], &s[4], "allocation")?;
+            add(s[3], s[4], "allocation")?;
         }
-        add(&s[1], &s[2], "inuse")?;
-        hex_addresses(&s[5], ln, &mut addrs)?;
+        add(s[1], s[2], "inuse")?;
+        hex_addresses(s[5], ln, &mut addrs)?;
         // Return addresses: -1 lands on the call instruction.
         for a in &mut addrs {
             *a = a.wrapping_sub(1);
@@ -359,6 +413,25 @@ mod tests {
         hex_addresses(" 0x1 0xabc junk 0x 0x10", 1, &mut v).unwrap();
         assert_eq!(v, vec![1, 0xabc, 0x10]);
         assert!(hex_addresses("0x11112222333344445", 3, &mut v).is_err());
+    }
+
+    #[test]
+    fn heap_records_read_as_the_regex_reads_them() {
+        let rx = regex_lite::Regex::new(r"(-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*)").unwrap();
+        for line in [
+            "1: 524288 [3: 1572864] @ 0x420cef 0x422151",
+            "1: 288 [2: 296] @",
+            "-1: -5 [0: 0] @ 0x1 junk 0x2",
+            "144:  8498176 [   144:  8498176] @ heapz_v2",
+            "0: 0 [1: 1024] @ 0x420cef 0x422151 0X7",
+        ] {
+            let c = rx.captures(line).unwrap();
+            let g = |i| c.get(i).map_or("", |m| m.as_str());
+            assert_eq!(heap_record(line), Some(["", g(1), g(2), g(3), g(4), g(5)]), "{line}");
+        }
+        for line in ["1:2 [3:4]  @ 0x1", "x 1: 2 [3: 4] @ 0x1", "1: 2 [3: 4]"] {
+            assert_eq!(heap_record(line), None, "{line}");
+        }
     }
 
     #[test]
