@@ -60,3 +60,26 @@ fn a_refinement_that_keeps_everything_gives_the_models_table() {
     assert!(n > 40, "only {n} profiles decoded");
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+#[test]
+fn a_merge_keeps_the_locations_of_its_profiles() {
+    let dir = root().join("testdata/leaks/cache");
+    let mut names: Vec<_> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(".heap.pb.gz")).collect();
+    names.sort();
+    let ps: Vec<_> = names.iter().take(3).map(|p| decode(&std::fs::read(p).unwrap()).unwrap()).collect();
+    let merged = profdrop::analysis::diff::merge(&ps.iter().collect::<Vec<_>>()).unwrap();
+    let locs = merged.locations();
+    assert!(!locs.from_functions, "a merge of protobuf profiles keeps their addresses and lines");
+    assert_eq!(locs.sample_off.len(), merged.num_samples() + 1);
+    let keep_all = Refine { ignore: "^\u{1}never\u{1}$".into(), ..Default::default() };
+    let r = apply(&merged, &keep_all).unwrap();
+    for st in 0..merged.sample_types.len() {
+        let (want, _) = top_table(&merged, st);
+        let (got, _) = top_table(&r.profile, st);
+        let want: Vec<_> = want.iter().map(|x| (merged.functions.names[x.func as usize].clone(), x.flat, x.cum)).collect();
+        let got: Vec<_> = got.iter().map(|x| (r.profile.functions.names[x.func as usize].clone(), x.flat, x.cum)).collect();
+        let errors = compare_rows(&format!("merge {}", merged.sample_types[st].name), &got, &want);
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+}

@@ -140,5 +140,10 @@ pub fn merge(profiles: &[&Profile]) -> Result<Profile, String> {
     }
     out.stacks.seal();
     out.label_sets.seal();
+    // The merge's locations: each profile's, in the same sample order.
+    let parts: Vec<_> = profiles.iter().map(|p| p.locations()).collect();
+    out.locations = crate::model::locations::LocationCell::made(crate::model::locations::Locations::concat(
+        &parts.iter().map(|l| &**l).collect::<Vec<_>>(),
+    ));
     Ok(out)
 }
