@@ -5,6 +5,7 @@
 //! objects such as `File`s and transferred buffers).
 
 use crate::analysis::leaks::LeakReport;
+use crate::analysis::series::Fingerprint;
 use crate::analysis::tree::FlameData;
 use crate::model::{ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,9 @@ pub struct Summary {
     pub comments: Vec<String>,
     /// Size of the file in bytes.
     pub bytes: usize,
+    /// Which program it comes from (for grouping snapshots into series).
+    #[serde(default)]
+    pub fingerprint: Fingerprint,
 }
 
 /// Where a flame graph comes from.

@@ -77,6 +77,12 @@ fn summary(id: u32) -> Summary {
         kind: ProfileKind::Heap,
         comments: vec!["a\u{0}b\r\n\u{fffd}".into()],
         bytes: 4_000_000_000,
+        fingerprint: profdrop::analysis::series::Fingerprint {
+            program: "svc".into(),
+            build_id: "9f2c".into(),
+            minhash: vec![u64::MAX, 0, 1 << 63],
+            functions: 34,
+        },
     }
 }
 

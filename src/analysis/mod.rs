@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod leaks;
 pub mod refine;
+pub mod series;
 pub mod top;
 pub mod tree;
 

@@ -8,7 +8,7 @@ use super::components::drop_zone::DropZone;
 use super::components::errors::Errors;
 use super::components::flame_view::{FlameView, FlameViewProps};
 use super::components::keys::{use_keys, Keys};
-use super::components::leaks_view::LeaksView;
+use super::components::leaks_view::{LeaksView, SeriesChoice};
 use super::components::link_notes::LinkNotes;
 use super::components::merge_button::MergeButton;
 use super::components::profile_list::ProfileList;
@@ -102,6 +102,7 @@ pub fn app() -> Html {
     let on_sort = use_action(&d, Action::Sort);
     let on_show_all = use_action(&d, |()| Action::TopLimit(0));
     let on_open_suspect = use_action(&d, Action::OpenSuspect);
+    let on_pick = use_action(&d, Action::PickSeries);
     let on_base = use_action(&d, Action::DiffBase);
     let on_target = use_action(&d, Action::DiffTarget);
     let on_swap = use_action(&d, |()| Action::Swap);
@@ -148,7 +149,25 @@ pub fn app() -> Html {
                         base_file={label(s.diff_base)} target_file={label(s.diff_target)} on_sort={on_sort.clone()} on_row={on_focus.clone()} />
                 }
             }
-            View::Leaks => html! { <LeaksView leaks={answer(&s.leaks)} on_open={on_open_suspect} /> },
+            View::Leaks => {
+                let current = s.current_series();
+                let series: Vec<SeriesChoice> = s
+                    .all_series()
+                    .into_iter()
+                    .filter(|x| {
+                        x.ids.first().is_some_and(|&id| {
+                            s.entries.iter().any(|e| e.summary.id == id && e.summary.sample_types.iter().any(|t| t.name == s.sample_type))
+                        })
+                    })
+                    .map(|x| SeriesChoice {
+                        id: x.ids[0],
+                        labels: x.ids.iter().filter_map(|&id| s.label_of(id).map(str::to_string)).collect(),
+                        ordered_by: x.ordered_by.describe(),
+                    })
+                    .collect();
+                let at = current.and_then(|c| series.iter().position(|x| c.ids.contains(&x.id)));
+                html! { <LeaksView leaks={answer(&s.leaks)} {series} current={at} {on_pick} on_open={on_open_suspect} /> }
+            }
         }
     };
 

@@ -1,6 +1,7 @@
 //! App state and `reduce(state, action)`: what the page shows, decided without a browser.
 
 use crate::analysis::leaks::LeakReport;
+use crate::analysis::series::{self, Series};
 use crate::protocol::Stage;
 use crate::protocol::{FlameSource, Refine, Request, Response, Summary, TopOrder};
 use crate::view::hash::{self, UrlState};
@@ -138,6 +139,9 @@ pub struct AppState {
     pub sort: SortBy,
     /// pprof's refinement (filters, granularity) every view applies.
     pub refine: Refine,
+    /// A profile of the series the leak view reads, when the user picked one (else the
+    /// selected profile's series).
+    pub series_pick: Option<u32>,
     /// Rows of the top table to fetch (0 = all).
     pub top_limit: u32,
     /// Answers received, by kind.
@@ -189,6 +193,7 @@ impl Default for AppState {
             diff_on_base: false,
             sort: SortBy::Flat,
             refine: Refine::default(),
+            series_pick: None,
             top_limit: TOP_PAGE,
             top: None,
             top_coming: None,
@@ -280,6 +285,8 @@ pub enum Action {
     OpenSuspect(String),
     /// The page's `location.hash` (at start, or changed by a link, back or forward).
     Url(String),
+    /// The leak view reads the series holding this profile.
+    PickSeries(u32),
 }
 
 /// What `body[data-state]` says.
@@ -321,7 +328,35 @@ impl AppState {
 
     /// Profiles in the leak series: every loaded profile that has the sample type, time order.
     pub fn series(&self) -> Vec<u32> {
-        self.entries.iter().filter(|e| e.summary.sample_types.iter().any(|t| t.name == self.sample_type)).map(|e| e.summary.id).collect()
+        self.current_series().map(|s| s.ids).unwrap_or_default()
+    }
+
+    /// The loaded profiles grouped into series ([`series::group`]): same kind, same program,
+    /// ordered in time.
+    pub fn all_series(&self) -> Vec<Series> {
+        let items: Vec<series::Item> = self
+            .entries
+            .iter()
+            .map(|e| series::Item {
+                id: e.summary.id,
+                name: &e.summary.name,
+                sample_types: e.summary.sample_types.iter().map(|t| t.name.as_str()).collect(),
+                time_nanos: e.summary.time_nanos,
+                order: e.order,
+                fingerprint: &e.summary.fingerprint,
+            })
+            .collect();
+        series::group(&items)
+    }
+
+    /// The series the leak view reads: the one the user picked, else the selected profile's
+    /// (when it has the sample type shown), else the longest with that sample type.
+    pub fn current_series(&self) -> Option<Series> {
+        let has_type =
+            |id: u32| self.entries.iter().any(|e| e.summary.id == id && e.summary.sample_types.iter().any(|t| t.name == self.sample_type));
+        let all: Vec<Series> = self.all_series().into_iter().filter(|s| s.ids.first().is_some_and(|&id| has_type(id))).collect();
+        let holding = |id: Option<u32>| id.and_then(|id| all.iter().find(|s| s.ids.contains(&id)).cloned());
+        holding(self.series_pick).or_else(|| holding(self.selected)).or_else(|| all.iter().max_by_key(|s| s.ids.len()).cloned())
     }
 
     /// The requests the current view needs.
@@ -763,6 +798,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
         }
+        Action::PickSeries(id) => s.series_pick = Some(id),
         Action::DismissErrors => {
             s.errors.clear();
             s.batch_failed = false;
@@ -813,7 +849,27 @@ mod tests {
             kind: ProfileKind::Heap,
             comments: vec![],
             bytes: 0,
+            fingerprint: Default::default(),
         }
+    }
+
+    #[test]
+    fn the_leak_view_reads_one_programs_series_in_time_order() {
+        use crate::analysis::series::Fingerprint;
+        let program = |p: &str| Fingerprint { program: p.into(), build_id: "b".into(), ..Default::default() };
+        let mut s = reduce(AppState::default(), Action::Open(vec!["heap.pb.gz".into(), "s2".into(), "s1".into(), "s3".into()]));
+        // The bundled example, loaded first but stamped last, is another program.
+        for (id, time, prog) in [(1, 900, "example"), (2, 200, "svc"), (3, 100, "svc"), (4, 300, "svc")] {
+            s = reduce(s, Action::Loaded(Summary { fingerprint: program(prog), ..summary(id, time) }));
+        }
+        s = reduce(s, Action::View(View::Leaks));
+        assert_eq!(s.series(), vec![3, 2, 4], "the service's snapshots, not the example");
+        assert!(matches!(s.wanted().as_slice(), [Request::Leaks { ids, .. }] if *ids == vec![3, 2, 4]));
+        // The example's own series, when the user picks it or selects the example.
+        s = reduce(s, Action::PickSeries(1));
+        assert_eq!(s.series(), vec![1]);
+        s = reduce(s, Action::PickSeries(2));
+        assert_eq!(s.series(), vec![3, 2, 4]);
     }
 
     #[test]

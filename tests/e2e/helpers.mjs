@@ -549,6 +549,7 @@ Object.assign(SEL, {
   diffError: '[data-testid=diff-error]',
   swap: '[data-testid=swap]',
   leakTable: 'table[data-testid=leak-table]',
+  seriesPicker: 'select[data-testid=series-picker]',
   goroutineGroups: '[data-testid=goroutine-groups]',
 });
 

@@ -103,6 +103,26 @@ describe('leak finder', () => {
     });
   }
 
+  it('the bundled example, loaded first, stays out of a service\'s series; the series picker offers both', { timeout: 90_000 }, async (t) => {
+    const exp = readExpected().find((e) => e.scenario === 'cache' && e.kind === 'heap');
+    const files = snapshots('cache', 'heap.pb.gz');
+    await withPage(ctx.browser, ctx.server, 'leaks-mixed', async ({ page }) => {
+      // The example heap profile is another program, and its collection time is later than
+      // the snapshots': mixed in, it would be the series' last point.
+      await loadFiles(page, [path.join(TESTDATA_DIR, 'example', 'heap.pb.gz')]);
+      const table = await openLeaks(page, files, exp.sample_type);
+      diag(t, `${table.rows.length} suspects:\n    ${fmtRows(table.rows) || '(none)'}`);
+      assert.ok(table.rows.length > 0, 'no suspects with the example loaded beside the series' + (await pageSummary(page)));
+      assert.equal(table.rows[0].fn, exp.expected_rank1_function, 'rank 1 with the example loaded too');
+      assert.deepEqual(checkLeakRows(table, files.length), [], 'one value per snapshot of the series, not of every loaded profile');
+      const options = await page.$$eval(`${SEL.seriesPicker} option`, (os) => os.map((o) => ({ series: o.getAttribute('data-series'), selected: o.selected })));
+      diag(t, `series picker: ${JSON.stringify(options)}`);
+      const want = files.map((f) => path.basename(f)).join(',');
+      assert.deepEqual(options.filter((o) => o.selected).map((o) => o.series), [want], 'the series read: the snapshots, in time order');
+      assert.ok(options.some((o) => o.series === 'heap.pb.gz'), 'the example is a series of its own');
+    });
+  });
+
   it('goroutine debug=2 text dumps: main.waitForever ranks first; goroutine groups show where they wait', { timeout: 90_000 }, async (t) => {
     const files = snapshots('goroutines', 'goroutine.debug2.txt');
     // Independent count: goroutines whose first frame is main.waitForever, per dump.

@@ -1,15 +1,33 @@
-//! The leak view: the leak finder's table over the loaded series.
+//! The leak view: which series it reads (a picker when several are loaded), and the leak
+//! finder's table over it.
 
 use super::leak_table::LeakTable;
 use crate::protocol::Response;
 use crate::ui::store::Shared;
 use yew::prelude::*;
 
+/// A series as the picker shows it.
+#[derive(Clone, PartialEq)]
+pub struct SeriesChoice {
+    /// A member's id (what picking it sends).
+    pub id: u32,
+    /// Display names of its profiles, in order.
+    pub labels: Vec<String>,
+    /// How it was ordered, in words.
+    pub ordered_by: &'static str,
+}
+
 /// Props of [`LeaksView`].
 #[derive(Properties, PartialEq)]
 pub struct LeaksViewProps {
     /// The `Response::Leaks`, once it came.
     pub leaks: Option<Shared<Response>>,
+    /// The series of the sample type shown.
+    pub series: Vec<SeriesChoice>,
+    /// Index in `series` of the one read.
+    pub current: Option<usize>,
+    /// Another series was picked (a member's id).
+    pub on_pick: Callback<u32>,
     /// A suspect was clicked (its function name).
     pub on_open: Callback<String>,
 }
@@ -17,8 +35,41 @@ pub struct LeaksViewProps {
 /// The leak view.
 #[function_component(LeaksView)]
 pub fn leaks_view(p: &LeaksViewProps) -> Html {
-    match &p.leaks {
+    let on_change = {
+        let on_pick = p.on_pick.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            if let Ok(id) = v.parse() {
+                on_pick.emit(id);
+            }
+        })
+    };
+    let about = p.current.and_then(|i| p.series.get(i)).map(|c| {
+        let n = c.labels.len();
+        let what = if n == 1 { "1 snapshot: load more of the same program to find leaks".to_string() } else { format!("{n} snapshots") };
+        format!("{what}, {}", c.ordered_by)
+    });
+    let name = |c: &SeriesChoice| match c.labels.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, .., last] => format!("{first} … {last} ({})", c.labels.len()),
+    };
+    let picker = html! {
+        <div class="diff-controls series-bar">
+            <label class="field">{"Series "}
+                <select data-testid="series-picker" onchange={on_change} disabled={p.series.len() < 2}
+                        title="Profiles of the same kind from the same program, in time order">
+                    { for p.series.iter().enumerate().map(|(i, c)| html! {
+                        <option value={c.id.to_string()} data-series={c.labels.join(",")} selected={p.current == Some(i)}>{name(c)}</option>
+                    }) }
+                </select>
+            </label>
+            if let Some(a) = about { <span class="muted">{a}</span> }
+        </div>
+    };
+    let body = match &p.leaks {
         Some(r) => html! { <LeakTable resp={r.clone()} on_open={p.on_open.clone()} /> },
         None => html! { <p class="muted">{"Analysing the series…"}</p> },
-    }
+    };
+    html! { <>{picker}{body}</> }
 }
