@@ -19,6 +19,7 @@ use super::components::top_view::TopView;
 use super::components::welcome::Welcome;
 use super::flame::FlameMode;
 use super::store::{use_store, Shared};
+use crate::protocol::Request;
 use crate::view::state::{Action, Answer, AppState, View};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -103,6 +104,8 @@ pub fn app() -> Html {
     let on_show_all = use_action(&d, |()| Action::TopLimit(0));
     let on_open_suspect = use_action(&d, Action::OpenSuspect);
     let on_pick = use_action(&d, Action::PickSeries);
+    let on_snapshot = use_action(&d, Action::OpenSnapshot);
+    let on_pair = use_action(&d, |(b, t): (u32, u32)| Action::OpenPair(b, t));
     let on_base = use_action(&d, Action::DiffBase);
     let on_target = use_action(&d, Action::DiffTarget);
     let on_swap = use_action(&d, |()| Action::Swap);
@@ -166,7 +169,14 @@ pub fn app() -> Html {
                     })
                     .collect();
                 let at = current.and_then(|c| series.iter().position(|x| c.ids.contains(&x.id)));
-                html! { <LeaksView leaks={answer(&s.leaks)} {series} current={at} {on_pick} on_open={on_open_suspect} /> }
+                // The snapshots the answer is about: the ids its request named.
+                let snapshots: Vec<(u32, String)> = match s.leaks.as_ref().map(|a| &a.request) {
+                    Some(Request::Leaks { ids, .. }) => {
+                        ids.iter().map(|&id| (id, s.label_of(id).unwrap_or_default().to_string())).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                html! { <LeaksView leaks={answer(&s.leaks)} {series} current={at} {on_pick} on_open={on_open_suspect} {snapshots} {on_snapshot} {on_pair} /> }
             }
         }
     };

@@ -287,6 +287,10 @@ pub enum Action {
     Url(String),
     /// The leak view reads the series holding this profile.
     PickSeries(u32),
+    /// A snapshot of the series opened in the flame view.
+    OpenSnapshot(u32),
+    /// Two snapshots of the series opened in the diff view (base, target).
+    OpenPair(u32, u32),
 }
 
 /// What `body[data-state]` says.
@@ -799,6 +803,17 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
         }
         Action::PickSeries(id) => s.series_pick = Some(id),
+        Action::OpenSnapshot(id) => {
+            // (The series stays the one the leak view read.)
+            s.series_pick = s.series_pick.or(s.current_series().and_then(|x| x.ids.first().copied()));
+            s = reduce(s, Action::Select(id));
+            s.view = View::Flame;
+        }
+        Action::OpenPair(base, target) => {
+            s.diff_base = Some(base);
+            s.diff_target = Some(target);
+            s.view = View::Diff;
+        }
         Action::DismissErrors => {
             s.errors.clear();
             s.batch_failed = false;

@@ -550,6 +550,7 @@ Object.assign(SEL, {
   swap: '[data-testid=swap]',
   leakTable: 'table[data-testid=leak-table]',
   seriesPicker: 'select[data-testid=series-picker]',
+  timeline: '[data-testid=timeline]',
   goroutineGroups: '[data-testid=goroutine-groups]',
 });
 

@@ -123,6 +123,37 @@ describe('leak finder', () => {
     });
   });
 
+  it('the timeline: one point per snapshot with pprof\'s total; a click opens its flame graph, shift-clicks on two open their diff', { timeout: 90_000 }, async (t) => {
+    const files = snapshots('cache', 'heap.pb.gz');
+    // pprof's inuse_space total of each snapshot, from the recorded `go tool pprof -top` goldens.
+    const goldenTotal = (f) => {
+      const g = path.join(TESTDATA_DIR, 'golden', 'top', `leaks__cache__${path.basename(f)}.3.inuse_space.tsv`);
+      return /total=(-?\d+)/.exec(fs.readFileSync(g, 'utf8').split('\n')[0])[1];
+    };
+    await withPage(ctx.browser, ctx.server, 'leaks-timeline', async ({ page }) => {
+      await openLeaks(page, files, 'inuse_space');
+      const points = await page.$$eval(`${SEL.timeline} [data-point]`, (ps) => ps.map((p) => [p.getAttribute('data-file'), p.getAttribute('data-total')]));
+      t.diagnostic(`timeline points: ${JSON.stringify(points)}`);
+      assert.deepEqual(points, files.map((f) => [path.basename(f), goldenTotal(f)]), 'one point per snapshot, in time order, with pprof\'s total');
+      await page.screenshot({ path: '/tmp/profdrop-timeline.png' });
+      const point = (i) => page.locator(`${SEL.timeline} [data-point]`).nth(i);
+      await actAndSettle(page, 'clicking the third snapshot', () => point(2).click(), {
+        until: (sel) => Number(document.querySelector(sel)?.getAttribute('data-frames')) > 0,
+        arg: SEL.flamegraph,
+      });
+      const selected = await page.$eval(`${SEL.profileList} [data-selected]`, (e) => e.getAttribute('data-file'));
+      assert.equal(selected, path.basename(files[2]), 'the clicked snapshot is the one shown');
+      await clickAndSettle(page, SEL.viewLeaks, { until: (sel) => !!document.querySelector(sel), arg: SEL.timeline });
+      await point(4).click({ modifiers: ['Shift'] });
+      await actAndSettle(page, 'shift-clicking the second snapshot', () => point(1).click({ modifiers: ['Shift'] }), {
+        until: (sel) => !!document.querySelector(sel),
+        arg: SEL.diffBase,
+      });
+      assert.equal((await readSelect(page, SEL.diffBase)).selected, path.basename(files[1]), 'diff base = the earlier of the two');
+      assert.equal((await readSelect(page, SEL.diffTarget)).selected, path.basename(files[4]), 'diff target = the later of the two');
+    });
+  });
+
   it('goroutine debug=2 text dumps: main.waitForever ranks first; goroutine groups show where they wait', { timeout: 90_000 }, async (t) => {
     const files = snapshots('goroutines', 'goroutine.debug2.txt');
     // Independent count: goroutines whose first frame is main.waitForever, per dump.

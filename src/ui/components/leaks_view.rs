@@ -2,6 +2,7 @@
 //! finder's table over it.
 
 use super::leak_table::LeakTable;
+use super::timeline::Timeline;
 use crate::protocol::Response;
 use crate::ui::store::Shared;
 use yew::prelude::*;
@@ -30,6 +31,12 @@ pub struct LeaksViewProps {
     pub on_pick: Callback<u32>,
     /// A suspect was clicked (its function name).
     pub on_open: Callback<String>,
+    /// The snapshots the answer is about (ids, and display names), in its order.
+    pub snapshots: Vec<(u32, String)>,
+    /// A snapshot was clicked on the timeline.
+    pub on_snapshot: Callback<u32>,
+    /// Two snapshots were picked on the timeline (base, target).
+    pub on_pair: Callback<(u32, u32)>,
 }
 
 /// The leak view.
@@ -68,7 +75,17 @@ pub fn leaks_view(p: &LeaksViewProps) -> Html {
         </div>
     };
     let body = match &p.leaks {
-        Some(r) => html! { <LeakTable resp={r.clone()} on_open={p.on_open.clone()} /> },
+        Some(r) => {
+            let chart = match &*r.0 {
+                Response::Leaks(report) => html! {
+                    <Timeline report={report.clone()} ids={p.snapshots.iter().map(|s| s.0).collect::<Vec<_>>()}
+                        labels={p.snapshots.iter().map(|s| s.1.clone()).collect::<Vec<_>>()}
+                        on_open={p.on_snapshot.clone()} on_diff={p.on_pair.clone()} />
+                },
+                _ => html! {},
+            };
+            html! { <>{chart}<LeakTable resp={r.clone()} on_open={p.on_open.clone()} /></> }
+        }
         None => html! { <p class="muted">{"Analysing the series…"}</p> },
     };
     html! { <>{picker}{body}</> }

@@ -15,6 +15,7 @@ pub mod merge_button;
 pub mod profile_list;
 pub mod progress;
 pub mod summary_line;
+pub mod timeline;
 pub mod toolbar;
 pub mod top_table;
 pub mod top_view;
