@@ -33,6 +33,13 @@ function readExpected() {
   return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i], v])));
 }
 
+/** The pattern each program reproduces (testdata/leaks/patterns.tsv): "scenario/kind" → pattern. */
+function readPatterns() {
+  const lines = fs.readFileSync(path.join(LEAKS_DIR, 'patterns.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  lines.shift();
+  return new Map(lines.map((l) => l.split('\t')).map(([sc, kind, , fn, pattern]) => [`${sc}/${kind}`, { fn, pattern }]));
+}
+
 /** Snapshot files of a scenario: NN.<suffix>, in numeric order. */
 function snapshots(scenario, suffix) {
   const dir = path.join(LEAKS_DIR, scenario);
@@ -98,6 +105,10 @@ describe('leak finder', () => {
           problems.unshift(`rank 1 is ${JSON.stringify(first.fn)}, want ${JSON.stringify(exp.expected_rank1_function)} (${at < 0 ? 'not in the table' : `it is row ${at}`})`);
         }
         if (first.growth <= 0n) problems.push(`rank 1 ${first.fn} has growth ${first.growth}, a leak grows`);
+        const want = readPatterns().get(`${exp.scenario}/${exp.kind}`);
+        if (want && first.fn === want.fn && first.pattern !== want.pattern)
+          problems.push(`rank 1 ${first.fn}: data-pattern ${JSON.stringify(first.pattern)}, want ${JSON.stringify(want.pattern)} (testdata/leaks/patterns.tsv)`);
+        if (!['cache', 'reslice', 'goroutine', 'defer-loop', 'ticker', 'unknown'].includes(first.pattern)) problems.push(`rank 1 ${first.fn}: data-pattern ${JSON.stringify(first.pattern)} is not one of contract.md's`);
         if (problems.length) assert.fail(`${label}:\n  ${problems.join('\n  ')}\n  table:\n    ${fmtRows(table.rows)}`);
       });
     });

@@ -47,7 +47,7 @@ pub fn leak_table(p: &LeakProps) -> Html {
         let series: Vec<String> = s.series.iter().map(|v| v.to_string()).collect();
         html! {
             <tr data-function={s.function.clone()} data-rank={s.rank.to_string()} data-growth={s.growth.to_string()}
-                data-series={series.join(",")} onclick={p.on_open.reform(move |_: MouseEvent| f.clone())}
+                data-series={series.join(",")} data-pattern={s.pattern.name()} onclick={p.on_open.reform(move |_: MouseEvent| f.clone())}
                 title="Click for the differential flame graph of first vs last snapshot">
                 <td class="num">{ s.rank }</td>
                 <td class="name"><span class="fn" title={s.function.clone()}>{ s.function.clone() }</span></td>
@@ -55,7 +55,9 @@ pub fn leak_table(p: &LeakProps) -> Html {
                 <td class="num" title={exact(s.growth, &unit)}>{ signed(s.growth, &unit) }</td>
                 <td class="num">{ s.per_minute.map(|m| format!("{}/min", signed(m, &unit))).unwrap_or_else(|| "-".into()) }</td>
                 <td class="num">{ format!("{} / {}", s.grew, s.intervals) }</td>
-                <td class="reason">{ s.reason.clone() }
+                <td class="reason">
+                <div class={classes!("pattern", format!("pattern-{}", s.pattern.name()))}><span class="badge">{ s.pattern.title() }</span>{" "}{ s.pattern_why.clone() }</div>
+                { s.reason.clone() }
                 <details onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}><summary>{ format!("{} stack{} behind it", s.evidence.len(), if s.evidence.len() == 1 { "" } else { "s" }) }</summary>
                     { for s.evidence.iter().map(|e| html! {
                         <div class="stack">
