@@ -8,6 +8,7 @@
 //! ordered by collection time (`time_nanos`), else by a timestamp or sequence number in the
 //! file names, else by load order, and says which it used.
 
+use super::leaks::is_user_code;
 use crate::model::names::basename;
 use crate::model::Profile;
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,10 @@ pub const MINHASH: usize = 32;
 /// which two profiles without a main binary count as one program.
 pub const SAME_PROGRAM: f64 = 0.5;
 
+/// A profile with at least this many functions of the user's own code is fingerprinted by
+/// those alone.
+pub const OWN_ENOUGH: usize = 3;
+
 /// What identifies the program a profile comes from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprint {
@@ -29,7 +34,7 @@ pub struct Fingerprint {
     /// MinHash of the function names ([`MINHASH`] values; empty for a profile without
     /// functions).
     pub minhash: Vec<u64>,
-    /// Number of distinct function names.
+    /// Number of function names hashed.
     pub functions: usize,
 }
 
@@ -58,8 +63,12 @@ pub fn fingerprint(p: &Profile) -> Fingerprint {
         Some((file, id)) => (String::from_utf8_lossy(basename(file.as_bytes())).into_owned(), id.clone()),
         None => (String::new(), String::new()),
     };
-    let mut minhash = if p.functions.is_empty() { Vec::new() } else { vec![u64::MAX; MINHASH] };
-    for raw in &p.functions.raw {
+    // The program's own functions say more about which program it is than the runtime and
+    // standard library every Go program shares; other languages' names are all kept.
+    let own: Vec<&[u8]> = p.functions.raw.iter().zip(&p.functions.names).filter(|(_, n)| is_user_code(n)).map(|(r, _)| &r[..]).collect();
+    let names: Vec<&[u8]> = if own.len() >= OWN_ENOUGH { own } else { p.functions.raw.iter().map(|r| &r[..]).collect() };
+    let mut minhash = if names.is_empty() { Vec::new() } else { vec![u64::MAX; MINHASH] };
+    for raw in &names {
         let h = hash(raw);
         for (i, slot) in minhash.iter_mut().enumerate() {
             let v = mix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
@@ -68,7 +77,7 @@ pub fn fingerprint(p: &Profile) -> Fingerprint {
             }
         }
     }
-    Fingerprint { program, build_id, minhash, functions: p.functions.len() }
+    Fingerprint { program, build_id, minhash, functions: names.len() }
 }
 
 /// Estimated Jaccard similarity of two profiles' function-name sets (0 when either has none).

@@ -106,6 +106,7 @@ pub fn app() -> Html {
     let on_pick = use_action(&d, Action::PickSeries);
     let on_snapshot = use_action(&d, Action::OpenSnapshot);
     let on_pair = use_action(&d, |(b, t): (u32, u32)| Action::OpenPair(b, t));
+    let on_member = use_action(&d, |(id, on): (u32, bool)| Action::SeriesMember(id, on));
     let on_base = use_action(&d, Action::DiffBase);
     let on_target = use_action(&d, Action::DiffTarget);
     let on_swap = use_action(&d, |()| Action::Swap);
@@ -168,7 +169,7 @@ pub fn app() -> Html {
                         ordered_by: x.ordered_by.describe(),
                     })
                     .collect();
-                let at = current.and_then(|c| series.iter().position(|x| c.ids.contains(&x.id)));
+                let at = current.as_ref().and_then(|c| series.iter().position(|x| c.ids.contains(&x.id)));
                 // The snapshots the answer is about: the ids its request named.
                 let snapshots: Vec<(u32, String)> = match s.leaks.as_ref().map(|a| &a.request) {
                     Some(Request::Leaks { ids, .. }) => {
@@ -176,7 +177,27 @@ pub fn app() -> Html {
                     }
                     _ => Vec::new(),
                 };
-                html! { <LeaksView leaks={answer(&s.leaks)} {series} current={at} {on_pick} on_open={on_open_suspect} {snapshots} {on_snapshot} {on_pair} /> }
+                let in_series = s.series();
+                let own = current.map(|c| c.ids).unwrap_or_default();
+                let members: Vec<(u32, String, bool, bool)> = s
+                    .entries
+                    .iter()
+                    .filter(|e| e.summary.sample_types.iter().any(|t| t.name == s.sample_type))
+                    .map(|e| (e.summary.id, e.label.clone(), in_series.contains(&e.summary.id), own.contains(&e.summary.id)))
+                    .collect();
+                let warnings: Vec<String> = s
+                    .series_mix()
+                    .into_iter()
+                    .map(|(id, share)| {
+                        format!(
+                            "{} looks like another program: {:.0}% of its functions appear in the others. Its numbers are mixed into the series.",
+                            s.label_of(id).unwrap_or_default(),
+                            share * 100.0
+                        )
+                    })
+                    .collect();
+                html! { <LeaksView leaks={answer(&s.leaks)} {series} current={at} {on_pick} on_open={on_open_suspect} {snapshots} {on_snapshot} {on_pair}
+                {members} {warnings} {on_member} /> }
             }
         }
     };

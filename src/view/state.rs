@@ -142,6 +142,10 @@ pub struct AppState {
     /// A profile of the series the leak view reads, when the user picked one (else the
     /// selected profile's series).
     pub series_pick: Option<u32>,
+    /// Snapshots the user took out of the series the leak view reads.
+    pub series_out: Vec<u32>,
+    /// Profiles of other series the user added to it anyway (the page warns).
+    pub series_in: Vec<u32>,
     /// Rows of the top table to fetch (0 = all).
     pub top_limit: u32,
     /// Answers received, by kind.
@@ -194,6 +198,8 @@ impl Default for AppState {
             sort: SortBy::Flat,
             refine: Refine::default(),
             series_pick: None,
+            series_out: vec![],
+            series_in: vec![],
             top_limit: TOP_PAGE,
             top: None,
             top_coming: None,
@@ -289,6 +295,8 @@ pub enum Action {
     PickSeries(u32),
     /// A snapshot of the series opened in the flame view.
     OpenSnapshot(u32),
+    /// A profile in (true) or out of the series the leak view reads.
+    SeriesMember(u32, bool),
     /// Two snapshots of the series opened in the diff view (base, target).
     OpenPair(u32, u32),
 }
@@ -332,7 +340,34 @@ impl AppState {
 
     /// Profiles in the leak series: every loaded profile that has the sample type, time order.
     pub fn series(&self) -> Vec<u32> {
-        self.current_series().map(|s| s.ids).unwrap_or_default()
+        let mut ids: Vec<u32> = self.current_series().map(|s| s.ids).unwrap_or_default();
+        ids.retain(|id| !self.series_out.contains(id));
+        for &id in &self.series_in {
+            if !ids.contains(&id) && self.entries.iter().any(|e| e.summary.id == id) {
+                ids.push(id);
+            }
+        }
+        // Added profiles take their place in time (then load) order.
+        let key = |id: &u32| self.entries.iter().position(|e| e.summary.id == *id).unwrap_or(usize::MAX);
+        if !self.series_in.is_empty() {
+            ids.sort_by_key(key);
+        }
+        ids
+    }
+
+    /// Profiles added to the series from elsewhere, each with the share of its function names
+    /// the series' own profiles have (the page warns about a low one).
+    pub fn series_mix(&self) -> Vec<(u32, f64)> {
+        let own: Vec<u32> = self.current_series().map(|s| s.ids).unwrap_or_default();
+        let fp = |id: u32| self.entries.iter().find(|e| e.summary.id == id).map(|e| &e.summary.fingerprint);
+        self.series()
+            .into_iter()
+            .filter(|id| !own.contains(id))
+            .map(|id| {
+                let share = own.iter().filter_map(|&o| Some(series::contained(fp(id)?, fp(o)?))).fold(0.0, f64::max);
+                (id, share)
+            })
+            .collect()
     }
 
     /// The loaded profiles grouped into series ([`series::group`]): same kind, same program,
@@ -802,7 +837,21 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
         }
-        Action::PickSeries(id) => s.series_pick = Some(id),
+        Action::PickSeries(id) => {
+            s.series_pick = Some(id);
+            s.series_out.clear();
+            s.series_in.clear();
+        }
+        Action::SeriesMember(id, on) => {
+            let own = s.current_series().is_some_and(|x| x.ids.contains(&id));
+            s.series_out.retain(|&x| x != id);
+            s.series_in.retain(|&x| x != id);
+            match (own, on) {
+                (true, false) => s.series_out.push(id),
+                (false, true) => s.series_in.push(id),
+                _ => {}
+            }
+        }
         Action::OpenSnapshot(id) => {
             // (The series stays the one the leak view read.)
             s.series_pick = s.series_pick.or(s.current_series().and_then(|x| x.ids.first().copied()));
@@ -885,6 +934,15 @@ mod tests {
         assert_eq!(s.series(), vec![1]);
         s = reduce(s, Action::PickSeries(2));
         assert_eq!(s.series(), vec![3, 2, 4]);
+        // A snapshot taken out, the example forced in (in its place in time), a warning for it.
+        s = reduce(s, Action::SeriesMember(2, false));
+        s = reduce(s, Action::SeriesMember(1, true));
+        assert_eq!(s.series(), vec![3, 4, 1]);
+        assert_eq!(s.series_mix().iter().map(|m| m.0).collect::<Vec<_>>(), vec![1]);
+        s = reduce(s, Action::SeriesMember(1, false));
+        s = reduce(s, Action::SeriesMember(2, true));
+        assert_eq!(s.series(), vec![3, 2, 4]);
+        assert!(s.series_mix().is_empty());
     }
 
     #[test]

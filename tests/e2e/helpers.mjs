@@ -551,6 +551,7 @@ Object.assign(SEL, {
   leakTable: 'table[data-testid=leak-table]',
   seriesPicker: 'select[data-testid=series-picker]',
   timeline: '[data-testid=timeline]',
+  seriesWarning: '[data-testid=series-warning]',
   goroutineGroups: '[data-testid=goroutine-groups]',
 });
 

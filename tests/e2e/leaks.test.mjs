@@ -131,6 +131,23 @@ describe('leak finder', () => {
       const want = files.map((f) => path.basename(f)).join(',');
       assert.deepEqual(options.filter((o) => o.selected).map((o) => o.series), [want], 'the series read: the snapshots, in time order');
       assert.ok(options.some((o) => o.series === 'heap.pb.gz'), 'the example is a series of its own');
+      assert.equal(await page.$(SEL.seriesWarning), null, 'no warning while the series is one program');
+
+      // Forcing the example in: it is read as the series' last point (its time is the latest),
+      // and the page warns that it looks like another program.
+      await page.locator('details.members summary').click();
+      await actAndSettle(page, 'adding the example to the series', () => page.locator('input[data-member="heap.pb.gz"]').check(), {
+        until: (sel) => !!document.querySelector(sel),
+        arg: SEL.seriesWarning,
+      });
+      const warning = await page.$eval(SEL.seriesWarning, (e) => e.textContent);
+      diag(t, `warning: ${warning}`);
+      assert.match(warning, /heap\.pb\.gz looks like another program: \d+% of its functions appear in the others/);
+      // Taking a snapshot out: every suspect's series has one value per profile read.
+      await actAndSettle(page, 'taking 03 out', () => page.locator('input[data-member="03.heap.pb.gz"]').uncheck(), {
+        until: (sel) => [...document.querySelectorAll(sel + ' tbody tr')].every((tr) => tr.getAttribute('data-series').split(',').length === 6),
+        arg: SEL.leakTable,
+      });
     });
   });
 

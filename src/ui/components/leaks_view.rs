@@ -37,6 +37,13 @@ pub struct LeaksViewProps {
     pub on_snapshot: Callback<u32>,
     /// Two snapshots were picked on the timeline (base, target).
     pub on_pair: Callback<(u32, u32)>,
+    /// Every profile of the sample type shown: (id, display name, in the series read, of
+    /// the series' own program).
+    pub members: Vec<(u32, String, bool, bool)>,
+    /// Warnings about profiles added from elsewhere.
+    pub warnings: Vec<String>,
+    /// A profile was put in or taken out of the series.
+    pub on_member: Callback<(u32, bool)>,
 }
 
 /// The leak view.
@@ -74,6 +81,22 @@ pub fn leaks_view(p: &LeaksViewProps) -> Html {
             if let Some(a) = about { <span class="muted">{a}</span> }
         </div>
     };
+    let n_in = p.members.iter().filter(|m| m.2).count();
+    let members = html! {
+        <details class="members">
+            <summary>{ format!("{n_in} of {} profiles of this kind in the series", p.members.len()) }</summary>
+            <ul>{ for p.members.iter().map(|(id, label, on, own)| {
+                let (id, on) = (*id, *on);
+                let toggle = p.on_member.reform(move |_: Event| (id, !on));
+                html! {
+                    <li><label class="check"><input type="checkbox" checked={on} onchange={toggle} data-member={label.clone()} />
+                        { label.clone() }{ if *own { html! {} } else { html! { <span class="muted">{" (another series)"}</span> } } }</label></li>
+                }
+            }) }</ul>
+        </details>
+    };
+    let warnings =
+        html! { <>{ for p.warnings.iter().map(|w| html! { <p class="notice warn" data-testid="series-warning">{ w.clone() }</p> }) }</> };
     let body = match &p.leaks {
         Some(r) => {
             let chart = match &*r.0 {
@@ -88,5 +111,5 @@ pub fn leaks_view(p: &LeaksViewProps) -> Html {
         }
         None => html! { <p class="muted">{"Analysing the series…"}</p> },
     };
-    html! { <>{picker}{body}</> }
+    html! { <>{picker}{members}{warnings}{body}</> }
 }
