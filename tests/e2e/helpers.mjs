@@ -552,6 +552,7 @@ Object.assign(SEL, {
   seriesPicker: 'select[data-testid=series-picker]',
   timeline: '[data-testid=timeline]',
   seriesWarning: '[data-testid=series-warning]',
+  folderInput: 'input[type=file][data-testid=folder-input]',
   goroutineGroups: '[data-testid=goroutine-groups]',
 });
 

@@ -182,6 +182,24 @@ describe('leak finder', () => {
     });
   });
 
+  it('a folder of snapshots opens in one step (the folder button), in path order, and the leak view reads it', { timeout: 90_000 }, async (t) => {
+    const dir = path.join(LEAKS_DIR, 'tickers');
+    const want = fs.readdirSync(dir).filter((f) => !f.startsWith('.')).sort();
+    await withPage(ctx.browser, ctx.server, 'leaks-folder', async ({ page }) => {
+      await actAndSettle(page, 'choosing the folder', () => page.setInputFiles(SEL.folderInput, dir), {
+        until: ({ sel, n }) => document.querySelectorAll(sel).length === n && document.body.getAttribute('data-state') === 'ready',
+        arg: { sel: `${SEL.profileList} [data-file]`, n: want.length },
+      });
+      const listed = await page.$$eval(`${SEL.profileList} [data-file]`, (es) => es.map((e) => e.getAttribute('data-file')));
+      t.diagnostic(`profiles: ${listed.join(', ')}`);
+      assert.deepEqual(listed, want, 'every file of the folder, in order');
+      await clickAndSettle(page, SEL.viewLeaks, { until: (sel) => !!document.querySelector(sel), arg: SEL.leakTable });
+      const table = await readLeakTable(page);
+      assert.equal(table.rows[0]?.fn, 'main.pollUpstream', 'rank 1 of the folder\'s series');
+      assert.equal(table.rows[0]?.pattern, 'ticker');
+    });
+  });
+
   it('goroutine debug=2 text dumps: main.waitForever ranks first; goroutine groups show where they wait', { timeout: 90_000 }, async (t) => {
     const files = snapshots('goroutines', 'goroutine.debug2.txt');
     // Independent count: goroutines whose first frame is main.waitForever, per dump.
