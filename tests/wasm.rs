@@ -151,6 +151,8 @@ fn responses() -> Vec<Response> {
             // (Floats cross exactly too.)
             score: 0.1 + 0.2,
             evidence: vec![Evidence { frames: vec!["main.main".into(), "main.leak".into()], first: 1, last: BIG }],
+            pattern: profdrop::analysis::leaks::Pattern::DeferLoop,
+            pattern_why: "os.OpenFile <below>".into(),
         }],
         groups: vec![GoroutineGroup {
             function: "main.wait".into(),
@@ -160,6 +162,7 @@ fn responses() -> Vec<Response> {
             max_minutes: Some(7),
         }],
         message: Some("note".into()),
+        rate: Some("/s".into()),
     });
     vec![
         top,

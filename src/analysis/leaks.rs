@@ -191,6 +191,12 @@ pub struct LeakReport {
     pub groups: Vec<GoroutineGroup>,
     /// A note for people (too few snapshots, cumulative counter, healthy series…).
     pub message: Option<String>,
+    /// For a cumulative counter (allocations, CPU, contention) the values are rates: `/s` (per
+    /// second) or `/interval` (the snapshots carry no times), and each value is about the
+    /// interval ending at the snapshot of `files`/`times` (one fewer than the snapshots when
+    /// the counter runs since the program started). None: values are the snapshots' own.
+    #[serde(default)]
+    pub rate: Option<String>,
 }
 
 /// Noise floor for a sample type: growth below it is never a leak.
@@ -307,6 +313,47 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
         }
     }
 
+    // A cumulative counter always grows: its series is the rate per interval instead (deltas
+    // between snapshots for counters that run since the program started, each profile's own
+    // values for CPU profiles, which cover their own window), per second when times are known.
+    let mut n = n;
+    if !crate::model::is_point_in_time(sample_type) {
+        let window = series.iter().all(|(_, p)| p.duration_nanos > 0 && p.period_type.as_ref().is_some_and(|t| t.name == "cpu"));
+        let times = rep.times.clone();
+        let durations: Vec<i64> = series.iter().map(|(_, p)| p.duration_nanos).collect();
+        let timed = times.windows(2).all(|w| w[1] > w[0]);
+        let conv = |v: &Vec<i64>| -> Vec<i64> {
+            if window {
+                v.iter().zip(&durations).map(|(&x, &d)| (x as f64 * 1e9 / d as f64).round() as i64).collect()
+            } else {
+                (1..v.len())
+                    .map(|k| {
+                        let d = v[k] - v[k - 1];
+                        if timed {
+                            (d as f64 * 1e9 / (times[k] - times[k - 1]) as f64).round() as i64
+                        } else {
+                            d
+                        }
+                    })
+                    .collect()
+            }
+        };
+        for v in by_fn.values_mut().chain(by_stack.values_mut()).chain(objects.values_mut()) {
+            *v = conv(v);
+        }
+        rep.totals = conv(&rep.totals);
+        goroutines_made = vec![0; rep.totals.len()];
+        if !window {
+            rep.files.remove(0);
+            rep.times.remove(0);
+        }
+        n = rep.totals.len();
+        rep.rate = Some(if window || timed { "/s" } else { "/interval" }.to_string());
+    }
+    if n < 2 {
+        rep.message = Some("Load at least 3 snapshots of the same program to look for leaks.".into());
+        return rep;
+    }
     let max_total = rep.totals.iter().copied().max().unwrap_or(0);
     let floor = noise_floor(sample_type, &rep.unit, max_total);
     let span = rep.times[n - 1] - rep.times[0];
@@ -326,7 +373,7 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
         }
         let steadiness = grew as f64 / intervals as f64 * r_squared(s);
         let score = growth as f64 / max_total.max(1) as f64 * steadiness;
-        let per_minute = (span > 0).then(|| (growth as f64 * 60e9 / span as f64).round() as i64);
+        let per_minute = (span > 0 && rep.rate.is_none()).then(|| (growth as f64 * 60e9 / span as f64).round() as i64);
         let blocking = blocking.get(f).and_then(|m| m.iter().max_by_key(|(_, v)| **v).map(|(b, _)| b.to_string()));
         let mut reason = format!("grew in {grew} of {intervals} intervals, {}", format::signed(growth, &rep.unit));
         if let Some(pm) = per_minute {
@@ -375,9 +422,11 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
             format::human(floor, &rep.unit)
         ));
     }
-    if !crate::model::is_point_in_time(sample_type) {
+    if let Some(rate) = &rep.rate {
+        let per = if rate == "/s" { "per second" } else { "per interval" };
         rep.message = Some(format!(
-            "\"{sample_type}\" is a cumulative counter, so it always grows; choose an inuse_* sample type (or goroutine) to find leaks."
+            "\"{sample_type}\" is a cumulative counter, so the series shows its rate {per} between snapshots: the suspects are the functions whose rate grows. For leaks, choose an inuse_* sample type (or goroutine).{}",
+            if suspects.is_empty() { " No function's rate grew steadily." } else { "" }
         ));
     }
     rep.suspects = suspects;
@@ -528,6 +577,46 @@ mod tests {
         assert_eq!(blocking_call(&["runtime.gopark", "runtime.selectgo"]), Some("select"));
         assert_eq!(blocking_call(&["runtime.gopark"]), None);
     }
+    /// An allocs-like profile: per function (leaf = the function, under main.main), its
+    /// cumulative alloc_space so far.
+    fn allocs(time_s: i64, values: &[(&str, i64)]) -> Profile {
+        let mut p = Profile {
+            sample_types: vec![crate::model::ValueType { name: "alloc_space".into(), unit: "bytes".into() }],
+            values: vec![Vec::new()],
+            time_nanos: time_s * 1_000_000_000,
+            ..Default::default()
+        };
+        let root = p.functions.intern(b"main.main", b"");
+        for (f, v) in values {
+            let id = p.functions.intern(f.as_bytes(), b"");
+            let st = p.stacks.intern(&[id, root]);
+            p.sample_stack.push(st);
+            p.values[0].push(*v);
+            p.sample_labels.push(0);
+        }
+        p
+    }
+
+    #[test]
+    fn a_cumulative_counter_is_read_as_its_rate_and_a_growing_rate_is_a_suspect() {
+        const MB: i64 = 1 << 20;
+        // main.steady allocates 10 MB every 10 s; main.faster 1, 2, 3, 4, 5 MB per 10 s.
+        let snaps: Vec<Profile> = (0..6i64)
+            .map(|k| allocs(100 + 10 * k, &[("main.steady", 10 * MB * (k + 1)), ("main.faster", MB * (k * (k + 1) / 2 + 1))]))
+            .collect();
+        let series: Vec<(String, &Profile)> = snaps.iter().enumerate().map(|(i, p)| (format!("{i}.pb.gz"), p)).collect();
+        let rep = find(&series, "alloc_space");
+        assert_eq!(rep.rate.as_deref(), Some("/s"));
+        assert_eq!(rep.files.len(), 5, "one value per interval, each at its end snapshot");
+        assert_eq!(rep.files[0], "1.pb.gz");
+        let names: Vec<&str> = rep.suspects.iter().map(|s| s.function.as_str()).collect();
+        assert_eq!(names, vec!["main.faster"], "the steady allocator is not a suspect");
+        // Its rate per second in each interval: k MB per 10 s, rounded to the nearest byte.
+        let want: Vec<i64> = (1..6).map(|k| ((k * MB) as f64 / 10.0).round() as i64).collect();
+        assert_eq!(rep.suspects[0].series, want);
+        assert!(rep.message.as_deref().is_some_and(|m| m.contains("rate per second")), "{:?}", rep.message);
+    }
+
     #[test]
     fn r2() {
         assert!((r_squared(&[1, 2, 3, 4]) - 1.0).abs() < 1e-9);

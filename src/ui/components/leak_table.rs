@@ -52,7 +52,7 @@ pub fn leak_table(p: &LeakProps) -> Html {
                 <td class="num">{ s.rank }</td>
                 <td class="name"><span class="fn" title={s.function.clone()}>{ s.function.clone() }</span></td>
                 <td>{ sparkline(&s.series, (s.rank as usize <= super::timeline::STACKED).then(|| s.rank as usize - 1)) }</td>
-                <td class="num" title={exact(s.growth, &unit)}>{ signed(s.growth, &unit) }</td>
+                <td class="num" title={exact(s.growth, &unit)}>{ format!("{}{}", signed(s.growth, &unit), rep.rate.as_deref().unwrap_or("")) }</td>
                 <td class="num">{ s.per_minute.map(|m| format!("{}/min", signed(m, &unit))).unwrap_or_else(|| "-".into()) }</td>
                 <td class="num">{ format!("{} / {}", s.grew, s.intervals) }</td>
                 <td class="reason">

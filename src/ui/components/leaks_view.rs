@@ -100,11 +100,16 @@ pub fn leaks_view(p: &LeaksViewProps) -> Html {
     let body = match &p.leaks {
         Some(r) => {
             let chart = match &*r.0 {
-                Response::Leaks(report) => html! {
-                    <Timeline report={report.clone()} ids={p.snapshots.iter().map(|s| s.0).collect::<Vec<_>>()}
-                        labels={p.snapshots.iter().map(|s| s.1.clone()).collect::<Vec<_>>()}
+                Response::Leaks(report) => {
+                    // (Rates of a counter since the start are per interval: one value fewer,
+                    // each at the snapshot that ends its interval.)
+                    let snaps = if report.totals.len() + 1 == p.snapshots.len() { &p.snapshots[1..] } else { &p.snapshots[..] };
+                    html! {
+                    <Timeline report={report.clone()} ids={snaps.iter().map(|s| s.0).collect::<Vec<_>>()}
+                        labels={snaps.iter().map(|s| s.1.clone()).collect::<Vec<_>>()}
                         on_open={p.on_snapshot.clone()} on_diff={p.on_pair.clone()} />
-                },
+                    }
+                }
                 _ => html! {},
             };
             html! { <>{chart}<LeakTable resp={r.clone()} on_open={p.on_open.clone()} /></> }

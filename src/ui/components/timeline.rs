@@ -110,7 +110,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
                 { for ticks.iter().map(|&f| html! {
                     <g class="tl-grid">
                         <line x1={left.to_string()} x2={(w - 12.0).to_string()} y1={format!("{:.1}", y(max * f))} y2={format!("{:.1}", y(max * f))} />
-                        <text x={(left - 6.0).to_string()} y={format!("{:.1}", y(max * f) + 4.0)} text-anchor="end">{ human((max * f) as i64, &r.unit) }</text>
+                        <text x={(left - 6.0).to_string()} y={format!("{:.1}", y(max * f) + 4.0)} text-anchor="end">{ format!("{}{}", human((max * f) as i64, &r.unit), r.rate.as_deref().unwrap_or("")) }</text>
                     </g>
                 }) }
                 { for bands.iter().map(|(class, lo, hi, name)| html! {
