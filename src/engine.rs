@@ -133,6 +133,16 @@ impl Engine {
         s
     }
 
+    /// Profile `id` makes its locations from `cell` from now on (unless it has none to make:
+    /// a text profile's come from its function stacks), and what its decoder kept is let go.
+    pub fn relocate(&mut self, id: u32, cell: crate::model::locations::LocationCell) {
+        if let Some(s) = self.slots.iter_mut().find(|s| s.id == id) {
+            if s.profile.locations.has_source() && !s.profile.locations.is_made() {
+                s.profile.locations = cell;
+            }
+        }
+    }
+
     /// A loaded profile.
     pub fn profile(&self, id: u32) -> Option<&Profile> {
         self.slots.iter().find(|s| s.id == id).map(|s| &s.profile)

@@ -83,3 +83,28 @@ fn a_merge_keeps_the_locations_of_its_profiles() {
         assert!(errors.is_empty(), "{}", errors.join("\n"));
     }
 }
+
+#[test]
+fn locations_read_again_from_the_file_equal_the_decoders_own() {
+    let mut n = 0;
+    for path in profiles() {
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(p) = decode(&bytes) else { continue };
+        if !p.locations.has_source() {
+            continue; // a text profile: its locations come from its function stacks
+        }
+        let own = p.locations();
+        let again = profdrop::decode::locations_from(&bytes, &Default::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let label = path.display();
+        assert_eq!(again.sample_off, own.sample_off, "{label}");
+        assert_eq!(again.sample_locs, own.sample_locs, "{label}");
+        assert_eq!(again.address, own.address, "{label}");
+        assert_eq!(again.line_func, own.line_func, "{label}");
+        assert_eq!(again.line_no, own.line_no, "{label}");
+        assert_eq!(again.func_name, own.func_name, "{label}");
+        assert_eq!(again.func_file, own.func_file, "{label}");
+        assert_eq!(again.mapping_file, own.mapping_file, "{label}");
+        n += 1;
+    }
+    assert!(n > 40, "only {n} protobuf profiles");
+}
