@@ -517,13 +517,19 @@ impl AppState {
         };
         self.entries.push(Entry { summary, order: id, label });
         self.sort_entries();
+        self.diff_base = self.entries.first().map(|e| e.summary.id);
+        self.diff_target = self.entries.last().map(|e| e.summary.id);
+        // While more files of the batch are on their way, what is shown stays (a folder of a
+        // hundred snapshots would otherwise draw each one in turn); the last one to arrive is
+        // shown.
+        if self.selected.is_some() && self.loading.iter().any(|l| l.id != id) {
+            return;
+        }
         self.selected = Some(id);
         self.sample_type = default;
         self.top_limit = TOP_PAGE;
         self.zoom.clear();
         self.focus = None;
-        self.diff_base = self.entries.first().map(|e| e.summary.id);
-        self.diff_target = self.entries.last().map(|e| e.summary.id);
     }
 
     /// Takes a profile off the list (removed, or a preview whose load then failed).
@@ -699,7 +705,11 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             let want =
                 Request::Top { id, sample_type: s.sample_type.clone(), order: TopOrder::Flat, limit: TOP_PAGE, refine: s.refine.clone() };
             // (The early table is the whole profile's: it is not the table of a refinement.)
-            s.top_coming = (s.refine.is_identity() && s.wanted().contains(&want)).then_some(want);
+            if s.refine.is_identity() && s.wanted().contains(&want) {
+                s.top_coming = Some(want);
+            } else if s.top_coming.as_ref().is_some_and(|w| !s.wanted().contains(w)) {
+                s.top_coming = None;
+            }
         }
         Action::PreviewTop(top) => {
             // (The table of an earlier preview, overtaken by a newer one, is not the one coming.)
@@ -1060,16 +1070,27 @@ mod tests {
     }
 
     #[test]
-    fn a_previews_table_that_comes_after_a_newer_preview_is_left_out() {
-        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into()]));
+    fn a_batch_shows_its_first_file_until_the_last_one_arrives() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into(), "c".into()]));
         s = reduce(s, Action::Preview(summary(1, 0)));
+        assert_eq!(s.selected, Some(1));
+        assert!(matches!(s.top_coming, Some(Request::Top { id: 1, .. })));
+        // b's preview comes while c is still on its way: a stays shown, b's early table is
+        // not the one the view wants.
         s = reduce(s, Action::Preview(summary(2, 0)));
-        s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
-        assert!(s.top.is_none());
-        assert!(matches!(s.top_coming, Some(Request::Top { id: 2, .. })), "b's table is still on its way");
+        assert_eq!(s.selected, Some(1));
         s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
+        assert!(s.top.is_none(), "the table of a profile not shown is left out");
+        s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
         assert!(s.is_current(&s.top));
-        assert!(s.top_coming.is_none());
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Loaded(summary(2, 0)));
+        assert_eq!(s.selected, Some(1), "c is still loading");
+        assert_eq!(s.entries.len(), 2);
+        // The last file of the batch is shown, as after any load.
+        s = reduce(s, Action::Loaded(summary(3, 0)));
+        assert_eq!(s.selected, Some(3));
+        assert_eq!((s.diff_base, s.diff_target), (Some(1), Some(3)));
     }
 
     #[test]
@@ -1078,13 +1099,9 @@ mod tests {
         s = reduce(s, Action::Loaded(summary(1, 0)));
         s = reduce(s, Action::Open(vec!["bad".into(), "gone".into()]));
         s = reduce(s, Action::Preview(summary(2, 0)));
-        s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
         s = reduce(s, Action::Preview(summary(3, 0)));
-        // The user switched sample type before the table came: it is not shown.
-        s = reduce(s, Action::SampleType("alloc_space".into()));
-        s = reduce(s, Action::PreviewTop(top_answer(3, "inuse_space")));
-        assert!(s.top.as_ref().is_some_and(|a| matches!(a.request, Request::Top { id: 2, .. })));
-        assert_eq!(s.selected, Some(3));
+        assert_eq!(s.entries.len(), 3);
+        assert_eq!(s.selected, Some(1), "the batch is still loading: what was shown stays");
         s = reduce(s, Action::Remove(3));
         s = reduce(s, Action::LoadFailed(2, "stack depth exceeds the limit".into()));
         let ids: Vec<u32> = s.entries.iter().map(|e| e.summary.id).collect();
