@@ -4,14 +4,15 @@
 
 mod common;
 use common::*;
-use profdrop::analysis::refine::{apply, Refine};
-use profdrop::analysis::top::top_table;
+use profdrop::analysis::refine::{apply, Granularity, Refine};
+use profdrop::analysis::top::{mean_total, top_table, top_table_mean, Order};
 use profdrop::decode::decode;
+use profdrop::model::Profile;
 
 /// Every profile file of the project's fixtures and of the corpora.
 fn profiles() -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
-    let mut dirs = vec![root().join("testdata/example"), root().join("testdata/leaks")];
+    let mut dirs = vec![root().join("testdata/example"), root().join("testdata/leaks"), root().join("testdata/refine")];
     dirs.extend(corpora());
     while let Some(d) = dirs.pop() {
         for e in std::fs::read_dir(&d).unwrap() {
@@ -59,4 +60,94 @@ fn a_refinement_that_keeps_everything_gives_the_models_table() {
     }
     assert!(n > 40, "only {n} profiles decoded");
     assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+/// The refinement that pprof's command-line options ask for (`-focus=RE`, `-lines`, …).
+fn refine_from_args(args: &[String]) -> Refine {
+    let mut r = Refine::default();
+    for a in args {
+        let (k, v) = a.trim_start_matches('-').split_once('=').unwrap_or((a.trim_start_matches('-'), ""));
+        let v = v.to_string();
+        match k {
+            "focus" => r.focus = v,
+            "ignore" => r.ignore = v,
+            "hide" => r.hide = v,
+            "show" => r.show = v,
+            "show_from" => r.show_from = v,
+            "prune_from" => r.prune_from = v,
+            "tagfocus" => r.tagfocus = v,
+            "tagignore" => r.tagignore = v,
+            "tagshow" => r.tagshow = v,
+            "taghide" => r.taghide = v,
+            "noinlines" => r.noinlines = true,
+            "mean" => r.mean = true,
+            g => r.granularity = Granularity::parse(g).unwrap_or_else(|| panic!("unknown pprof option {a}")),
+        }
+    }
+    r
+}
+
+/// `%XX` decoded (the goldens' `args`).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// A refined profile's top table as (name, flat, cum) rows, with `-mean` as pprof divides.
+fn refined_rows(p: &Profile, r: &Refine, st: usize) -> (Vec<(String, i64, i64)>, Vec<String>) {
+    let refined = apply(p, r).unwrap_or_else(|e| panic!("{r:?}: {e}"));
+    let q = &refined.profile;
+    let rows = if r.mean { top_table_mean(q, st, 0, Order::Flat) } else { top_table(q, st).0 };
+    (rows.iter().map(|x| (q.functions.names[x.func as usize].clone(), x.flat, x.cum)).collect(), refined.notes)
+}
+
+#[test]
+fn refined_top_tables_equal_recorded_pprof_output() {
+    let dir = root().join("testdata/golden/refine");
+    let mut errors = Vec::new();
+    let mut n = 0;
+    let mut nothing = 0;
+    let mut cache: std::collections::HashMap<String, Profile> = Default::default();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    for path in paths {
+        let g = read_golden(&path);
+        let p = cache.entry(g.get("profile").to_string()).or_insert_with(|| {
+            let file = root().join("testdata").join(g.get("profile"));
+            decode(&std::fs::read(&file).unwrap()).unwrap()
+        });
+        let st: usize = g.get("sample_index").parse().unwrap();
+        assert_eq!(p.sample_types[st].name, g.get("sample_type"));
+        let args: Vec<String> = g.get("args").split("%20").map(percent_decode).collect();
+        let r = refine_from_args(&args);
+        let label = format!("{} {} {}", g.get("profile"), g.get("sample_type"), args.join(" "));
+        // pprof's total is the whole profile's, before any filter.
+        let total = if r.mean { mean_total(p, st, 0) } else { p.total(st) };
+        if total != g.int("total") {
+            errors.push(format!("{label}: total {total}, pprof {}", g.get("total")));
+        }
+        let (got, notes) = refined_rows(p, &r, st);
+        errors.extend(compare_rows(&label, &got, &g.rows));
+        if g.rows.is_empty() {
+            nothing += 1;
+            if notes.is_empty() {
+                errors.push(format!("{label}: nothing left and no note says why"));
+            }
+        }
+        n += 1;
+    }
+    assert!(n >= 140, "only {n} golden tables in {}", dir.display());
+    assert!(nothing >= 3, "the goldens should include filters that match nothing");
+    assert!(errors.is_empty(), "{} differences:\n{}", errors.len(), errors.join("\n"));
 }

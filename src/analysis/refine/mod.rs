@@ -504,6 +504,9 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
             notes.push(format!("{what} \"{re}\" matched no samples"));
         }
     }
+    if notes.is_empty() && out.num_samples() == 0 && p.num_samples() > 0 {
+        notes.push("the refinement left no samples".into());
+    }
     Ok(Refined { profile: out, notes })
 }
 
