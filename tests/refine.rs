@@ -151,3 +151,102 @@ fn refined_top_tables_equal_recorded_pprof_output() {
     assert!(nothing >= 3, "the goldens should include filters that match nothing");
     assert!(errors.is_empty(), "{} differences:\n{}", errors.len(), errors.join("\n"));
 }
+
+/// A profile built by hand: each stack root first, with its value.
+fn hand_profile(stacks: &[(&[&str], i64)]) -> Profile {
+    let mut p = Profile {
+        sample_types: vec![profdrop::model::ValueType { name: "samples".into(), unit: "count".into() }],
+        values: vec![Vec::new()],
+        ..Default::default()
+    };
+    for (frames, v) in stacks {
+        let ids: Vec<u32> = frames.iter().rev().map(|f| p.functions.intern(f.as_bytes(), b"")).collect();
+        let s = p.stacks.intern(&ids);
+        p.sample_stack.push(s);
+        p.values[0].push(*v);
+        p.sample_labels.push(0);
+    }
+    p
+}
+
+/// Rows sorted by name, for comparing with a table written by hand.
+fn by_name(p: &Profile, r: &Refine) -> Vec<(String, i64, i64)> {
+    let (mut rows, _) = refined_rows(p, r, 0);
+    rows.sort();
+    rows
+}
+
+fn rows(want: &[(&str, i64, i64)]) -> Vec<(String, i64, i64)> {
+    let mut v: Vec<_> = want.iter().map(|&(n, f, c)| (n.to_string(), f, c)).collect();
+    v.sort();
+    v
+}
+
+fn recursion_fixture() -> Profile {
+    hand_profile(&[
+        (&["main.main", "main.walk", "main.visit", "main.walk", "main.visit", "main.walk"], 10),
+        (&["main.main", "main.walk", "fmt.Sprintf", "runtime.mallocgc"], 5),
+        (&["runtime.gcBgMarkWorker", "runtime.memmove"], 7),
+        (&["main.main", "github.com/x/y.F", "runtime.memmove"], 3),
+        (&["main.main", "main.visit", "main.visit", "main.visit"], 2),
+    ])
+}
+
+#[test]
+fn collapsed_recursion_keeps_each_function_once_per_stack_and_every_leaf() {
+    let p = recursion_fixture();
+    // main→walk→visit→walk→visit→walk becomes main→walk (the outer walk takes the inner
+    // one's callees, here none: it is the leaf); main→visit→visit→visit becomes main→visit.
+    let want = rows(&[
+        ("main.main", 0, 20),
+        ("main.walk", 10, 15),
+        ("fmt.Sprintf", 0, 5),
+        ("runtime.mallocgc", 5, 5),
+        ("runtime.gcBgMarkWorker", 0, 7),
+        ("runtime.memmove", 10, 10),
+        ("github.com/x/y.F", 0, 3),
+        ("main.visit", 2, 2),
+    ]);
+    assert_eq!(by_name(&p, &Refine { collapse_recursion: true, ..Default::default() }), want);
+    // Without it, visit's cum counts the sample it recursed in.
+    let plain = by_name(&p, &Refine { ignore: "^nothing$".into(), ..Default::default() });
+    assert!(plain.contains(&("main.visit".into(), 2, 12)), "{plain:?}");
+    // The flame graph's tree has no function twice on a path.
+    let r = apply(&p, &Refine { collapse_recursion: true, ..Default::default() }).unwrap().profile;
+    for s in 0..r.stacks.len() as u32 {
+        let st = r.stacks.get(s);
+        let mut seen: Vec<u32> = st.to_vec();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), st.len(), "stack {st:?} repeats a function");
+    }
+}
+
+#[test]
+fn only_my_code_drops_library_frames_and_keeps_a_leaf_for_library_only_stacks() {
+    let p = recursion_fixture();
+    // fmt and runtime frames go; a stack of runtime only keeps its leaf (memmove), so every
+    // sample still counts.
+    let want =
+        rows(&[("main.main", 0, 20), ("main.walk", 15, 15), ("main.visit", 2, 12), ("runtime.memmove", 7, 7), ("github.com/x/y.F", 3, 3)]);
+    assert_eq!(by_name(&p, &Refine { only_mine: true, ..Default::default() }), want);
+    let both =
+        rows(&[("main.main", 0, 20), ("main.walk", 15, 15), ("main.visit", 2, 2), ("runtime.memmove", 7, 7), ("github.com/x/y.F", 3, 3)]);
+    assert_eq!(by_name(&p, &Refine { only_mine: true, collapse_recursion: true, ..Default::default() }), both);
+}
+
+#[test]
+fn bad_regexes_are_errors_naming_the_option() {
+    let p = recursion_fixture();
+    for (r, what) in [
+        (Refine { focus: "(".into(), ..Default::default() }, "focus"),
+        (Refine { show_from: "[".into(), ..Default::default() }, "show_from"),
+        (Refine { tagfocus: "k=(".into(), ..Default::default() }, "tagfocus"),
+        (Refine { taghide: "*".into(), ..Default::default() }, "taghide"),
+    ] {
+        let e = apply(&p, &r).unwrap_err();
+        assert!(e.starts_with(what) && e.contains("not a valid regular expression"), "{e}");
+    }
+    let n = apply(&p, &Refine { hide: "nothing-matches".into(), ..Default::default() }).unwrap().notes;
+    assert_eq!(n, vec!["hide \"nothing-matches\" matched no samples".to_string()]);
+}

@@ -229,7 +229,7 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
     // Per location: its flags and its nodes (leaf first), made once.
     let (function, filename, linenumber, address) = kept(r.granularity);
     let n_locs = locs.len();
-    let mut lbits = vec![0u8; n_locs];
+    let mut lbits: Vec<u8> = Vec::with_capacity(n_locs);
     let mut node_off: Vec<u32> = Vec::with_capacity(n_locs + 1);
     let mut node_ids: Vec<u32> = Vec::with_capacity(locs.line_func.len());
     let mut node_mine: Vec<bool> = Vec::new();
@@ -294,7 +294,7 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
                 pfm = true;
             }
         }
-        lbits[l] = lb;
+        lbits.push(lb);
         if lb & L_HIDDEN == 0 {
             if r.noinlines && cur.len() > 1 {
                 cur.drain(..cur.len() - 1);
@@ -324,7 +324,7 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
                 let id = *nodes.entry(key).or_insert_with(|| {
                     printable_name(&key, &strings, &mut name_buf);
                     let file = if f == NO_INDEX { "" } else { &locs.func_file[f as usize] };
-                    out.functions.intern(name_buf.as_bytes(), file.as_bytes())
+                    new_node(&mut out, &name_buf, file)
                 });
                 node_ids.push(id);
                 if r.only_mine {
@@ -508,6 +508,29 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
         notes.push("the refinement left no samples".into());
     }
     Ok(Refined { profile: out, notes })
+}
+
+/// A new node named `name`. pprof keeps nodes apart that print the same (at `-files`, two
+/// functions without names from one file are two nodes, told apart by their start lines),
+/// so a name already taken gets a raw name of its own (`name`, NUL, a number) and the same
+/// display name. (Such rows are ordered by that raw name where pprof orders them by cum.)
+fn new_node(out: &mut Profile, name: &str, file: &str) -> u32 {
+    if out.functions.get(name.as_bytes()).is_none() {
+        return out.functions.intern(name.as_bytes(), file.as_bytes());
+    }
+    let mut raw = Vec::with_capacity(name.len() + 4);
+    for n in 1u32.. {
+        raw.clear();
+        raw.extend_from_slice(name.as_bytes());
+        raw.push(0);
+        raw.extend_from_slice(n.to_string().as_bytes());
+        if out.functions.get(&raw).is_none() {
+            break;
+        }
+    }
+    let id = out.functions.intern(&raw, file.as_bytes());
+    out.functions.names[id as usize] = name.to_string();
+    id
 }
 
 /// The value in `slot`, made by `make` the first time (`NO_INDEX` means "not made yet").

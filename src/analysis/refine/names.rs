@@ -148,10 +148,10 @@ pub fn simplify_func(f: &str) -> &str {
     let b = name.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let rest = &name[i..];
-        if rest.starts_with("(anonymous namespace)") {
+        let rest = &b[i..];
+        if rest.starts_with(b"(anonymous namespace)") {
             i += "(anonymous namespace)".len();
-        } else if rest.starts_with("operator()") {
+        } else if rest.starts_with(b"operator()") {
             i += "operator()".len();
         } else if b[i] == b'(' {
             return &name[..i];
@@ -215,6 +215,8 @@ mod tests {
         assert_eq!(simplify_func("ns::(anonymous namespace)::f(int)"), "ns::(anonymous namespace)::f");
         assert_eq!(simplify_func("Foo::operator()(int)"), "Foo::operator()");
         assert_eq!(simplify_func("runtime.mallocgc"), "runtime.mallocgc");
+        assert_eq!(simplify_func("type:.hash.x.key·2"), "type:.hash.x.key·2");
+        assert_eq!(simplify_func("é·(x)"), "é·");
     }
 
     #[test]
