@@ -109,11 +109,61 @@ pub struct Refined {
     pub notes: Vec<String>,
 }
 
-fn compile(what: &str, re: &str) -> Result<Option<regex_lite::Regex>, String> {
+fn compile(what: &str, re: &str) -> Result<Option<Matcher>, String> {
     if re.is_empty() {
         return Ok(None);
     }
-    regex_lite::Regex::new(re).map(Some).map_err(|e| format!("{what}: \"{re}\" is not a valid regular expression: {e}"))
+    let rx = regex_lite::Regex::new(re).map_err(|e| format!("{what}: \"{re}\" is not a valid regular expression: {e}"))?;
+    Ok(Some(Matcher::new(re, rx)))
+}
+
+/// A compiled regex, with a fast path for the common one that is only literal text (a
+/// function name with its metacharacters escaped, maybe anchored): matched with `contains`,
+/// `starts_with`, `ends_with` or `==`, giving what the regex gives.
+#[derive(Debug)]
+struct Matcher {
+    rx: regex_lite::Regex,
+    literal: Option<(String, bool, bool)>,
+}
+
+impl Matcher {
+    fn new(pattern: &str, rx: regex_lite::Regex) -> Matcher {
+        Matcher { rx, literal: literal(pattern) }
+    }
+    fn is_match(&self, s: &str) -> bool {
+        match &self.literal {
+            Some((lit, true, true)) => s == lit,
+            Some((lit, true, false)) => s.starts_with(lit.as_str()),
+            Some((lit, false, true)) => s.ends_with(lit.as_str()),
+            Some((lit, false, false)) => s.contains(lit.as_str()),
+            None => self.rx.is_match(s),
+        }
+    }
+}
+
+/// The text a regex matches when it is literal: (text, anchored at the start, at the end).
+/// Only plain characters and backslash-escaped punctuation, with an optional leading `^`
+/// and trailing `$`; anything else (classes, repetition, groups, flags) is `None`.
+fn literal(pattern: &str) -> Option<(String, bool, bool)> {
+    let (start, rest) = match pattern.strip_prefix('^') {
+        Some(r) => (true, r),
+        None => (false, pattern),
+    };
+    let mut out = String::new();
+    let mut chars = rest.chars().peekable();
+    let mut end = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e) if e.is_ascii_punctuation() => out.push(e),
+                _ => return None,
+            },
+            '$' if chars.peek().is_none() => end = true,
+            '.' | '+' | '*' | '?' | '(' | ')' | '|' | '[' | ']' | '{' | '}' | '^' | '$' => return None,
+            c => out.push(c),
+        }
+    }
+    Some((out, start, end))
 }
 
 // What a function's name or file matches (one bit per option), computed once per function.
@@ -184,14 +234,16 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
 
     // Per function and per mapping: which options match it.
     let rxs = [(&focus, FOCUS), (&ignore, IGNORE), (&hide, HIDE), (&show, SHOW), (&show_from, SHOW_FROM)];
+    let name_bits = |s: &str| rxs.iter().filter(|(re, _)| re.as_ref().is_some_and(|re| re.is_match(s))).fold(0, |b, (_, bit)| b | bit);
+    // Many functions share a file: each file is matched once.
+    let mut file_bits: FxHashMap<&str, u8> = FxHashMap::default();
+    let any_rx = rxs.iter().any(|(re, _)| re.is_some());
     let fbits: Vec<u8> = (0..locs.func_name.len())
         .map(|f| {
-            let (name, file) = (&locs.func_name[f], &locs.func_file[f]);
+            let (name, file) = (&locs.func_name[f], locs.func_file[f].as_str());
             let mut b = 0;
-            for (re, bit) in rxs {
-                if re.as_ref().is_some_and(|re| re.is_match(name) || re.is_match(file)) {
-                    b |= bit;
-                }
+            if any_rx {
+                b = name_bits(name) | *file_bits.entry(file).or_insert_with(|| name_bits(file));
             }
             if prune_from.as_ref().is_some_and(|re| !name.is_empty() && re.is_match(simplify_func(name))) {
                 b |= PRUNE_FROM;
@@ -202,11 +254,7 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
             b
         })
         .collect();
-    let mbits: Vec<u8> = locs
-        .mapping_file
-        .iter()
-        .map(|file| rxs.iter().filter(|(re, _)| re.as_ref().is_some_and(|re| re.is_match(file))).fold(0, |b, (_, bit)| b | bit))
-        .collect();
+    let mbits: Vec<u8> = locs.mapping_file.iter().map(|file| name_bits(file)).collect();
     let line_has = |i: usize, bit: u8| {
         let f = locs.line_func[i];
         f != NO_INDEX && fbits[f as usize] & bit != 0
@@ -355,6 +403,8 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
     let mut mine: Vec<bool> = Vec::new();
     let mut pos: Vec<u32> = if r.collapse_recursion { vec![NO_INDEX; out.functions.len()] } else { Vec::new() };
     let mut kept_stack: Vec<u32> = Vec::new();
+    // First which samples stay, and the window of each one's locations that does.
+    let mut windows: Vec<(u32, u32, u32)> = Vec::with_capacity(p.num_samples());
     'samples: for s in 0..p.num_samples() {
         let sl = locs.sample(s);
         if sl.is_empty() {
@@ -399,13 +449,54 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
                 start = k;
             }
         }
+        windows.push((s as u32, start as u32, end as u32));
+    }
+
+    // Then each kept sample's nodes, into room reserved for them.
+    let kept_frac = windows.len() as f64 / p.num_samples().max(1) as f64;
+    out.stacks.reserve(windows.len(), (p.stacks.frames.len() as f64 * kept_frac * 1.1) as usize + 16);
+    out.sample_stack.reserve_exact(windows.len());
+    out.sample_labels.reserve_exact(windows.len());
+    for col in &mut out.values {
+        col.reserve_exact(windows.len());
+    }
+    for &(s, start, end) in &windows {
+        let (s, start, end) = (s as usize, start as usize, end as usize);
+        let sl = locs.sample(s);
+        let set = p.sample_labels.get(s).copied().unwrap_or(0);
+        if !r.only_mine && !r.collapse_recursion {
+            // The common case: the nodes go straight where the stack is interned (a location
+            // has a node or two: pushed one by one, not copied as slices).
+            let frames = &mut out.stacks.frames;
+            let before = frames.len();
+            for &l in &sl[start..end] {
+                for &n in &node_ids[node_off[l as usize] as usize..node_off[l as usize + 1] as usize] {
+                    frames.push(n);
+                }
+            }
+            if frames.len() == before {
+                continue;
+            }
+            out.sample_stack.push(out.stacks.intern_pending());
+            for (t, col) in out.values.iter_mut().enumerate() {
+                col.push(p.values[t][s]);
+            }
+            set_used[set as usize] = true;
+            out.sample_labels.push(set);
+            if let Some(g) = p.goroutines.get(s) {
+                out.goroutines.push(g.clone());
+            }
+            continue;
+        }
         buf.clear();
         mine.clear();
         for &l in &sl[start..end] {
             let (a, b) = (node_off[l as usize] as usize, node_off[l as usize + 1] as usize);
-            buf.extend_from_slice(&node_ids[a..b]);
-            if r.only_mine {
-                mine.extend_from_slice(&node_mine[a..b]);
+            for k in a..b {
+                buf.push(node_ids[k]);
+                if r.only_mine {
+                    mine.push(node_mine[k]);
+                }
             }
         }
         if buf.is_empty() {
@@ -539,4 +630,34 @@ fn get_or(slot: &mut u32, make: impl FnOnce() -> u32) -> &mut u32 {
         *slot = make();
     }
     slot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_fast_path_matches_what_the_regex_matches() {
+        let texts = ["main.(*T).f", "main.walk", "xmain.walk", "main.walkers", "runtime.mallocgc", "a$b", "", "μs·x"];
+        for pat in [
+            "main\\.walk",
+            "^main\\.walk$",
+            "^main\\.walk",
+            "walk$",
+            "main\\.\\(\\*T\\)\\.f",
+            "a\\$b",
+            "μs·",
+            "main.walk",
+            "ma(in)",
+            "^$",
+            "a|b",
+            "\\d",
+        ] {
+            let m = Matcher::new(pat, regex_lite::Regex::new(pat).unwrap());
+            for t in texts {
+                assert_eq!(m.is_match(t), m.rx.is_match(t), "{pat:?} on {t:?}");
+            }
+        }
+        assert!(literal("main\\.walk").is_some() && literal("main.walk").is_none() && literal("\\d").is_none());
+    }
 }
