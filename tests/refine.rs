@@ -250,3 +250,46 @@ fn bad_regexes_are_errors_naming_the_option() {
     let n = apply(&p, &Refine { hide: "nothing-matches".into(), ..Default::default() }).unwrap().notes;
     assert_eq!(n, vec!["hide \"nothing-matches\" matched no samples".to_string()]);
 }
+
+/// The engine's Top request with a refinement answers what pprof answers: each golden's
+/// table and total through `Request::Top` (rows, `-mean` included, and pprof's pre-filter
+/// total), for a sample of the goldens (one in five, every `-mean` one).
+#[test]
+fn engine_top_requests_with_a_refinement_equal_pprof() {
+    use profdrop::engine::Engine;
+    use profdrop::protocol::{Request, Response};
+    let dir = root().join("testdata/golden/refine");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    let mut eng = Engine::new();
+    let mut ids: std::collections::HashMap<String, u32> = Default::default();
+    let (mut n, mut means) = (0, 0);
+    for (i, path) in paths.iter().enumerate() {
+        let g = read_golden(path);
+        if i % 5 != 0 && g.get("mean") != "1" {
+            continue;
+        }
+        let next = ids.len() as u32 + 1;
+        let id = *ids.entry(g.get("profile").to_string()).or_insert_with(|| {
+            let file = root().join("testdata").join(g.get("profile"));
+            eng.insert(next, g.get("profile"), decode(&std::fs::read(&file).unwrap()).unwrap());
+            next
+        });
+        let args: Vec<String> = g.get("args").split("%20").map(percent_decode).collect();
+        let refine = refine_from_args(&args);
+        means += refine.mean as usize;
+        let label = format!("{} {} {}", g.get("profile"), g.get("sample_type"), args.join(" "));
+        let req = Request::Top { id, sample_type: g.get("sample_type").into(), order: Order::Flat, limit: 0, refine };
+        match eng.handle(req) {
+            Response::Top { total, rows, .. } => {
+                assert_eq!(total, g.int("total"), "{label}: total");
+                let got: Vec<_> = rows.into_iter().map(|r| (r.name, r.flat, r.cum)).collect();
+                let errs = compare_rows(&label, &got, &g.rows);
+                assert!(errs.is_empty(), "{}", errs.join("\n"));
+            }
+            other => panic!("{label}: {other:?}"),
+        }
+        n += 1;
+    }
+    assert!(n >= 30 && means >= 4, "{n} requests, {means} with -mean");
+}
