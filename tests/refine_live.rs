@@ -129,11 +129,12 @@ fn cases_for(file: &Path, p: &Profile) -> Vec<Case> {
         "" | "count" => "count".to_string(),
         u => u.to_string(),
     };
+    // pprof takes seconds on the biggest files: they get two cases (focus, lines).
     let big = std::fs::metadata(file).unwrap().len() > 500_000;
     let mut sets: Vec<(Vec<String>, Refine)> = Vec::new();
     let f = pick_function(p, st);
     if let Some(f) = &f {
-        let filters: &[&str] = if big { &["focus", "hide"] } else { &["focus", "ignore", "hide", "show", "show_from", "prune_from"] };
+        let filters: &[&str] = if big { &["focus"] } else { &["focus", "ignore", "hide", "show", "show_from", "prune_from"] };
         for &k in filters {
             let mut r = Refine::default();
             match k {
@@ -155,8 +156,8 @@ fn cases_for(file: &Path, p: &Profile) -> Vec<Case> {
     for &g in grans {
         sets.push((vec![format!("-{}", g.name())], Refine { granularity: g, ..Default::default() }));
     }
-    sets.push((vec!["-noinlines".into()], Refine { noinlines: true, ..Default::default() }));
     if !big {
+        sets.push((vec!["-noinlines".into()], Refine { noinlines: true, ..Default::default() }));
         sets.push((
             vec!["-lines".into(), "-noinlines".into()],
             Refine { granularity: Granularity::Lines, noinlines: true, ..Default::default() },
@@ -166,7 +167,7 @@ fn cases_for(file: &Path, p: &Profile) -> Vec<Case> {
     let label = p.label_sets.sets.iter().flatten().find_map(|l| {
         l.str.as_ref().filter(|v| !v.is_empty() && !v.contains(',') && !l.key.contains('=')).map(|v| (l.key.clone(), v.clone()))
     });
-    if let Some((k, v)) = label {
+    if let (false, Some((k, v))) = (big, label) {
         let tf = format!("{k}=^{}$", quote_meta(&v));
         sets.push((vec![format!("-tagfocus={tf}")], Refine { tagfocus: tf, ..Default::default() }));
     }

@@ -460,82 +460,98 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
     for col in &mut out.values {
         col.reserve_exact(windows.len());
     }
-    for &(s, start, end) in &windows {
-        let (s, start, end) = (s as usize, start as usize, end as usize);
+    // Samples with the same locations get the same stack: where the model found few distinct
+    // stacks (many samples per stack, as in CPU profiles), a sample whose window of locations
+    // equals that of the first sample of its model stack reuses its answer.
+    let memo_on = p.stacks.len() * 2 < p.num_samples();
+    let mut memo: Vec<(u32, u32, u32, u32)> = if memo_on { vec![(0, 0, 0, NO_INDEX); p.stacks.len()] } else { Vec::new() };
+    let plain = !r.only_mine && !r.collapse_recursion;
+    for &(s32, start32, end32) in &windows {
+        let (s, start, end) = (s32 as usize, start32 as usize, end32 as usize);
         let sl = locs.sample(s);
+        let window = &sl[start..end];
         let set = p.sample_labels.get(s).copied().unwrap_or(0);
-        if !r.only_mine && !r.collapse_recursion {
-            // The common case: the nodes go straight where the stack is interned (a location
-            // has a node or two: pushed one by one, not copied as slices).
-            let frames = &mut out.stacks.frames;
-            let before = frames.len();
-            for &l in &sl[start..end] {
-                for &n in &node_ids[node_off[l as usize] as usize..node_off[l as usize + 1] as usize] {
-                    frames.push(n);
-                }
-            }
-            if frames.len() == before {
-                continue;
-            }
-            out.sample_stack.push(out.stacks.intern_pending());
-            for (t, col) in out.values.iter_mut().enumerate() {
-                col.push(p.values[t][s]);
-            }
-            set_used[set as usize] = true;
-            out.sample_labels.push(set);
-            if let Some(g) = p.goroutines.get(s) {
-                out.goroutines.push(g.clone());
-            }
-            continue;
-        }
-        buf.clear();
-        mine.clear();
-        for &l in &sl[start..end] {
-            let (a, b) = (node_off[l as usize] as usize, node_off[l as usize + 1] as usize);
-            for k in a..b {
-                buf.push(node_ids[k]);
-                if r.only_mine {
-                    mine.push(node_mine[k]);
-                }
+        let mut id = NO_INDEX;
+        if memo_on {
+            let (s0, st0, en0, id0) = memo[p.sample_stack[s] as usize];
+            if id0 != NO_INDEX && &locs.sample(s0 as usize)[st0 as usize..en0 as usize] == window {
+                id = id0;
             }
         }
-        if buf.is_empty() {
-            continue;
-        }
-        if r.only_mine && mine.iter().any(|&m| m) {
-            let mut k = 0;
-            buf.retain(|_| {
-                k += 1;
-                mine[k - 1]
-            });
-        } else if r.only_mine {
-            buf.truncate(1);
-        }
-        if r.collapse_recursion {
-            // Root first: an id seen before cuts the kept stack back to its first occurrence.
-            kept_stack.clear();
-            for &f in buf.iter().rev() {
-                match pos[f as usize] {
-                    NO_INDEX => {
-                        pos[f as usize] = kept_stack.len() as u32;
-                        kept_stack.push(f);
+        if id == NO_INDEX {
+            let made = if plain {
+                // The common case: the nodes go straight where the stack is interned (a
+                // location has a node or two: pushed one by one, not copied as slices).
+                let frames = &mut out.stacks.frames;
+                let before = frames.len();
+                for &l in window {
+                    for &n in &node_ids[node_off[l as usize] as usize..node_off[l as usize + 1] as usize] {
+                        frames.push(n);
                     }
-                    k => {
-                        for &g in &kept_stack[k as usize + 1..] {
-                            pos[g as usize] = NO_INDEX;
+                }
+                (frames.len() > before).then(|| out.stacks.intern_pending())
+            } else {
+                let mut with_buf = || -> Option<()> {
+                    buf.clear();
+                    mine.clear();
+                    for &l in window {
+                        let (a, b) = (node_off[l as usize] as usize, node_off[l as usize + 1] as usize);
+                        for k in a..b {
+                            buf.push(node_ids[k]);
+                            if r.only_mine {
+                                mine.push(node_mine[k]);
+                            }
                         }
-                        kept_stack.truncate(k as usize + 1);
                     }
-                }
-            }
-            buf.clear();
-            for &f in kept_stack.iter().rev() {
-                pos[f as usize] = NO_INDEX;
-                buf.push(f);
+                    if buf.is_empty() {
+                        return None;
+                    }
+                    if r.only_mine && mine.iter().any(|&m| m) {
+                        let mut k = 0;
+                        buf.retain(|_| {
+                            k += 1;
+                            mine[k - 1]
+                        });
+                    } else if r.only_mine {
+                        buf.truncate(1);
+                    }
+                    if r.collapse_recursion {
+                        // Root first: an id seen before cuts the kept stack back to its first occurrence.
+                        kept_stack.clear();
+                        for &f in buf.iter().rev() {
+                            match pos[f as usize] {
+                                NO_INDEX => {
+                                    pos[f as usize] = kept_stack.len() as u32;
+                                    kept_stack.push(f);
+                                }
+                                k => {
+                                    for &g in &kept_stack[k as usize + 1..] {
+                                        pos[g as usize] = NO_INDEX;
+                                    }
+                                    kept_stack.truncate(k as usize + 1);
+                                }
+                            }
+                        }
+                        buf.clear();
+                        for &f in kept_stack.iter().rev() {
+                            pos[f as usize] = NO_INDEX;
+                            buf.push(f);
+                        }
+                    }
+                    Some(())
+                };
+                with_buf().map(|()| {
+                    out.stacks.frames.extend_from_slice(&buf);
+                    out.stacks.intern_pending()
+                })
+            };
+            let Some(made) = made else { continue };
+            id = made;
+            if memo_on && memo[p.sample_stack[s] as usize].3 == NO_INDEX {
+                memo[p.sample_stack[s] as usize] = (s32, start32, end32, id);
             }
         }
-        out.stacks.frames.extend_from_slice(&buf);
-        out.sample_stack.push(out.stacks.intern_pending());
+        out.sample_stack.push(id);
         for (t, col) in out.values.iter_mut().enumerate() {
             col.push(p.values[t][s]);
         }
