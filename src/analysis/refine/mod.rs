@@ -85,9 +85,12 @@ pub struct Refine {
     pub noinlines: bool,
     /// `-mean`: values divided by the count of the first sample type (top table only).
     pub mean: bool,
-    /// Only my code: runtime and standard-library frames are removed.
+    /// Only my code: frames that are not the user's code (the leak finder's
+    /// `is_user_code`: runtime, standard library, unsymbolized) are removed; a stack with
+    /// none keeps its leaf frame.
     pub only_mine: bool,
-    /// Recursion collapsed: a function shows once per stack.
+    /// Recursion collapsed: a node shows once per stack; a repeat cuts the stack back to
+    /// the outer occurrence, which takes the inner one's callees (the leaf stays).
     pub collapse_recursion: bool,
 }
 
