@@ -106,9 +106,9 @@ EXAMPLE = [
 ] + GRANULARITIES
 
 MEAN = [
-    ("refine/cpu.pb.gz", 1, "mean", ["-mean"]),
-    ("refine/heap.pb.gz", 3, "mean", ["-mean"]),
-    ("refine/heap.pb.gz", 1, "mean-focus", ["-mean", "-focus=main\\.alloc"]),
+    ("refine/refine-cpu.pb.gz", 1, "mean", ["-mean"]),
+    ("refine/refine-heap.pb.gz", 3, "mean", ["-mean"]),
+    ("refine/refine-heap.pb.gz", 1, "mean-focus", ["-mean", "-focus=main\\.alloc"]),
     ("example/heap.pb.gz", 3, "mean-lines", ["-mean", "-lines"]),
 ]
 
@@ -125,11 +125,11 @@ def cases():
             for name, args in sets:
                 out.append((path, i, types[i], name, args, False))
 
-    add("refine/cpu.pb.gz", CPU)
-    add("refine/cpu.pb.gz", [("focus", CPU[0][1]), ("tagfocus", ["-tagfocus=handler=/api/users"])], [0])
-    add("refine/heap.pb.gz", HEAP, [3])
-    add("refine/heap.pb.gz", HEAP[:8], [0, 1])
-    add("refine/goroutine.pb.gz", GOROUTINE, [0])
+    add("refine/refine-cpu.pb.gz", CPU)
+    add("refine/refine-cpu.pb.gz", [("focus", CPU[0][1]), ("tagfocus", ["-tagfocus=handler=/api/users"])], [0])
+    add("refine/refine-heap.pb.gz", HEAP, [3])
+    add("refine/refine-heap.pb.gz", HEAP[:8], [0, 1])
+    add("refine/refine-goroutine.pb.gz", GOROUTINE, [0])
     add("example/cpu.pb.gz", EXAMPLE)
     add("example/heap.pb.gz", EXAMPLE, [1, 3])
     add("example/goroutine.pb.gz", EXAMPLE[:4] + GRANULARITIES[:4], [0])

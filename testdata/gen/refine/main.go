@@ -1,16 +1,18 @@
-// Command refine writes the profiles under testdata/refine/, made so that every
+// Command refine writes the profiles under testdata/refine/ (names unlike
+// example/'s, since tests look fixtures up by file name), made so that every
 // refinement of profdrop (pprof's -focus, -ignore, -hide, -show, -show_from,
 // -prune_from, -tagfocus, -tagignore, -tagshow, -taghide, the granularities
 // and -noinlines) has something to act on:
 //
-//	cpu.pb.gz        ~2 s of CPU work under pprof labels (handler=/api/users,
-//	                 /api/orders, /healthz; tenant=a, b), with direct and
-//	                 indirect recursion, small functions the compiler inlines
-//	                 and functions whose work is spread over several lines
-//	heap.pb.gz       every allocation sampled (MemProfileRate 1): objects of
-//	                 16 B, 1 KiB, 64 KiB and 2 MiB from different functions
-//	                 (heap samples carry the numeric label bytes)
-//	goroutine.pb.gz  goroutines parked under labels (pool=io, pool=cpu)
+//	refine-cpu.pb.gz        ~2 s of CPU work under pprof labels
+//	                        (handler=/api/users, /api/orders, /healthz;
+//	                        tenant=a, b), with direct and indirect recursion,
+//	                        small functions the compiler inlines and functions
+//	                        whose work is spread over several lines
+//	refine-heap.pb.gz       every allocation sampled (MemProfileRate 1): objects
+//	                        of 16 B, 1 KiB, 64 KiB and 2 MiB from different
+//	                        functions (heap samples carry the numeric label bytes)
+//	refine-goroutine.pb.gz  goroutines parked under labels (pool=io, pool=cpu)
 //
 // Standard library only. Run by testdata/gen/refine.sh.
 package main
@@ -173,7 +175,7 @@ func main() {
 	buildIndex()
 	allocBig()
 	runtime.GC()
-	write(*dir, "heap.pb.gz", func(f *os.File) error { return pprof.Lookup("heap").WriteTo(f, 0) })
+	write(*dir, "refine-heap.pb.gz", func(f *os.File) error { return pprof.Lookup("heap").WriteTo(f, 0) })
 	runtime.MemProfileRate = 512 * 1024
 
 	// Goroutines parked under labels.
@@ -182,11 +184,11 @@ func main() {
 	park(context.Background(), &wg, stop, "io", 3)
 	park(context.Background(), &wg, stop, "cpu", 2)
 	wg.Wait()
-	write(*dir, "goroutine.pb.gz", func(f *os.File) error { return pprof.Lookup("goroutine").WriteTo(f, 0) })
+	write(*dir, "refine-goroutine.pb.gz", func(f *os.File) error { return pprof.Lookup("goroutine").WriteTo(f, 0) })
 	close(stop)
 
 	// CPU under labels.
-	write(*dir, "cpu.pb.gz", func(f *os.File) error {
+	write(*dir, "refine-cpu.pb.gz", func(f *os.File) error {
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
