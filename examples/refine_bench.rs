@@ -15,6 +15,15 @@ use profdrop::analysis::refine::{apply, Granularity, Refine};
 use profdrop::analysis::top::top_table;
 use std::time::Instant;
 
+/// This thread's time on a CPU so far, in ms (Linux `/proc/thread-self/schedstat`; 0 elsewhere):
+/// on a loaded machine it says what the work costs better than the wall clock.
+fn cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()))
+        .map_or(0.0, |ns| ns / 1e6)
+}
+
 /// (median, min) of the runs: on a shared machine the min says more about the code.
 fn median(mut ms: Vec<f64>) -> String {
     ms.sort_by(|a, b| a.total_cmp(b));
@@ -26,7 +35,10 @@ fn main() {
     let runs: usize = std::env::var("RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     for path in std::env::args().skip(1) {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let (t, c) = (Instant::now(), cpu_ms());
         let p = profdrop::decode::decode(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+        // For scale: the whole load, on the same machine at the same moment.
+        println!("{path}: decoded in {:.1} ms ({:.1} ms on CPU)", t.elapsed().as_secs_f64() * 1e3, cpu_ms() - c);
         let st = p.default_sample_type;
         let t = Instant::now();
         let locs = p.locations();
@@ -54,17 +66,20 @@ fn main() {
             }
             let mut apply_ms = Vec::new();
             let mut total_ms = Vec::new();
+            let mut cpu = Vec::new();
             let mut info = String::new();
             for _ in 0..runs {
                 let t = Instant::now();
+                let c = cpu_ms();
                 let out = apply(&p, &r).expect("apply");
                 apply_ms.push(t.elapsed().as_secs_f64() * 1e3);
+                cpu.push(cpu_ms() - c);
                 let (rows, _) = top_table(&out.profile, st);
                 total_ms.push(t.elapsed().as_secs_f64() * 1e3);
                 info = format!("{} samples kept, {} rows", out.profile.num_samples(), rows.len());
                 drop(std::hint::black_box(out));
             }
-            println!("  {what:36} apply {}   + top table {}   ({info})", median(apply_ms), median(total_ms));
+            println!("  {what:36} apply {}, on CPU {}   + top table {}   ({info})", median(apply_ms), median(cpu), median(total_ms));
         }
     }
 }
