@@ -5,7 +5,7 @@
 use crate::analysis::diff::{comparable, diff_table, merge};
 use crate::analysis::leaks;
 use crate::analysis::refine::{self, Refine};
-use crate::analysis::top::{rows_from_sums, sort_rows, top_table, TopRow};
+use crate::analysis::top::{self, rows_from_sums, sort_rows, top_table, TopRow};
 use crate::analysis::tree::{flame_data, Part, Tree, TreeBuilder};
 use crate::analysis::{search_share, NameSpace, Search};
 use crate::decode::{decode_owned, Limits, Preview, Progress};
@@ -206,6 +206,13 @@ impl Engine {
                 // pprof's total is the whole profile's, before any filter.
                 let total = self.get(id)?.total(st);
                 let (p, notes) = self.view(id, &refine)?;
+                if refine.mean {
+                    // pprof's -mean: divided by the first sample type (a count), over the
+                    // same samples; rows in `order` by the undivided values.
+                    let total = top::mean_total(self.get(id)?, st, 0);
+                    let rows = top::top_table_mean(p, st, 0, order);
+                    return Ok(top_response(id, p, st, rows, total, TopOrder::Flat, limit, notes.to_vec()));
+                }
                 let (rows, _) = top_table(p, st);
                 Ok(top_response(id, p, st, rows, total, order, limit, notes.to_vec()))
             }
