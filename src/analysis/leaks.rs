@@ -17,6 +17,11 @@ use serde::{Deserialize, Serialize};
 /// the first element of their package path (`runtime`, `time`, `net/http`, `internal/poll`);
 /// `main` is the user's own package.
 pub fn is_user_code(name: &str) -> bool {
+    // A node of a finer granularity than functions is named `[ADDRESS ]FUNCTION FILE:LINE`:
+    // the function decides.
+    let mut words = name.split(' ');
+    let first = words.next().unwrap_or(name);
+    let name = if first.len() == 16 && first.bytes().all(|b| b.is_ascii_hexdigit()) { words.next().unwrap_or(first) } else { first };
     if crate::model::names::is_unsymbolized(name) {
         return false;
     }
@@ -653,6 +658,11 @@ mod tests {
         assert!(!is_user_code("net/http.(*conn).serve"));
         assert!(!is_user_code("internal/poll.runtime_pollWait"));
         assert!(!is_user_code("<unknown>"));
+        // Nodes of the lines and addresses granularities.
+        assert!(is_user_code("main.handle svc/main.go:31"));
+        assert!(!is_user_code("runtime.mallocgc /usr/lib/go/src/runtime/malloc.go:1025"));
+        assert!(is_user_code("0000000000437a71 main.f file.go:250"));
+        assert!(!is_user_code("0000000000437a71 runtime.f proc.go:250"));
     }
     #[test]
     fn blocking() {
