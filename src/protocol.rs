@@ -5,6 +5,7 @@
 //! objects such as `File`s and transferred buffers).
 
 use crate::analysis::leaks::LeakReport;
+pub use crate::analysis::peek::{PeekEdge, PeekEntry};
 use crate::analysis::tree::FlameData;
 use crate::model::{ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
@@ -126,6 +127,26 @@ pub enum Request {
         /// Refinement.
         #[serde(default)]
         refine: Refine,
+        /// Bottom-up: leaf functions at the root, their callers below them.
+        #[serde(default)]
+        inverted: bool,
+        /// Pivot (pprof's flame graph `p`): a regex; only stacks through a matching function,
+        /// cut at the outermost matching frame, which becomes the root's child. With
+        /// `inverted` the tree above it is its callers, else its callees.
+        #[serde(default)]
+        pivot: Option<String>,
+    },
+    /// pprof's `-peek`: callers and callees of the functions matching a regex.
+    Peek {
+        /// Profile id.
+        id: u32,
+        /// Sample type name.
+        sample_type: String,
+        /// Regex (as pprof's `-peek REGEX`).
+        regex: String,
+        /// Refinement.
+        #[serde(default)]
+        refine: Refine,
     },
     /// Diff table.
     Diff {
@@ -166,7 +187,7 @@ impl Request {
     /// The profiles it reads (a request for a profile still loading waits for it).
     pub fn profiles(&self) -> Vec<u32> {
         match self {
-            Request::Remove { id } | Request::Top { id, .. } => vec![*id],
+            Request::Remove { id } | Request::Top { id, .. } | Request::Peek { id, .. } => vec![*id],
             Request::Flame { source: FlameSource::Single { id }, .. } => vec![*id],
             Request::Flame { source: FlameSource::Diff { base, target, .. }, .. } | Request::Diff { base, target, .. } => {
                 vec![*base, *target]
@@ -266,6 +287,22 @@ pub enum Response {
         base_duration: i64,
         /// Target duration.
         target_duration: i64,
+    },
+    /// pprof's `-peek` report.
+    Peek {
+        /// Profile id.
+        id: u32,
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// pprof's total.
+        total: i64,
+        /// One entry per matching function, in pprof's order (by flat).
+        entries: Vec<PeekEntry>,
+        /// What the refinement did that the user should know.
+        #[serde(default)]
+        notes: Vec<String>,
     },
     /// Leak report.
     Leaks(LeakReport),

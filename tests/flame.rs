@@ -54,6 +54,8 @@ fn flame(
         search: String::new(),
         min_fraction,
         refine: Default::default(),
+        inverted: false,
+        pivot: None,
     }) {
         Response::Flame { data, .. } => data,
         other => panic!("expected a flame graph, got {other:?}"),

@@ -17,6 +17,8 @@ pub enum View {
     Diff,
     /// Leak finder.
     Leaks,
+    /// pprof's `-peek` table.
+    Peek,
 }
 
 pub use crate::protocol::{FLAME_MIN_FRACTION, TOP_PAGE};
@@ -167,6 +169,17 @@ pub struct AppState {
     pub url: Option<UrlState>,
     /// What of the latest link could not be applied, in words.
     pub url_notes: Vec<String>,
+    // Pivot, inverted flame graph and peek.
+    /// The flame graph is inverted (bottom-up).
+    pub inverted: bool,
+    /// Pivot regex (pprof's `p`): the flame view shows the matches' callers and callees.
+    pub pivot: Option<String>,
+    /// The pivot's callers (an inverted tree cut at the pivot).
+    pub pivot_callers: Option<Answer>,
+    /// The pivot's callees.
+    pub pivot_callees: Option<Answer>,
+    /// Peek answer (beside the pivot, and the peek view).
+    pub peek: Option<Answer>,
 }
 
 impl Default for AppState {
@@ -203,6 +216,11 @@ impl Default for AppState {
             outbox_start: 0,
             url: None,
             url_notes: vec![],
+            inverted: false,
+            pivot: None,
+            pivot_callers: None,
+            pivot_callees: None,
+            peek: None,
         }
     }
 }
@@ -280,6 +298,10 @@ pub enum Action {
     OpenSuspect(String),
     /// The page's `location.hash` (at start, or changed by a link, back or forward).
     Url(String),
+    /// Inverted flame graph on or off.
+    Inverted(bool),
+    /// Pivot on the functions matching a regex (and show the pivot view), or leave pivot mode.
+    Pivot(Option<String>),
 }
 
 /// What `body[data-state]` says.
@@ -343,7 +365,11 @@ impl AppState {
                 out.push(Request::Top { id: sel, sample_type: st, order, limit: self.top_limit, refine: self.refine.clone() });
                 out.push(self.flame_request(FlameSource::Single { id: sel }));
             }
-            View::Flame => out.push(self.flame_request(FlameSource::Single { id: sel })),
+            View::Flame => match &self.pivot {
+                Some(p) => out.extend(self.pivot_requests(sel, p)),
+                None => out.push(self.flame_request(FlameSource::Single { id: sel })),
+            },
+            View::Peek => out.push(Request::Peek { id: sel, sample_type: st, regex: self.peek_regex(), refine: self.refine.clone() }),
             View::Diff => {
                 if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
                     out.push(Request::Diff { base, target, sample_type: st, normalize: self.normalize, refine: self.refine.clone() });
@@ -358,6 +384,7 @@ impl AppState {
     }
 
     fn flame_request(&self, source: FlameSource) -> Request {
+        let single = matches!(source, FlameSource::Single { .. });
         Request::Flame {
             source,
             sample_type: self.sample_type.clone(),
@@ -366,7 +393,33 @@ impl AppState {
             search: self.search.clone(),
             min_fraction: FLAME_MIN_FRACTION,
             refine: self.refine.clone(),
+            inverted: self.inverted && single,
+            pivot: None,
         }
+    }
+
+    /// The pivot view's requests: callers (inverted, cut at the pivot), callees, peek table.
+    fn pivot_requests(&self, id: u32, pivot: &str) -> [Request; 3] {
+        let side = |inverted: bool| Request::Flame {
+            source: FlameSource::Single { id },
+            sample_type: self.sample_type.clone(),
+            focus: None,
+            zoom: vec![],
+            search: self.search.clone(),
+            min_fraction: FLAME_MIN_FRACTION,
+            refine: self.refine.clone(),
+            inverted,
+            pivot: Some(pivot.to_string()),
+        };
+        let peek = Request::Peek { id, sample_type: self.sample_type.clone(), regex: pivot.to_string(), refine: self.refine.clone() };
+        [side(true), side(false), peek]
+    }
+
+    /// The regex the peek view lists: the pivot, else the focus filter, else the search
+    /// (as pprof's web UI, which peeks at `f`), else every function.
+    pub fn peek_regex(&self) -> String {
+        let r = [self.pivot.as_deref(), Some(self.refine.focus.as_str()), Some(self.search.trim())];
+        r.into_iter().flatten().find(|x| !x.is_empty()).unwrap_or(".").to_string()
     }
 
     /// Is this answer the one the view wants now?
@@ -386,7 +439,7 @@ impl AppState {
         if self.entries.is_empty() {
             return Status::Idle;
         }
-        let answers = [&self.top, &self.flame, &self.diff, &self.leaks];
+        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.pivot_callers, &self.pivot_callees, &self.peek];
         let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
         if all {
             Status::Ready
@@ -495,6 +548,8 @@ impl AppState {
                 SortBy::Flat | SortBy::Delta => None,
                 by => Some(sort_name(by).to_string()),
             },
+            pivot: self.pivot.clone(),
+            inverted: self.inverted.then_some(true),
         }
     }
 
@@ -535,6 +590,16 @@ impl AppState {
             self.sort = by;
             self.top_limit = TOP_PAGE;
         }
+        // Pivot and inverted flame graph.
+        if let Some(p) = &u.pivot {
+            self.pivot = Some(p.clone());
+            if u.view.is_none() {
+                self.view = View::Flame;
+            }
+        }
+        if let Some(i) = u.inverted {
+            self.inverted = i;
+        }
         if settled {
             self.url = None;
         }
@@ -558,11 +623,12 @@ fn view_name(v: View) -> &'static str {
         View::Flame => "flame",
         View::Diff => "diff",
         View::Leaks => "leaks",
+        View::Peek => "peek",
     }
 }
 
 fn view_of(name: &str) -> Option<View> {
-    [View::Top, View::Flame, View::Diff, View::Leaks].into_iter().find(|v| view_name(*v) == name)
+    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek].into_iter().find(|v| view_name(*v) == name)
 }
 
 fn sort_name(by: SortBy) -> &'static str {
@@ -714,6 +780,9 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         }
         Action::Search(t) => s.search = t,
         Action::Focus(f) => {
+            if f.is_some() {
+                s.pivot = None;
+            }
             s.focus = f;
             s.zoom.clear();
             if s.view != View::Diff {
@@ -756,9 +825,12 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             }
             let slot = match &req {
                 Request::Top { .. } => &mut s.top,
-                Request::Flame { .. } => &mut s.flame,
+                Request::Flame { pivot: None, .. } => &mut s.flame,
                 Request::Diff { .. } => &mut s.diff,
                 Request::Leaks { .. } => &mut s.leaks,
+                Request::Flame { pivot: Some(_), inverted: true, .. } => &mut s.pivot_callers,
+                Request::Flame { pivot: Some(_), .. } => &mut s.pivot_callees,
+                Request::Peek { .. } => &mut s.peek,
                 _ => return s,
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
@@ -770,8 +842,22 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::Dark(d) => s.dark = d,
         Action::ToggleDark => s.dark = !s.dark,
         Action::ResetZoom => {
+            if s.pivot.is_some() {
+                // Esc leaves pivot mode first.
+                return reduce(s, Action::Pivot(None));
+            }
             s = reduce(s, Action::Zoom(vec![]));
             s = reduce(s, Action::Focus(None));
+        }
+        Action::Inverted(i) => {
+            s.inverted = i;
+            s.zoom.clear();
+        }
+        Action::Pivot(p) => {
+            if p.is_some() && !matches!(s.view, View::Flame | View::Peek) {
+                s.view = View::Flame;
+            }
+            s.pivot = p.filter(|p| !p.is_empty());
         }
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
@@ -1144,5 +1230,39 @@ mod tests {
         assert_eq!(s.url_notes.len(), 2, "{:?}", s.url_notes);
         assert!(s.url_notes[0].contains("nope") && s.url_notes[1].contains("missing"), "{:?}", s.url_notes);
         assert_eq!(s.url_state().view.as_deref(), Some("diff"));
+    }
+
+    // Pivot, inverted flame graph and peek.
+    #[test]
+    fn a_pivot_link_shows_callers_callees_and_peek_and_esc_leaves_it() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Url("p=%5Emain%5C.f%24&inv=1".into()));
+        assert!(s.url_notes.is_empty(), "{:?}", s.url_notes);
+        assert_eq!((s.view, s.pivot.as_deref(), s.inverted), (View::Flame, Some("^main\\.f$"), true));
+        let w = s.wanted();
+        assert!(
+            matches!(w.as_slice(), [
+                Request::Flame { inverted: true, pivot: Some(a), .. },
+                Request::Flame { inverted: false, pivot: Some(b), .. },
+                Request::Peek { regex, .. },
+            ] if a == "^main\\.f$" && b == a && regex == a),
+            "{w:?}"
+        );
+        // Each answer lands in its own slot; the view is ready once all three came.
+        for req in w {
+            s = reduce(s, Action::Answer(req, Response::Done));
+        }
+        assert!(s.pivot_callers.is_some() && s.pivot_callees.is_some() && s.peek.is_some() && s.flame.is_none());
+        assert_eq!(s.status(), Status::Ready);
+        assert_eq!(hash::write(&s.url_state()), "view=flame&si=inuse_space&p=%5Emain%5C.f$&inv=1");
+        // Esc leaves the pivot view first, then the inverted graph stays.
+        s = reduce(s, Action::ResetZoom);
+        assert_eq!(s.pivot, None);
+        assert!(matches!(s.wanted().as_slice(), [Request::Flame { inverted: true, pivot: None, .. }]), "{:?}", s.wanted());
+        // The peek view peeks at the search when there is no pivot or focus filter.
+        s = reduce(s, Action::View(View::Peek));
+        s = reduce(s, Action::Search("alloc".into()));
+        assert!(matches!(s.wanted().as_slice(), [Request::Peek { regex, .. }] if regex == "alloc"), "{:?}", s.wanted());
     }
 }
