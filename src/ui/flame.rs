@@ -252,7 +252,7 @@ pub fn flame_graph(p: &FlameProps) -> Html {
     let crumbs = {
         let mut items = vec![html! {
             <button class="crumb" onclick={p.on_zoom.reform(|_: MouseEvent| vec![])}>
-                { p.focus.clone().map(|f| format!("focus: {f}")).unwrap_or_else(|| "root".into()) }
+                { p.focus.clone().map(|f| format!("focus: {f}")).unwrap_or_else(|| if p.inverted { "root (bottom-up)".into() } else { "root".into() }) }
             </button>
         }];
         for i in 0..p.zoom.len() {
