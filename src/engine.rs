@@ -206,18 +206,20 @@ impl Engine {
                 let shape = Shape { focus: focus.as_deref(), pivot: pivot.as_deref(), inverted };
                 self.flame(source, &sample_type, shape, &zoom, &search, min_fraction, refine)
             }
-            Request::Peek { id, sample_type, regex, refine } => {
+            Request::Peek { id, sample_type, regex, limit, refine } => {
                 self.refine(id, &refine)?;
                 let st = sample_index(self.get(id)?, &sample_type)?;
                 let total = self.get(id)?.total(st);
                 let rx = regex_lite::Regex::new(&regex).map_err(|e| format!("peek: \"{regex}\" is not a valid regular expression: {e}"))?;
                 let (p, notes) = self.view(id, &refine)?;
+                let (entries, n) = peek(p, st, &rx, limit as usize);
                 Ok(Response::Peek {
                     id,
                     sample_type: p.sample_types[st].name.clone(),
                     unit: p.sample_types[st].unit.clone(),
                     total,
-                    entries: peek(p, st, &rx),
+                    entries,
+                    n_entries: n as u32,
                     notes: notes.to_vec(),
                 })
             }

@@ -20,6 +20,9 @@ pub mod wire;
 /// of the early table the engine worker posts while a profile's model is being built.
 pub const TOP_PAGE: u32 = 200;
 
+/// Peek entries (matching functions) asked for at first; the page offers the rest.
+pub const PEEK_PAGE: u32 = 200;
+
 /// Narrowest flame node asked for, as a share of the view root: under half a CSS pixel on a
 /// 2000-pixel-wide flame graph, narrower frames cannot be drawn anyway, and zooming asks
 /// again relative to the new root.
@@ -144,6 +147,9 @@ pub enum Request {
         sample_type: String,
         /// Regex (as pprof's `-peek REGEX`).
         regex: String,
+        /// How many entries (matching functions) to send, the first in pprof's order (0 = all).
+        #[serde(default)]
+        limit: u32,
         /// Refinement.
         #[serde(default)]
         refine: Refine,
@@ -298,8 +304,11 @@ pub enum Response {
         unit: String,
         /// pprof's total.
         total: i64,
-        /// One entry per matching function, in pprof's order (by flat).
+        /// One entry per matching function, in pprof's order (by flat): the first `limit`.
         entries: Vec<PeekEntry>,
+        /// Functions matching in all.
+        #[serde(default)]
+        n_entries: u32,
         /// What the refinement did that the user should know.
         #[serde(default)]
         notes: Vec<String>,

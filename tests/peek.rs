@@ -110,7 +110,7 @@ fn compare(ctx: &str, got: &[Row], want: &[Row]) {
 }
 
 fn peek(en: &mut Engine, sample_type: &str, regex: &str) -> Vec<PeekEntry> {
-    match en.handle(Request::Peek { id: 1, sample_type: sample_type.into(), regex: regex.into(), refine: Default::default() }) {
+    match en.handle(Request::Peek { id: 1, sample_type: sample_type.into(), regex: regex.into(), limit: 0, refine: Default::default() }) {
         Response::Peek { entries, .. } => entries,
         other => panic!("expected a peek report, got {other:?}"),
     }

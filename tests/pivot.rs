@@ -181,14 +181,20 @@ fn a_pivot_shows_callers_above_and_callees_below_counting_recursion_once() {
     assert!(matches!(&r, Response::Error { message } if message.contains("pivot")), "{r:?}");
 }
 
-fn peek(en: &mut Engine, regex: &str) -> Vec<PeekEntry> {
-    match en.handle(Request::Peek { id: 1, sample_type: String::new(), regex: regex.into(), refine: Default::default() }) {
-        Response::Peek { entries, total, .. } => {
+fn peek_page(en: &mut Engine, regex: &str, limit: u32) -> (Vec<PeekEntry>, u32) {
+    match en.handle(Request::Peek { id: 1, sample_type: String::new(), regex: regex.into(), limit, refine: Default::default() }) {
+        Response::Peek { entries, total, n_entries, .. } => {
             assert_eq!(total, 51);
-            entries
+            (entries, n_entries)
         }
         other => panic!("expected a peek report, got {other:?}"),
     }
+}
+
+fn peek(en: &mut Engine, regex: &str) -> Vec<PeekEntry> {
+    let (entries, n) = peek_page(en, regex, 0);
+    assert_eq!(n as usize, entries.len());
+    entries
 }
 
 fn e(name: &str, weight: i64, inline: bool) -> PeekEdge {
@@ -221,6 +227,8 @@ fn peek_lists_callers_and_callees_with_edge_weights() {
         PeekEntry { name: "r".into(), flat: 0, cum: 3, callers: vec![e("main", 3, false)], callees: vec![e("malloc", 3, false)] },
     ];
     assert_eq!(got, expected);
+    // A page of the first two, and how many there are.
+    assert_eq!(peek_page(&mut en, "^(b|r|inl|a)$", 2), (expected[..2].to_vec(), 4));
     // Unanchored, as pprof matches: "^m" finds main and malloc, malloc (flat 40) first.
     let names: Vec<String> = peek(&mut en, "^m").into_iter().map(|e| e.name).collect();
     assert_eq!(names, ["malloc", "main"]);

@@ -65,35 +65,65 @@ fn inlined_frames(p: &Profile, sample: usize, out: &mut Vec<bool>) {
     }
 }
 
-/// The peek report of sample type `st` for the functions whose names match `rx`.
-pub fn peek(p: &Profile, st: usize, rx: &regex_lite::Regex) -> Vec<PeekEntry> {
+/// The peek report of sample type `st` for the functions whose names match `rx`: the first
+/// `limit` entries in pprof's order (0: all), and how many functions match in all.
+pub fn peek(p: &Profile, st: usize, rx: &regex_lite::Regex, limit: usize) -> (Vec<PeekEntry>, usize) {
     let n = p.functions.len();
+    let names = &p.functions.names;
+    let raw = &p.functions.raw;
+    let matched: Vec<bool> = names.iter().map(|x| rx.is_match(x)).collect();
+    // flat and cum of the matching functions, over distinct stacks (a stack's samples sum).
     let mut flat = vec![0i64; n];
     let mut cum = vec![0i64; n];
     let mut seen = vec![u32::MAX; n];
+    let sv = p.stack_values(st);
+    for (s, &v) in sv.iter().enumerate() {
+        if v == 0 {
+            continue;
+        }
+        let frames = p.stacks.get(s as u32);
+        for &f in frames {
+            if matched[f as usize] && seen[f as usize] != s as u32 {
+                seen[f as usize] = s as u32;
+                cum[f as usize] = cum[f as usize].wrapping_add(v);
+            }
+        }
+        if let Some(&leaf) = frames.first() {
+            if matched[leaf as usize] {
+                flat[leaf as usize] = flat[leaf as usize].wrapping_add(v);
+            }
+        }
+    }
+    let mut nodes: Vec<u32> = (0..n as u32).filter(|&f| matched[f as usize] && (flat[f as usize] != 0 || cum[f as usize] != 0)).collect();
+    nodes.sort_by(|&a, &b| {
+        pprof_cmp((flat[a as usize], &raw[a as usize][..], cum[a as usize]), (flat[b as usize], &raw[b as usize][..], cum[b as usize]))
+    });
+    let n_matched = nodes.len();
+    if limit > 0 {
+        nodes.truncate(limit);
+    }
+    // The edges touching the entries shown, per sample (an edge is inlined when each of its
+    // samples' first call was).
+    let mut keep = vec![false; n];
+    for &f in &nodes {
+        keep[f as usize] = true;
+    }
+    let touches: Vec<bool> = (0..p.stacks.len() as u32).map(|s| p.stacks.get(s).iter().any(|&f| keep[f as usize])).collect();
     // (caller, callee) → edge, and the sample that last added it.
     let mut edges: FxHashMap<(u32, u32), (Edge, u32)> = FxHashMap::default();
     let mut inl = Vec::new();
-    let values = &p.values[st];
-    for (i, (&stack, &w)) in p.sample_stack.iter().zip(values).enumerate() {
-        if w == 0 {
+    for (i, (&stack, &w)) in p.sample_stack.iter().zip(&p.values[st]).enumerate() {
+        if w == 0 || !touches[stack as usize] {
             continue;
         }
         let frames = p.stacks.get(stack);
-        if frames.is_empty() {
-            continue;
-        }
         inlined_frames(p, i, &mut inl);
         let lined = inl.len() == frames.len();
         let mut parent = u32::MAX;
         // Root first, as pprof walks a sample.
         for k in (0..frames.len()).rev() {
             let f = frames[k];
-            if seen[f as usize] != i as u32 {
-                seen[f as usize] = i as u32;
-                cum[f as usize] = cum[f as usize].wrapping_add(w);
-            }
-            if parent != u32::MAX && parent != f {
+            if parent != u32::MAX && parent != f && (keep[f as usize] || keep[parent as usize]) {
                 let inline = lined && inl[k];
                 let e = edges.entry((parent, f)).or_insert((Edge { weight: 0, inline }, u32::MAX));
                 if e.1 != i as u32 {
@@ -104,15 +134,7 @@ pub fn peek(p: &Profile, st: usize, rx: &regex_lite::Regex) -> Vec<PeekEntry> {
             }
             parent = f;
         }
-        flat[frames[0] as usize] = flat[frames[0] as usize].wrapping_add(w);
     }
-    let raw = &p.functions.raw;
-    let names = &p.functions.names;
-    let mut nodes: Vec<u32> =
-        (0..n as u32).filter(|&f| (flat[f as usize] != 0 || cum[f as usize] != 0) && rx.is_match(&names[f as usize])).collect();
-    nodes.sort_by(|&a, &b| {
-        pprof_cmp((flat[a as usize], &raw[a as usize][..], cum[a as usize]), (flat[b as usize], &raw[b as usize][..], cum[b as usize]))
-    });
     let wanted: FxHashMap<u32, usize> = nodes.iter().enumerate().map(|(i, &f)| (f, i)).collect();
     let mut callers: Vec<Vec<(u32, Edge)>> = vec![Vec::new(); nodes.len()];
     let mut callees: Vec<Vec<(u32, Edge)>> = vec![Vec::new(); nodes.len()];
@@ -130,7 +152,7 @@ pub fn peek(p: &Profile, st: usize, rx: &regex_lite::Regex) -> Vec<PeekEntry> {
         v.sort_by(|a, b| b.1.weight.unsigned_abs().cmp(&a.1.weight.unsigned_abs()).then_with(|| raw[a.0 as usize].cmp(&raw[b.0 as usize])));
         v.into_iter().map(|(f, e)| PeekEdge { name: names[f as usize].clone(), weight: e.weight, inline: e.inline }).collect()
     };
-    nodes
+    let entries = nodes
         .iter()
         .zip(callers.into_iter().zip(callees))
         .map(|(&f, (ins, outs))| PeekEntry {
@@ -140,5 +162,6 @@ pub fn peek(p: &Profile, st: usize, rx: &regex_lite::Regex) -> Vec<PeekEntry> {
             callers: out_edges(ins),
             callees: out_edges(outs),
         })
-        .collect()
+        .collect();
+    (entries, n_matched)
 }

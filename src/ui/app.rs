@@ -12,7 +12,7 @@ use super::components::leaks_view::LeaksView;
 use super::components::link_notes::LinkNotes;
 use super::components::merge_button::MergeButton;
 use super::components::peek_view::PeekView;
-use super::components::pivot_view::{exact, PivotView};
+use super::components::pivot_view::PivotView;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
 use super::components::summary_line::SummaryLine;
@@ -21,6 +21,7 @@ use super::components::top_view::TopView;
 use super::components::welcome::Welcome;
 use super::flame::FlameMode;
 use super::store::{use_store, Shared};
+use crate::view::flame::exact_regex;
 use crate::view::state::{Action, Answer, AppState, View};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -111,8 +112,9 @@ pub fn app() -> Html {
     let on_mode = use_action(&d, Action::DiffFlame);
     let on_layout = use_action(&d, Action::DiffOnBase);
     let on_inverted = use_action(&d, Action::Inverted);
-    let on_pivot = use_action(&d, |name: String| Action::Pivot(Some(exact(&name))));
+    let on_pivot = use_action(&d, |name: String| Action::Pivot(Some(exact_regex(&name))));
     let on_unpivot = use_action(&d, |()| Action::Pivot(None));
+    let on_peek_all = use_action(&d, |()| Action::PeekLimit(0));
     let on_flip = {
         let (d, now) = (d.clone(), s.inverted);
         use_callback(now, move |(), now| d.dispatch(Action::Inverted(!*now)))
@@ -149,11 +151,13 @@ pub fn app() -> Html {
             View::Flame => match &s.pivot {
                 Some(pivot) => html! {
                     <PivotView pivot={pivot.clone()} callers={answer(&s.pivot_callers)} callees={answer(&s.pivot_callees)}
-                        peek={answer(&s.peek)} search={s.search.clone()} dark={s.dark} on_pick={on_pivot.clone()} on_close={on_unpivot} />
+                        peek={answer(&s.peek)} search={s.search.clone()} dark={s.dark} on_pick={on_pivot.clone()} on_close={on_unpivot} on_show_all={on_peek_all.clone()} />
                 },
                 None => html! { <FlameView ..flame(FlameMode::Single) /> },
             },
-            View::Peek => html! { <PeekView peek={answer(&s.peek)} regex={s.peek_regex()} on_pick={on_pivot.clone()} /> },
+            View::Peek => {
+                html! { <PeekView peek={answer(&s.peek)} regex={s.peek_regex()} on_pick={on_pivot.clone()} on_show_all={on_peek_all} /> }
+            }
             View::Diff => {
                 let profiles: Vec<(u32, AttrValue)> = s.entries.iter().map(|e| (e.summary.id, AttrValue::from(e.label.clone()))).collect();
                 let controls = html! {

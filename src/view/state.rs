@@ -21,7 +21,7 @@ pub enum View {
     Peek,
 }
 
-pub use crate::protocol::{FLAME_MIN_FRACTION, TOP_PAGE};
+pub use crate::protocol::{FLAME_MIN_FRACTION, PEEK_PAGE, TOP_PAGE};
 
 /// Top table sort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,6 +180,8 @@ pub struct AppState {
     pub pivot_callees: Option<Answer>,
     /// Peek answer (beside the pivot, and the peek view).
     pub peek: Option<Answer>,
+    /// Peek entries to fetch (0 = all).
+    pub peek_limit: u32,
 }
 
 impl Default for AppState {
@@ -221,6 +223,7 @@ impl Default for AppState {
             pivot_callers: None,
             pivot_callees: None,
             peek: None,
+            peek_limit: PEEK_PAGE,
         }
     }
 }
@@ -302,6 +305,8 @@ pub enum Action {
     Inverted(bool),
     /// Pivot on the functions matching a regex (and show the pivot view), or leave pivot mode.
     Pivot(Option<String>),
+    /// Fetch this many peek entries (0 = all).
+    PeekLimit(u32),
 }
 
 /// What `body[data-state]` says.
@@ -369,7 +374,13 @@ impl AppState {
                 Some(p) => out.extend(self.pivot_requests(sel, p)),
                 None => out.push(self.flame_request(FlameSource::Single { id: sel })),
             },
-            View::Peek => out.push(Request::Peek { id: sel, sample_type: st, regex: self.peek_regex(), refine: self.refine.clone() }),
+            View::Peek => out.push(Request::Peek {
+                id: sel,
+                sample_type: st,
+                regex: self.peek_regex(),
+                limit: self.peek_limit,
+                refine: self.refine.clone(),
+            }),
             View::Diff => {
                 if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
                     out.push(Request::Diff { base, target, sample_type: st, normalize: self.normalize, refine: self.refine.clone() });
@@ -411,7 +422,13 @@ impl AppState {
             inverted,
             pivot: Some(pivot.to_string()),
         };
-        let peek = Request::Peek { id, sample_type: self.sample_type.clone(), regex: pivot.to_string(), refine: self.refine.clone() };
+        let peek = Request::Peek {
+            id,
+            sample_type: self.sample_type.clone(),
+            regex: pivot.to_string(),
+            limit: self.peek_limit,
+            refine: self.refine.clone(),
+        };
         [side(true), side(false), peek]
     }
 
@@ -858,7 +875,9 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
                 s.view = View::Flame;
             }
             s.pivot = p.filter(|p| !p.is_empty());
+            s.peek_limit = PEEK_PAGE;
         }
+        Action::PeekLimit(n) => s.peek_limit = n,
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
                 if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {

@@ -14,6 +14,8 @@ pub struct PeekTableProps {
     pub resp: Shared<Response>,
     /// A function name was clicked.
     pub on_pick: Callback<String>,
+    /// "Show all" was clicked (the answer has the first entries only).
+    pub on_show_all: Callback<()>,
 }
 
 fn edge_row(kind: &'static str, e: &PeekEntry, x: &PeekEdge, unit: &str, on_pick: &Callback<String>) -> Html {
@@ -38,7 +40,7 @@ fn edge_row(kind: &'static str, e: &PeekEntry, x: &PeekEdge, unit: &str, on_pick
 /// The peek table.
 #[function_component(PeekTable)]
 pub fn peek_table(p: &PeekTableProps) -> Html {
-    let Response::Peek { unit, total, entries, sample_type, .. } = &*p.resp.0 else { return html! {} };
+    let Response::Peek { unit, total, entries, sample_type, n_entries, .. } = &*p.resp.0 else { return html! {} };
     let mut body = Vec::new();
     for e in entries {
         body.extend(e.callers.iter().map(|x| edge_row("caller", e, x, unit, &p.on_pick)));
@@ -68,6 +70,10 @@ pub fn peek_table(p: &PeekTableProps) -> Html {
                 </tr></thead>
                 <tbody>{ for body }</tbody>
             </table>
+            if (*n_entries as usize) > entries.len() {
+                <button class="more" data-testid="peek-show-all" onclick={p.on_show_all.reform(|_: MouseEvent| ())}>
+                    { format!("Show all {} functions (the first {} are shown)", n_entries, entries.len()) }</button>
+            }
         </div>
     }
 }

@@ -15,13 +15,17 @@ pub struct PeekViewProps {
     pub regex: AttrValue,
     /// Pivot on a function.
     pub on_pick: Callback<String>,
+    /// Fetch every peek entry.
+    pub on_show_all: Callback<()>,
 }
 
 /// The peek view.
 #[function_component(PeekView)]
 pub fn peek_view(p: &PeekViewProps) -> Html {
     let body = match &p.peek {
-        Some(r) if matches!(*r.0, Response::Peek { .. }) => html! { <PeekTable resp={r.clone()} on_pick={p.on_pick.clone()} /> },
+        Some(r) if matches!(*r.0, Response::Peek { .. }) => {
+            html! { <PeekTable resp={r.clone()} on_pick={p.on_pick.clone()} on_show_all={p.on_show_all.clone()} /> }
+        }
         Some(r) => match &*r.0 {
             Response::Error { message } => html! { <p class="error-inline">{ message.clone() }</p> },
             _ => html! {},

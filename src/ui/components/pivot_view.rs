@@ -27,6 +27,8 @@ pub struct PivotViewProps {
     pub dark: bool,
     /// Pivot on this function.
     pub on_pick: Callback<String>,
+    /// Fetch every peek entry.
+    pub on_show_all: Callback<()>,
     /// Leave pivot mode.
     pub on_close: Callback<()>,
 }
@@ -45,19 +47,6 @@ fn side(r: &Option<Shared<Response>>, p: &PivotViewProps, flip: bool) -> Html {
         },
         None => html! { <p class="muted">{"Computing…"}</p> },
     }
-}
-
-/// Escapes a function name for a regex matching exactly it.
-pub fn exact(name: &str) -> String {
-    let mut out = String::from("^");
-    for c in name.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('$');
-    out
 }
 
 /// The pivot view.
@@ -92,7 +81,7 @@ pub fn pivot_view(p: &PivotViewProps) -> Html {
             <h3 class="peek-title">{"Peek"}</h3>
             {
                 match &p.peek {
-                    Some(r) if matches!(*r.0, Response::Peek { .. }) => html! { <PeekTable resp={r.clone()} on_pick={p.on_pick.clone()} /> },
+                    Some(r) if matches!(*r.0, Response::Peek { .. }) => html! { <PeekTable resp={r.clone()} on_pick={p.on_pick.clone()} on_show_all={p.on_show_all.clone()} /> },
                     Some(r) => match &*r.0 { Response::Error { message } => html! { <p class="error-inline">{ message.clone() }</p> }, _ => html! {} },
                     None => html! { <p class="muted">{"Computing…"}</p> },
                 }
