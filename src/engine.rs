@@ -212,7 +212,20 @@ impl Engine {
                 let total = self.get(id)?.total(st);
                 let rx = regex_lite::Regex::new(&regex).map_err(|e| format!("peek: \"{regex}\" is not a valid regular expression: {e}"))?;
                 let (p, notes) = self.view(id, &refine)?;
-                let (entries, n) = peek(p, st, &rx, limit as usize);
+                let (mut entries, n) = peek(p, st, &rx, limit as usize);
+                if limit > 0 {
+                    // A page is also bounded in rows (a function called from thousands of
+                    // places is thousands of rows): whole entries, at least one.
+                    let mut rows = 0;
+                    let keep = entries
+                        .iter()
+                        .position(|e| {
+                            rows += 1 + e.callers.len() + e.callees.len();
+                            rows > PEEK_ROWS
+                        })
+                        .map_or(entries.len(), |i| i.max(1));
+                    entries.truncate(keep);
+                }
                 Ok(Response::Peek {
                     id,
                     sample_type: p.sample_types[st].name.clone(),
@@ -437,6 +450,9 @@ impl Engine {
         Ok(TreeCache { key, pivot: shape.pivot.is_some(), refine: refine.clone(), tree, ns, parts })
     }
 }
+
+/// Rows of a page of the peek report (see [`Request::Peek`]'s `limit`).
+const PEEK_ROWS: usize = 3000;
 
 /// Refined profiles kept by the engine.
 const REFINED_KEPT: usize = 8;

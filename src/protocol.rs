@@ -147,7 +147,8 @@ pub enum Request {
         sample_type: String,
         /// Regex (as pprof's `-peek REGEX`).
         regex: String,
-        /// How many entries (matching functions) to send, the first in pprof's order (0 = all).
+        /// How many entries (matching functions) to send, the first in pprof's order (0 = all);
+        /// a page also stops before 3,000 rows (whole entries, at least one).
         #[serde(default)]
         limit: u32,
         /// Refinement.

@@ -195,3 +195,31 @@ fn peek_equals_pprof_run_live_on_corpus_files() {
         }
     }
 }
+
+/// A page of the report is the start of the whole report: whole entries, at most the asked
+/// number, under 3,000 rows unless one entry alone is longer, and the count of all matches.
+#[test]
+fn a_page_is_the_start_of_the_whole_report() {
+    let mut pages = 0;
+    for file in CORPUS.iter().copied().chain(["gpprof_large.cpu"]) {
+        let (mut en, p) = load(&common::corpus().join(file));
+        let st = p.sample_types[p.default_sample_type].name.clone();
+        let all = peek(&mut en, &st, ".");
+        for limit in [1u32, 5, 200] {
+            let (page, n) =
+                match en.handle(Request::Peek { id: 1, sample_type: st.clone(), regex: ".".into(), limit, refine: Default::default() }) {
+                    Response::Peek { entries, n_entries, .. } => (entries, n_entries),
+                    other => panic!("expected a peek report, got {other:?}"),
+                };
+            assert_eq!(n as usize, all.len(), "{file}: n_entries");
+            assert!(page.len() <= limit as usize && !page.is_empty(), "{file}: {} entries for limit {limit}", page.len());
+            assert_eq!(page[..], all[..page.len()], "{file}: a page is the start of the report");
+            let rows: usize = page.iter().map(|e| 1 + e.callers.len() + e.callees.len()).sum();
+            assert!(page.len() == 1 || rows <= 3000, "{file}: {rows} rows");
+            if page.len() < all.len().min(limit as usize) {
+                pages += 1;
+            }
+        }
+    }
+    assert!(pages > 0, "gpprof_large.cpu's first 200 functions are more than 3,000 rows: some page must be cut by rows");
+}

@@ -35,7 +35,11 @@ pub fn peek_view(p: &PeekViewProps) -> Html {
     html! {
         <section class="peek-view">
             <div class="flame-bar">
-                <span>{"Callers and callees of functions matching "}<code data-testid="peek-regex">{ p.regex.clone() }</code></span>
+                if p.regex == "." {
+                    <span>{"Callers and callees of every function "}<code data-testid="peek-regex">{ p.regex.clone() }</code></span>
+                } else {
+                    <span>{"Callers and callees of functions matching "}<code data-testid="peek-regex">{ p.regex.clone() }</code></span>
+                }
                 <span class="muted">{"(the pivot, else the focus filter, else the search; as go tool pprof -peek)"}</span>
             </div>
             { body }
