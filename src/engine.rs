@@ -214,13 +214,17 @@ impl Engine {
                 let (p, notes) = self.view(id, &refine)?;
                 let (mut entries, n) = peek(p, st, &rx, limit as usize);
                 if limit > 0 {
-                    // A page is also bounded in rows (a function called from thousands of
-                    // places is thousands of rows): whole entries, at least one.
+                    // A page is also bounded in rows, so that the page can draw it at once (a
+                    // function called from thousands of places is thousands of rows): the
+                    // heaviest edges of each entry, and whole entries, at least one.
                     let mut rows = 0;
+                    for e in &mut entries {
+                        e.cut_edges(PEEK_EDGES);
+                    }
                     let keep = entries
                         .iter()
                         .position(|e| {
-                            rows += 1 + e.callers.len() + e.callees.len();
+                            rows += e.rows();
                             rows > PEEK_ROWS
                         })
                         .map_or(entries.len(), |i| i.max(1));
@@ -451,8 +455,10 @@ impl Engine {
     }
 }
 
-/// Rows of a page of the peek report (see [`Request::Peek`]'s `limit`).
-const PEEK_ROWS: usize = 3000;
+/// Rows of a page of the peek report (see [`Request::Peek`]'s `limit`), and callers or
+/// callees per entry.
+const PEEK_ROWS: usize = 600;
+const PEEK_EDGES: usize = 100;
 
 /// Refined profiles kept by the engine.
 const REFINED_KEPT: usize = 8;

@@ -148,7 +148,8 @@ pub enum Request {
         /// Regex (as pprof's `-peek REGEX`).
         regex: String,
         /// How many entries (matching functions) to send, the first in pprof's order (0 = all);
-        /// a page also stops before 3,000 rows (whole entries, at least one).
+        /// a page also stops before 600 rows (whole entries, at least one) and has at most
+        /// 100 callers and 100 callees per entry (the heaviest; the rest are counted).
         #[serde(default)]
         limit: u32,
         /// Refinement.

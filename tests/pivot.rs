@@ -207,7 +207,15 @@ fn peek_lists_callers_and_callees_with_edge_weights() {
     let got = peek(&mut en, "^(b|r|inl|a)$");
     let expected = vec![
         // inl: flat 2 (first: the only one with flat), called inline from a.
-        PeekEntry { name: "inl".into(), flat: 2, cum: 2, callers: vec![e("a", 2, true)], callees: vec![] },
+        PeekEntry {
+            name: "inl".into(),
+            flat: 2,
+            cum: 2,
+            callers: vec![e("a", 2, true)],
+            callees: vec![],
+            more_callers: 0,
+            more_callees: 0,
+        },
         // Then flat 0, by name: a, b, r.
         PeekEntry {
             name: "a".into(),
@@ -215,6 +223,8 @@ fn peek_lists_callers_and_callees_with_edge_weights() {
             cum: 19,
             callers: vec![e("main", 19, false)],
             callees: vec![e("malloc", 10, false), e("b", 7, false), e("inl", 2, true)],
+            more_callers: 0,
+            more_callees: 0,
         },
         PeekEntry {
             name: "b".into(),
@@ -222,9 +232,19 @@ fn peek_lists_callers_and_callees_with_edge_weights() {
             cum: 32,
             callers: vec![e("main", 25, false), e("a", 7, false)],
             callees: vec![e("malloc", 27, false), e("c", 5, false)],
+            more_callers: 0,
+            more_callees: 0,
         },
         // r → r is no edge; r's cum counts its one sample once.
-        PeekEntry { name: "r".into(), flat: 0, cum: 3, callers: vec![e("main", 3, false)], callees: vec![e("malloc", 3, false)] },
+        PeekEntry {
+            name: "r".into(),
+            flat: 0,
+            cum: 3,
+            callers: vec![e("main", 3, false)],
+            callees: vec![e("malloc", 3, false)],
+            more_callers: 0,
+            more_callees: 0,
+        },
     ];
     assert_eq!(got, expected);
     // A page of the first two, and how many there are.

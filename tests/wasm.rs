@@ -172,6 +172,8 @@ fn responses() -> Vec<Response> {
                 cum: -BIG,
                 callers: vec![PeekEdge { name: "main.<b>".into(), weight: BIG, inline: true }],
                 callees: vec![PeekEdge { name: "runtime.mallocgc".into(), weight: -1, inline: false }],
+                more_callers: 3,
+                more_callees: 0,
             }],
             n_entries: 7,
             notes: vec!["focus \"x\" matched no frame".into()],

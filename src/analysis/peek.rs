@@ -38,6 +38,30 @@ pub struct PeekEntry {
     pub callers: Vec<PeekEdge>,
     /// Callees, heaviest first.
     pub callees: Vec<PeekEdge>,
+    /// Callers left out of a page (the lightest).
+    #[serde(default)]
+    pub more_callers: u32,
+    /// Callees left out of a page (the lightest).
+    #[serde(default)]
+    pub more_callees: u32,
+}
+
+impl PeekEntry {
+    /// Keeps the `n` heaviest callers and callees, counting the rest in `more_*`.
+    pub fn cut_edges(&mut self, n: usize) {
+        if self.callers.len() > n {
+            self.more_callers += (self.callers.len() - n) as u32;
+            self.callers.truncate(n);
+        }
+        if self.callees.len() > n {
+            self.more_callees += (self.callees.len() - n) as u32;
+            self.callees.truncate(n);
+        }
+    }
+    /// Rows it takes: callers, itself, callees.
+    pub fn rows(&self) -> usize {
+        1 + self.callers.len() + self.callees.len()
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -161,6 +185,8 @@ pub fn peek(p: &Profile, st: usize, rx: &regex_lite::Regex, limit: usize) -> (Ve
             cum: cum[f as usize],
             callers: out_edges(ins),
             callees: out_edges(outs),
+            more_callers: 0,
+            more_callees: 0,
         })
         .collect();
     (entries, n_matched)

@@ -42,8 +42,17 @@ fn edge_row(kind: &'static str, e: &PeekEntry, x: &PeekEdge, unit: &str, on_pick
 pub fn peek_table(p: &PeekTableProps) -> Html {
     let Response::Peek { unit, total, entries, sample_type, n_entries, .. } = &*p.resp.0 else { return html! {} };
     let mut body = Vec::new();
+    let more = |n: u32, what: &str| {
+        (n > 0).then(|| {
+            html! {
+                <tr class="peek-more"><td class="num" colspan="6"></td>
+                    <td class="name muted">{ format!("… {n} lighter {what} (Show all)") }</td></tr>
+            }
+        })
+    };
     for e in entries {
         body.extend(e.callers.iter().map(|x| edge_row("caller", e, x, unit, &p.on_pick)));
+        body.extend(more(e.more_callers, "callers"));
         let name = e.name.clone();
         let pick = p.on_pick.reform(move |_: MouseEvent| name.clone());
         body.push(html! {
@@ -58,7 +67,9 @@ pub fn peek_table(p: &PeekTableProps) -> Html {
             </tr>
         });
         body.extend(e.callees.iter().map(|x| edge_row("callee", e, x, unit, &p.on_pick)));
+        body.extend(more(e.more_callees, "callees"));
     }
+    let cut = (*n_entries as usize) > entries.len() || entries.iter().any(|e| e.more_callers + e.more_callees > 0);
     html! {
         <div class="peek" data-testid="peek" data-sample-type={sample_type.clone()} data-total={total.to_string()}>
             if entries.is_empty() { <p class="muted">{"No function matches."}</p> }
@@ -70,9 +81,9 @@ pub fn peek_table(p: &PeekTableProps) -> Html {
                 </tr></thead>
                 <tbody>{ for body }</tbody>
             </table>
-            if (*n_entries as usize) > entries.len() {
+            if cut {
                 <button class="more" data-testid="peek-show-all" onclick={p.on_show_all.reform(|_: MouseEvent| ())}>
-                    { format!("Show all {} functions (the first {} are shown)", n_entries, entries.len()) }</button>
+                    { format!("Show all: {} functions and every caller and callee ({} functions shown)", n_entries, entries.len()) }</button>
             }
         </div>
     }
