@@ -607,16 +607,16 @@ impl AppState {
             self.sort = by;
             self.top_limit = TOP_PAGE;
         }
-        // Pivot and inverted flame graph.
-        if let Some(p) = &u.pivot {
-            self.pivot = Some(p.clone());
-            if u.view.is_none() {
-                self.view = View::Flame;
-            }
+        // Pivot and inverted flame graph: the page writes them whenever they are on, so a
+        // link without them has them off (back from a pivot leaves it).
+        if u.pivot.is_some() && u.view.is_none() {
+            self.view = View::Flame;
         }
-        if let Some(i) = u.inverted {
-            self.inverted = i;
+        if self.pivot != u.pivot {
+            self.pivot = u.pivot.clone();
+            self.peek_limit = PEEK_PAGE;
         }
+        self.inverted = u.inverted.unwrap_or(false);
         if settled {
             self.url = None;
         }
@@ -1275,6 +1275,12 @@ mod tests {
         assert!(s.pivot_callers.is_some() && s.pivot_callees.is_some() && s.peek.is_some() && s.flame.is_none());
         assert_eq!(s.status(), Status::Ready);
         assert_eq!(hash::write(&s.url_state()), "view=flame&si=inuse_space&p=%5Emain%5C.f$&inv=1");
+        // Back to a link without the pivot leaves it; forward brings it back.
+        let with = hash::write(&s.url_state());
+        let mut back = reduce(s.clone(), Action::Url("view=flame&si=inuse_space&inv=1".into()));
+        assert_eq!((back.pivot.as_deref(), back.inverted), (None, true));
+        back = reduce(back, Action::Url(with));
+        assert_eq!(back.pivot, s.pivot);
         // Esc leaves the pivot view first, then the inverted graph stays.
         s = reduce(s, Action::ResetZoom);
         assert_eq!(s.pivot, None);
