@@ -67,6 +67,9 @@ pub struct FlameProps {
     /// The canvas's `data-testid`.
     #[prop_or(AttrValue::Static("flamegraph"))]
     pub testid: AttrValue,
+    /// Frames at this depth are outlined (the pivot's own frames).
+    #[prop_or_default]
+    pub mark: Option<u32>,
 }
 
 /// Rows of a drawn graph: which row a depth is on, and back.
@@ -157,10 +160,10 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         let dark = p.dark;
         let on_base = p.on_base;
         let mode = p.mode;
-        let (skip, flip) = (p.skip, p.flip);
+        let (skip, flip, mark) = (p.skip, p.flip, p.mark);
         use_effect_with(
-            (resp, search_text, dark, on_base, *width, mode, skip, flip),
-            move |(resp, search_text, dark, on_base, width, mode, skip, flip)| {
+            (resp, search_text, dark, on_base, *width, mode, skip, flip, mark),
+            move |(resp, search_text, dark, on_base, width, mode, skip, flip, mark)| {
                 if let Response::Flame { data, .. } = &*resp.0 {
                     let search = Search::new(search_text);
                     let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
@@ -177,6 +180,9 @@ pub fn flame_graph(p: &FlameProps) -> Html {
                     });
                     if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                         draw(&c, data, &r, *width, *dark, *mode, search.as_ref(), rows.count());
+                        if let Some(row) = mark.and_then(|d| rows.row(d)) {
+                            outline(&c, &r, row, *dark);
+                        }
                         // How long the last redraw (layout + paint) took, for the benchmark.
                         let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now() - t0));
                     }
@@ -435,6 +441,17 @@ fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: 
                 let _ = ctx.fill_text(&label, r.x + 3.0, r.depth as f64 * ROW + ROW / 2.0);
             }
         }
+    }
+}
+
+/// Outlines the frames drawn on `row` (the pivot's frames).
+fn outline(c: &HtmlCanvasElement, rects: &[Rect], row: u32, dark: bool) {
+    let Ok(Some(ctx)) = c.get_context("2d") else { return };
+    let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() else { return };
+    ctx.set_stroke_style_str(if dark { "#fb923c" } else { "#c2410c" });
+    ctx.set_line_width(2.0);
+    for r in rects.iter().filter(|r| r.depth == row && r.node != MERGED) {
+        ctx.stroke_rect(r.x + 1.0, row as f64 * ROW + 1.0, (r.w - 2.5).max(0.5), ROW - 3.0);
     }
 }
 

@@ -39,7 +39,7 @@ fn side(r: &Option<Shared<Response>>, p: &PivotViewProps, flip: bool) -> Html {
             <FlameGraph resp={r.clone()} search={p.search.to_string()} zoom={Vec::<String>::new()} focus={None::<String>}
                 dark={p.dark} mode={FlameMode::Single} on_base={false} on_zoom={Callback::noop()} on_reset={Callback::noop()}
                 inverted={flip} skip={if flip { 1 } else { 2 }} {flip} on_pick={p.on_pick.clone()}
-                testid={if flip { "pivot-callers" } else { "pivot-callees" }} />
+                testid={if flip { "pivot-callers" } else { "pivot-callees" }} mark={flip.then_some(1)} />
         },
         Some(r) => match &*r.0 {
             Response::Error { message } => html! { <p class="error-inline">{ message.clone() }</p> },
