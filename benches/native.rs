@@ -95,6 +95,8 @@ fn flame_req(source: FlameSource, sample_type: &str, zoom: Vec<String>) -> Reque
         zoom,
         search: String::new(),
         refine: Default::default(),
+        inverted: false,
+        pivot: None,
         min_fraction: 1.0 / 16384.0,
     }
 }

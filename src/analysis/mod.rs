@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod leaks;
+pub mod peek;
 pub mod refine;
 pub mod series;
 pub mod top;

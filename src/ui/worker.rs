@@ -147,6 +147,8 @@ fn warm_round(engine: bool) {
         search: String::new(),
         min_fraction: FLAME_MIN_FRACTION,
         refine: Default::default(),
+        inverted: false,
+        pivot: None,
     });
 }
 

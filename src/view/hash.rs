@@ -24,7 +24,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("g", "granularity"),
     ("noinlines", "noinlines"),
     ("mean", "mean"),
-    ("p", "pivot"),
     ("n", "node count"),
     ("nf", "node fraction"),
     ("ef", "edge fraction"),
@@ -33,7 +32,7 @@ const NOT_YET: &[(&str, &str)] = &[
 ];
 
 /// Views named in the hash (`view=`).
-pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks"];
+pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek"];
 
 /// Table orders named in the hash (`sort=`).
 pub const SORTS: &[&str] = &["flat", "cum", "name", "delta", "base", "target"];
@@ -53,6 +52,11 @@ pub struct UrlState {
     pub normalize: Option<bool>,
     /// `sort`: one of [`SORTS`].
     pub sort: Option<String>,
+    // Pivot and inverted flame graph.
+    /// `p`: pivot regex (pprof's flame graph `p`).
+    pub pivot: Option<String>,
+    /// `inv`: inverted (bottom-up) flame graph (profdrop's own).
+    pub inverted: Option<bool>,
 }
 
 /// Something in a hash that was not applied, in words for the page.
@@ -94,7 +98,13 @@ pub fn parse(hash: &str) -> (UrlState, Vec<Problem>) {
             },
             "sort" if SORTS.contains(&v.as_str()) => st.sort = Some(v),
             "sort" => problem(format!("unknown order `{v}` (one of {})", SORTS.join(", "))),
-            "si" | "base" | "target" => problem("it is empty".into()),
+            // Pivot and inverted flame graph.
+            "p" if !v.is_empty() => st.pivot = Some(v),
+            "inv" => match flag(&v) {
+                Some(b) => st.inverted = Some(b),
+                None => problem(format!("`{v}` is not 1, 0, true or false")),
+            },
+            "si" | "base" | "target" | "p" => problem("it is empty".into()),
             _ => match NOT_YET.iter().find(|(key, _)| *key == k) {
                 Some((_, what)) => problem(format!("{what} is not available in this version of profdrop; the rest of the link applies")),
                 None => problem("profdrop does not know this parameter".into()),
@@ -133,6 +143,13 @@ pub fn write(st: &UrlState) -> String {
     }
     if let Some(v) = &st.sort {
         put("sort", v);
+    }
+    // Pivot and inverted flame graph.
+    if let Some(v) = &st.pivot {
+        put("p", v);
+    }
+    if let Some(b) = st.inverted {
+        put("inv", if b { "1" } else { "0" });
     }
     out
 }
@@ -215,6 +232,8 @@ mod tests {
                     target: Some(format!("{n}!")),
                     normalize: Some(n.len().is_multiple_of(2)),
                     sort: Some("delta".into()),
+                    pivot: Some(format!("^{n}\\.f$")),
+                    inverted: Some(n.is_empty()),
                 };
                 let h = write(&st);
                 assert!(!h.contains(' ') && !h.contains('#') && h.matches('&').count() == h.matches('=').count() - 1, "{h}");

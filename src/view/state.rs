@@ -18,9 +18,11 @@ pub enum View {
     Diff,
     /// Leak finder.
     Leaks,
+    /// pprof's `-peek` table.
+    Peek,
 }
 
-pub use crate::protocol::{FLAME_MIN_FRACTION, TOP_PAGE};
+pub use crate::protocol::{FLAME_MIN_FRACTION, PEEK_PAGE, TOP_PAGE};
 
 /// Top table sort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,6 +177,19 @@ pub struct AppState {
     pub url: Option<UrlState>,
     /// What of the latest link could not be applied, in words.
     pub url_notes: Vec<String>,
+    // Pivot, inverted flame graph and peek.
+    /// The flame graph is inverted (bottom-up).
+    pub inverted: bool,
+    /// Pivot regex (pprof's `p`): the flame view shows the matches' callers and callees.
+    pub pivot: Option<String>,
+    /// The pivot's callers (an inverted tree cut at the pivot).
+    pub pivot_callers: Option<Answer>,
+    /// The pivot's callees.
+    pub pivot_callees: Option<Answer>,
+    /// Peek answer (beside the pivot, and the peek view).
+    pub peek: Option<Answer>,
+    /// Peek entries to fetch (0 = all).
+    pub peek_limit: u32,
 }
 
 impl Default for AppState {
@@ -214,6 +229,12 @@ impl Default for AppState {
             outbox_start: 0,
             url: None,
             url_notes: vec![],
+            inverted: false,
+            pivot: None,
+            pivot_callers: None,
+            pivot_callees: None,
+            peek: None,
+            peek_limit: PEEK_PAGE,
         }
     }
 }
@@ -299,6 +320,12 @@ pub enum Action {
     SeriesMember(u32, bool),
     /// Two snapshots of the series opened in the diff view (base, target).
     OpenPair(u32, u32),
+    /// Inverted flame graph on or off.
+    Inverted(bool),
+    /// Pivot on the functions matching a regex (and show the pivot view), or leave pivot mode.
+    Pivot(Option<String>),
+    /// Fetch this many peek entries (0 = all).
+    PeekLimit(u32),
 }
 
 /// What `body[data-state]` says.
@@ -417,7 +444,17 @@ impl AppState {
                 out.push(Request::Top { id: sel, sample_type: st, order, limit: self.top_limit, refine: self.refine.clone() });
                 out.push(self.flame_request(FlameSource::Single { id: sel }));
             }
-            View::Flame => out.push(self.flame_request(FlameSource::Single { id: sel })),
+            View::Flame => match &self.pivot {
+                Some(p) => out.extend(self.pivot_requests(sel, p)),
+                None => out.push(self.flame_request(FlameSource::Single { id: sel })),
+            },
+            View::Peek => out.push(Request::Peek {
+                id: sel,
+                sample_type: st,
+                regex: self.peek_regex(),
+                limit: self.peek_limit,
+                refine: self.refine.clone(),
+            }),
             View::Diff => {
                 if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
                     out.push(Request::Diff { base, target, sample_type: st, normalize: self.normalize, refine: self.refine.clone() });
@@ -432,6 +469,7 @@ impl AppState {
     }
 
     fn flame_request(&self, source: FlameSource) -> Request {
+        let single = matches!(source, FlameSource::Single { .. });
         Request::Flame {
             source,
             sample_type: self.sample_type.clone(),
@@ -440,7 +478,39 @@ impl AppState {
             search: self.search.clone(),
             min_fraction: FLAME_MIN_FRACTION,
             refine: self.refine.clone(),
+            inverted: self.inverted && single,
+            pivot: None,
         }
+    }
+
+    /// The pivot view's requests: callers (inverted, cut at the pivot), callees, peek table.
+    fn pivot_requests(&self, id: u32, pivot: &str) -> [Request; 3] {
+        let side = |inverted: bool| Request::Flame {
+            source: FlameSource::Single { id },
+            sample_type: self.sample_type.clone(),
+            focus: None,
+            zoom: vec![],
+            search: self.search.clone(),
+            min_fraction: FLAME_MIN_FRACTION,
+            refine: self.refine.clone(),
+            inverted,
+            pivot: Some(pivot.to_string()),
+        };
+        let peek = Request::Peek {
+            id,
+            sample_type: self.sample_type.clone(),
+            regex: pivot.to_string(),
+            limit: self.peek_limit,
+            refine: self.refine.clone(),
+        };
+        [side(true), side(false), peek]
+    }
+
+    /// The regex the peek view lists: the pivot, else the focus filter, else the search
+    /// (as pprof's web UI, which peeks at `f`), else every function.
+    pub fn peek_regex(&self) -> String {
+        let r = [self.pivot.as_deref(), Some(self.refine.focus.as_str()), Some(self.search.trim())];
+        r.into_iter().flatten().find(|x| !x.is_empty()).unwrap_or(".").to_string()
     }
 
     /// Is this answer the one the view wants now?
@@ -460,7 +530,7 @@ impl AppState {
         if self.entries.is_empty() {
             return Status::Idle;
         }
-        let answers = [&self.top, &self.flame, &self.diff, &self.leaks];
+        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.pivot_callers, &self.pivot_callees, &self.peek];
         let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
         if all {
             Status::Ready
@@ -575,6 +645,8 @@ impl AppState {
                 SortBy::Flat | SortBy::Delta => None,
                 by => Some(sort_name(by).to_string()),
             },
+            pivot: self.pivot.clone(),
+            inverted: self.inverted.then_some(true),
         }
     }
 
@@ -615,6 +687,16 @@ impl AppState {
             self.sort = by;
             self.top_limit = TOP_PAGE;
         }
+        // Pivot and inverted flame graph: the page writes them whenever they are on, so a
+        // link without them has them off (back from a pivot leaves it).
+        if u.pivot.is_some() && u.view.is_none() {
+            self.view = View::Flame;
+        }
+        if self.pivot != u.pivot {
+            self.pivot = u.pivot.clone();
+            self.peek_limit = PEEK_PAGE;
+        }
+        self.inverted = u.inverted.unwrap_or(false);
         if settled {
             self.url = None;
         }
@@ -638,11 +720,12 @@ fn view_name(v: View) -> &'static str {
         View::Flame => "flame",
         View::Diff => "diff",
         View::Leaks => "leaks",
+        View::Peek => "peek",
     }
 }
 
 fn view_of(name: &str) -> Option<View> {
-    [View::Top, View::Flame, View::Diff, View::Leaks].into_iter().find(|v| view_name(*v) == name)
+    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek].into_iter().find(|v| view_name(*v) == name)
 }
 
 fn sort_name(by: SortBy) -> &'static str {
@@ -798,6 +881,9 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         }
         Action::Search(t) => s.search = t,
         Action::Focus(f) => {
+            if f.is_some() {
+                s.pivot = None;
+            }
             s.focus = f;
             s.zoom.clear();
             if s.view != View::Diff {
@@ -840,9 +926,12 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             }
             let slot = match &req {
                 Request::Top { .. } => &mut s.top,
-                Request::Flame { .. } => &mut s.flame,
+                Request::Flame { pivot: None, .. } => &mut s.flame,
                 Request::Diff { .. } => &mut s.diff,
                 Request::Leaks { .. } => &mut s.leaks,
+                Request::Flame { pivot: Some(_), inverted: true, .. } => &mut s.pivot_callers,
+                Request::Flame { pivot: Some(_), .. } => &mut s.pivot_callees,
+                Request::Peek { .. } => &mut s.peek,
                 _ => return s,
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
@@ -880,9 +969,25 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::Dark(d) => s.dark = d,
         Action::ToggleDark => s.dark = !s.dark,
         Action::ResetZoom => {
+            if s.pivot.is_some() {
+                // Esc leaves pivot mode first.
+                return reduce(s, Action::Pivot(None));
+            }
             s = reduce(s, Action::Zoom(vec![]));
             s = reduce(s, Action::Focus(None));
         }
+        Action::Inverted(i) => {
+            s.inverted = i;
+            s.zoom.clear();
+        }
+        Action::Pivot(p) => {
+            if p.is_some() && !matches!(s.view, View::Flame | View::Peek) {
+                s.view = View::Flame;
+            }
+            s.pivot = p.filter(|p| !p.is_empty());
+            s.peek_limit = PEEK_PAGE;
+        }
+        Action::PeekLimit(n) => s.peek_limit = n,
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
                 if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {
@@ -1290,5 +1395,45 @@ mod tests {
         assert_eq!(s.url_notes.len(), 2, "{:?}", s.url_notes);
         assert!(s.url_notes[0].contains("nope") && s.url_notes[1].contains("missing"), "{:?}", s.url_notes);
         assert_eq!(s.url_state().view.as_deref(), Some("diff"));
+    }
+
+    // Pivot, inverted flame graph and peek.
+    #[test]
+    fn a_pivot_link_shows_callers_callees_and_peek_and_esc_leaves_it() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Url("p=%5Emain%5C.f%24&inv=1".into()));
+        assert!(s.url_notes.is_empty(), "{:?}", s.url_notes);
+        assert_eq!((s.view, s.pivot.as_deref(), s.inverted), (View::Flame, Some("^main\\.f$"), true));
+        let w = s.wanted();
+        assert!(
+            matches!(w.as_slice(), [
+                Request::Flame { inverted: true, pivot: Some(a), .. },
+                Request::Flame { inverted: false, pivot: Some(b), .. },
+                Request::Peek { regex, .. },
+            ] if a == "^main\\.f$" && b == a && regex == a),
+            "{w:?}"
+        );
+        // Each answer lands in its own slot; the view is ready once all three came.
+        for req in w {
+            s = reduce(s, Action::Answer(req, Response::Done));
+        }
+        assert!(s.pivot_callers.is_some() && s.pivot_callees.is_some() && s.peek.is_some() && s.flame.is_none());
+        assert_eq!(s.status(), Status::Ready);
+        assert_eq!(hash::write(&s.url_state()), "view=flame&si=inuse_space&p=%5Emain%5C.f$&inv=1");
+        // Back to a link without the pivot leaves it; forward brings it back.
+        let with = hash::write(&s.url_state());
+        let mut back = reduce(s.clone(), Action::Url("view=flame&si=inuse_space&inv=1".into()));
+        assert_eq!((back.pivot.as_deref(), back.inverted), (None, true));
+        back = reduce(back, Action::Url(with));
+        assert_eq!(back.pivot, s.pivot);
+        // Esc leaves the pivot view first, then the inverted graph stays.
+        s = reduce(s, Action::ResetZoom);
+        assert_eq!(s.pivot, None);
+        assert!(matches!(s.wanted().as_slice(), [Request::Flame { inverted: true, pivot: None, .. }]), "{:?}", s.wanted());
+        // The peek view peeks at the search when there is no pivot or focus filter.
+        s = reduce(s, Action::View(View::Peek));
+        s = reduce(s, Action::Search("alloc".into()));
+        assert!(matches!(s.wanted().as_slice(), [Request::Peek { regex, .. }] if regex == "alloc"), "{:?}", s.wanted());
     }
 }

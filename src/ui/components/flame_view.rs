@@ -30,6 +30,12 @@ pub struct FlameViewProps {
     pub on_zoom: Callback<Vec<String>>,
     /// Reset zoom and focus.
     pub on_reset: Callback<()>,
+    /// The graph is inverted (bottom-up).
+    #[prop_or_default]
+    pub inverted: bool,
+    /// Turns inverted on or off (no toggle when absent: the diff's graph).
+    #[prop_or_default]
+    pub on_inverted: Option<Callback<bool>>,
 }
 
 /// The flame graph view.
@@ -38,7 +44,8 @@ pub fn flame_view(p: &FlameViewProps) -> Html {
     match &p.flame {
         Some(r) if matches!(*r.0, Response::Flame { .. }) => html! {
             <FlameGraph resp={r.clone()} search={p.search.to_string()} zoom={p.zoom.clone()} focus={p.focus.clone()}
-                dark={p.dark} mode={p.mode} on_base={p.on_base} on_zoom={p.on_zoom.clone()} on_reset={p.on_reset.clone()} />
+                dark={p.dark} mode={p.mode} on_base={p.on_base} on_zoom={p.on_zoom.clone()} on_reset={p.on_reset.clone()}
+                inverted={p.inverted} on_inverted={p.on_inverted.clone()} />
         },
         Some(r) => match &*r.0 {
             Response::Error { message } => html! { <p class="error-inline">{ message.clone() }</p> },
