@@ -128,7 +128,7 @@ impl Locations {
 
 /// What makes a profile's [`Locations`] later: the arrays its decoder kept, or (in the
 /// browser, where many profiles may be loaded) the file itself, read again.
-pub trait LocationSource {
+pub trait LocationSource: Send + Sync {
     /// The locations, in the profile's sample order.
     fn locations(&self) -> Locations;
 }

@@ -361,6 +361,12 @@ mod loads {
     /// for every snapshot of a long series, most of which are never refined).
     struct FileLocations(web_sys::Blob);
 
+    // SAFETY: profdrop's wasm is built without threads (no `atomics` target feature): the one
+    // thread of this worker is the only one that can ever hold the `Blob`. The bound is there
+    // for native code, where profiles are shared between test threads.
+    unsafe impl Send for FileLocations {}
+    unsafe impl Sync for FileLocations {}
+
     impl crate::model::locations::LocationSource for FileLocations {
         fn locations(&self) -> crate::model::locations::Locations {
             let limits = crate::decode::Limits::default();
