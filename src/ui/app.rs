@@ -2,6 +2,7 @@
 //! here turns a component's event into an [`Action`]; what happens next (which answers the
 //! view needs, which files the workers read or forget) is the reducer's to decide.
 
+use super::components::context_menu::{ContextMenu, MenuAt};
 use super::components::diff_controls::DiffControls;
 use super::components::diff_view::DiffView;
 use super::components::drop_zone::DropZone;
@@ -13,6 +14,7 @@ use super::components::link_notes::LinkNotes;
 use super::components::merge_button::MergeButton;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
+use super::components::refine_bar::RefineBar;
 use super::components::summary_line::SummaryLine;
 use super::components::toolbar::Toolbar;
 use super::components::top_view::TopView;
@@ -108,6 +110,29 @@ pub fn app() -> Html {
     let on_normalize = use_action(&d, Action::Normalize);
     let on_mode = use_action(&d, Action::DiffFlame);
     let on_layout = use_action(&d, Action::DiffOnBase);
+    let on_refine = use_action(&d, Action::Refine);
+    let on_search_focus = {
+        let refine = s.refine.clone();
+        use_callback((d.clone(), refine), |text: String, (d, refine)| {
+            if let Some(re) = crate::view::refining::search_focus(&text) {
+                d.dispatch(Action::Refine(crate::view::refining::add_regex(refine, "f", &re)));
+            }
+        })
+    };
+    // The context menu of a function (UI state only: not in the link).
+    let menu = use_state(|| None::<MenuAt>);
+    let on_menu = {
+        let menu = menu.clone();
+        use_callback((), move |(name, x, y): (String, f64, f64), _| menu.set(Some(MenuAt { name, x, y })))
+    };
+    let on_menu_close = {
+        let menu = menu.clone();
+        use_callback((), move |(), _| menu.set(None))
+    };
+    let on_labels = {
+        let open = s.labels_open;
+        use_callback((d.clone(), open), |(), (d, open)| d.dispatch(Action::LabelsOpen(!*open)))
+    };
     use_keys(Keys { on_view: on_view.clone(), on_reset: on_reset.clone(), on_theme: on_theme.clone() });
 
     let answer = |a: &Option<Answer>| a.as_ref().map(|a| Shared(a.response.clone()));
@@ -122,6 +147,7 @@ pub fn app() -> Html {
         on_base: s.diff_on_base,
         on_zoom: on_zoom.clone(),
         on_reset: on_reset.clone(),
+        on_menu: on_menu.clone(),
     };
     let label = |id: Option<u32>| AttrValue::from(id.and_then(|id| s.label_of(id)).unwrap_or_default().to_string());
 
@@ -131,7 +157,7 @@ pub fn app() -> Html {
         match s.view {
             View::Top => html! {
                 <TopView top={answer(&s.top)} sort={s.sort} search={s.search.clone()}
-                    on_sort={on_sort.clone()} on_row={on_focus.clone()} on_show_all={on_show_all}>
+                    on_sort={on_sort.clone()} on_row={on_focus.clone()} on_show_all={on_show_all} on_menu={on_menu.clone()}>
                     <FlameView ..FlameViewProps { pending: AttrValue::Static("Drawing the flame graph…"), ..flame(FlameMode::Single) } />
                 </TopView>
             },
@@ -145,10 +171,10 @@ pub fn app() -> Html {
                 html! {
                     <DiffView {controls} flame={html! { <FlameView ..flame(FlameMode::Diff) /> }} show_flame={s.diff_flame}
                         single={s.entries.len() < 2} diff={answer(&s.diff)} sort={s.sort}
-                        base_file={label(s.diff_base)} target_file={label(s.diff_target)} on_sort={on_sort.clone()} on_row={on_focus.clone()} />
+                        base_file={label(s.diff_base)} target_file={label(s.diff_target)} on_sort={on_sort.clone()} on_row={on_focus.clone()} on_menu={on_menu.clone()} />
                 }
             }
-            View::Leaks => html! { <LeaksView leaks={answer(&s.leaks)} on_open={on_open_suspect} /> },
+            View::Leaks => html! { <LeaksView leaks={answer(&s.leaks)} on_open={on_open_suspect} on_menu={on_menu.clone()} /> },
         }
     };
 
@@ -158,7 +184,7 @@ pub fn app() -> Html {
         <DropZone on_files={on_files.clone()}>
             <Toolbar sample_types={selected.map(|e| e.summary.sample_types.clone()).unwrap_or_default()}
                 sample_type={s.sample_type.clone()} view={s.view} search={s.search.clone()} dark={s.dark}
-                {on_files} {on_sample_type} {on_view} {on_search} {on_theme} />
+                {on_files} {on_sample_type} {on_view} {on_search} {on_theme} {on_search_focus} />
             <div class="body">
                 <aside>
                     <ProfileList entries={s.entries.clone()} selected={s.selected} {on_select} {on_remove} />
@@ -168,9 +194,12 @@ pub fn app() -> Html {
                     <Progress loading={s.loading.clone()} {on_cancel} />
                     <Errors messages={errors} {on_dismiss} />
                     <LinkNotes notes={s.url_notes.clone()} />
+                    <RefineBar hidden={s.entries.is_empty()} refine={s.refine.clone()} error={s.refine_error.clone()} notes={s.refine_notes()}
+                        labels_open={s.labels_open} on_refine={on_refine.clone()} {on_labels} />
                     <SummaryLine summary={selected.map(|e| e.summary.clone())} />
                     { main_view }
                 </main>
+                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} />
             </div>
         </DropZone>
     }

@@ -47,6 +47,9 @@ pub struct FlameProps {
     pub on_zoom: Callback<Vec<String>>,
     /// Reset zoom and focus.
     pub on_reset: Callback<()>,
+    /// A function's context menu (its name, where to open it).
+    #[prop_or_default]
+    pub on_menu: Callback<(String, f64, f64)>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -179,6 +182,50 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         })
     };
 
+    // The context menu: a right click on a frame, or the keyboard (the context-menu key or
+    // Shift+F10) on the focused canvas, for the frame under the pointer, else the view root.
+    // (Not for the synthetic root of the whole graph: it is no function.)
+    let frame_name = {
+        let resp = p.resp.clone();
+        let whole = p.zoom.is_empty() && p.focus.is_none();
+        move |node: u32| -> Option<String> {
+            let Response::Flame { data, .. } = &*resp.0 else { return None };
+            if node == MERGED || (node == 0 && whole) || node as usize >= data.name.len() {
+                return None;
+            }
+            Some(data.names[data.name[node as usize] as usize].clone())
+        }
+    };
+    let on_context = {
+        let (rects, on_menu, frame_name) = (rects.clone(), p.on_menu.clone(), frame_name.clone());
+        Callback::from(move |e: MouseEvent| {
+            let row = (e.offset_y() as f64 / ROW).floor() as u32;
+            let found = hit(&rects.borrow(), e.offset_x() as f64, row).copied();
+            if let Some(name) = found.and_then(|r| frame_name(r.node)) {
+                e.prevent_default();
+                on_menu.emit((name, e.client_x() as f64, e.client_y() as f64));
+            }
+        })
+    };
+    let on_key = {
+        let (tip, on_menu, canvas) = (tip.clone(), p.on_menu.clone(), canvas.clone());
+        Callback::from(move |e: web_sys::KeyboardEvent| {
+            if !(e.key() == "ContextMenu" || (e.shift_key() && e.key() == "F10")) {
+                return;
+            }
+            let Some(c) = canvas.cast::<web_sys::Element>() else { return };
+            let r = c.get_bounding_client_rect();
+            let (node, x, y) = match &*tip {
+                Some(t) => (t.node, r.left() + t.x, r.top() + t.y),
+                None => (0, r.left() + 8.0, r.top() + ROW),
+            };
+            if let Some(name) = frame_name(node) {
+                e.prevent_default();
+                on_menu.emit((name, x, y));
+            }
+        })
+    };
+
     let depth = data.depth.iter().copied().max().unwrap_or(0) as f64 + 1.0;
     let height = (depth * ROW).min(MAX_CANVAS_PX);
     let root_name =
@@ -254,7 +301,8 @@ pub fn flame_graph(p: &FlameProps) -> Html {
             <div class="canvas-wrap" ref={wrap}>
                 <canvas ref={canvas} data-testid="flamegraph" data-root={root_name} data-frames={drawn.to_string()}
                     style={format!("width:100%;height:{height}px")} role="img" aria-label="Flame graph"
-                    onmousemove={on_move} onmouseleave={on_leave} onclick={on_click} />
+                    onmousemove={on_move} onmouseleave={on_leave} onclick={on_click} oncontextmenu={on_context} onkeydown={on_key}
+                    tabindex="0" title="Click to zoom; right click (or Shift+F10 on the hovered frame) for filters" />
                 { tooltip }
             </div>
         </section>

@@ -3,4 +3,5 @@
 
 pub mod flame;
 pub mod hash;
+pub mod refining;
 pub mod state;

@@ -173,6 +173,8 @@ pub struct AppState {
     /// Why the latest refinement was not applied (the engine's message), shown by the refine
     /// bar; the view stays on [`AppState::refine_ok`].
     pub refine_error: Option<String>,
+    /// The label browser is open.
+    pub labels_open: bool,
 }
 
 impl Default for AppState {
@@ -211,6 +213,7 @@ impl Default for AppState {
             url_notes: vec![],
             refine_ok: Refine::default(),
             refine_error: None,
+            labels_open: false,
         }
     }
 }
@@ -290,6 +293,8 @@ pub enum Action {
     Url(String),
     /// A new refinement (filters, granularity, options) for every view.
     Refine(Refine),
+    /// Open or close the label browser.
+    LabelsOpen(bool),
 }
 
 /// What `body[data-state]` says.
@@ -796,6 +801,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         }
         Action::TopLimit(n) => s.top_limit = n,
         Action::Refine(r) => s.set_refine(r),
+        Action::LabelsOpen(o) => s.labels_open = o,
         Action::Answer(req, resp) => {
             let refine = request_refine(&req).cloned();
             match (&resp, refine) {

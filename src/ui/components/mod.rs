@@ -1,6 +1,7 @@
 //! The page's components, one job each. They take plain values and `Callback`s: none knows
 //! the store or the workers (the root, `ui::app`, wires them to the reducer).
 
+pub mod context_menu;
 pub mod diff_controls;
 pub mod diff_table;
 pub mod diff_view;
@@ -14,6 +15,7 @@ pub mod link_notes;
 pub mod merge_button;
 pub mod profile_list;
 pub mod progress;
+pub mod refine_bar;
 pub mod summary_line;
 pub mod toolbar;
 pub mod top_table;
