@@ -9,6 +9,7 @@ use super::components::drop_zone::DropZone;
 use super::components::errors::Errors;
 use super::components::flame_view::{FlameView, FlameViewProps};
 use super::components::keys::{use_keys, Keys};
+use super::components::labels_panel::LabelsPanel;
 use super::components::leaks_view::LeaksView;
 use super::components::link_notes::LinkNotes;
 use super::components::merge_button::MergeButton;
@@ -133,6 +134,7 @@ pub fn app() -> Html {
         let open = s.labels_open;
         use_callback((d.clone(), open), |(), (d, open)| d.dispatch(Action::LabelsOpen(!*open)))
     };
+    let on_labels_close = use_action(&d, |()| Action::LabelsOpen(false));
     use_keys(Keys { on_view: on_view.clone(), on_reset: on_reset.clone(), on_theme: on_theme.clone() });
 
     let answer = |a: &Option<Answer>| a.as_ref().map(|a| Shared(a.response.clone()));
@@ -196,6 +198,9 @@ pub fn app() -> Html {
                     <LinkNotes notes={s.url_notes.clone()} />
                     <RefineBar hidden={s.entries.is_empty()} refine={s.refine.clone()} error={s.refine_error.clone()} notes={s.refine_notes()}
                         labels_open={s.labels_open} on_refine={on_refine.clone()} {on_labels} />
+                    <LabelsPanel open={s.labels_open && !s.entries.is_empty()}
+                        resp={s.labels.as_ref().filter(|a| s.wanted().contains(&a.request)).map(|a| Shared(a.response.clone()))}
+                        refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_labels_close} />
                     <SummaryLine summary={selected.map(|e| e.summary.clone())} />
                     { main_view }
                 </main>

@@ -175,6 +175,8 @@ pub struct AppState {
     pub refine_error: Option<String>,
     /// The label browser is open.
     pub labels_open: bool,
+    /// The label browser's answer.
+    pub labels: Option<Answer>,
 }
 
 impl Default for AppState {
@@ -214,6 +216,7 @@ impl Default for AppState {
             refine_ok: Refine::default(),
             refine_error: None,
             labels_open: false,
+            labels: None,
         }
     }
 }
@@ -355,19 +358,29 @@ impl AppState {
                     SortBy::Name => TopOrder::Name,
                     _ => TopOrder::Flat,
                 };
-                out.push(Request::Top { id: sel, sample_type: st, order, limit: self.top_limit, refine: self.refine.clone() });
+                out.push(Request::Top { id: sel, sample_type: st.clone(), order, limit: self.top_limit, refine: self.refine.clone() });
                 out.push(self.flame_request(FlameSource::Single { id: sel }));
             }
             View::Flame => out.push(self.flame_request(FlameSource::Single { id: sel })),
             View::Diff => {
                 if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
-                    out.push(Request::Diff { base, target, sample_type: st, normalize: self.normalize, refine: self.refine.clone() });
+                    out.push(Request::Diff {
+                        base,
+                        target,
+                        sample_type: st.clone(),
+                        normalize: self.normalize,
+                        refine: self.refine.clone(),
+                    });
                     if self.diff_flame {
                         out.push(self.flame_request(FlameSource::Diff { base, target, normalize: self.normalize }));
                     }
                 }
             }
-            View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st, refine: self.refine.clone() }),
+            View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st.clone(), refine: self.refine.clone() }),
+        }
+        // The label browser: the selected profile's labels, as refined.
+        if self.labels_open {
+            out.push(Request::Labels { id: sel, sample_type: st, refine: self.refine.clone() });
         }
         out
     }
@@ -401,7 +414,7 @@ impl AppState {
         if self.entries.is_empty() {
             return Status::Idle;
         }
-        let answers = [&self.top, &self.flame, &self.diff, &self.leaks];
+        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.labels];
         let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
         if all {
             Status::Ready
@@ -601,9 +614,11 @@ impl AppState {
 /// The refinement a view request carries.
 fn request_refine(r: &Request) -> Option<&Refine> {
     match r {
-        Request::Top { refine, .. } | Request::Flame { refine, .. } | Request::Diff { refine, .. } | Request::Leaks { refine, .. } => {
-            Some(refine)
-        }
+        Request::Top { refine, .. }
+        | Request::Flame { refine, .. }
+        | Request::Diff { refine, .. }
+        | Request::Leaks { refine, .. }
+        | Request::Labels { refine, .. } => Some(refine),
         _ => None,
     }
 }
@@ -832,6 +847,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
                 Request::Flame { .. } => &mut s.flame,
                 Request::Diff { .. } => &mut s.diff,
                 Request::Leaks { .. } => &mut s.leaks,
+                Request::Labels { .. } => &mut s.labels,
                 _ => return s,
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });

@@ -9,6 +9,7 @@ pub mod drop_zone;
 pub mod errors;
 pub mod flame_view;
 pub mod keys;
+pub mod labels_panel;
 pub mod leak_table;
 pub mod leaks_view;
 pub mod link_notes;
