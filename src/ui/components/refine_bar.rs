@@ -137,7 +137,10 @@ pub fn refine_bar(p: &RefineBarProps) -> Html {
         let on_chip_key = {
             let (cb, input, chips_ref) = (p.on_refine.clone(), input.clone(), chips_ref.clone());
             Callback::from(move |e: KeyboardEvent| {
-                if matches!(e.key().as_str(), "Backspace" | "Delete") && e.target() == e.current_target() {
+                // (The chip itself, not a control inside it; Yew delegates events, so the
+                // listener's element is not `current_target`.)
+                let on_chip = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.tag_name() == "LI");
+                if matches!(e.key().as_str(), "Backspace" | "Delete") && on_chip {
                     e.prevent_default();
                     cb.emit(gone.clone());
                     // Focus goes to the chip that takes this one's place, else the input.
