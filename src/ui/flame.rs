@@ -7,6 +7,7 @@ use crate::analysis::Search;
 use crate::protocol::Response;
 use crate::units::{human, pct, signed};
 use crate::view::flame::{diff_colour, frame_colour, hit, layout, Hsl, Rect, MERGED};
+use crate::view::flame_keys::{step, Step};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -164,21 +165,7 @@ pub fn flame_graph(p: &FlameProps) -> Html {
                 return;
             }
             let Response::Flame { data, .. } = &*resp.0 else { return };
-            let mut path = zoom.clone();
-            if r.node == 0 {
-                // Clicking the view root zooms out one level.
-                path.pop();
-            } else {
-                let mut chain = Vec::new();
-                let mut n = r.node as usize;
-                while n != 0 {
-                    chain.push(data.names[data.name[n] as usize].clone());
-                    n = data.parent[n] as usize;
-                }
-                chain.reverse();
-                path.extend(chain);
-            }
-            on_zoom.emit(path);
+            on_zoom.emit(zoom_path(data, &zoom, r.node));
         })
     };
 
@@ -209,7 +196,27 @@ pub fn flame_graph(p: &FlameProps) -> Html {
     };
     let on_key = {
         let (tip, on_menu, canvas) = (tip.clone(), p.on_menu.clone(), canvas.clone());
+        let (rects, resp, zoom, on_zoom) = (rects.clone(), p.resp.clone(), p.zoom.clone(), p.on_zoom.clone());
         Callback::from(move |e: web_sys::KeyboardEvent| {
+            // Arrow keys move a keyboard cursor (shown with the tooltip) from frame to frame;
+            // Enter zooms to it.
+            let Response::Flame { data, .. } = &*resp.0 else { return };
+            if let Some(dir) = Step::of_key(&e.key()) {
+                e.prevent_default();
+                let rects = rects.borrow();
+                let next = step(&rects, &data.parent, tip.as_ref().map(|t| t.node), dir);
+                if let Some(r) = next.and_then(|n| rects.iter().find(|r| r.node == n)) {
+                    tip.set(Some(Tip { x: r.x + (r.w / 2.0).min(30.0), y: r.depth as f64 * ROW + ROW / 2.0, node: r.node }));
+                }
+                return;
+            }
+            if e.key() == "Enter" {
+                if let Some(t) = &*tip {
+                    e.prevent_default();
+                    on_zoom.emit(zoom_path(data, &zoom, t.node));
+                }
+                return;
+            }
             if !(e.key() == "ContextMenu" || (e.shift_key() && e.key() == "F10")) {
                 return;
             }
@@ -302,11 +309,29 @@ pub fn flame_graph(p: &FlameProps) -> Html {
                 <canvas ref={canvas} data-testid="flamegraph" data-root={root_name} data-frames={drawn.to_string()}
                     style={format!("width:100%;height:{height}px")} role="img" aria-label="Flame graph"
                     onmousemove={on_move} onmouseleave={on_leave} onclick={on_click} oncontextmenu={on_context} onkeydown={on_key}
-                    tabindex="0" title="Click to zoom; right click (or Shift+F10 on the hovered frame) for filters" />
+                    tabindex="0" title="Click to zoom; right click for filters. Keyboard: arrows move between frames, Enter zooms, Shift+F10 opens the menu" />
                 { tooltip }
             </div>
         </section>
     }
+}
+
+/// The zoom path to `node` from the current one (`zoom`); the view root zooms out one level.
+fn zoom_path(data: &FlameData, zoom: &[String], node: u32) -> Vec<String> {
+    let mut path = zoom.to_vec();
+    if node == 0 {
+        path.pop();
+    } else {
+        let mut chain = Vec::new();
+        let mut n = node as usize;
+        while n != 0 {
+            chain.push(data.names[data.name[n] as usize].clone());
+            n = data.parent[n] as usize;
+        }
+        chain.reverse();
+        path.extend(chain);
+    }
+    path
 }
 
 fn short(s: &str) -> String {

@@ -168,6 +168,13 @@ describe('refining', () => {
       assert.match(notes, /bytes/, 'names the unknown granularity');
       assert.match(notes, /maybe/);
       await assertTable(page, FOCUS_HANDLE_REQUEST, 'the valid focus still applies');
+
+      // A focus that matches nothing: pprof's empty table (go tool pprof ... -focus=zzzNothing:
+      // "Showing nodes accounting for 0, 0% of 594096B total"), and the engine's note by the bar.
+      await settleWithChips(page, 'a focus that matches nothing', setHash(page, 'si=inuse_space&f=zzzNothing'), ['f']);
+      await assertTable(page, pprofTable(594096, []), 'f=zzzNothing');
+      const said = await page.$eval(SEL.refineNotes, (e) => e.textContent).catch(() => '');
+      assert.match(said, /zzzNothing/, `the note names the filter: ${JSON.stringify(said)}`);
     });
   });
 
@@ -206,6 +213,19 @@ describe('refining', () => {
       await page.waitForSelector(SEL.contextMenu, { timeout: 5000 }).catch(async () => assert.fail('no context menu on a flame frame' + (await pageSummary(page))));
       const fn = await page.$eval(SEL.contextMenu, (m) => m.getAttribute('data-function'));
       assert.ok(fn && fn !== 'root', `the menu names the frame's function: ${fn}`);
+      await page.keyboard.press('Escape');
+      await page.waitForSelector(SEL.contextMenu, { state: 'detached', timeout: 5000 });
+
+      // The flame graph by keyboard: the first arrow selects the root, Down its widest callee
+      // (shown in the tooltip), Shift+F10 opens that frame's menu.
+      await page.focus(SEL.flamegraph);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const tip = await page.$eval(SEL.flameTooltip, (t) => t.textContent).catch(() => '');
+      await page.keyboard.press('Shift+F10');
+      await page.waitForSelector(SEL.contextMenu, { timeout: 5000 }).catch(async () => assert.fail('no context menu on Shift+F10 on the flame graph' + (await pageSummary(page))));
+      const kfn = await page.$eval(SEL.contextMenu, (m) => m.getAttribute('data-function'));
+      assert.ok(kfn && kfn !== 'root' && tip.startsWith(kfn), `the menu is for the frame the arrows chose (${JSON.stringify(kfn)}, tooltip ${JSON.stringify(tip)})`);
       await page.keyboard.press('Escape');
     });
   });
