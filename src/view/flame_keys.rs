@@ -44,8 +44,10 @@ pub fn step(rects: &[Rect], parent: &[u32], cur: Option<u32>, dir: Step) -> Opti
             let p = *parent.get(c.node as usize)?;
             (c.node != 0 && drawn(p).is_some()).then_some(p)
         }
-        Step::Down => row(c.depth + 1)
-            .filter(|r| parent.get(r.node as usize) == Some(&c.node))
+        // (Any row: a graph may be drawn upwards.)
+        Step::Down => rects
+            .iter()
+            .filter(|r| r.node != MERGED && r.node != c.node && parent.get(r.node as usize) == Some(&c.node))
             .fold(None::<&Rect>, |best, r| match best {
                 Some(b) if b.w >= r.w => Some(b),
                 _ => Some(r),

@@ -35,6 +35,10 @@ pub struct ContextMenuProps {
     pub on_refine: Callback<Refine>,
     /// The menu closed.
     pub on_close: Callback<()>,
+    /// Pivot on a regex (pprof's `p`), where the page has the pivot view; without it the entry
+    /// is shown disabled.
+    #[prop_or_default]
+    pub on_pivot: Option<Callback<String>>,
 }
 
 /// Entries: label, hash key, what it does.
@@ -138,6 +142,20 @@ pub fn context_menu(p: &ContextMenuProps) -> Html {
             <button role="menuitem" data-action={key} title={format!("{what}: {key}={re}")} {onclick}>{ label }</button>
         }
     });
+    let pivot = match &p.on_pivot {
+        Some(cb) => {
+            let (cb, close, re) = (cb.clone(), close.clone(), re.clone());
+            let title = format!("its callers above, its callees below: p={re}");
+            let onclick = Callback::from(move |_: MouseEvent| {
+                close.emit(());
+                cb.emit(re.clone());
+            });
+            html! { <button role="menuitem" data-action="p" {title} {onclick}>{"Pivot"}</button> }
+        }
+        None => {
+            html! { <button role="menuitem" data-action="p" disabled=true title="Pivot (p=) comes with the pivot view">{"Pivot"}</button> }
+        }
+    };
     let on_copy = {
         let (name, close) = (name.clone(), close.clone());
         Callback::from(move |_: MouseEvent| {
@@ -161,7 +179,7 @@ pub fn context_menu(p: &ContextMenuProps) -> Html {
                 aria-label={format!("Actions for {name}")} style={format!("left:{x}px;top:{y}px")} onkeydown={on_key}>
                 <div class="menu-name" title={name.clone()}>{ name.clone() }</div>
                 { for entries }
-                <button role="menuitem" data-action="pivot" disabled=true title="Pivot (p=) comes with the pivot view">{"Pivot"}</button>
+                { pivot }
                 <button role="menuitem" data-action="copy" onclick={on_copy}>{"Copy name"}</button>
             </div>
         </>
