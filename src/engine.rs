@@ -98,6 +98,7 @@ fn summary(id: u32, name: &str, p: &Profile, bytes: usize) -> Summary {
         kind: p.kind(),
         comments: p.comments.clone(),
         bytes,
+        fingerprint: crate::analysis::series::fingerprint(p),
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::analysis::labels::LabelSummary;
 use crate::analysis::leaks::LeakReport;
+use crate::analysis::series::Fingerprint;
 use crate::analysis::tree::FlameData;
 use crate::model::{ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,9 @@ pub struct Summary {
     pub comments: Vec<String>,
     /// Size of the file in bytes.
     pub bytes: usize,
+    /// Which program it comes from (for grouping snapshots into series).
+    #[serde(default)]
+    pub fingerprint: Fingerprint,
 }
 
 /// Where a flame graph comes from.

@@ -78,6 +78,12 @@ fn summary(id: u32) -> Summary {
         kind: ProfileKind::Heap,
         comments: vec!["a\u{0}b\r\n\u{fffd}".into()],
         bytes: 4_000_000_000,
+        fingerprint: profdrop::analysis::series::Fingerprint {
+            program: "svc".into(),
+            build_id: "9f2c".into(),
+            minhash: vec![u64::MAX, 0, 1 << 63],
+            functions: 34,
+        },
     }
 }
 
@@ -146,6 +152,8 @@ fn responses() -> Vec<Response> {
             // (Floats cross exactly too.)
             score: 0.1 + 0.2,
             evidence: vec![Evidence { frames: vec!["main.main".into(), "main.leak".into()], first: 1, last: BIG }],
+            pattern: profdrop::analysis::leaks::Pattern::DeferLoop,
+            pattern_why: "os.OpenFile <below>".into(),
         }],
         groups: vec![GoroutineGroup {
             function: "main.wait".into(),
@@ -155,6 +163,7 @@ fn responses() -> Vec<Response> {
             max_minutes: Some(7),
         }],
         message: Some("note".into()),
+        rate: Some("/s".into()),
     });
     vec![
         top,

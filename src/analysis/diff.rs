@@ -109,6 +109,7 @@ pub fn merge(profiles: &[&Profile]) -> Result<Profile, String> {
         time_nanos: profiles.iter().map(|p| p.time_nanos).filter(|&t| t != 0).min().unwrap_or(0),
         duration_nanos: profiles.iter().map(|p| p.duration_nanos).sum(),
         format: format!("merge of {} profiles", profiles.len()),
+        main_binary: first.main_binary.clone(),
         values: vec![Vec::new(); first.sample_types.len()],
         ..Default::default()
     };

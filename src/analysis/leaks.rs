@@ -89,7 +89,73 @@ pub struct Suspect {
     pub score: f64,
     /// The stacks that grew most.
     pub evidence: Vec<Evidence>,
+    /// The kind of leak the evidence points to ([`Pattern`]).
+    pub pattern: Pattern,
+    /// What points to it, and how such leaks are usually fixed, in words.
+    pub pattern_why: String,
 }
+
+/// The kinds of leak the finder can name (`data-pattern` on the page).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pattern {
+    /// An unbounded map or cache: more and more objects of a steady size kept.
+    Cache,
+    /// A small sub-slice keeping a big buffer alive: few objects, each large.
+    Reslice,
+    /// Goroutines blocked forever (and what they keep).
+    Goroutine,
+    /// Resources opened in a loop with `defer` (released only when the function returns).
+    DeferLoop,
+    /// Tickers or timers never stopped.
+    Ticker,
+    /// The evidence fits none of these.
+    #[default]
+    Unknown,
+}
+
+impl Pattern {
+    /// The name the page uses (`data-pattern`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Pattern::Cache => "cache",
+            Pattern::Reslice => "reslice",
+            Pattern::Goroutine => "goroutine",
+            Pattern::DeferLoop => "defer-loop",
+            Pattern::Ticker => "ticker",
+            Pattern::Unknown => "unknown",
+        }
+    }
+    /// A short title for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pattern::Cache => "unbounded map or cache",
+            Pattern::Reslice => "sub-slice keeps a big buffer",
+            Pattern::Goroutine => "goroutines blocked forever",
+            Pattern::DeferLoop => "defer in a loop",
+            Pattern::Ticker => "ticker or timer never stopped",
+            Pattern::Unknown => "pattern unknown",
+        }
+    }
+}
+
+/// Frames below a suspect (towards the allocation) that name a pattern.
+const TIMER_FRAMES: &[&str] = &["time.NewTicker", "time.NewTimer", "time.AfterFunc", "time.Tick", "time.After"];
+const OPEN_FRAMES: &[&str] = &[
+    "os.Open",
+    "os.OpenFile",
+    "os.Create",
+    "os.newFile",
+    "net.Dial",
+    "net.DialTimeout",
+    "net.(*Dialer).Dial",
+    "net.(*Dialer).DialContext",
+    "database/sql.(*DB).Query",
+    "database/sql.(*DB).QueryContext",
+    "runtime.deferproc",
+    "runtime.newdefer",
+];
+/// A kept object at least this big (on average) is a big buffer, not a cache entry.
+const BIG_OBJECT: i64 = 16 << 10;
 
 /// Goroutines grouped by where they park and on what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -125,6 +191,12 @@ pub struct LeakReport {
     pub groups: Vec<GoroutineGroup>,
     /// A note for people (too few snapshots, cumulative counter, healthy series…).
     pub message: Option<String>,
+    /// For a cumulative counter (allocations, CPU, contention) the values are rates: `/s` (per
+    /// second) or `/interval` (the snapshots carry no times), and each value is about the
+    /// interval ending at the snapshot of `files`/`times` (one fewer than the snapshots when
+    /// the counter runs since the program started). None: values are the snapshots' own.
+    #[serde(default)]
+    pub rate: Option<String>,
 }
 
 /// Noise floor for a sample type: growth below it is never a leak.
@@ -168,6 +240,12 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     // Attribute every stack to its nearest user frame: function name → per-snapshot values,
     // and per (function, full stack) for evidence.
     let mut by_fn: FxHashMap<String, Vec<i64>> = FxHashMap::default();
+    // For naming the pattern: the frames below each user function (towards the allocation),
+    // its objects per snapshot (heap profiles), and the goroutines created (`runtime.malg`).
+    let mut below: FxHashMap<String, rustc_hash::FxHashSet<String>> = FxHashMap::default();
+    let mut objects: FxHashMap<String, Vec<i64>> = FxHashMap::default();
+    let mut goroutines_made = vec![0i64; n];
+    let objects_type = sample_type.strip_suffix("_space").map(|k| format!("{k}_objects"));
     let mut by_stack: FxHashMap<(String, Vec<String>), Vec<i64>> = FxHashMap::default();
     let mut blocking: FxHashMap<String, FxHashMap<&'static str, i64>> = FxHashMap::default();
     let mut groups: FxHashMap<GroupKey, (Vec<i64>, Option<u32>)> = FxHashMap::default();
@@ -175,6 +253,14 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     for (k, ((_, p), &st)) in series.iter().zip(&idx).enumerate() {
         let user: Vec<bool> = p.functions.names.iter().map(|f| is_user_code(f)).collect();
         let sv = stack_values(p, st);
+        let ov = objects_type.as_deref().and_then(|t| p.sample_type_index(t)).map(|t| stack_values(p, t));
+        if let Some(ov) = &ov {
+            for (s, &o) in ov.iter().enumerate() {
+                if p.stacks.get(s as u32).first().is_some_and(|&f| p.functions.names[f as usize] == "runtime.malg") {
+                    goroutines_made[k] += o;
+                }
+            }
+        }
         for (s, &v) in sv.iter().enumerate() {
             if v == 0 {
                 continue;
@@ -184,6 +270,16 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
             let Some(pos) = pos else { continue };
             let f = &p.functions.names[frames[pos] as usize];
             by_fn.entry(f.clone()).or_insert_with(|| vec![0; n])[k] += v;
+            if let Some(ov) = &ov {
+                objects.entry(f.clone()).or_insert_with(|| vec![0; n])[k] += ov[s];
+            }
+            let b = below.entry(f.clone()).or_default();
+            for &x in &frames[..pos] {
+                let name = &p.functions.names[x as usize];
+                if !b.contains(name) {
+                    b.insert(name.clone());
+                }
+            }
             let full: Vec<String> = frames.iter().rev().map(|&x| p.functions.names[x as usize].clone()).collect();
             by_stack.entry((f.clone(), full)).or_insert_with(|| vec![0; n])[k] += v;
             if goroutine {
@@ -217,6 +313,47 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
         }
     }
 
+    // A cumulative counter always grows: its series is the rate per interval instead (deltas
+    // between snapshots for counters that run since the program started, each profile's own
+    // values for CPU profiles, which cover their own window), per second when times are known.
+    let mut n = n;
+    if !crate::model::is_point_in_time(sample_type) {
+        let window = series.iter().all(|(_, p)| p.duration_nanos > 0 && p.period_type.as_ref().is_some_and(|t| t.name == "cpu"));
+        let times = rep.times.clone();
+        let durations: Vec<i64> = series.iter().map(|(_, p)| p.duration_nanos).collect();
+        let timed = times.windows(2).all(|w| w[1] > w[0]);
+        let conv = |v: &Vec<i64>| -> Vec<i64> {
+            if window {
+                v.iter().zip(&durations).map(|(&x, &d)| (x as f64 * 1e9 / d as f64).round() as i64).collect()
+            } else {
+                (1..v.len())
+                    .map(|k| {
+                        let d = v[k] - v[k - 1];
+                        if timed {
+                            (d as f64 * 1e9 / (times[k] - times[k - 1]) as f64).round() as i64
+                        } else {
+                            d
+                        }
+                    })
+                    .collect()
+            }
+        };
+        for v in by_fn.values_mut().chain(by_stack.values_mut()).chain(objects.values_mut()) {
+            *v = conv(v);
+        }
+        rep.totals = conv(&rep.totals);
+        goroutines_made = vec![0; rep.totals.len()];
+        if !window {
+            rep.files.remove(0);
+            rep.times.remove(0);
+        }
+        n = rep.totals.len();
+        rep.rate = Some(if window || timed { "/s" } else { "/interval" }.to_string());
+    }
+    if n < 2 {
+        rep.message = Some("Load at least 3 snapshots of the same program to look for leaks.".into());
+        return rep;
+    }
     let max_total = rep.totals.iter().copied().max().unwrap_or(0);
     let floor = noise_floor(sample_type, &rep.unit, max_total);
     let span = rep.times[n - 1] - rep.times[0];
@@ -236,7 +373,7 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
         }
         let steadiness = grew as f64 / intervals as f64 * r_squared(s);
         let score = growth as f64 / max_total.max(1) as f64 * steadiness;
-        let per_minute = (span > 0).then(|| (growth as f64 * 60e9 / span as f64).round() as i64);
+        let per_minute = (span > 0 && rep.rate.is_none()).then(|| (growth as f64 * 60e9 / span as f64).round() as i64);
         let blocking = blocking.get(f).and_then(|m| m.iter().max_by_key(|(_, v)| **v).map(|(b, _)| b.to_string()));
         let mut reason = format!("grew in {grew} of {intervals} intervals, {}", format::signed(growth, &rep.unit));
         if let Some(pm) = per_minute {
@@ -257,6 +394,8 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
             reason,
             score,
             evidence: Vec::new(),
+            pattern: Pattern::Unknown,
+            pattern_why: String::new(),
         });
     }
     suspects.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| b.growth.cmp(&a.growth)).then_with(|| a.function.cmp(&b.function)));
@@ -271,6 +410,9 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
         ev.sort_by(|a, b| (b.last - b.first).cmp(&(a.last - a.first)).then_with(|| a.frames.cmp(&b.frames)));
         ev.truncate(5);
         s.evidence = ev;
+        let (pattern, why) = name_pattern(s, goroutine, below.get(&s.function), objects.get(&s.function), &goroutines_made, &rep.unit);
+        s.pattern = pattern;
+        s.pattern_why = why;
     }
     if n < 3 {
         rep.message = Some("Two snapshots show change, not a trend: load 3 or more to rank leaks with confidence.".into());
@@ -280,9 +422,11 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
             format::human(floor, &rep.unit)
         ));
     }
-    if !crate::model::is_point_in_time(sample_type) {
+    if let Some(rate) = &rep.rate {
+        let per = if rate == "/s" { "per second" } else { "per interval" };
         rep.message = Some(format!(
-            "\"{sample_type}\" is a cumulative counter, so it always grows; choose an inuse_* sample type (or goroutine) to find leaks."
+            "\"{sample_type}\" is a cumulative counter, so the series shows its rate {per} between snapshots: the suspects are the functions whose rate grows. For leaks, choose an inuse_* sample type (or goroutine).{}",
+            if suspects.is_empty() { " No function's rate grew steadily." } else { "" }
         ));
     }
     rep.suspects = suspects;
@@ -299,6 +443,83 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     gs.sort_by(|a, b| b.series[n - 1].cmp(&a.series[n - 1]).then_with(|| a.function.cmp(&b.function)));
     rep.groups = gs;
     rep
+}
+
+/// The kind of leak a suspect's evidence points to, and why, with a fix hint: the frames
+/// below it (towards the allocation), its objects per snapshot (heap profiles; `None`
+/// otherwise) and the goroutines created per snapshot in the same profiles.
+fn name_pattern(
+    s: &Suspect,
+    goroutine_profile: bool,
+    below: Option<&rustc_hash::FxHashSet<String>>,
+    objects: Option<&Vec<i64>>,
+    goroutines_made: &[i64],
+    unit: &str,
+) -> (Pattern, String) {
+    let n = s.series.len();
+    let has = |list: &[&str]| below.and_then(|b| list.iter().find(|f| b.contains(**f)).map(|f| f.to_string()));
+    if goroutine_profile {
+        let on = s.blocking.as_deref().unwrap_or("something that never happens");
+        return (
+            Pattern::Goroutine,
+            format!(
+                "{} more goroutines parked here, blocked on {on}. Give them a way out: a context, a closed channel, a timeout.",
+                s.growth
+            ),
+        );
+    }
+    if let Some(f) = has(TIMER_FRAMES) {
+        return (
+            Pattern::Ticker,
+            format!("the memory is made by {f} under it. Call Stop on every ticker and timer (defer t.Stop()), or use time.Sleep."),
+        );
+    }
+    if let Some(f) = has(OPEN_FRAMES) {
+        return (
+            Pattern::DeferLoop,
+            format!(
+                "what it opens ({f}) piles up while it runs: deferred closes run only when a function returns. Close inside the loop, or put the loop's body in a function of its own."
+            ),
+        );
+    }
+    // Goroutines created at a steady pace in the same profiles: memory they hold.
+    let made = goroutines_made[n - 1] - goroutines_made[0];
+    let made_steadily = made >= 3 * (n as i64 - 1) && goroutines_made.windows(2).filter(|w| w[1] > w[0]).count() * 2 >= n - 1;
+    if made_steadily {
+        return (
+            Pattern::Goroutine,
+            format!("{made} goroutines more were created over the series: memory it gives them stays with goroutines that never end. Check the goroutine profile for where they wait."),
+        );
+    }
+    let Some(objects) = objects else {
+        return (Pattern::Unknown, "only the sizes are known: load a profile with object counts to tell more.".into());
+    };
+    let new_objects = objects[n - 1] - objects[0];
+    if new_objects <= 0 {
+        return (Pattern::Unknown, "its size grows but not its number of objects (a growing buffer or slice?).".into());
+    }
+    let each = s.growth / new_objects;
+    if each >= BIG_OBJECT {
+        return (
+            Pattern::Reslice,
+            format!(
+                "{new_objects} more objects of {} each on average: small parts of big buffers are kept. Copy what you keep (append([]byte(nil), b[:n]...)) instead of slicing.",
+                crate::units::human(each, unit)
+            ),
+        );
+    }
+    let grew = objects.windows(2).filter(|w| w[1] > w[0]).count();
+    if grew * 2 >= n - 1 {
+        return (
+            Pattern::Cache,
+            format!(
+                "{new_objects} more objects of {} each on average, added in {grew} of {} intervals and never freed: entries stored and never evicted. Bound it (an LRU, a TTL) or delete what is done.",
+                crate::units::human(each, unit),
+                n - 1
+            ),
+        );
+    }
+    (Pattern::Unknown, "the evidence fits none of the known patterns.".into())
 }
 
 /// Index (leaf first) of the frame a stack is blamed on: the nearest user frame, else the
@@ -356,6 +577,46 @@ mod tests {
         assert_eq!(blocking_call(&["runtime.gopark", "runtime.selectgo"]), Some("select"));
         assert_eq!(blocking_call(&["runtime.gopark"]), None);
     }
+    /// An allocs-like profile: per function (leaf = the function, under main.main), its
+    /// cumulative alloc_space so far.
+    fn allocs(time_s: i64, values: &[(&str, i64)]) -> Profile {
+        let mut p = Profile {
+            sample_types: vec![crate::model::ValueType { name: "alloc_space".into(), unit: "bytes".into() }],
+            values: vec![Vec::new()],
+            time_nanos: time_s * 1_000_000_000,
+            ..Default::default()
+        };
+        let root = p.functions.intern(b"main.main", b"");
+        for (f, v) in values {
+            let id = p.functions.intern(f.as_bytes(), b"");
+            let st = p.stacks.intern(&[id, root]);
+            p.sample_stack.push(st);
+            p.values[0].push(*v);
+            p.sample_labels.push(0);
+        }
+        p
+    }
+
+    #[test]
+    fn a_cumulative_counter_is_read_as_its_rate_and_a_growing_rate_is_a_suspect() {
+        const MB: i64 = 1 << 20;
+        // main.steady allocates 10 MB every 10 s; main.faster 1, 2, 3, 4, 5 MB per 10 s.
+        let snaps: Vec<Profile> = (0..6i64)
+            .map(|k| allocs(100 + 10 * k, &[("main.steady", 10 * MB * (k + 1)), ("main.faster", MB * (k * (k + 1) / 2 + 1))]))
+            .collect();
+        let series: Vec<(String, &Profile)> = snaps.iter().enumerate().map(|(i, p)| (format!("{i}.pb.gz"), p)).collect();
+        let rep = find(&series, "alloc_space");
+        assert_eq!(rep.rate.as_deref(), Some("/s"));
+        assert_eq!(rep.files.len(), 5, "one value per interval, each at its end snapshot");
+        assert_eq!(rep.files[0], "1.pb.gz");
+        let names: Vec<&str> = rep.suspects.iter().map(|s| s.function.as_str()).collect();
+        assert_eq!(names, vec!["main.faster"], "the steady allocator is not a suspect");
+        // Its rate per second in each interval: k MB per 10 s, rounded to the nearest byte.
+        let want: Vec<i64> = (1..6).map(|k| ((k * MB) as f64 / 10.0).round() as i64).collect();
+        assert_eq!(rep.suspects[0].series, want);
+        assert!(rep.message.as_deref().is_some_and(|m| m.contains("rate per second")), "{:?}", rep.message);
+    }
+
     #[test]
     fn r2() {
         assert!((r_squared(&[1, 2, 3, 4]) - 1.0).abs() < 1e-9);

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod labels;
 pub mod leaks;
 pub mod refine;
+pub mod series;
 pub mod top;
 pub mod tree;
 

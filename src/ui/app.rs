@@ -10,7 +10,7 @@ use super::components::errors::Errors;
 use super::components::flame_view::{FlameView, FlameViewProps};
 use super::components::keys::{use_keys, Keys};
 use super::components::labels_panel::LabelsPanel;
-use super::components::leaks_view::LeaksView;
+use super::components::leaks_view::{LeaksView, SeriesChoice};
 use super::components::link_notes::LinkNotes;
 use super::components::merge_button::MergeButton;
 use super::components::profile_list::ProfileList;
@@ -22,6 +22,7 @@ use super::components::top_view::TopView;
 use super::components::welcome::Welcome;
 use super::flame::FlameMode;
 use super::store::{use_store, Shared};
+use crate::protocol::Request;
 use crate::view::state::{Action, Answer, AppState, View};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -105,6 +106,10 @@ pub fn app() -> Html {
     let on_sort = use_action(&d, Action::Sort);
     let on_show_all = use_action(&d, |()| Action::TopLimit(0));
     let on_open_suspect = use_action(&d, Action::OpenSuspect);
+    let on_pick = use_action(&d, Action::PickSeries);
+    let on_snapshot = use_action(&d, Action::OpenSnapshot);
+    let on_pair = use_action(&d, |(b, t): (u32, u32)| Action::OpenPair(b, t));
+    let on_member = use_action(&d, |(id, on): (u32, bool)| Action::SeriesMember(id, on));
     let on_base = use_action(&d, Action::DiffBase);
     let on_target = use_action(&d, Action::DiffTarget);
     let on_swap = use_action(&d, |()| Action::Swap);
@@ -176,7 +181,52 @@ pub fn app() -> Html {
                         base_file={label(s.diff_base)} target_file={label(s.diff_target)} on_sort={on_sort.clone()} on_row={on_focus.clone()} on_menu={on_menu.clone()} />
                 }
             }
-            View::Leaks => html! { <LeaksView leaks={answer(&s.leaks)} on_open={on_open_suspect} on_menu={on_menu.clone()} /> },
+            View::Leaks => {
+                let current = s.current_series();
+                let series: Vec<SeriesChoice> = s
+                    .all_series()
+                    .into_iter()
+                    .filter(|x| {
+                        x.ids.first().is_some_and(|&id| {
+                            s.entries.iter().any(|e| e.summary.id == id && e.summary.sample_types.iter().any(|t| t.name == s.sample_type))
+                        })
+                    })
+                    .map(|x| SeriesChoice {
+                        id: x.ids[0],
+                        labels: x.ids.iter().filter_map(|&id| s.label_of(id).map(str::to_string)).collect(),
+                        ordered_by: x.ordered_by.describe(),
+                    })
+                    .collect();
+                let at = current.as_ref().and_then(|c| series.iter().position(|x| c.ids.contains(&x.id)));
+                // The snapshots the answer is about: the ids its request named.
+                let snapshots: Vec<(u32, String)> = match s.leaks.as_ref().map(|a| &a.request) {
+                    Some(Request::Leaks { ids, .. }) => {
+                        ids.iter().map(|&id| (id, s.label_of(id).unwrap_or_default().to_string())).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                let in_series = s.series();
+                let own = current.map(|c| c.ids).unwrap_or_default();
+                let members: Vec<(u32, String, bool, bool)> = s
+                    .entries
+                    .iter()
+                    .filter(|e| e.summary.sample_types.iter().any(|t| t.name == s.sample_type))
+                    .map(|e| (e.summary.id, e.label.clone(), in_series.contains(&e.summary.id), own.contains(&e.summary.id)))
+                    .collect();
+                let warnings: Vec<String> = s
+                    .series_mix()
+                    .into_iter()
+                    .map(|(id, share)| {
+                        format!(
+                            "{} looks like another program: {:.0}% of its functions appear in the others. Its numbers are mixed into the series.",
+                            s.label_of(id).unwrap_or_default(),
+                            share * 100.0
+                        )
+                    })
+                    .collect();
+                html! { <LeaksView leaks={answer(&s.leaks)} {series} current={at} {on_pick} on_open={on_open_suspect} {snapshots} {on_snapshot} {on_pair}
+                {members} {warnings} {on_member} on_menu={on_menu.clone()} /> }
+            }
         }
     };
 

@@ -1,6 +1,7 @@
 //! App state and `reduce(state, action)`: what the page shows, decided without a browser.
 
 use crate::analysis::leaks::LeakReport;
+use crate::analysis::series::{self, Series};
 use crate::protocol::Stage;
 use crate::protocol::{FlameSource, Refine, Request, Response, Summary, TopOrder};
 use crate::view::hash::{self, UrlState};
@@ -138,6 +139,13 @@ pub struct AppState {
     pub sort: SortBy,
     /// pprof's refinement (filters, granularity) every view applies.
     pub refine: Refine,
+    /// A profile of the series the leak view reads, when the user picked one (else the
+    /// selected profile's series).
+    pub series_pick: Option<u32>,
+    /// Snapshots the user took out of the series the leak view reads.
+    pub series_out: Vec<u32>,
+    /// Profiles of other series the user added to it anyway (the page warns).
+    pub series_in: Vec<u32>,
     /// Rows of the top table to fetch (0 = all).
     pub top_limit: u32,
     /// Answers received, by kind.
@@ -199,6 +207,9 @@ impl Default for AppState {
             diff_on_base: false,
             sort: SortBy::Flat,
             refine: Refine::default(),
+            series_pick: None,
+            series_out: vec![],
+            series_in: vec![],
             top_limit: TOP_PAGE,
             top: None,
             top_coming: None,
@@ -298,6 +309,14 @@ pub enum Action {
     Refine(Refine),
     /// Open or close the label browser.
     LabelsOpen(bool),
+    /// The leak view reads the series holding this profile.
+    PickSeries(u32),
+    /// A snapshot of the series opened in the flame view.
+    OpenSnapshot(u32),
+    /// A profile in (true) or out of the series the leak view reads.
+    SeriesMember(u32, bool),
+    /// Two snapshots of the series opened in the diff view (base, target).
+    OpenPair(u32, u32),
 }
 
 /// What `body[data-state]` says.
@@ -339,7 +358,62 @@ impl AppState {
 
     /// Profiles in the leak series: every loaded profile that has the sample type, time order.
     pub fn series(&self) -> Vec<u32> {
-        self.entries.iter().filter(|e| e.summary.sample_types.iter().any(|t| t.name == self.sample_type)).map(|e| e.summary.id).collect()
+        let mut ids: Vec<u32> = self.current_series().map(|s| s.ids).unwrap_or_default();
+        ids.retain(|id| !self.series_out.contains(id));
+        for &id in &self.series_in {
+            if !ids.contains(&id) && self.entries.iter().any(|e| e.summary.id == id) {
+                ids.push(id);
+            }
+        }
+        // Added profiles take their place in time (then load) order.
+        let key = |id: &u32| self.entries.iter().position(|e| e.summary.id == *id).unwrap_or(usize::MAX);
+        if !self.series_in.is_empty() {
+            ids.sort_by_key(key);
+        }
+        ids
+    }
+
+    /// Profiles added to the series from elsewhere, each with the share of its function names
+    /// the series' own profiles have (the page warns about a low one).
+    pub fn series_mix(&self) -> Vec<(u32, f64)> {
+        let own: Vec<u32> = self.current_series().map(|s| s.ids).unwrap_or_default();
+        let fp = |id: u32| self.entries.iter().find(|e| e.summary.id == id).map(|e| &e.summary.fingerprint);
+        self.series()
+            .into_iter()
+            .filter(|id| !own.contains(id))
+            .map(|id| {
+                let share = own.iter().filter_map(|&o| Some(series::contained(fp(id)?, fp(o)?))).fold(0.0, f64::max);
+                (id, share)
+            })
+            .collect()
+    }
+
+    /// The loaded profiles grouped into series ([`series::group`]): same kind, same program,
+    /// ordered in time.
+    pub fn all_series(&self) -> Vec<Series> {
+        let items: Vec<series::Item> = self
+            .entries
+            .iter()
+            .map(|e| series::Item {
+                id: e.summary.id,
+                name: &e.summary.name,
+                sample_types: e.summary.sample_types.iter().map(|t| t.name.as_str()).collect(),
+                time_nanos: e.summary.time_nanos,
+                order: e.order,
+                fingerprint: &e.summary.fingerprint,
+            })
+            .collect();
+        series::group(&items)
+    }
+
+    /// The series the leak view reads: the one the user picked, else the selected profile's
+    /// (when it has the sample type shown), else the longest with that sample type.
+    pub fn current_series(&self) -> Option<Series> {
+        let has_type =
+            |id: u32| self.entries.iter().any(|e| e.summary.id == id && e.summary.sample_types.iter().any(|t| t.name == self.sample_type));
+        let all: Vec<Series> = self.all_series().into_iter().filter(|s| s.ids.first().is_some_and(|&id| has_type(id))).collect();
+        let holding = |id: Option<u32>| id.and_then(|id| all.iter().find(|s| s.ids.contains(&id)).cloned());
+        holding(self.series_pick).or_else(|| holding(self.selected)).or_else(|| all.iter().max_by_key(|s| s.ids.len()).cloned())
     }
 
     /// The requests the current view needs.
@@ -852,6 +926,32 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
         }
+        Action::PickSeries(id) => {
+            s.series_pick = Some(id);
+            s.series_out.clear();
+            s.series_in.clear();
+        }
+        Action::SeriesMember(id, on) => {
+            let own = s.current_series().is_some_and(|x| x.ids.contains(&id));
+            s.series_out.retain(|&x| x != id);
+            s.series_in.retain(|&x| x != id);
+            match (own, on) {
+                (true, false) => s.series_out.push(id),
+                (false, true) => s.series_in.push(id),
+                _ => {}
+            }
+        }
+        Action::OpenSnapshot(id) => {
+            // (The series stays the one the leak view read.)
+            s.series_pick = s.series_pick.or(s.current_series().and_then(|x| x.ids.first().copied()));
+            s = reduce(s, Action::Select(id));
+            s.view = View::Flame;
+        }
+        Action::OpenPair(base, target) => {
+            s.diff_base = Some(base);
+            s.diff_target = Some(target);
+            s.view = View::Diff;
+        }
         Action::DismissErrors => {
             s.errors.clear();
             s.batch_failed = false;
@@ -902,7 +1002,36 @@ mod tests {
             kind: ProfileKind::Heap,
             comments: vec![],
             bytes: 0,
+            fingerprint: Default::default(),
         }
+    }
+
+    #[test]
+    fn the_leak_view_reads_one_programs_series_in_time_order() {
+        use crate::analysis::series::Fingerprint;
+        let program = |p: &str| Fingerprint { program: p.into(), build_id: "b".into(), ..Default::default() };
+        let mut s = reduce(AppState::default(), Action::Open(vec!["heap.pb.gz".into(), "s2".into(), "s1".into(), "s3".into()]));
+        // The bundled example, loaded first but stamped last, is another program.
+        for (id, time, prog) in [(1, 900, "example"), (2, 200, "svc"), (3, 100, "svc"), (4, 300, "svc")] {
+            s = reduce(s, Action::Loaded(Summary { fingerprint: program(prog), ..summary(id, time) }));
+        }
+        s = reduce(s, Action::View(View::Leaks));
+        assert_eq!(s.series(), vec![3, 2, 4], "the service's snapshots, not the example");
+        assert!(matches!(s.wanted().as_slice(), [Request::Leaks { ids, .. }] if *ids == vec![3, 2, 4]));
+        // The example's own series, when the user picks it or selects the example.
+        s = reduce(s, Action::PickSeries(1));
+        assert_eq!(s.series(), vec![1]);
+        s = reduce(s, Action::PickSeries(2));
+        assert_eq!(s.series(), vec![3, 2, 4]);
+        // A snapshot taken out, the example forced in (in its place in time), a warning for it.
+        s = reduce(s, Action::SeriesMember(2, false));
+        s = reduce(s, Action::SeriesMember(1, true));
+        assert_eq!(s.series(), vec![3, 4, 1]);
+        assert_eq!(s.series_mix().iter().map(|m| m.0).collect::<Vec<_>>(), vec![1]);
+        s = reduce(s, Action::SeriesMember(1, false));
+        s = reduce(s, Action::SeriesMember(2, true));
+        assert_eq!(s.series(), vec![3, 2, 4]);
+        assert!(s.series_mix().is_empty());
     }
 
     #[test]

@@ -549,6 +549,10 @@ Object.assign(SEL, {
   diffError: '[data-testid=diff-error]',
   swap: '[data-testid=swap]',
   leakTable: 'table[data-testid=leak-table]',
+  seriesPicker: 'select[data-testid=series-picker]',
+  timeline: '[data-testid=timeline]',
+  seriesWarning: '[data-testid=series-warning]',
+  folderInput: 'input[type=file][data-testid=folder-input]',
   goroutineGroups: '[data-testid=goroutine-groups]',
 });
 
@@ -775,13 +779,13 @@ export async function readLeakTable(page) {
     if (!t) return null;
     return {
       sampleType: t.getAttribute('data-sample-type'),
-      rows: [...t.querySelectorAll('tbody tr')].map((tr) => ['data-function', 'data-rank', 'data-growth', 'data-series'].map((n) => tr.getAttribute(n))),
+      rows: [...t.querySelectorAll('tbody tr')].map((tr) => ['data-function', 'data-rank', 'data-growth', 'data-series', 'data-pattern'].map((n) => tr.getAttribute(n))),
     };
   }, SEL.leakTable);
   if (!raw) assert.fail(`leak table not present: no ${SEL.leakTable} in the page (view not implemented?)` + (await pageSummary(page)));
   return {
     sampleType: raw.sampleType,
-    rows: raw.rows.map(([fn, rank, growth, series], i) => {
+    rows: raw.rows.map(([fn, rank, growth, series, pattern], i) => {
       if (fn === null) throw new Error(`leak table row ${i}: data-function missing`);
       if (series === null) throw new Error(`leak table row ${i} (${fn}): data-series missing`);
       return {
@@ -790,6 +794,7 @@ export async function readLeakTable(page) {
         growth: bigAttr(growth, `leak table row ${i} (${fn}) data-growth`),
         series: series === '' ? [] : series.split(',').map((v, j) => bigAttr(v.trim(), `leak table row ${i} (${fn}) data-series[${j}]`)),
         rawSeries: series,
+        pattern,
       };
     }),
   };

@@ -18,6 +18,7 @@ pub mod profile_list;
 pub mod progress;
 pub mod refine_bar;
 pub mod summary_line;
+pub mod timeline;
 pub mod toolbar;
 pub mod top_table;
 pub mod top_view;

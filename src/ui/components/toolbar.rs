@@ -47,8 +47,16 @@ pub fn toolbar(p: &ToolbarProps) -> Html {
         let on_files = p.on_files.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let files = files_of(input.files());
+            let mut files = files_of(input.files());
             input.set_value("");
+            // A folder (the folder button): its files in path order, without dot files.
+            // (`webkitRelativePath` is a standard property web-sys does not bind.)
+            let path =
+                |f: &File| js_sys::Reflect::get(f, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            if files.iter().any(|f| !path(f).is_empty()) {
+                files.retain(|f| !f.name().starts_with('.'));
+                files.sort_by_key(path);
+            }
             on_files.emit(files);
         })
     };
@@ -79,7 +87,10 @@ pub fn toolbar(p: &ToolbarProps) -> Html {
         <header>
             <h1>{"profdrop"}</h1>
             <label class="file-btn">{"Open profiles…"}
-                <input type="file" data-testid="file-input" multiple=true onchange={on_input} />
+                <input type="file" data-testid="file-input" multiple=true onchange={on_input.clone()} />
+            </label>
+            <label class="file-btn folder-btn" title="Open every profile in a folder (a folder of snapshots)">{"Folder…"}
+                <input type="file" data-testid="folder-input" webkitdirectory=true multiple=true onchange={on_input} />
             </label>
             <label class="field">{"Sample type "}
                 <select data-testid="sample-type" onchange={on_type} disabled={p.sample_types.is_empty()}>
