@@ -5,6 +5,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   SEL,
@@ -137,6 +138,35 @@ async function settleWithChips(page, what, action, keys) {
 
 const setHash = (page, h) => () => page.evaluate((h) => { location.hash = h; }, h);
 
+// The refine helper's goldens: `go tool pprof -top` with refinement options on the project's
+// fixtures (testdata/golden/refine, written by testdata/gen/golden_refine.py; the options are in
+// each file's `args=`). Until they are merged the test that reads them is a todo.
+const GOLDEN_REFINE = path.join(TESTDATA_DIR, 'golden', 'refine');
+const HAVE_GOLDEN_REFINE = fs.existsSync(GOLDEN_REFINE);
+// pprof's flags → the hash's keys (../shared/contract.md).
+const FLAG_KEYS = {
+  focus: 'f', ignore: 'i', hide: 'h', show: 's', show_from: 'sf', prune_from: 'prunefrom',
+  tagfocus: 'tf', tagignore: 'ti', tagshow: 'ts', taghide: 'th',
+};
+const GRANULARITIES = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
+// The order the page writes its chips in (the hash's order).
+const CHIP_ORDER = ['f', 'i', 'h', 's', 'sf', 'prunefrom', 'tf', 'ti', 'ts', 'th', 'g', 'noinlines', 'mean', 'mine', 'rec'];
+
+/** pprof's flags (`-focus=x -lines -noinlines`) as hash parameters, or null for one the page has no key for. */
+function hashParams(args) {
+  const out = [];
+  for (const a of args.split(' ').filter(Boolean)) {
+    const m = /^-([a-z_]+)(?:=(.*))?$/.exec(a);
+    if (!m) return null;
+    const [, flag, value] = m;
+    if (FLAG_KEYS[flag] && value !== undefined) out.push([FLAG_KEYS[flag], value]);
+    else if (GRANULARITIES.includes(flag)) { if (flag !== 'functions') out.push(['g', flag]); }
+    else if (flag === 'noinlines' || flag === 'mean') out.push([flag, '1']);
+    else return null;
+  }
+  return out;
+}
+
 it('dist/ is built', () => assertDistBuilt());
 
 describe('refining', () => {
@@ -208,6 +238,11 @@ describe('refining', () => {
       assert.ok(await page.evaluate((b) => document.activeElement === document.querySelector(b), button), 'the focus is back on the ⋯ button');
 
       // A flame-graph frame: right click on the second row (a function under the root).
+      // (Scrolled to the middle of the window: the sticky header must not cover it.)
+      await page.$eval(SEL.flamegraph, (c) => {
+        c.parentElement.scrollTop = 0;
+        c.parentElement.scrollIntoView({ block: 'center' });
+      });
       const box = await (await page.$(SEL.flamegraph)).boundingBox();
       await page.mouse.click(box.x + 20, box.y + 18 + 9, { button: 'right' });
       await page.waitForSelector(SEL.contextMenu, { timeout: 5000 }).catch(async () => assert.fail('no context menu on a flame frame' + (await pageSummary(page))));
@@ -268,11 +303,54 @@ describe('refining', () => {
     });
   });
 
-  it('a tag filter gives pprof -tagfocus table', { timeout: 120_000, todo: 'needs the exact tag filters of analysis::refine (the refine helper)' }, async () => {
+  it('a tag filter gives pprof -tagfocus table', { timeout: 120_000, todo: !HAVE_GOLDEN_REFINE && 'needs the exact tag filters of analysis::refine (the refine helper)' }, async () => {
     await withPage(ctx.browser, ctx.server, 'refine-tagfocus', async ({ page }) => {
       await loadFiles(page, [HEAP]);
       await settleWithChips(page, 'a link with tf=', setHash(page, 'view=top&si=inuse_space&tf=bytes%3D2048bytes:4095bytes'), ['tf']);
       await assertTable(page, TAGFOCUS_2K, 'tf=bytes=2048bytes:4095bytes');
     });
+  });
+
+  it('every refine golden through the hash equals pprof -top', { timeout: 600_000, todo: !HAVE_GOLDEN_REFINE && 'testdata/golden/refine (the refine helper) is not merged yet' }, async () => {
+    assert.ok(HAVE_GOLDEN_REFINE, `no ${GOLDEN_REFINE}`);
+    const cases = fs.readdirSync(GOLDEN_REFINE).filter((f) => f.endsWith('.tsv')).sort().map((file) => {
+      const t = readOracleTable(file, GOLDEN_REFINE);
+      return { file, t, params: hashParams(decodeURIComponent(t.meta.args ?? '')) };
+    });
+    const byProfile = new Map();
+    for (const c of cases) {
+      if (!c.params) continue;
+      if (!byProfile.has(c.t.meta.profile)) byProfile.set(c.t.meta.profile, []);
+      byProfile.get(c.t.meta.profile).push(c);
+    }
+    const failures = [];
+    let checked = 0;
+    for (const [profile, list] of byProfile) {
+      await withPage(ctx.browser, ctx.server, `refine-golden-${profile}`, async ({ page }) => {
+        await loadFiles(page, [path.join(TESTDATA_DIR, profile)]);
+        for (const { file, t, params } of list) {
+          const st = t.meta.sample_type;
+          const want = new URLSearchParams([['view', 'top'], ['si', st], ...params]).toString();
+          const keys = params.map(([k]) => k).sort((a, b) => CHIP_ORDER.indexOf(a) - CHIP_ORDER.indexOf(b));
+          const same = await page.evaluate((w) => {
+            const norm = (h) => [...new URLSearchParams(h.replace(/^#/, ''))].map(([k, v]) => `${k}=${v}`).sort().join('&');
+            return norm(location.hash) === norm(w);
+          }, want);
+          if (!same) {
+            await actAndSettle(page, `${file}: #${want}`, setHash(page, want), {
+              until: ({ sel, keys, table, st }) =>
+                JSON.stringify([...document.querySelectorAll(sel)].map((c) => c.getAttribute('data-key'))) === JSON.stringify(keys) &&
+                document.querySelector(table)?.getAttribute('data-sample-type') === st,
+              arg: { sel: SEL.chip, keys, table: SEL.topTable, st },
+            });
+          }
+          const problems = compareTopTable(await readTopTable(page), t, st);
+          checked++;
+          if (problems.length) failures.push(`${file} (#${want}):\n    ${problems.join('\n    ')}`);
+        }
+      });
+    }
+    assert.ok(checked > 0, 'no golden was checked');
+    assert.deepEqual(failures, [], `${failures.length} of ${checked} refine goldens differ from the page`);
   });
 });
