@@ -317,9 +317,10 @@ describe('refining', () => {
       const t = readOracleTable(file, GOLDEN_REFINE);
       return { file, t, params: hashParams(decodeURIComponent(t.meta.args ?? '')) };
     });
+    const unmapped = cases.filter((c) => !c.params).map((c) => `${c.file}: ${c.t.meta.args}`);
+    assert.deepEqual(unmapped, [], 'every golden\'s pprof options have hash keys');
     const byProfile = new Map();
     for (const c of cases) {
-      if (!c.params) continue;
       if (!byProfile.has(c.t.meta.profile)) byProfile.set(c.t.meta.profile, []);
       byProfile.get(c.t.meta.profile).push(c);
     }
