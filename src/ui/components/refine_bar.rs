@@ -124,7 +124,13 @@ pub fn refine_bar(p: &RefineBarProps) -> Html {
             }
         })
     };
-    let placeholder = KINDS.iter().find(|(k, _, _)| *k == *kind).map(|x| x.2).unwrap_or_default();
+    // (Short in the box; what the kind does in its title.)
+    let what = KINDS.iter().find(|(k, _, _)| *k == *kind).map(|x| x.2).unwrap_or_default();
+    let placeholder = match *kind {
+        "tf" | "ti" => "key=value or bytes=1kb:",
+        "ts" | "th" => "label key regex",
+        _ => "regex, Enter adds",
+    };
 
     let chip_list = chips(&p.refine);
     let chip_html: Vec<Html> = chip_list.iter().enumerate().map(|(i, c)| {
@@ -198,7 +204,7 @@ pub fn refine_bar(p: &RefineBarProps) -> Html {
                     <select data-testid="refine-kind" aria-label="Kind of filter" onchange={on_kind}>
                         { for KINDS.iter().map(|&(k, name, _)| html! { <option value={k} selected={*kind == k}>{ name }</option> }) }
                     </select>
-                    <input type="text" data-testid="refine-input" ref={input} placeholder={placeholder} aria-label="Filter (Enter adds it)"
+                    <input type="text" data-testid="refine-input" ref={input} {placeholder} title={format!("{what} (Enter adds it, Escape clears)")} aria-label="Filter (Enter adds it)"
                         spellcheck="false" autocomplete="off" onkeydown={on_key} />
                     <button data-testid="refine-add" onclick={on_add} title="Add the filter (Enter)">{"Refine"}</button>
                 </span>
