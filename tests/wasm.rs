@@ -11,7 +11,7 @@ use profdrop::decode::{decode, Stage};
 use profdrop::engine::Engine;
 use profdrop::model::{ProfileKind, ValueType};
 use profdrop::protocol::wire::{self, Boot, FromEngine, FromInflater, Message, ToEngine, ToInflater};
-use profdrop::protocol::{DiffRowOut, FlameSource, Refine, Request, Response, Summary, TopOrder, TopRowOut};
+use profdrop::protocol::{DiffRowOut, FlameSource, PeekEdge, PeekEntry, Refine, Request, Response, Summary, TopOrder, TopRowOut};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -194,6 +194,23 @@ fn responses() -> Vec<Response> {
                 },
             ],
         }),
+        Response::Peek {
+            id: 2,
+            sample_type: "inuse_space".into(),
+            unit: "bytes".into(),
+            total: BIG,
+            entries: vec![PeekEntry {
+                name: "main.allocLarge".into(),
+                flat: BIG,
+                cum: -BIG,
+                callers: vec![PeekEdge { name: "main.<b>".into(), weight: BIG, inline: true }],
+                callees: vec![PeekEdge { name: "runtime.mallocgc".into(), weight: -1, inline: false }],
+                more_callers: 3,
+                more_callees: 0,
+            }],
+            n_entries: 7,
+            notes: vec!["focus \"x\" matched no frame".into()],
+        },
         Response::Merged(summary(9)),
         Response::Done,
         Response::Error { message: "bad request: \u{1}".into() },
@@ -213,6 +230,8 @@ fn requests() -> Vec<Request> {
             search: "x|y".into(),
             min_fraction: 1.0 / 4096.0,
             refine: Default::default(),
+            inverted: false,
+            pivot: None,
         },
         Request::Flame {
             source: FlameSource::Diff { base: 1, target: 2, normalize: true },
@@ -221,6 +240,26 @@ fn requests() -> Vec<Request> {
             zoom: vec![],
             search: String::new(),
             min_fraction: 0.1,
+            refine: Default::default(),
+            inverted: false,
+            pivot: None,
+        },
+        Request::Flame {
+            source: FlameSource::Single { id: 3 },
+            sample_type: "inuse_space".into(),
+            focus: None,
+            zoom: vec!["runtime.mallocgc".into()],
+            search: String::new(),
+            min_fraction: 1.0 / 4096.0,
+            refine: Default::default(),
+            inverted: true,
+            pivot: Some("^main\\.allocLarge$".into()),
+        },
+        Request::Peek {
+            id: 3,
+            sample_type: "alloc_space".into(),
+            regex: "main\\.(alloc|f)".into(),
+            limit: 200,
             refine: Default::default(),
         },
         Request::Diff { base: 1, target: 2, sample_type: "inuse_space".into(), normalize: false, refine: Default::default() },
@@ -322,7 +361,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 7];
+    let mut req_seen = [false; 8];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -332,9 +371,10 @@ fn every_message_kind_round_trips() {
             Request::Leaks { .. } => 4,
             Request::Merge { .. } => 5,
             Request::Labels { .. } => 6,
+            Request::Peek { .. } => 7,
         }] = true;
     }
-    let mut resp_seen = [false; 8];
+    let mut resp_seen = [false; 9];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -345,6 +385,7 @@ fn every_message_kind_round_trips() {
             Response::Done => 5,
             Response::Error { .. } => 6,
             Response::Labels(_) => 7,
+            Response::Peek { .. } => 8,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");

@@ -17,6 +17,11 @@ use serde::{Deserialize, Serialize};
 /// the first element of their package path (`runtime`, `time`, `net/http`, `internal/poll`);
 /// `main` is the user's own package.
 pub fn is_user_code(name: &str) -> bool {
+    // A node of a finer granularity than functions is named `[ADDRESS ]FUNCTION FILE:LINE`:
+    // the function decides.
+    let mut words = name.split(' ');
+    let first = words.next().unwrap_or(name);
+    let name = if first.len() == 16 && first.bytes().all(|b| b.is_ascii_hexdigit()) { words.next().unwrap_or(first) } else { first };
     if crate::model::names::is_unsymbolized(name) {
         return false;
     }
@@ -237,21 +242,26 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     rep.unit = series[0].1.sample_types[idx[0]].unit.clone();
     rep.totals = series.iter().zip(&idx).map(|((_, p), &i)| p.total(i)).collect();
 
-    // Attribute every stack to its nearest user frame: function name → per-snapshot values,
-    // and per (function, full stack) for evidence.
-    let mut by_fn: FxHashMap<String, Vec<i64>> = FxHashMap::default();
-    // For naming the pattern: the frames below each user function (towards the allocation),
-    // its objects per snapshot (heap profiles), and the goroutines created (`runtime.malg`).
-    let mut below: FxHashMap<String, rustc_hash::FxHashSet<String>> = FxHashMap::default();
-    let mut objects: FxHashMap<String, Vec<i64>> = FxHashMap::default();
+    // Attribute every stack to its nearest user frame: per function (an id shared by every
+    // snapshot) its value per snapshot. The stacks behind the suspects are gathered in a
+    // second pass, for the suspects only: keys of whole stacks for every function of a long
+    // series would cost far more than the ranking.
+    let mut ns = super::NameSpace::default();
+    let mut user_of: Vec<bool> = Vec::new();
+    let mut maps: Vec<Vec<u32>> = Vec::with_capacity(n);
+    let mut by_fn: FxHashMap<u32, Vec<i64>> = FxHashMap::default();
+    // For naming the pattern: the objects per snapshot (heap profiles) of each function, and
+    // the goroutines created (`runtime.malg`).
+    let mut objects: FxHashMap<u32, Vec<i64>> = FxHashMap::default();
     let mut goroutines_made = vec![0i64; n];
     let objects_type = sample_type.strip_suffix("_space").map(|k| format!("{k}_objects"));
-    let mut by_stack: FxHashMap<(String, Vec<String>), Vec<i64>> = FxHashMap::default();
-    let mut blocking: FxHashMap<String, FxHashMap<&'static str, i64>> = FxHashMap::default();
+    let mut blocking: FxHashMap<u32, FxHashMap<&'static str, i64>> = FxHashMap::default();
     let mut groups: FxHashMap<GroupKey, (Vec<i64>, Option<u32>)> = FxHashMap::default();
     let goroutine = sample_type == "goroutine";
     for (k, ((_, p), &st)) in series.iter().zip(&idx).enumerate() {
-        let user: Vec<bool> = p.functions.names.iter().map(|f| is_user_code(f)).collect();
+        let map = ns.add(p);
+        user_of.extend(ns.names[user_of.len()..].iter().map(|f| is_user_code(f)));
+        let user: Vec<bool> = map.iter().map(|&c| user_of[c as usize]).collect();
         let sv = stack_values(p, st);
         let ov = objects_type.as_deref().and_then(|t| p.sample_type_index(t)).map(|t| stack_values(p, t));
         if let Some(ov) = &ov {
@@ -266,26 +276,16 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
                 continue;
             }
             let frames = p.stacks.get(s as u32);
-            let pos = attribution(frames, &user, &p.functions.names);
-            let Some(pos) = pos else { continue };
-            let f = &p.functions.names[frames[pos] as usize];
-            by_fn.entry(f.clone()).or_insert_with(|| vec![0; n])[k] += v;
+            let Some(pos) = attribution(frames, &user, &p.functions.names) else { continue };
+            let f = map[frames[pos] as usize];
+            by_fn.entry(f).or_insert_with(|| vec![0; n])[k] += v;
             if let Some(ov) = &ov {
-                objects.entry(f.clone()).or_insert_with(|| vec![0; n])[k] += ov[s];
+                objects.entry(f).or_insert_with(|| vec![0; n])[k] += ov[s];
             }
-            let b = below.entry(f.clone()).or_default();
-            for &x in &frames[..pos] {
-                let name = &p.functions.names[x as usize];
-                if !b.contains(name) {
-                    b.insert(name.clone());
-                }
-            }
-            let full: Vec<String> = frames.iter().rev().map(|&x| p.functions.names[x as usize].clone()).collect();
-            by_stack.entry((f.clone(), full)).or_insert_with(|| vec![0; n])[k] += v;
             if goroutine {
                 let names: Vec<&str> = frames[..pos].iter().map(|&x| p.functions.names[x as usize].as_str()).collect();
                 if let Some(b) = blocking_call(&names) {
-                    *blocking.entry(f.clone()).or_default().entry(b).or_default() += v;
+                    *blocking.entry(f).or_default().entry(b).or_default() += v;
                 }
             }
         }
@@ -311,34 +311,39 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
                 }
             }
         }
+        maps.push(map);
     }
 
     // A cumulative counter always grows: its series is the rate per interval instead (deltas
     // between snapshots for counters that run since the program started, each profile's own
     // values for CPU profiles, which cover their own window), per second when times are known.
+    let n_snapshots = n;
     let mut n = n;
-    if !crate::model::is_point_in_time(sample_type) {
-        let window = series.iter().all(|(_, p)| p.duration_nanos > 0 && p.period_type.as_ref().is_some_and(|t| t.name == "cpu"));
-        let times = rep.times.clone();
-        let durations: Vec<i64> = series.iter().map(|(_, p)| p.duration_nanos).collect();
-        let timed = times.windows(2).all(|w| w[1] > w[0]);
-        let conv = |v: &Vec<i64>| -> Vec<i64> {
-            if window {
-                v.iter().zip(&durations).map(|(&x, &d)| (x as f64 * 1e9 / d as f64).round() as i64).collect()
-            } else {
-                (1..v.len())
-                    .map(|k| {
-                        let d = v[k] - v[k - 1];
-                        if timed {
-                            (d as f64 * 1e9 / (times[k] - times[k - 1]) as f64).round() as i64
-                        } else {
-                            d
-                        }
-                    })
-                    .collect()
-            }
-        };
-        for v in by_fn.values_mut().chain(by_stack.values_mut()).chain(objects.values_mut()) {
+    let window = series.iter().all(|(_, p)| p.duration_nanos > 0 && p.period_type.as_ref().is_some_and(|t| t.name == "cpu"));
+    let times = rep.times.clone();
+    let durations: Vec<i64> = series.iter().map(|(_, p)| p.duration_nanos).collect();
+    let timed = times.windows(2).all(|w| w[1] > w[0]);
+    let cumulative = !crate::model::is_point_in_time(sample_type);
+    let conv = |v: &Vec<i64>| -> Vec<i64> {
+        if !cumulative {
+            v.clone()
+        } else if window {
+            v.iter().zip(&durations).map(|(&x, &d)| (x as f64 * 1e9 / d as f64).round() as i64).collect()
+        } else {
+            (1..v.len())
+                .map(|k| {
+                    let d = v[k] - v[k - 1];
+                    if timed {
+                        (d as f64 * 1e9 / (times[k] - times[k - 1]) as f64).round() as i64
+                    } else {
+                        d
+                    }
+                })
+                .collect()
+        }
+    };
+    if cumulative {
+        for v in by_fn.values_mut().chain(objects.values_mut()) {
             *v = conv(v);
         }
         rep.totals = conv(&rep.totals);
@@ -359,22 +364,37 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     let span = rep.times[n - 1] - rep.times[0];
     let intervals = (n - 1) as u32;
     let mut suspects = Vec::new();
-    for (f, s) in &by_fn {
+    let mut suspect_ids: Vec<u32> = Vec::new();
+    for (&fid, s) in &by_fn {
+        let f = &ns.names[fid as usize];
         let growth = s[n - 1] - s[0];
-        if growth < floor {
-            continue;
-        }
         let eps = floor / (4 * intervals as i64).max(1);
         let grew = s.windows(2).filter(|w| w[1] - w[0] > eps).count() as u32;
-        let shrank = s.windows(2).filter(|w| w[0] - w[1] > eps).count() as u32;
-        // Steady: grew in at least half the intervals, shrank in at most a quarter.
-        if grew * 2 < intervals || shrank * 4 > intervals {
-            continue;
-        }
-        let steadiness = grew as f64 / intervals as f64 * r_squared(s);
+        let steadiness = if n >= LONG_SERIES {
+            // A long series is noisy: the trend decides, not each interval. Kendall's tau (the
+            // share of later-than-earlier pairs that went up, minus those that went down) must
+            // say "mostly rising", and the rise between the first and the last few snapshots
+            // (medians, so one odd snapshot does not count) must clear the noise floor.
+            let tau = kendall_tau(s);
+            let k = (n / 10).max(3);
+            if tau < STEADY_TAU || median(&s[n - k..]) - median(&s[..k]) < floor {
+                continue;
+            }
+            tau * r_squared(s).sqrt()
+        } else {
+            if growth < floor {
+                continue;
+            }
+            let shrank = s.windows(2).filter(|w| w[0] - w[1] > eps).count() as u32;
+            // Steady: grew in at least half the intervals, shrank in at most a quarter.
+            if grew * 2 < intervals || shrank * 4 > intervals {
+                continue;
+            }
+            grew as f64 / intervals as f64 * r_squared(s)
+        };
         let score = growth as f64 / max_total.max(1) as f64 * steadiness;
         let per_minute = (span > 0 && rep.rate.is_none()).then(|| (growth as f64 * 60e9 / span as f64).round() as i64);
-        let blocking = blocking.get(f).and_then(|m| m.iter().max_by_key(|(_, v)| **v).map(|(b, _)| b.to_string()));
+        let blocking = blocking.get(&fid).and_then(|m| m.iter().max_by_key(|(_, v)| **v).map(|(b, _)| b.to_string()));
         let mut reason = format!("grew in {grew} of {intervals} intervals, {}", format::signed(growth, &rep.unit));
         if let Some(pm) = per_minute {
             reason.push_str(&format!(", {}/min", format::signed(pm, &rep.unit)));
@@ -382,6 +402,7 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
         if let Some(b) = &blocking {
             reason.push_str(&format!(", blocked in {b}"));
         }
+        suspect_ids.push(fid);
         suspects.push(Suspect {
             function: f.clone(),
             rank: 0,
@@ -398,19 +419,57 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
             pattern_why: String::new(),
         });
     }
+
+    // The stacks behind the suspects (root first, as shared ids), and the frames below each
+    // (towards the allocation).
+    let mut by_stack: FxHashMap<(u32, Vec<u32>), Vec<i64>> = FxHashMap::default();
+    let mut below: FxHashMap<u32, rustc_hash::FxHashSet<u32>> = FxHashMap::default();
+    if !suspect_ids.is_empty() {
+        let wanted: rustc_hash::FxHashSet<u32> = suspect_ids.iter().copied().collect();
+        for (k, (((_, p), &st), map)) in series.iter().zip(&idx).zip(&maps).enumerate() {
+            let user: Vec<bool> = map.iter().map(|&c| user_of[c as usize]).collect();
+            for (s, &v) in stack_values(p, st).iter().enumerate() {
+                if v == 0 {
+                    continue;
+                }
+                let frames = p.stacks.get(s as u32);
+                let Some(pos) = attribution(frames, &user, &p.functions.names) else { continue };
+                let f = map[frames[pos] as usize];
+                if !wanted.contains(&f) {
+                    continue;
+                }
+                below.entry(f).or_default().extend(frames[..pos].iter().map(|&x| map[x as usize]));
+                let full: Vec<u32> = frames.iter().rev().map(|&x| map[x as usize]).collect();
+                by_stack.entry((f, full)).or_insert_with(|| vec![0; n_snapshots])[k] += v;
+            }
+        }
+        if cumulative {
+            for v in by_stack.values_mut() {
+                *v = conv(v);
+            }
+        }
+    }
     suspects.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| b.growth.cmp(&a.growth)).then_with(|| a.function.cmp(&b.function)));
+    let id_of: FxHashMap<&str, u32> = suspect_ids.iter().map(|&id| (ns.names[id as usize].as_str(), id)).collect();
     for (i, s) in suspects.iter_mut().enumerate() {
         s.rank = i as u32 + 1;
+        let fid = id_of[s.function.as_str()];
         let mut ev: Vec<Evidence> = by_stack
             .iter()
-            .filter(|((f, _), _)| *f == s.function)
-            .map(|((_, frames), v)| Evidence { frames: frames.clone(), first: v[0], last: v[n - 1] })
+            .filter(|((f, _), _)| *f == fid)
+            .map(|((_, frames), v)| Evidence {
+                frames: frames.iter().map(|&x| ns.names[x as usize].clone()).collect(),
+                first: v[0],
+                last: v[n - 1],
+            })
             .filter(|e| e.last != e.first)
             .collect();
         ev.sort_by(|a, b| (b.last - b.first).cmp(&(a.last - a.first)).then_with(|| a.frames.cmp(&b.frames)));
         ev.truncate(5);
         s.evidence = ev;
-        let (pattern, why) = name_pattern(s, goroutine, below.get(&s.function), objects.get(&s.function), &goroutines_made, &rep.unit);
+        let below_names: Option<rustc_hash::FxHashSet<String>> =
+            below.get(&fid).map(|b| b.iter().map(|&x| ns.names[x as usize].clone()).collect());
+        let (pattern, why) = name_pattern(s, goroutine, below_names.as_ref(), objects.get(&fid), &goroutines_made, &rep.unit);
         s.pattern = pattern;
         s.pattern_why = why;
     }
@@ -535,6 +594,35 @@ fn attribution(frames: &[u32], user: &[bool], names: &[String]) -> Option<usize>
         .or(Some(0))
 }
 
+/// From this many snapshots on, a suspect is judged by its trend over the whole series
+/// ([`kendall_tau`]) rather than interval by interval.
+const LONG_SERIES: usize = 8;
+
+/// Kendall's tau a series must reach to count as steadily rising (1: every later value is
+/// higher; a warm-up followed by a plateau stays well under it, a sawtooth near 0).
+const STEADY_TAU: f64 = 0.6;
+
+/// Kendall's tau of a series against time: (rising pairs − falling pairs) / all pairs.
+fn kendall_tau(s: &[i64]) -> f64 {
+    let n = s.len();
+    if n < 2 {
+        return 0.0;
+    }
+    let mut score = 0i64;
+    for i in 0..n {
+        for j in i + 1..n {
+            score += (s[j] - s[i]).signum();
+        }
+    }
+    score as f64 / (n * (n - 1) / 2) as f64
+}
+
+fn median(s: &[i64]) -> i64 {
+    let mut v = s.to_vec();
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
 /// R² of a least-squares line through the series (1 for a perfect line, 0 for flat noise).
 fn r_squared(s: &[i64]) -> f64 {
     let n = s.len() as f64;
@@ -570,6 +658,11 @@ mod tests {
         assert!(!is_user_code("net/http.(*conn).serve"));
         assert!(!is_user_code("internal/poll.runtime_pollWait"));
         assert!(!is_user_code("<unknown>"));
+        // Nodes of the lines and addresses granularities.
+        assert!(is_user_code("main.handle svc/main.go:31"));
+        assert!(!is_user_code("runtime.mallocgc /usr/lib/go/src/runtime/malloc.go:1025"));
+        assert!(is_user_code("0000000000437a71 main.f file.go:250"));
+        assert!(!is_user_code("0000000000437a71 runtime.f proc.go:250"));
     }
     #[test]
     fn blocking() {
@@ -615,6 +708,44 @@ mod tests {
         let want: Vec<i64> = (1..6).map(|k| ((k * MB) as f64 / 10.0).round() as i64).collect();
         assert_eq!(rep.suspects[0].series, want);
         assert!(rep.message.as_deref().is_some_and(|m| m.contains("rate per second")), "{:?}", rep.message);
+    }
+
+    /// A heap-like snapshot: per function (leaf = the function, under main.main), its
+    /// inuse_space.
+    fn inuse(time_s: i64, values: &[(&str, i64)]) -> Profile {
+        let mut p = allocs(time_s, values);
+        p.sample_types[0].name = "inuse_space".into();
+        p
+    }
+
+    #[test]
+    fn a_long_noisy_series_finds_the_steady_leaks_and_not_the_warm_up_the_sawtooth_or_the_churn() {
+        const MB: i64 = 1 << 20;
+        let mut seed = 7u64;
+        let mut noise = |amp: i64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as i64 % (2 * amp + 1)) - amp
+        };
+        let snaps: Vec<Profile> = (0..20i64)
+            .map(|k| {
+                let vals = [
+                    // A cache that warms up over 4 snapshots, then stays (roughly) flat.
+                    ("main.warmCache", k.min(4) * 10 * MB + noise(MB)),
+                    // A buffer pool that fills and drains.
+                    ("main.sawtooth", (k % 5) * 10 * MB),
+                    // Heavy churn around a steady level, far bigger than the leaks.
+                    ("main.churn", 200 * MB + noise(40 * MB)),
+                    // Two leaks, a slow one under the noise of its own allocations.
+                    ("main.slowLeak", 2 * MB + k * MB + noise(MB / 2)),
+                    ("main.fastLeak", k * 3 * MB),
+                ];
+                inuse(1000 + 30 * k, &vals)
+            })
+            .collect();
+        let series: Vec<(String, &Profile)> = snaps.iter().enumerate().map(|(i, p)| (format!("{i:02}.pb.gz"), p)).collect();
+        let rep = find(&series, "inuse_space");
+        let names: Vec<&str> = rep.suspects.iter().map(|s| s.function.as_str()).collect();
+        assert_eq!(names, vec!["main.fastLeak", "main.slowLeak"], "{:?}", rep.message);
     }
 
     #[test]

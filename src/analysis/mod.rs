@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod labels;
 pub mod leaks;
+pub mod peek;
 pub mod refine;
 pub mod series;
 pub mod top;

@@ -238,6 +238,26 @@ impl StreamDecoder {
     }
 }
 
+/// The locations ([`crate::model::locations::Locations`]) of a protobuf profile's file, read
+/// again: for a profile whose decoder kept nothing (the browser keeps the file instead of the
+/// arrays, which would hold several megabytes per profile). Text profiles have none: their
+/// locations come from their function stacks.
+pub fn locations_from(bytes: &[u8], limits: &Limits) -> Result<crate::model::locations::Locations, DecodeError> {
+    let inflated;
+    let plain: &[u8] = match sniff_whole(bytes, limits)? {
+        Format::Gzip => {
+            inflated = gzip::gunzip(bytes, limits.max_bytes, &mut NoProgress)?;
+            &inflated
+        }
+        Format::Text(_) => return Err(DecodeError::NotAProfile("a text profile has no locations to read".into())),
+        _ => bytes,
+    };
+    let mut p = raw::StreamParser::new(limits.max_entries);
+    p.size_hint(plain.len());
+    p.push(plain)?;
+    proto::locations_of(p)
+}
+
 /// Decodes a (decompressed) protobuf through prost's generated decoder instead of the
 /// streaming decoder: the independent reference tests check it against.
 #[cfg(feature = "reference")]

@@ -668,6 +668,18 @@ impl LocationSource for Kept {
     }
 }
 
+/// The locations of a protobuf profile read again from its (decompressed) bytes: what a
+/// profile whose decoder kept nothing makes them from.
+pub fn locations_of(parser: raw::StreamParser) -> Result<Locations, DecodeError> {
+    let (raw, text, ends) = parser.finish()?;
+    let mut raw: RawProfile<'_> = raw;
+    raw.strings = raw::strings(&text, &ends);
+    let h = header(&raw)?;
+    let raw = raw.detach();
+    let arrays = std::sync::Mutex::new(Some(KeptArrays { raw, text, ends }));
+    Ok(Kept { arrays, drop_frames: h.drop_frames, keep_frames: h.keep_frames }.locations())
+}
+
 /// The model's per-sample pass, over a block of samples at a time: browsers compile a
 /// WebAssembly function with their optimising tier only after it has run a while, and a
 /// running call keeps the code it started with. A block's call is short, so the optimised

@@ -126,8 +126,9 @@ impl Locations {
     }
 }
 
-/// What a decoder kept to make a profile's [`Locations`] later.
-pub trait LocationSource: Send + Sync {
+/// What makes a profile's [`Locations`] later: the arrays its decoder kept, or (in the
+/// browser, where many profiles may be loaded) the file itself, read again.
+pub trait LocationSource {
     /// The locations, in the profile's sample order.
     fn locations(&self) -> Locations;
 }

@@ -13,6 +13,8 @@ use super::components::labels_panel::LabelsPanel;
 use super::components::leaks_view::{LeaksView, SeriesChoice};
 use super::components::link_notes::LinkNotes;
 use super::components::merge_button::MergeButton;
+use super::components::peek_view::PeekView;
+use super::components::pivot_view::PivotView;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
 use super::components::refine_bar::RefineBar;
@@ -23,6 +25,7 @@ use super::components::welcome::Welcome;
 use super::flame::FlameMode;
 use super::store::{use_store, Shared};
 use crate::protocol::Request;
+use crate::view::flame::exact_regex;
 use crate::view::state::{Action, Answer, AppState, View};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -140,7 +143,17 @@ pub fn app() -> Html {
         use_callback((d.clone(), open), |(), (d, open)| d.dispatch(Action::LabelsOpen(!*open)))
     };
     let on_labels_close = use_action(&d, |()| Action::LabelsOpen(false));
-    use_keys(Keys { on_view: on_view.clone(), on_reset: on_reset.clone(), on_theme: on_theme.clone() });
+    // (The context menu's Pivot: the regex it made for the function.)
+    let on_menu_pivot = use_action(&d, |re: String| Action::Pivot(Some(re)));
+    let on_inverted = use_action(&d, Action::Inverted);
+    let on_pivot = use_action(&d, |name: String| Action::Pivot(Some(exact_regex(&name))));
+    let on_unpivot = use_action(&d, |()| Action::Pivot(None));
+    let on_peek_all = use_action(&d, |()| Action::PeekLimit(0));
+    let on_flip = {
+        let (d, now) = (d.clone(), s.inverted);
+        use_callback(now, move |(), now| d.dispatch(Action::Inverted(!*now)))
+    };
+    use_keys(Keys { on_view: on_view.clone(), on_reset: on_reset.clone(), on_theme: on_theme.clone(), on_inverted: on_flip });
 
     let answer = |a: &Option<Answer>| a.as_ref().map(|a| Shared(a.response.clone()));
     let flame = |mode: FlameMode| FlameViewProps {
@@ -155,6 +168,8 @@ pub fn app() -> Html {
         on_zoom: on_zoom.clone(),
         on_reset: on_reset.clone(),
         on_menu: on_menu.clone(),
+        inverted: s.inverted && mode == FlameMode::Single,
+        on_inverted: (mode == FlameMode::Single).then(|| on_inverted.clone()),
     };
     let label = |id: Option<u32>| AttrValue::from(id.and_then(|id| s.label_of(id)).unwrap_or_default().to_string());
 
@@ -168,7 +183,16 @@ pub fn app() -> Html {
                     <FlameView ..FlameViewProps { pending: AttrValue::Static("Drawing the flame graph…"), ..flame(FlameMode::Single) } />
                 </TopView>
             },
-            View::Flame => html! { <FlameView ..flame(FlameMode::Single) /> },
+            View::Flame => match &s.pivot {
+                Some(pivot) => html! {
+                    <PivotView pivot={pivot.clone()} callers={answer(&s.pivot_callers)} callees={answer(&s.pivot_callees)}
+                        peek={answer(&s.peek)} search={s.search.clone()} dark={s.dark} on_pick={on_pivot.clone()} on_close={on_unpivot} on_show_all={on_peek_all.clone()} />
+                },
+                None => html! { <FlameView ..flame(FlameMode::Single) /> },
+            },
+            View::Peek => {
+                html! { <PeekView peek={answer(&s.peek)} regex={s.peek_regex()} on_pick={on_pivot.clone()} on_show_all={on_peek_all} /> }
+            }
             View::Diff => {
                 let profiles: Vec<(u32, AttrValue)> = s.entries.iter().map(|e| (e.summary.id, AttrValue::from(e.label.clone()))).collect();
                 let controls = html! {
@@ -254,7 +278,7 @@ pub fn app() -> Html {
                     <SummaryLine summary={selected.map(|e| e.summary.clone())} />
                     { main_view }
                 </main>
-                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} />
+                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} />
             </div>
         </DropZone>
     }

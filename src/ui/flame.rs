@@ -51,6 +51,53 @@ pub struct FlameProps {
     /// A function's context menu (its name, where to open it).
     #[prop_or_default]
     pub on_menu: Callback<(String, f64, f64)>,
+    /// Inverted (bottom-up) graph: shown in the bar, with its toggle when `on_inverted` is set.
+    #[prop_or_default]
+    pub inverted: bool,
+    /// Turns the inverted graph on or off (the bar's toggle).
+    #[prop_or_default]
+    pub on_inverted: Option<Callback<bool>>,
+    /// Rows drawn: how many levels from the root are left out at the top (the pivot view
+    /// leaves out its synthetic root, and the callee side the pivot row too).
+    #[prop_or_default]
+    pub skip: u32,
+    /// Drawn upwards: the root at the bottom (the pivot's callers).
+    #[prop_or_default]
+    pub flip: bool,
+    /// A click picks the frame's function (the pivot view re-pivots) instead of zooming; the
+    /// bar (breadcrumb, reset) is not shown.
+    #[prop_or_default]
+    pub on_pick: Option<Callback<String>>,
+    /// The canvas's `data-testid`.
+    #[prop_or(AttrValue::Static("flamegraph"))]
+    pub testid: AttrValue,
+    /// Frames at this depth are outlined (the pivot's own frames).
+    #[prop_or_default]
+    pub mark: Option<u32>,
+}
+
+/// Rows of a drawn graph: which row a depth is on, and back.
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Rows {
+    skip: u32,
+    flip: bool,
+    /// Deepest depth drawn.
+    max: u32,
+}
+
+impl Rows {
+    fn new(d: &FlameData, skip: u32, flip: bool) -> Rows {
+        Rows { skip, flip, max: d.depth.iter().copied().max().unwrap_or(0) }
+    }
+    /// Number of rows.
+    fn count(&self) -> u32 {
+        (self.max + 1).saturating_sub(self.skip).max(1)
+    }
+    /// The row of a depth, if it is drawn.
+    fn row(&self, depth: u32) -> Option<u32> {
+        let r = depth.checked_sub(self.skip)?;
+        Some(if self.flip { self.count() - 1 - r } else { r })
+    }
 }
 
 #[derive(Clone, PartialEq)]
@@ -117,21 +164,37 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         let dark = p.dark;
         let on_base = p.on_base;
         let mode = p.mode;
-        use_effect_with((resp, search_text, dark, on_base, *width, mode), move |(resp, search_text, dark, on_base, width, mode)| {
-            if let Response::Flame { data, .. } = &*resp.0 {
-                let search = Search::new(search_text);
-                let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-                let t0 = now();
-                let r = layout(data, *width, *on_base && *mode == FlameMode::Diff);
-                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                    draw(&c, data, &r, *width, *dark, *mode, search.as_ref());
-                    // How long the last redraw (layout + paint) took, for the benchmark.
-                    let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now() - t0));
+        let (skip, flip, mark) = (p.skip, p.flip, p.mark);
+        use_effect_with(
+            (resp, search_text, dark, on_base, *width, mode, skip, flip, mark),
+            move |(resp, search_text, dark, on_base, width, mode, skip, flip, mark)| {
+                if let Response::Flame { data, .. } = &*resp.0 {
+                    let search = Search::new(search_text);
+                    let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+                    let t0 = now();
+                    let mut r = layout(data, *width, *on_base && *mode == FlameMode::Diff);
+                    let rows = Rows::new(data, *skip, *flip);
+                    // Rects carry their row from here on (what is drawn, and hit).
+                    r.retain_mut(|x| match rows.row(x.depth) {
+                        Some(row) => {
+                            x.depth = row;
+                            true
+                        }
+                        None => false,
+                    });
+                    if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                        draw(&c, data, &r, *width, *dark, *mode, search.as_ref(), rows.count());
+                        if let Some(row) = mark.and_then(|d| rows.row(d)) {
+                            outline(&c, &r, row, *dark);
+                        }
+                        // How long the last redraw (layout + paint) took, for the benchmark.
+                        let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now() - t0));
+                    }
+                    drawn.set(r.len());
+                    *rects.borrow_mut() = r;
                 }
-                drawn.set(r.len());
-                *rects.borrow_mut() = r;
-            }
-        });
+            },
+        );
     }
 
     // The context menu and the keyboard (listeners set on the canvas once, calling the
@@ -191,6 +254,7 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         let resp = p.resp.clone();
         let zoom = p.zoom.clone();
         let on_zoom = p.on_zoom.clone();
+        let on_pick = p.on_pick.clone();
         Callback::from(move |e: MouseEvent| {
             let row = (e.offset_y() as f64 / ROW).floor() as u32;
             let found = hit(&rects.borrow(), e.offset_x() as f64, row).copied();
@@ -199,6 +263,12 @@ pub fn flame_graph(p: &FlameProps) -> Html {
                 return;
             }
             let Response::Flame { data, .. } = &*resp.0 else { return };
+            if let Some(pick) = &on_pick {
+                if r.node != 0 {
+                    pick.emit(data.names[data.name[r.node as usize] as usize].clone());
+                }
+                return;
+            }
             let mut path = zoom.clone();
             if r.node == 0 {
                 // Clicking the view root zooms out one level.
@@ -217,8 +287,8 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         })
     };
 
-    let depth = data.depth.iter().copied().max().unwrap_or(0) as f64 + 1.0;
-    let height = (depth * ROW).min(MAX_CANVAS_PX);
+    let rows = Rows::new(data, p.skip, p.flip);
+    let height = (rows.count() as f64 * ROW).min(MAX_CANVAS_PX);
     let root_name =
         if p.zoom.is_empty() { p.focus.clone().unwrap_or_else(|| "root".into()) } else { p.zoom.last().cloned().unwrap_or_default() };
 
@@ -226,7 +296,7 @@ pub fn flame_graph(p: &FlameProps) -> Html {
     let crumbs = {
         let mut items = vec![html! {
             <button class="crumb" onclick={p.on_zoom.reform(|_: MouseEvent| vec![])}>
-                { p.focus.clone().map(|f| format!("focus: {f}")).unwrap_or_else(|| "root".into()) }
+                { p.focus.clone().map(|f| format!("focus: {f}")).unwrap_or_else(|| if p.inverted { "root (bottom-up)".into() } else { "root".into() }) }
             </button>
         }];
         for i in 0..p.zoom.len() {
@@ -280,18 +350,34 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         html! {}
     };
 
+    let inverted_toggle = match &p.on_inverted {
+        Some(cb) => {
+            let (cb, now) = (cb.clone(), p.inverted);
+            html! {
+                <button class={classes!("toggle", now.then_some("on"))} data-testid="inverted" aria-pressed={now.to_string()}
+                    title="Inverted (bottom-up): the functions samples end in at the root, their callers below (key b)"
+                    onclick={Callback::from(move |_: MouseEvent| cb.emit(!now))}>{"Inverted"}</button>
+            }
+        }
+        None => html! {},
+    };
+    let label = if p.inverted { "Flame graph, inverted (callers below)" } else { "Flame graph" };
     html! {
-        <section class="flame">
-            <div class="flame-bar">
-                <nav class="crumbs" aria-label="Zoom path">{ for crumbs }</nav>
-                <button onclick={reset} title="Reset zoom and focus (Esc)">{"Reset"}</button>
-                { matched_line }
-                { legend }
-                if data.culled > 0 { <span class="muted">{ format!("{} narrow frames merged", data.culled) }</span> }
-            </div>
+        <section class={classes!("flame", p.flip.then_some("flipped"))}>
+            if p.on_pick.is_none() {
+                <div class="flame-bar">
+                    <nav class="crumbs" aria-label="Zoom path">{ for crumbs }</nav>
+                    <button onclick={reset} title="Reset zoom and focus (Esc)">{"Reset"}</button>
+                    { inverted_toggle }
+                    { matched_line }
+                    { legend }
+                    if data.culled > 0 { <span class="muted">{ format!("{} narrow frames merged", data.culled) }</span> }
+                </div>
+            }
             <div class="canvas-wrap" ref={wrap}>
-                <canvas ref={canvas} data-testid="flamegraph" data-root={root_name} data-frames={drawn.to_string()}
-                    style={format!("width:100%;height:{height}px")} role="img" aria-label="Flame graph"
+                <canvas ref={canvas} data-testid={p.testid.clone()} data-root={root_name} data-frames={drawn.to_string()}
+                    data-inverted={p.inverted.then_some("1")}
+                    style={format!("width:100%;height:{height}px")} role="img" aria-label={label}
                     onmousemove={on_move} onmouseleave={on_leave} onclick={on_click} />
                 { tooltip }
             </div>
@@ -402,10 +488,11 @@ fn clip_name(s: &str) -> String {
     out
 }
 
-fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: bool, mode: FlameMode, search: Option<&Search>) {
+/// Paints `rects`, whose `depth` is the row they are drawn on (of `rows`).
+#[allow(clippy::too_many_arguments)]
+fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: bool, mode: FlameMode, search: Option<&Search>, rows: u32) {
     let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-    let depth = d.depth.iter().copied().max().unwrap_or(0) as f64 + 1.0;
-    let height = (depth * ROW).min(MAX_CANVAS_PX);
+    let height = (rows as f64 * ROW).min(MAX_CANVAS_PX);
     let (pw, ph) = ((width * dpr).round() as u32, (height * dpr).round() as u32);
     if c.width() != pw {
         c.set_width(pw);
@@ -477,6 +564,17 @@ fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: 
                 let _ = ctx.fill_text(&label, r.x + 3.0, r.depth as f64 * ROW + ROW / 2.0);
             }
         }
+    }
+}
+
+/// Outlines the frames drawn on `row` (the pivot's frames).
+fn outline(c: &HtmlCanvasElement, rects: &[Rect], row: u32, dark: bool) {
+    let Ok(Some(ctx)) = c.get_context("2d") else { return };
+    let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() else { return };
+    ctx.set_stroke_style_str(if dark { "#fb923c" } else { "#c2410c" });
+    ctx.set_line_width(2.0);
+    for r in rects.iter().filter(|r| r.depth == row && r.node != MERGED) {
+        ctx.stroke_rect(r.x + 1.0, row as f64 * ROW + 1.0, (r.w - 2.5).max(0.5), ROW - 3.0);
     }
 }
 

@@ -16,17 +16,11 @@ use std::fmt::Write as _;
 
 /// pprof's URL parameters for settings the page does not offer yet; a link carrying one is
 /// told so rather than silently showing something else.
-const NOT_YET: &[(&str, &str)] = &[
-    ("p", "pivot"),
-    ("n", "node count"),
-    ("nf", "node fraction"),
-    ("ef", "edge fraction"),
-    ("url", "profiles by URL"),
-    ("embed", "embed mode"),
-];
+const NOT_YET: &[(&str, &str)] =
+    &[("n", "node count"), ("nf", "node fraction"), ("ef", "edge fraction"), ("url", "profiles by URL"), ("embed", "embed mode")];
 
 /// Views named in the hash (`view=`).
-pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks"];
+pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek"];
 
 /// Table orders named in the hash (`sort=`).
 pub const SORTS: &[&str] = &["flat", "cum", "name", "delta", "base", "target"];
@@ -48,6 +42,11 @@ pub struct UrlState {
     pub sort: Option<String>,
     /// pprof's refinement (`f`, `i`, …, `g`, `noinlines`, `mean`) and profdrop's `mine`, `rec`.
     pub refine: Refine,
+    // Pivot and inverted flame graph.
+    /// `p`: pivot regex (pprof's flame graph `p`).
+    pub pivot: Option<String>,
+    /// `inv`: inverted (bottom-up) flame graph (profdrop's own).
+    pub inverted: Option<bool>,
 }
 
 /// The refinement's regex parameters: the hash key and the [`Refine`] field it sets.
@@ -131,7 +130,13 @@ pub fn parse(hash: &str) -> (UrlState, Vec<Problem>) {
             },
             "sort" if SORTS.contains(&v.as_str()) => st.sort = Some(v),
             "sort" => problem(format!("unknown order `{v}` (one of {})", SORTS.join(", "))),
-            "si" | "base" | "target" => problem("it is empty".into()),
+            // Pivot and inverted flame graph.
+            "p" if !v.is_empty() => st.pivot = Some(v),
+            "inv" => match flag(&v) {
+                Some(b) => st.inverted = Some(b),
+                None => problem(format!("`{v}` is not 1, 0, true or false")),
+            },
+            "si" | "base" | "target" | "p" => problem("it is empty".into()),
             // pprof's refinement and profdrop's own options.
             "g" => match Granularity::parse(&v) {
                 Some(g) => st.refine.granularity = g,
@@ -200,6 +205,13 @@ pub fn write(st: &UrlState) -> String {
         if *refine_flag(&mut r, k).expect("a flag key") {
             put(k, "1");
         }
+    }
+    // Pivot and inverted flame graph.
+    if let Some(v) = &st.pivot {
+        put("p", v);
+    }
+    if let Some(b) = st.inverted {
+        put("inv", if b { "1" } else { "0" });
     }
     out
 }
@@ -283,6 +295,8 @@ mod tests {
                     normalize: Some(n.len().is_multiple_of(2)),
                     sort: Some("delta".into()),
                     refine: Refine { focus: format!("^{n}$"), tagfocus: format!("k={n}"), noinlines: true, ..Refine::default() },
+                    pivot: Some(format!("^{n}\\.f$")),
+                    inverted: Some(n.is_empty()),
                 };
                 let h = write(&st);
                 assert!(!h.contains(' ') && !h.contains('#') && h.matches('&').count() == h.matches('=').count() - 1, "{h}");
@@ -293,7 +307,7 @@ mod tests {
 
     #[test]
     fn a_bad_parameter_is_named_and_the_rest_applies() {
-        let (st, problems) = parse("si=cpu&view=graphs&norm=yes&zz=1&p=main%5C.leak&target=%E0%A4&sort=cum&f=main%5C.leak");
+        let (st, problems) = parse("si=cpu&view=graphs&norm=yes&zz=1&n=80&target=%E0%A4&sort=cum&f=main%5C.leak");
         assert_eq!(st.sample_type.as_deref(), Some("cpu"));
         assert_eq!(st.sort.as_deref(), Some("cum"));
         assert_eq!(st.view, None);
@@ -301,8 +315,8 @@ mod tests {
         assert_eq!(st.target, None);
         assert_eq!(st.refine.focus, "main\\.leak");
         let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
-        assert_eq!(keys, ["view", "norm", "zz", "p", "target"]);
-        assert!(problems[3].to_string().contains("pivot"), "{}", problems[3]);
+        assert_eq!(keys, ["view", "norm", "zz", "n", "target"]);
+        assert!(problems[3].to_string().contains("node count"), "{}", problems[3]);
         assert!(problems[2].to_string().contains("does not know"), "{}", problems[2]);
     }
 

@@ -18,9 +18,11 @@ pub enum View {
     Diff,
     /// Leak finder.
     Leaks,
+    /// pprof's `-peek` table.
+    Peek,
 }
 
-pub use crate::protocol::{FLAME_MIN_FRACTION, TOP_PAGE};
+pub use crate::protocol::{FLAME_MIN_FRACTION, PEEK_PAGE, TOP_PAGE};
 
 /// Top table sort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,6 +187,19 @@ pub struct AppState {
     pub labels_open: bool,
     /// The label browser's answer.
     pub labels: Option<Answer>,
+    // Pivot, inverted flame graph and peek.
+    /// The flame graph is inverted (bottom-up).
+    pub inverted: bool,
+    /// Pivot regex (pprof's `p`): the flame view shows the matches' callers and callees.
+    pub pivot: Option<String>,
+    /// The pivot's callers (an inverted tree cut at the pivot).
+    pub pivot_callers: Option<Answer>,
+    /// The pivot's callees.
+    pub pivot_callees: Option<Answer>,
+    /// Peek answer (beside the pivot, and the peek view).
+    pub peek: Option<Answer>,
+    /// Peek entries to fetch (0 = all).
+    pub peek_limit: u32,
 }
 
 impl Default for AppState {
@@ -228,6 +243,12 @@ impl Default for AppState {
             refine_error: None,
             labels_open: false,
             labels: None,
+            inverted: false,
+            pivot: None,
+            pivot_callers: None,
+            pivot_callees: None,
+            peek: None,
+            peek_limit: PEEK_PAGE,
         }
     }
 }
@@ -317,6 +338,12 @@ pub enum Action {
     SeriesMember(u32, bool),
     /// Two snapshots of the series opened in the diff view (base, target).
     OpenPair(u32, u32),
+    /// Inverted flame graph on or off.
+    Inverted(bool),
+    /// Pivot on the functions matching a regex (and show the pivot view), or leave pivot mode.
+    Pivot(Option<String>),
+    /// Fetch this many peek entries (0 = all).
+    PeekLimit(u32),
 }
 
 /// What `body[data-state]` says.
@@ -435,7 +462,17 @@ impl AppState {
                 out.push(Request::Top { id: sel, sample_type: st.clone(), order, limit: self.top_limit, refine: self.refine.clone() });
                 out.push(self.flame_request(FlameSource::Single { id: sel }));
             }
-            View::Flame => out.push(self.flame_request(FlameSource::Single { id: sel })),
+            View::Flame => match &self.pivot {
+                Some(p) => out.extend(self.pivot_requests(sel, p)),
+                None => out.push(self.flame_request(FlameSource::Single { id: sel })),
+            },
+            View::Peek => out.push(Request::Peek {
+                id: sel,
+                sample_type: st.clone(),
+                regex: self.peek_regex(),
+                limit: self.peek_limit,
+                refine: self.refine.clone(),
+            }),
             View::Diff => {
                 if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
                     out.push(Request::Diff {
@@ -460,6 +497,7 @@ impl AppState {
     }
 
     fn flame_request(&self, source: FlameSource) -> Request {
+        let single = matches!(source, FlameSource::Single { .. });
         Request::Flame {
             source,
             sample_type: self.sample_type.clone(),
@@ -468,7 +506,39 @@ impl AppState {
             search: self.search.clone(),
             min_fraction: FLAME_MIN_FRACTION,
             refine: self.refine.clone(),
+            inverted: self.inverted && single,
+            pivot: None,
         }
+    }
+
+    /// The pivot view's requests: callers (inverted, cut at the pivot), callees, peek table.
+    fn pivot_requests(&self, id: u32, pivot: &str) -> [Request; 3] {
+        let side = |inverted: bool| Request::Flame {
+            source: FlameSource::Single { id },
+            sample_type: self.sample_type.clone(),
+            focus: None,
+            zoom: vec![],
+            search: self.search.clone(),
+            min_fraction: FLAME_MIN_FRACTION,
+            refine: self.refine.clone(),
+            inverted,
+            pivot: Some(pivot.to_string()),
+        };
+        let peek = Request::Peek {
+            id,
+            sample_type: self.sample_type.clone(),
+            regex: pivot.to_string(),
+            limit: self.peek_limit,
+            refine: self.refine.clone(),
+        };
+        [side(true), side(false), peek]
+    }
+
+    /// The regex the peek view lists: the pivot, else the focus filter, else the search
+    /// (as pprof's web UI, which peeks at `f`), else every function.
+    pub fn peek_regex(&self) -> String {
+        let r = [self.pivot.as_deref(), Some(self.refine.focus.as_str()), Some(self.search.trim())];
+        r.into_iter().flatten().find(|x| !x.is_empty()).unwrap_or(".").to_string()
     }
 
     /// Is this answer the one the view wants now?
@@ -488,7 +558,7 @@ impl AppState {
         if self.entries.is_empty() {
             return Status::Idle;
         }
-        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.labels];
+        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.pivot_callers, &self.pivot_callees, &self.peek, &self.labels];
         let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
         if all {
             Status::Ready
@@ -545,13 +615,19 @@ impl AppState {
         };
         self.entries.push(Entry { summary, order: id, label });
         self.sort_entries();
+        self.diff_base = self.entries.first().map(|e| e.summary.id);
+        self.diff_target = self.entries.last().map(|e| e.summary.id);
+        // While more files of the batch are on their way, what is shown stays (a folder of a
+        // hundred snapshots would otherwise draw each one in turn); the last one to arrive is
+        // shown.
+        if self.selected.is_some() && self.loading.iter().any(|l| l.id != id) {
+            return;
+        }
         self.selected = Some(id);
         self.sample_type = default;
         self.top_limit = TOP_PAGE;
         self.zoom.clear();
         self.focus = None;
-        self.diff_base = self.entries.first().map(|e| e.summary.id);
-        self.diff_target = self.entries.last().map(|e| e.summary.id);
     }
 
     /// Takes a profile off the list (removed, or a preview whose load then failed).
@@ -598,6 +674,8 @@ impl AppState {
                 by => Some(sort_name(by).to_string()),
             },
             refine: self.refine.clone(),
+            pivot: self.pivot.clone(),
+            inverted: self.inverted.then_some(true),
         }
     }
 
@@ -640,6 +718,16 @@ impl AppState {
         }
         // (Refinement: a link always says it; none written means none.)
         self.set_refine(u.refine.clone());
+        // Pivot and inverted flame graph: the page writes them whenever they are on, so a
+        // link without them has them off (back from a pivot leaves it).
+        if u.pivot.is_some() && u.view.is_none() {
+            self.view = View::Flame;
+        }
+        if self.pivot != u.pivot {
+            self.pivot = u.pivot.clone();
+            self.peek_limit = PEEK_PAGE;
+        }
+        self.inverted = u.inverted.unwrap_or(false);
         if settled {
             self.url = None;
         }
@@ -692,7 +780,8 @@ fn request_refine(r: &Request) -> Option<&Refine> {
         | Request::Flame { refine, .. }
         | Request::Diff { refine, .. }
         | Request::Leaks { refine, .. }
-        | Request::Labels { refine, .. } => Some(refine),
+        | Request::Labels { refine, .. }
+        | Request::Peek { refine, .. } => Some(refine),
         _ => None,
     }
 }
@@ -703,11 +792,12 @@ fn view_name(v: View) -> &'static str {
         View::Flame => "flame",
         View::Diff => "diff",
         View::Leaks => "leaks",
+        View::Peek => "peek",
     }
 }
 
 fn view_of(name: &str) -> Option<View> {
-    [View::Top, View::Flame, View::Diff, View::Leaks].into_iter().find(|v| view_name(*v) == name)
+    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek].into_iter().find(|v| view_name(*v) == name)
 }
 
 fn sort_name(by: SortBy) -> &'static str {
@@ -770,7 +860,11 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             let want =
                 Request::Top { id, sample_type: s.sample_type.clone(), order: TopOrder::Flat, limit: TOP_PAGE, refine: s.refine.clone() };
             // (The early table is the whole profile's: it is not the table of a refinement.)
-            s.top_coming = (s.refine.is_identity() && s.wanted().contains(&want)).then_some(want);
+            if s.refine.is_identity() && s.wanted().contains(&want) {
+                s.top_coming = Some(want);
+            } else if s.top_coming.as_ref().is_some_and(|w| !s.wanted().contains(w)) {
+                s.top_coming = None;
+            }
         }
         Action::PreviewTop(top) => {
             // (The table of an earlier preview, overtaken by a newer one, is not the one coming.)
@@ -859,6 +953,9 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         }
         Action::Search(t) => s.search = t,
         Action::Focus(f) => {
+            if f.is_some() {
+                s.pivot = None;
+            }
             s.focus = f;
             s.zoom.clear();
             if s.view != View::Diff {
@@ -918,10 +1015,13 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             }
             let slot = match &req {
                 Request::Top { .. } => &mut s.top,
-                Request::Flame { .. } => &mut s.flame,
+                Request::Flame { pivot: None, .. } => &mut s.flame,
                 Request::Diff { .. } => &mut s.diff,
                 Request::Leaks { .. } => &mut s.leaks,
                 Request::Labels { .. } => &mut s.labels,
+                Request::Flame { pivot: Some(_), inverted: true, .. } => &mut s.pivot_callers,
+                Request::Flame { pivot: Some(_), .. } => &mut s.pivot_callees,
+                Request::Peek { .. } => &mut s.peek,
                 _ => return s,
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
@@ -959,9 +1059,25 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::Dark(d) => s.dark = d,
         Action::ToggleDark => s.dark = !s.dark,
         Action::ResetZoom => {
+            if s.pivot.is_some() {
+                // Esc leaves pivot mode first.
+                return reduce(s, Action::Pivot(None));
+            }
             s = reduce(s, Action::Zoom(vec![]));
             s = reduce(s, Action::Focus(None));
         }
+        Action::Inverted(i) => {
+            s.inverted = i;
+            s.zoom.clear();
+        }
+        Action::Pivot(p) => {
+            if p.is_some() && !matches!(s.view, View::Flame | View::Peek) {
+                s.view = View::Flame;
+            }
+            s.pivot = p.filter(|p| !p.is_empty());
+            s.peek_limit = PEEK_PAGE;
+        }
+        Action::PeekLimit(n) => s.peek_limit = n,
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
                 if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {
@@ -1149,16 +1265,27 @@ mod tests {
     }
 
     #[test]
-    fn a_previews_table_that_comes_after_a_newer_preview_is_left_out() {
-        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into()]));
+    fn a_batch_shows_its_first_file_until_the_last_one_arrives() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into(), "c".into()]));
         s = reduce(s, Action::Preview(summary(1, 0)));
+        assert_eq!(s.selected, Some(1));
+        assert!(matches!(s.top_coming, Some(Request::Top { id: 1, .. })));
+        // b's preview comes while c is still on its way: a stays shown, b's early table is
+        // not the one the view wants.
         s = reduce(s, Action::Preview(summary(2, 0)));
-        s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
-        assert!(s.top.is_none());
-        assert!(matches!(s.top_coming, Some(Request::Top { id: 2, .. })), "b's table is still on its way");
+        assert_eq!(s.selected, Some(1));
         s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
+        assert!(s.top.is_none(), "the table of a profile not shown is left out");
+        s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
         assert!(s.is_current(&s.top));
-        assert!(s.top_coming.is_none());
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Loaded(summary(2, 0)));
+        assert_eq!(s.selected, Some(1), "c is still loading");
+        assert_eq!(s.entries.len(), 2);
+        // The last file of the batch is shown, as after any load.
+        s = reduce(s, Action::Loaded(summary(3, 0)));
+        assert_eq!(s.selected, Some(3));
+        assert_eq!((s.diff_base, s.diff_target), (Some(1), Some(3)));
     }
 
     #[test]
@@ -1167,13 +1294,9 @@ mod tests {
         s = reduce(s, Action::Loaded(summary(1, 0)));
         s = reduce(s, Action::Open(vec!["bad".into(), "gone".into()]));
         s = reduce(s, Action::Preview(summary(2, 0)));
-        s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
         s = reduce(s, Action::Preview(summary(3, 0)));
-        // The user switched sample type before the table came: it is not shown.
-        s = reduce(s, Action::SampleType("alloc_space".into()));
-        s = reduce(s, Action::PreviewTop(top_answer(3, "inuse_space")));
-        assert!(s.top.as_ref().is_some_and(|a| matches!(a.request, Request::Top { id: 2, .. })));
-        assert_eq!(s.selected, Some(3));
+        assert_eq!(s.entries.len(), 3);
+        assert_eq!(s.selected, Some(1), "the batch is still loading: what was shown stays");
         s = reduce(s, Action::Remove(3));
         s = reduce(s, Action::LoadFailed(2, "stack depth exceeds the limit".into()));
         let ids: Vec<u32> = s.entries.iter().map(|e| e.summary.id).collect();
@@ -1440,5 +1563,45 @@ mod tests {
             Action::Answer(wanted[0].clone(), Response::Top { id, sample_type, unit, total, rows, n_rows, notes: vec![note.clone()] }),
         );
         assert_eq!(s.refine_notes(), vec![note]);
+    }
+
+    // Pivot, inverted flame graph and peek.
+    #[test]
+    fn a_pivot_link_shows_callers_callees_and_peek_and_esc_leaves_it() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Url("p=%5Emain%5C.f%24&inv=1".into()));
+        assert!(s.url_notes.is_empty(), "{:?}", s.url_notes);
+        assert_eq!((s.view, s.pivot.as_deref(), s.inverted), (View::Flame, Some("^main\\.f$"), true));
+        let w = s.wanted();
+        assert!(
+            matches!(w.as_slice(), [
+                Request::Flame { inverted: true, pivot: Some(a), .. },
+                Request::Flame { inverted: false, pivot: Some(b), .. },
+                Request::Peek { regex, .. },
+            ] if a == "^main\\.f$" && b == a && regex == a),
+            "{w:?}"
+        );
+        // Each answer lands in its own slot; the view is ready once all three came.
+        for req in w {
+            s = reduce(s, Action::Answer(req, Response::Done));
+        }
+        assert!(s.pivot_callers.is_some() && s.pivot_callees.is_some() && s.peek.is_some() && s.flame.is_none());
+        assert_eq!(s.status(), Status::Ready);
+        assert_eq!(hash::write(&s.url_state()), "view=flame&si=inuse_space&p=%5Emain%5C.f$&inv=1");
+        // Back to a link without the pivot leaves it; forward brings it back.
+        let with = hash::write(&s.url_state());
+        let mut back = reduce(s.clone(), Action::Url("view=flame&si=inuse_space&inv=1".into()));
+        assert_eq!((back.pivot.as_deref(), back.inverted), (None, true));
+        back = reduce(back, Action::Url(with));
+        assert_eq!(back.pivot, s.pivot);
+        // Esc leaves the pivot view first, then the inverted graph stays.
+        s = reduce(s, Action::ResetZoom);
+        assert_eq!(s.pivot, None);
+        assert!(matches!(s.wanted().as_slice(), [Request::Flame { inverted: true, pivot: None, .. }]), "{:?}", s.wanted());
+        // The peek view peeks at the search when there is no pivot or focus filter.
+        s = reduce(s, Action::View(View::Peek));
+        s = reduce(s, Action::Search("alloc".into()));
+        assert!(matches!(s.wanted().as_slice(), [Request::Peek { regex, .. }] if regex == "alloc"), "{:?}", s.wanted());
     }
 }

@@ -40,5 +40,9 @@ for s in $SCENARIOS; do
   "$BIN/$s" -out "leaks/$s" -n 6 -interval 300ms
 done
 
+# refine/ and golden/refine/ (its own script; golden.py below also records
+# the plain top tables of refine/*.pb.gz).
+bash "$GEN/refine.sh"
+
 python3 "$GEN/golden.py"
 python3 "$GEN/check_expected.py" -v
