@@ -225,6 +225,17 @@ describe('refining', () => {
       await settleWithChips(page, 'going back', () => page.goBack(), []);
       await assertTable(page, UNREFINED(), 'after back');
 
+      // Pivot: the same exact regex as pprof's flame graph `p` (the pivot view draws it).
+      await page.click(row, { button: 'right' });
+      await page.waitForSelector(SEL.contextMenu, { timeout: 5000 });
+      await actAndSettle(page, 'Pivot', () => page.click(`${SEL.contextMenu} [data-action=p]`), {
+        until: () => decodeURIComponent(location.hash).includes('p=^main\\.decodeJSON$'),
+      });
+      await page.goBack();
+      await page.waitForFunction(() => !/(^|&)p=/.test(location.hash.slice(1)), null, { timeout: 10_000 });
+      await page.click(SEL.viewTop);
+      await page.waitForSelector(`${SEL.topTable} tbody tr[data-function="main.buildIndex"]`, { timeout: 10_000 });
+
       // The keyboard way: Shift+F10 on a row's ⋯ button; Escape closes and gives the focus back.
       const button = `${SEL.topTable} tbody tr[data-function="main.buildIndex"] .row-menu`;
       await page.focus(button);
