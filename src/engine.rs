@@ -314,6 +314,14 @@ impl Engine {
                 }
                 Ok(Response::Leaks(leaks::find(&series, &sample_type)))
             }
+            Request::Labels { id, sample_type, refine } => {
+                self.refine(id, &refine)?;
+                let st = sample_index(self.get(id)?, &sample_type)?;
+                // Shares of pprof's total, before any filter (as the tables').
+                let total = self.get(id)?.total(st);
+                let (p, _) = self.view(id, &refine)?;
+                Ok(Response::Labels(crate::analysis::labels::summarize(p, st, total)))
+            }
             Request::Merge { ids, new_id, name } => {
                 let ps: Vec<&Profile> = ids.iter().map(|&i| self.get(i)).collect::<Result<_, _>>()?;
                 let m = merge(&ps)?;

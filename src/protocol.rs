@@ -4,6 +4,7 @@
 //! worker, and how they travel, are in [`wire`] (browser builds only: they carry browser
 //! objects such as `File`s and transferred buffers).
 
+use crate::analysis::labels::LabelSummary;
 use crate::analysis::leaks::LeakReport;
 pub use crate::analysis::peek::{PeekEdge, PeekEntry};
 use crate::analysis::series::Fingerprint;
@@ -184,6 +185,16 @@ pub enum Request {
         #[serde(default)]
         refine: Refine,
     },
+    /// The label browser: every label key with its values and their share.
+    Labels {
+        /// Profile id.
+        id: u32,
+        /// Sample type name.
+        sample_type: String,
+        /// Refinement.
+        #[serde(default)]
+        refine: Refine,
+    },
     /// Merge profiles into a new one.
     Merge {
         /// Profile ids.
@@ -199,7 +210,7 @@ impl Request {
     /// The profiles it reads (a request for a profile still loading waits for it).
     pub fn profiles(&self) -> Vec<u32> {
         match self {
-            Request::Remove { id } | Request::Top { id, .. } | Request::Peek { id, .. } => vec![*id],
+            Request::Remove { id } | Request::Top { id, .. } | Request::Labels { id, .. } | Request::Peek { id, .. } => vec![*id],
             Request::Flame { source: FlameSource::Single { id }, .. } => vec![*id],
             Request::Flame { source: FlameSource::Diff { base, target, .. }, .. } | Request::Diff { base, target, .. } => {
                 vec![*base, *target]
@@ -321,6 +332,8 @@ pub enum Response {
     },
     /// Leak report.
     Leaks(LeakReport),
+    /// The label browser's summary.
+    Labels(LabelSummary),
     /// A merged profile was added.
     Merged(Summary),
     /// Nothing to show / done.

@@ -3,6 +3,7 @@
 //! (`protocol::wire`).
 #![cfg(target_arch = "wasm32")]
 
+use profdrop::analysis::labels::{LabelKey, LabelSummary, LabelValue};
 use profdrop::analysis::leaks::{Evidence, GoroutineGroup, LeakReport, Suspect};
 use profdrop::analysis::top::top_table;
 use profdrop::analysis::tree::FlameData;
@@ -10,7 +11,7 @@ use profdrop::decode::{decode, Stage};
 use profdrop::engine::Engine;
 use profdrop::model::{ProfileKind, ValueType};
 use profdrop::protocol::wire::{self, Boot, FromEngine, FromInflater, Message, ToEngine, ToInflater};
-use profdrop::protocol::{DiffRowOut, FlameSource, PeekEdge, PeekEntry, Request, Response, Summary, TopOrder, TopRowOut};
+use profdrop::protocol::{DiffRowOut, FlameSource, PeekEdge, PeekEntry, Refine, Request, Response, Summary, TopOrder, TopRowOut};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -170,6 +171,29 @@ fn responses() -> Vec<Response> {
         flame(vec![-BIG - 3, 2, 0], true),
         diff,
         leaks,
+        Response::Labels(LabelSummary {
+            sample_type: "cpu".into(),
+            unit: "nanoseconds".into(),
+            total: BIG,
+            keys: vec![
+                LabelKey {
+                    key: "worker<b>".into(),
+                    numeric: false,
+                    unit: String::new(),
+                    values: vec![LabelValue { text: "w1,\u{fffd}".into(), lo: 0, hi: 0, value: BIG, samples: 3 }],
+                    more: 2,
+                    labelled: BIG,
+                },
+                LabelKey {
+                    key: "bytes".into(),
+                    numeric: true,
+                    unit: "bytes".into(),
+                    values: vec![LabelValue { text: String::new(), lo: -BIG, hi: BIG, value: -1, samples: u64::MAX }],
+                    more: 0,
+                    labelled: 0,
+                },
+            ],
+        }),
         Response::Peek {
             id: 2,
             sample_type: "inuse_space".into(),
@@ -240,6 +264,11 @@ fn requests() -> Vec<Request> {
         },
         Request::Diff { base: 1, target: 2, sample_type: "inuse_space".into(), normalize: false, refine: Default::default() },
         Request::Leaks { ids: vec![1, 2, 3], sample_type: "inuse_space".into(), refine: Default::default() },
+        Request::Labels {
+            id: 4,
+            sample_type: "alloc_space".into(),
+            refine: Refine { tagfocus: "bytes=1kb:".into(), focus: "^main\\.f$".into(), ..Default::default() },
+        },
         Request::Merge { ids: vec![1, 2], new_id: 7, name: "merged (2 profiles)".into() },
     ]
 }
@@ -332,7 +361,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 7];
+    let mut req_seen = [false; 8];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -341,10 +370,11 @@ fn every_message_kind_round_trips() {
             Request::Diff { .. } => 3,
             Request::Leaks { .. } => 4,
             Request::Merge { .. } => 5,
-            Request::Peek { .. } => 6,
+            Request::Labels { .. } => 6,
+            Request::Peek { .. } => 7,
         }] = true;
     }
-    let mut resp_seen = [false; 8];
+    let mut resp_seen = [false; 9];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -354,7 +384,8 @@ fn every_message_kind_round_trips() {
             Response::Merged(_) => 4,
             Response::Done => 5,
             Response::Error { .. } => 6,
-            Response::Peek { .. } => 7,
+            Response::Labels(_) => 7,
+            Response::Peek { .. } => 8,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");

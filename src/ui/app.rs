@@ -2,12 +2,14 @@
 //! here turns a component's event into an [`Action`]; what happens next (which answers the
 //! view needs, which files the workers read or forget) is the reducer's to decide.
 
+use super::components::context_menu::{ContextMenu, MenuAt};
 use super::components::diff_controls::DiffControls;
 use super::components::diff_view::DiffView;
 use super::components::drop_zone::DropZone;
 use super::components::errors::Errors;
 use super::components::flame_view::{FlameView, FlameViewProps};
 use super::components::keys::{use_keys, Keys};
+use super::components::labels_panel::LabelsPanel;
 use super::components::leaks_view::{LeaksView, SeriesChoice};
 use super::components::link_notes::LinkNotes;
 use super::components::merge_button::MergeButton;
@@ -15,6 +17,7 @@ use super::components::peek_view::PeekView;
 use super::components::pivot_view::PivotView;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
+use super::components::refine_bar::RefineBar;
 use super::components::summary_line::SummaryLine;
 use super::components::toolbar::Toolbar;
 use super::components::top_view::TopView;
@@ -116,6 +119,32 @@ pub fn app() -> Html {
     let on_normalize = use_action(&d, Action::Normalize);
     let on_mode = use_action(&d, Action::DiffFlame);
     let on_layout = use_action(&d, Action::DiffOnBase);
+    let on_refine = use_action(&d, Action::Refine);
+    let on_search_focus = {
+        let refine = s.refine.clone();
+        use_callback((d.clone(), refine), |text: String, (d, refine)| {
+            if let Some(re) = crate::view::refining::search_focus(&text) {
+                d.dispatch(Action::Refine(crate::view::refining::add_regex(refine, "f", &re)));
+            }
+        })
+    };
+    // The context menu of a function (UI state only: not in the link).
+    let menu = use_state(|| None::<MenuAt>);
+    let on_menu = {
+        let menu = menu.clone();
+        use_callback((), move |(name, x, y): (String, f64, f64), _| menu.set(Some(MenuAt { name, x, y })))
+    };
+    let on_menu_close = {
+        let menu = menu.clone();
+        use_callback((), move |(), _| menu.set(None))
+    };
+    let on_labels = {
+        let open = s.labels_open;
+        use_callback((d.clone(), open), |(), (d, open)| d.dispatch(Action::LabelsOpen(!*open)))
+    };
+    let on_labels_close = use_action(&d, |()| Action::LabelsOpen(false));
+    // (The context menu's Pivot: the regex it made for the function.)
+    let on_menu_pivot = use_action(&d, |re: String| Action::Pivot(Some(re)));
     let on_inverted = use_action(&d, Action::Inverted);
     let on_pivot = use_action(&d, |name: String| Action::Pivot(Some(exact_regex(&name))));
     let on_unpivot = use_action(&d, |()| Action::Pivot(None));
@@ -138,6 +167,7 @@ pub fn app() -> Html {
         on_base: s.diff_on_base,
         on_zoom: on_zoom.clone(),
         on_reset: on_reset.clone(),
+        on_menu: on_menu.clone(),
         inverted: s.inverted && mode == FlameMode::Single,
         on_inverted: (mode == FlameMode::Single).then(|| on_inverted.clone()),
     };
@@ -149,7 +179,7 @@ pub fn app() -> Html {
         match s.view {
             View::Top => html! {
                 <TopView top={answer(&s.top)} sort={s.sort} search={s.search.clone()}
-                    on_sort={on_sort.clone()} on_row={on_focus.clone()} on_show_all={on_show_all}>
+                    on_sort={on_sort.clone()} on_row={on_focus.clone()} on_show_all={on_show_all} on_menu={on_menu.clone()}>
                     <FlameView ..FlameViewProps { pending: AttrValue::Static("Drawing the flame graph…"), ..flame(FlameMode::Single) } />
                 </TopView>
             },
@@ -172,7 +202,7 @@ pub fn app() -> Html {
                 html! {
                     <DiffView {controls} flame={html! { <FlameView ..flame(FlameMode::Diff) /> }} show_flame={s.diff_flame}
                         single={s.entries.len() < 2} diff={answer(&s.diff)} sort={s.sort}
-                        base_file={label(s.diff_base)} target_file={label(s.diff_target)} on_sort={on_sort.clone()} on_row={on_focus.clone()} />
+                        base_file={label(s.diff_base)} target_file={label(s.diff_target)} on_sort={on_sort.clone()} on_row={on_focus.clone()} on_menu={on_menu.clone()} />
                 }
             }
             View::Leaks => {
@@ -219,7 +249,7 @@ pub fn app() -> Html {
                     })
                     .collect();
                 html! { <LeaksView leaks={answer(&s.leaks)} {series} current={at} {on_pick} on_open={on_open_suspect} {snapshots} {on_snapshot} {on_pair}
-                {members} {warnings} {on_member} /> }
+                {members} {warnings} {on_member} on_menu={on_menu.clone()} /> }
             }
         }
     };
@@ -230,7 +260,7 @@ pub fn app() -> Html {
         <DropZone on_files={on_files.clone()}>
             <Toolbar sample_types={selected.map(|e| e.summary.sample_types.clone()).unwrap_or_default()}
                 sample_type={s.sample_type.clone()} view={s.view} search={s.search.clone()} dark={s.dark}
-                {on_files} {on_sample_type} {on_view} {on_search} {on_theme} />
+                {on_files} {on_sample_type} {on_view} {on_search} {on_theme} {on_search_focus} />
             <div class="body">
                 <aside>
                     <ProfileList entries={s.entries.clone()} selected={s.selected} {on_select} {on_remove} />
@@ -240,9 +270,15 @@ pub fn app() -> Html {
                     <Progress loading={s.loading.clone()} {on_cancel} />
                     <Errors messages={errors} {on_dismiss} />
                     <LinkNotes notes={s.url_notes.clone()} />
+                    <RefineBar hidden={s.entries.is_empty()} refine={s.refine.clone()} error={s.refine_error.clone()} notes={s.refine_notes()}
+                        labels_open={s.labels_open} on_refine={on_refine.clone()} {on_labels} />
+                    <LabelsPanel open={s.labels_open && !s.entries.is_empty()}
+                        resp={s.labels.as_ref().filter(|a| s.wanted().contains(&a.request)).map(|a| Shared(a.response.clone()))}
+                        refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_labels_close} />
                     <SummaryLine summary={selected.map(|e| e.summary.clone())} />
                     { main_view }
                 </main>
+                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} />
             </div>
         </DropZone>
     }

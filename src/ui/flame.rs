@@ -7,6 +7,7 @@ use crate::analysis::Search;
 use crate::protocol::Response;
 use crate::units::{human, pct, signed};
 use crate::view::flame::{diff_colour, frame_colour, hit, layout, Hsl, Rect, MERGED};
+use crate::view::flame_keys::{step, Step};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -47,6 +48,9 @@ pub struct FlameProps {
     pub on_zoom: Callback<Vec<String>>,
     /// Reset zoom and focus.
     pub on_reset: Callback<()>,
+    /// A function's context menu (its name, where to open it).
+    #[prop_or_default]
+    pub on_menu: Callback<(String, f64, f64)>,
     /// Inverted (bottom-up) graph: shown in the bar, with its toggle when `on_inverted` is set.
     #[prop_or_default]
     pub inverted: bool,
@@ -191,6 +195,40 @@ pub fn flame_graph(p: &FlameProps) -> Html {
                 }
             },
         );
+    }
+
+    // The context menu and the keyboard (listeners set on the canvas once, calling the
+    // handlers of the latest render): a right click on a frame opens its menu; with the canvas
+    // focused, arrows move a cursor from frame to frame (shown with the tooltip), Enter zooms
+    // to it, Shift+F10 or the context-menu key opens its menu (else the view root's).
+    {
+        let handlers = use_mut_ref(|| None::<(Callback<MouseEvent>, Callback<web_sys::KeyboardEvent>)>);
+        *handlers.borrow_mut() = Some(menu_handlers(p, &rects, &tip, &canvas));
+        let canvas = canvas.clone();
+        use_effect_with((), move |_| {
+            use gloo_events::{EventListener, EventListenerOptions};
+            let listeners = canvas.cast::<web_sys::Element>().map(|el| {
+                let _ = el.set_attribute("tabindex", "0");
+                let _ = el.set_attribute(
+                    "title",
+                    "Click to zoom, right click for filters. Keyboard: arrows move between frames, Enter zooms, Shift+F10 opens the menu",
+                );
+                let h = handlers.clone();
+                let menu = EventListener::new_with_options(&el, "contextmenu", EventListenerOptions::enable_prevent_default(), move |e| {
+                    if let (Some(e), Some((cb, _))) = (e.dyn_ref::<MouseEvent>(), &*h.borrow()) {
+                        cb.emit(e.clone());
+                    }
+                });
+                let h = handlers.clone();
+                let keys = EventListener::new_with_options(&el, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
+                    if let (Some(e), Some((_, cb))) = (e.dyn_ref::<web_sys::KeyboardEvent>(), &*h.borrow()) {
+                        cb.emit(e.clone());
+                    }
+                });
+                (menu, keys)
+            });
+            move || drop(listeners)
+        });
     }
 
     let on_move = {
@@ -345,6 +383,91 @@ pub fn flame_graph(p: &FlameProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// The canvas's context-menu and keyboard handlers (see the listeners in [`flame_graph`]).
+fn menu_handlers(
+    p: &FlameProps,
+    rects: &Rc<RefCell<Vec<Rect>>>,
+    tip: &UseStateHandle<Option<Tip>>,
+    canvas: &NodeRef,
+) -> (Callback<MouseEvent>, Callback<web_sys::KeyboardEvent>) {
+    // (Not for the synthetic root of the whole graph: it is no function.)
+    let whole = p.zoom.is_empty() && p.focus.is_none();
+    let frame_name = move |data: &FlameData, node: u32| -> Option<String> {
+        if node == MERGED || (node == 0 && whole) || node as usize >= data.name.len() {
+            return None;
+        }
+        Some(data.names[data.name[node as usize] as usize].clone())
+    };
+    let on_context = {
+        let (rects, on_menu, resp) = (rects.clone(), p.on_menu.clone(), p.resp.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Response::Flame { data, .. } = &*resp.0 else { return };
+            let row = (e.offset_y() as f64 / ROW).floor() as u32;
+            let found = hit(&rects.borrow(), e.offset_x() as f64, row).copied();
+            if let Some(name) = found.and_then(|r| frame_name(data, r.node)) {
+                e.prevent_default();
+                on_menu.emit((name, e.client_x() as f64, e.client_y() as f64));
+            }
+        })
+    };
+    let on_key = {
+        let (tip, on_menu, canvas) = (tip.clone(), p.on_menu.clone(), canvas.clone());
+        let (rects, resp, zoom, on_zoom) = (rects.clone(), p.resp.clone(), p.zoom.clone(), p.on_zoom.clone());
+        Callback::from(move |e: web_sys::KeyboardEvent| {
+            let Response::Flame { data, .. } = &*resp.0 else { return };
+            if let Some(dir) = Step::of_key(&e.key()) {
+                e.prevent_default();
+                let rects = rects.borrow();
+                let next = step(&rects, &data.parent, tip.as_ref().map(|t| t.node), dir);
+                if let Some(r) = next.and_then(|n| rects.iter().find(|r| r.node == n)) {
+                    tip.set(Some(Tip { x: r.x + (r.w / 2.0).min(30.0), y: r.depth as f64 * ROW + ROW / 2.0, node: r.node }));
+                }
+                return;
+            }
+            if e.key() == "Enter" {
+                if let Some(t) = &*tip {
+                    e.prevent_default();
+                    on_zoom.emit(zoom_path(data, &zoom, t.node));
+                }
+                return;
+            }
+            if !(e.key() == "ContextMenu" || (e.shift_key() && e.key() == "F10")) {
+                return;
+            }
+            let Some(c) = canvas.cast::<web_sys::Element>() else { return };
+            let r = c.get_bounding_client_rect();
+            let (node, x, y) = match &*tip {
+                Some(t) => (t.node, r.left() + t.x, r.top() + t.y),
+                None => (0, r.left() + 8.0, r.top() + ROW),
+            };
+            if let Some(name) = frame_name(data, node) {
+                e.prevent_default();
+                on_menu.emit((name, x, y));
+            }
+        })
+    };
+    (on_context, on_key)
+}
+
+/// The zoom path to `node` from the current one (`zoom`); the view root zooms out one level
+/// (as a click does).
+fn zoom_path(data: &FlameData, zoom: &[String], node: u32) -> Vec<String> {
+    let mut path = zoom.to_vec();
+    if node == 0 {
+        path.pop();
+    } else {
+        let mut chain = Vec::new();
+        let mut n = node as usize;
+        while n != 0 {
+            chain.push(data.names[data.name[n] as usize].clone());
+            n = data.parent[n] as usize;
+        }
+        chain.reverse();
+        path.extend(chain);
+    }
+    path
 }
 
 fn short(s: &str) -> String {

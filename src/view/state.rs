@@ -177,6 +177,16 @@ pub struct AppState {
     pub url: Option<UrlState>,
     /// What of the latest link could not be applied, in words.
     pub url_notes: Vec<String>,
+    /// The latest refinement the engine answered without an error (the one to go back to
+    /// when a new one fails: an invalid regex or tag filter).
+    pub refine_ok: Refine,
+    /// Why the latest refinement was not applied (the engine's message), shown by the refine
+    /// bar; the view stays on [`AppState::refine_ok`].
+    pub refine_error: Option<String>,
+    /// The label browser is open.
+    pub labels_open: bool,
+    /// The label browser's answer.
+    pub labels: Option<Answer>,
     // Pivot, inverted flame graph and peek.
     /// The flame graph is inverted (bottom-up).
     pub inverted: bool,
@@ -229,6 +239,10 @@ impl Default for AppState {
             outbox_start: 0,
             url: None,
             url_notes: vec![],
+            refine_ok: Refine::default(),
+            refine_error: None,
+            labels_open: false,
+            labels: None,
             inverted: false,
             pivot: None,
             pivot_callers: None,
@@ -312,6 +326,10 @@ pub enum Action {
     OpenSuspect(String),
     /// The page's `location.hash` (at start, or changed by a link, back or forward).
     Url(String),
+    /// A new refinement (filters, granularity, options) for every view.
+    Refine(Refine),
+    /// Open or close the label browser.
+    LabelsOpen(bool),
     /// The leak view reads the series holding this profile.
     PickSeries(u32),
     /// A snapshot of the series opened in the flame view.
@@ -441,7 +459,7 @@ impl AppState {
                     SortBy::Name => TopOrder::Name,
                     _ => TopOrder::Flat,
                 };
-                out.push(Request::Top { id: sel, sample_type: st, order, limit: self.top_limit, refine: self.refine.clone() });
+                out.push(Request::Top { id: sel, sample_type: st.clone(), order, limit: self.top_limit, refine: self.refine.clone() });
                 out.push(self.flame_request(FlameSource::Single { id: sel }));
             }
             View::Flame => match &self.pivot {
@@ -450,20 +468,30 @@ impl AppState {
             },
             View::Peek => out.push(Request::Peek {
                 id: sel,
-                sample_type: st,
+                sample_type: st.clone(),
                 regex: self.peek_regex(),
                 limit: self.peek_limit,
                 refine: self.refine.clone(),
             }),
             View::Diff => {
                 if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
-                    out.push(Request::Diff { base, target, sample_type: st, normalize: self.normalize, refine: self.refine.clone() });
+                    out.push(Request::Diff {
+                        base,
+                        target,
+                        sample_type: st.clone(),
+                        normalize: self.normalize,
+                        refine: self.refine.clone(),
+                    });
                     if self.diff_flame {
                         out.push(self.flame_request(FlameSource::Diff { base, target, normalize: self.normalize }));
                     }
                 }
             }
-            View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st, refine: self.refine.clone() }),
+            View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st.clone(), refine: self.refine.clone() }),
+        }
+        // The label browser: the selected profile's labels, as refined.
+        if self.labels_open {
+            out.push(Request::Labels { id: sel, sample_type: st, refine: self.refine.clone() });
         }
         out
     }
@@ -530,7 +558,7 @@ impl AppState {
         if self.entries.is_empty() {
             return Status::Idle;
         }
-        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.pivot_callers, &self.pivot_callees, &self.peek];
+        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.pivot_callers, &self.pivot_callees, &self.peek, &self.labels];
         let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
         if all {
             Status::Ready
@@ -645,6 +673,7 @@ impl AppState {
                 SortBy::Flat | SortBy::Delta => None,
                 by => Some(sort_name(by).to_string()),
             },
+            refine: self.refine.clone(),
             pivot: self.pivot.clone(),
             inverted: self.inverted.then_some(true),
         }
@@ -687,6 +716,8 @@ impl AppState {
             self.sort = by;
             self.top_limit = TOP_PAGE;
         }
+        // (Refinement: a link always says it; none written means none.)
+        self.set_refine(u.refine.clone());
         // Pivot and inverted flame graph: the page writes them whenever they are on, so a
         // link without them has them off (back from a pivot leaves it).
         if u.pivot.is_some() && u.view.is_none() {
@@ -702,6 +733,34 @@ impl AppState {
         }
     }
 
+    /// Sets the refinement every view applies; a new one starts the table at one page and
+    /// the flame graph at its root (the zoomed path may be gone).
+    fn set_refine(&mut self, r: Refine) {
+        if self.refine != r {
+            self.refine = r;
+            self.refine_error = None;
+            self.top_limit = TOP_PAGE;
+            self.zoom.clear();
+        }
+    }
+
+    /// What the refinement did that the user should know (the engine's notes on the current
+    /// top table and flame graph, each once).
+    pub fn refine_notes(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in [&self.top, &self.flame] {
+            let Some(a) = a.as_ref().filter(|a| self.wanted().contains(&a.request)) else { continue };
+            if let Response::Top { notes, .. } | Response::Flame { notes, .. } = &*a.response {
+                for n in notes {
+                    if !out.contains(n) {
+                        out.push(n.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn ensure_sample_type(&mut self) {
         if let Some(e) = self.selected_entry() {
             let types = &e.summary.sample_types;
@@ -711,6 +770,19 @@ impl AppState {
         } else {
             self.sample_type.clear();
         }
+    }
+}
+
+/// The refinement a view request carries.
+fn request_refine(r: &Request) -> Option<&Refine> {
+    match r {
+        Request::Top { refine, .. }
+        | Request::Flame { refine, .. }
+        | Request::Diff { refine, .. }
+        | Request::Leaks { refine, .. }
+        | Request::Labels { refine, .. }
+        | Request::Peek { refine, .. } => Some(refine),
+        _ => None,
     }
 }
 
@@ -914,7 +986,24 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.top_limit = TOP_PAGE;
         }
         Action::TopLimit(n) => s.top_limit = n,
+        Action::Refine(r) => s.set_refine(r),
+        Action::LabelsOpen(o) => s.labels_open = o,
         Action::Answer(req, resp) => {
+            let refine = request_refine(&req).cloned();
+            match (&resp, refine) {
+                // A refinement the engine refused (a bad regex or tag filter): the view goes
+                // back to the last one that worked, and the bar says why.
+                (Response::Error { message }, Some(r)) if r == s.refine && r != s.refine_ok => {
+                    s.refine = s.refine_ok.clone();
+                    s.refine_error = Some(message.clone());
+                    return s;
+                }
+                // (An answer for a refinement no longer shown: nothing to say.)
+                (Response::Error { .. }, Some(r)) if r != s.refine => return s,
+                (Response::Error { .. }, _) => {}
+                (_, Some(r)) if r == s.refine => s.refine_ok = r,
+                _ => {}
+            }
             if let Response::Error { message } = &resp {
                 s.request_error = Some(message.clone());
             } else {
@@ -929,6 +1018,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
                 Request::Flame { pivot: None, .. } => &mut s.flame,
                 Request::Diff { .. } => &mut s.diff,
                 Request::Leaks { .. } => &mut s.leaks,
+                Request::Labels { .. } => &mut s.labels,
                 Request::Flame { pivot: Some(_), inverted: true, .. } => &mut s.pivot_callers,
                 Request::Flame { pivot: Some(_), .. } => &mut s.pivot_callees,
                 Request::Peek { .. } => &mut s.peek,
@@ -1395,6 +1485,84 @@ mod tests {
         assert_eq!(s.url_notes.len(), 2, "{:?}", s.url_notes);
         assert!(s.url_notes[0].contains("nope") && s.url_notes[1].contains("missing"), "{:?}", s.url_notes);
         assert_eq!(s.url_state().view.as_deref(), Some("diff"));
+    }
+
+    fn ready(mut s: AppState) -> AppState {
+        for req in s.wanted() {
+            let resp = match &req {
+                Request::Top { id, sample_type, .. } => top_answer(*id, sample_type),
+                _ => Response::Done,
+            };
+            s = reduce(s, Action::Answer(req, resp));
+        }
+        s
+    }
+
+    #[test]
+    fn a_refinement_reaches_every_request_and_the_hash_and_back_undoes_it() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = ready(s);
+        let plain = hash::write(&s.url_state());
+        s = reduce(s, Action::Zoom(vec!["main.main".into()]));
+        let r = Refine { focus: "^main\\.leak$".into(), granularity: crate::protocol::Granularity::Lines, ..Refine::default() };
+        s = reduce(s, Action::Refine(r.clone()));
+        assert!(s.zoom.is_empty(), "the zoomed path may not exist in the refined graph");
+        assert_eq!(s.status(), Status::Loading);
+        for req in s.wanted() {
+            assert_eq!(request_refine(&req), Some(&r), "{req:?}");
+        }
+        let written = hash::write(&s.url_state());
+        assert_eq!(written, format!("{plain}&f=%5Emain%5C.leak$&g=lines"));
+        s = ready(s);
+        assert_eq!((s.status(), &s.refine_ok), (Status::Ready, &r));
+        // Back: the hash without the filter is the unrefined view.
+        s = reduce(s, Action::Url(format!("#{plain}")));
+        assert_eq!(s.refine, Refine::default());
+        // Forward again.
+        s = reduce(s, Action::Url(written));
+        assert_eq!(s.refine, r);
+        assert!(s.url_notes.is_empty(), "{:?}", s.url_notes);
+    }
+
+    #[test]
+    fn a_refinement_the_engine_refuses_keeps_the_previous_view_and_says_why() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        let good = Refine { ignore: "runtime".into(), ..Refine::default() };
+        s = reduce(s, Action::Refine(good.clone()));
+        s = ready(s);
+        let shown = s.top.clone();
+        let bad = Refine { tagfocus: "bytes=lots".into(), ..good.clone() };
+        s = reduce(s, Action::Refine(bad.clone()));
+        let wanted = s.wanted();
+        let msg = "tagfocus: \"bytes=lots\" is not a tag filter";
+        s = reduce(s, Action::Answer(wanted[0].clone(), Response::Error { message: msg.into() }));
+        assert_eq!(s.refine, good, "back to the last refinement that worked");
+        assert_eq!(s.refine_error.as_deref(), Some(msg));
+        assert_eq!(s.request_error, None, "said by the bar, not as a page error");
+        assert_eq!(s.top, shown);
+        assert_eq!(s.status(), Status::Ready, "the previous view is still all there");
+        // The flame graph's error for the same refinement comes later: nothing more to say.
+        s = reduce(s, Action::Answer(wanted[1].clone(), Response::Error { message: msg.into() }));
+        assert_eq!((s.status(), s.request_error.as_ref()), (Status::Ready, None));
+        // The next change clears the message.
+        s = reduce(s, Action::Refine(Refine::default()));
+        assert_eq!(s.refine_error, None);
+    }
+
+    #[test]
+    fn the_engines_notes_on_a_refinement_are_collected_once() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        let wanted = s.wanted();
+        let note = "focus \"zzz\" matched no frame".to_string();
+        let Response::Top { id, sample_type, unit, total, rows, n_rows, .. } = top_answer(1, "inuse_space") else { unreachable!() };
+        s = reduce(
+            s,
+            Action::Answer(wanted[0].clone(), Response::Top { id, sample_type, unit, total, rows, n_rows, notes: vec![note.clone()] }),
+        );
+        assert_eq!(s.refine_notes(), vec![note]);
     }
 
     // Pivot, inverted flame graph and peek.

@@ -824,3 +824,49 @@ export function useBrowser(hooks) {
   });
   return ctx;
 }
+
+// ---------------------------------------------------------------------------------------
+// Refining (the refine bar, its chips, the context menu, the label browser)
+
+Object.assign(SEL, {
+  refineBar: '[data-testid=refine-bar]',
+  chip: '[data-testid=chip]',
+  refineKind: 'select[data-testid=refine-kind]',
+  refineInput: 'input[data-testid=refine-input]',
+  refineError: '[data-testid=refine-error]',
+  refineNotes: '[data-testid=refine-notes]',
+  granularity: 'select[data-testid=granularity]',
+  contextMenu: '[data-testid=context-menu]',
+  labels: '[data-testid=labels]',
+  labelPanel: '[data-testid=label-panel]',
+  labelValue: '[data-testid=label-value]',
+  linkNotes: '[data-testid=link-notes]',
+});
+
+/** The page's hash, decoded, as key → value (the last of a repeated key). */
+export async function readHash(page) {
+  const h = await page.evaluate(() => location.hash.replace(/^#/, ''));
+  return Object.fromEntries(
+    h
+      .split('&')
+      .filter(Boolean)
+      .map((p) => {
+        const i = p.indexOf('=');
+        const dec = (s) => decodeURIComponent(s.replace(/\+/g, ' '));
+        return i < 0 ? [dec(p), ''] : [dec(p.slice(0, i)), dec(p.slice(i + 1))];
+      }),
+  );
+}
+
+/** The refine bar's chips: [{key, value}] in order. */
+export async function readChips(page) {
+  return page.$$eval(SEL.chip, (cs) => cs.map((c) => ({ key: c.getAttribute('data-key'), value: c.getAttribute('data-value') })));
+}
+
+/**
+ * An expected top table written inline as [name, flat, cum] rows (numbers from a
+ * `go tool pprof` command quoted beside them) in compareTopTable's shape.
+ */
+export function pprofTable(total, rows) {
+  return { total: BigInt(total), rows: rows.map(([fn, flat, cum]) => ({ fn, flat: BigInt(flat), cum: BigInt(cum) })) };
+}

@@ -4,8 +4,10 @@
 
 use crate::protocol::Response;
 use crate::ui::store::Shared;
-use crate::ui::tables::exact;
+use crate::ui::tables::{exact, is_menu_key, menu_cell};
 use crate::units::{human, signed};
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 /// A small line of values per snapshot, scaled as the timeline is (from zero to the largest
@@ -35,6 +37,8 @@ pub struct LeakProps {
     pub resp: Shared<Response>,
     /// A suspect was clicked (its function name).
     pub on_open: Callback<String>,
+    /// A suspect's context menu (its function name, where to open it).
+    pub on_menu: Callback<(String, f64, f64)>,
 }
 
 /// The leak finder's table.
@@ -45,9 +49,38 @@ pub fn leak_table(p: &LeakProps) -> Html {
     let rows = rep.suspects.iter().map(|s| {
         let f = s.function.clone();
         let series: Vec<String> = s.series.iter().map(|v| v.to_string()).collect();
+        let on_open = p.on_open.clone();
+        let on_menu = p.on_menu.clone();
+        let onclick = {
+            let (f, on_menu) = (f.clone(), on_menu.clone());
+            Callback::from(move |e: MouseEvent| {
+                let button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest(".row-menu").ok().flatten());
+                match button {
+                    Some(b) => {
+                        let r = b.get_bounding_client_rect();
+                        on_menu.emit((f.clone(), r.left(), r.bottom()));
+                    }
+                    None => on_open.emit(f.clone()),
+                }
+            })
+        };
+        let oncontextmenu = {
+            let (f, on_menu) = (f.clone(), on_menu.clone());
+            Callback::from(move |e: MouseEvent| {
+                e.prevent_default();
+                on_menu.emit((f.clone(), e.client_x() as f64, e.client_y() as f64));
+            })
+        };
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if is_menu_key(&e) {
+                e.prevent_default();
+                let r = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.get_bounding_client_rect());
+                on_menu.emit((f.clone(), r.as_ref().map_or(0.0, |r| r.left()), r.as_ref().map_or(0.0, |r| r.bottom())));
+            }
+        });
         html! {
             <tr data-function={s.function.clone()} data-rank={s.rank.to_string()} data-growth={s.growth.to_string()}
-                data-series={series.join(",")} data-pattern={s.pattern.name()} onclick={p.on_open.reform(move |_: MouseEvent| f.clone())}
+                data-series={series.join(",")} data-pattern={s.pattern.name()} {onclick} {oncontextmenu} {onkeydown}
                 title="Click for the differential flame graph of first vs last snapshot">
                 <td class="num">{ s.rank }</td>
                 <td class="name"><span class="fn" title={s.function.clone()}>{ s.function.clone() }</span></td>
@@ -67,6 +100,7 @@ pub fn leak_table(p: &LeakProps) -> Html {
                     }) }
                 </details>
                 </td>
+                { menu_cell() }
             </tr>
         }
     });
@@ -99,7 +133,7 @@ pub fn leak_table(p: &LeakProps) -> Html {
             if let Some(m) = &rep.message { <p class="note" data-testid="leak-message">{ m.clone() }</p> }
             <table data-testid="leak-table" data-sample-type={rep.sample_type.clone()} class="grid">
                 <thead><tr><th class="num">{"#"}</th><th>{"function (your code)"}</th><th>{"trend"}</th><th class="num">{"growth"}</th>
-                    <th class="num">{"per minute"}</th><th class="num">{"grew in"}</th><th>{"why"}</th></tr></thead>
+                    <th class="num">{"per minute"}</th><th class="num">{"grew in"}</th><th>{"why"}</th><th class="act"><span class="sr-only">{"actions"}</span></th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
             { groups }

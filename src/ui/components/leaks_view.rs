@@ -31,6 +31,9 @@ pub struct LeaksViewProps {
     pub on_pick: Callback<u32>,
     /// A suspect was clicked (its function name).
     pub on_open: Callback<String>,
+    /// A function's context menu (its name, where to open it).
+    #[prop_or_default]
+    pub on_menu: Callback<(String, f64, f64)>,
     /// The snapshots the answer is about (ids, and display names), in its order.
     pub snapshots: Vec<(u32, String)>,
     /// A snapshot was clicked on the timeline.
@@ -112,7 +115,7 @@ pub fn leaks_view(p: &LeaksViewProps) -> Html {
                 }
                 _ => html! {},
             };
-            html! { <>{chart}<LeakTable resp={r.clone()} on_open={p.on_open.clone()} /></> }
+            html! { <>{chart}<LeakTable resp={r.clone()} on_open={p.on_open.clone()} on_menu={p.on_menu.clone()} /></> }
         }
         None => html! { <p class="muted">{"Analysing the series…"}</p> },
     };

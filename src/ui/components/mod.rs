@@ -1,6 +1,7 @@
 //! The page's components, one job each. They take plain values and `Callback`s: none knows
 //! the store or the workers (the root, `ui::app`, wires them to the reducer).
 
+pub mod context_menu;
 pub mod diff_controls;
 pub mod diff_table;
 pub mod diff_view;
@@ -8,6 +9,7 @@ pub mod drop_zone;
 pub mod errors;
 pub mod flame_view;
 pub mod keys;
+pub mod labels_panel;
 pub mod leak_table;
 pub mod leaks_view;
 pub mod link_notes;
@@ -17,6 +19,7 @@ pub mod peek_view;
 pub mod pivot_view;
 pub mod profile_list;
 pub mod progress;
+pub mod refine_bar;
 pub mod summary_line;
 pub mod timeline;
 pub mod toolbar;

@@ -3,7 +3,7 @@
 use super::drop_zone::files_of;
 use crate::model::ValueType;
 use crate::view::state::View;
-use web_sys::{File, HtmlInputElement, HtmlSelectElement};
+use web_sys::{File, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
 /// Props of [`Toolbar`].
@@ -29,6 +29,8 @@ pub struct ToolbarProps {
     pub on_search: Callback<String>,
     /// The theme button was clicked.
     pub on_theme: Callback<()>,
+    /// The search should become a focus filter (Shift+Enter in the search box, or its button).
+    pub on_search_focus: Callback<String>,
 }
 
 const VIEWS: [(View, &str, &str, &str); 5] = [
@@ -61,6 +63,19 @@ pub fn toolbar(p: &ToolbarProps) -> Html {
     };
     let on_type = p.on_sample_type.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     let on_search = p.on_search.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_search_key = {
+        let cb = p.on_search_focus.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && e.shift_key() {
+                e.prevent_default();
+                cb.emit(e.target_unchecked_into::<HtmlInputElement>().value());
+            }
+        })
+    };
+    let search_focus = {
+        let (cb, text) = (p.on_search_focus.clone(), p.search.to_string());
+        Callback::from(move |_: MouseEvent| cb.emit(text.clone()))
+    };
     let tabs = VIEWS.iter().map(|&(v, label, testid, key)| {
         let active = p.view == v;
         html! {
@@ -89,8 +104,11 @@ pub fn toolbar(p: &ToolbarProps) -> Html {
             <nav class="tabs" aria-label="Views">{ for tabs }</nav>
             <label class="field search">{"Search "}
                 <input type="search" data-testid="search" placeholder="regex or text  ( / )" value={p.search.clone()} oninput={on_search}
-                    spellcheck="false" autocomplete="off" />
+                    onkeydown={on_search_key} spellcheck="false" autocomplete="off" title="Shift+Enter: focus on the matches" />
             </label>
+            if !p.search.trim().is_empty() && !p.sample_types.is_empty() {
+                <button data-testid="search-focus" onclick={search_focus} title="Keep only samples through a match (a focus filter; Shift+Enter in the search box)">{"Focus on matches"}</button>
+            }
             <button class="theme" onclick={p.on_theme.reform(|_: MouseEvent| ())} title="Light/dark theme (key d)" aria-label="Toggle theme">
                 { if p.dark { "☀" } else { "☾" } }
             </button>
