@@ -63,7 +63,7 @@ fn profile_file(dir: &Path, name: &str, size: &str, seed: u64) -> Vec<u8> {
     let samples = profgen::size_samples(size).unwrap_or_else(|| panic!("unknown size {size}"));
     eprintln!("native: generating {} ({size}, seed {seed}) ...", path.display());
     let t = Instant::now();
-    let (gz, _) = profgen::generate_gz(&profgen::Opts { samples, kind: profgen::Kind::Heap, seed, level: 6 });
+    let (gz, _) = profgen::generate_gz(&profgen::Opts { samples, kind: profgen::Kind::Heap, seed, level: 6, snapshot: None });
     let tmp = path.with_extension("gz.tmp");
     std::fs::write(&tmp, &gz).and_then(|_| std::fs::rename(&tmp, &path)).expect("cannot write bench-out/");
     eprintln!("native: generated {} in {:.1} s", path.display(), t.elapsed().as_secs_f64());
@@ -95,6 +95,8 @@ fn flame_req(source: FlameSource, sample_type: &str, zoom: Vec<String>) -> Reque
         zoom,
         search: String::new(),
         refine: Default::default(),
+        inverted: false,
+        pivot: None,
         min_fraction: 1.0 / 16384.0,
     }
 }

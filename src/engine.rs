@@ -4,8 +4,9 @@
 
 use crate::analysis::diff::{comparable, diff_table, merge};
 use crate::analysis::leaks;
+use crate::analysis::peek::peek;
 use crate::analysis::refine::{self, Refine};
-use crate::analysis::top::{rows_from_sums, sort_rows, top_table, TopRow};
+use crate::analysis::top::{self, rows_from_sums, sort_rows, top_table, TopRow};
 use crate::analysis::tree::{flame_data, Part, Tree, TreeBuilder};
 use crate::analysis::{search_share, NameSpace, Search};
 use crate::decode::{decode_owned, Limits, Preview, Progress};
@@ -16,6 +17,8 @@ use crate::protocol::{DiffRowOut, FlameSource, Request, Response, Summary, TopOr
 /// id and that profile's function-id map.
 struct TreeCache {
     key: String,
+    /// Made for a pivot view.
+    pivot: bool,
     refine: Refine,
     tree: Tree,
     ns: NameSpace,
@@ -32,8 +35,9 @@ struct Slot {
 #[derive(Default)]
 pub struct Engine {
     slots: Vec<Slot>,
-    /// The call tree of the latest flame request, expanded further as views need it.
-    tree_cache: Option<TreeCache>,
+    /// The call trees of the latest flame requests (the most recent last), expanded further
+    /// as views need them.
+    tree_cache: Vec<TreeCache>,
     /// Refined profiles, the most recently used last: (profile id, refinement, refined).
     refined: Vec<(u32, Refine, refine::Refined)>,
     /// Limits applied when decoding.
@@ -98,6 +102,7 @@ fn summary(id: u32, name: &str, p: &Profile, bytes: usize) -> Summary {
         kind: p.kind(),
         comments: p.comments.clone(),
         bytes,
+        fingerprint: crate::analysis::series::fingerprint(p),
     }
 }
 
@@ -120,7 +125,7 @@ impl Engine {
         let s = summary(id, name, &p, size);
         self.slots.retain(|s| s.id != id);
         self.refined.retain(|r| r.0 != id);
-        self.tree_cache = None;
+        self.tree_cache.clear();
         self.slots.push(Slot { id, name: name.to_string(), profile: p });
         s
     }
@@ -130,6 +135,16 @@ impl Engine {
         let s = summary(id, name, &p, 0);
         self.slots.push(Slot { id, name: name.to_string(), profile: p });
         s
+    }
+
+    /// Profile `id` makes its locations from `cell` from now on (unless it has none to make:
+    /// a text profile's come from its function stacks), and what its decoder kept is let go.
+    pub fn relocate(&mut self, id: u32, cell: crate::model::locations::LocationCell) {
+        if let Some(s) = self.slots.iter_mut().find(|s| s.id == id) {
+            if s.profile.locations.has_source() && !s.profile.locations.is_made() {
+                s.profile.locations = cell;
+            }
+        }
     }
 
     /// A loaded profile.
@@ -186,7 +201,7 @@ impl Engine {
             Request::Remove { id } => {
                 self.slots.retain(|s| s.id != id);
                 self.refined.retain(|r| r.0 != id);
-                self.tree_cache = None;
+                self.tree_cache.clear();
                 Ok(Response::Done)
             }
             Request::Top { id, sample_type, order, limit, refine } => {
@@ -195,11 +210,53 @@ impl Engine {
                 // pprof's total is the whole profile's, before any filter.
                 let total = self.get(id)?.total(st);
                 let (p, notes) = self.view(id, &refine)?;
+                if refine.mean {
+                    // pprof's -mean: divided by the first sample type (a count), over the
+                    // same samples; rows in `order` by the undivided values.
+                    let total = top::mean_total(self.get(id)?, st, 0);
+                    let rows = top::top_table_mean(p, st, 0, order);
+                    return Ok(top_response(id, p, st, rows, total, TopOrder::Flat, limit, notes.to_vec()));
+                }
                 let (rows, _) = top_table(p, st);
                 Ok(top_response(id, p, st, rows, total, order, limit, notes.to_vec()))
             }
-            Request::Flame { source, sample_type, focus, zoom, search, min_fraction, refine } => {
-                self.flame(source, &sample_type, focus.as_deref(), &zoom, &search, min_fraction, refine)
+            Request::Flame { source, sample_type, focus, zoom, search, min_fraction, refine, inverted, pivot } => {
+                let shape = Shape { focus: focus.as_deref(), pivot: pivot.as_deref(), inverted };
+                self.flame(source, &sample_type, shape, &zoom, &search, min_fraction, refine)
+            }
+            Request::Peek { id, sample_type, regex, limit, refine } => {
+                self.refine(id, &refine)?;
+                let st = sample_index(self.get(id)?, &sample_type)?;
+                let total = self.get(id)?.total(st);
+                let rx = regex_lite::Regex::new(&regex).map_err(|e| format!("peek: \"{regex}\" is not a valid regular expression: {e}"))?;
+                let (p, notes) = self.view(id, &refine)?;
+                let (mut entries, n) = peek(p, st, &rx, limit as usize);
+                if limit > 0 {
+                    // A page is also bounded in rows, so that the page can draw it at once (a
+                    // function called from thousands of places is thousands of rows): the
+                    // heaviest edges of each entry, and whole entries, at least one.
+                    let mut rows = 0;
+                    for e in &mut entries {
+                        e.cut_edges(PEEK_EDGES);
+                    }
+                    let keep = entries
+                        .iter()
+                        .position(|e| {
+                            rows += e.rows();
+                            rows > PEEK_ROWS
+                        })
+                        .map_or(entries.len(), |i| i.max(1));
+                    entries.truncate(keep);
+                }
+                Ok(Response::Peek {
+                    id,
+                    sample_type: p.sample_types[st].name.clone(),
+                    unit: p.sample_types[st].unit.clone(),
+                    total,
+                    entries,
+                    n_entries: n as u32,
+                    notes: notes.to_vec(),
+                })
             }
             Request::Diff { base, target, sample_type, normalize, refine } => {
                 self.refine(base, &refine)?;
@@ -257,6 +314,14 @@ impl Engine {
                 }
                 Ok(Response::Leaks(leaks::find(&series, &sample_type)))
             }
+            Request::Labels { id, sample_type, refine } => {
+                self.refine(id, &refine)?;
+                let st = sample_index(self.get(id)?, &sample_type)?;
+                // Shares of pprof's total, before any filter (as the tables').
+                let total = self.get(id)?.total(st);
+                let (p, _) = self.view(id, &refine)?;
+                Ok(Response::Labels(crate::analysis::labels::summarize(p, st, total)))
+            }
             Request::Merge { ids, new_id, name } => {
                 let ps: Vec<&Profile> = ids.iter().map(|&i| self.get(i)).collect::<Result<_, _>>()?;
                 let m = merge(&ps)?;
@@ -271,17 +336,17 @@ impl Engine {
         &mut self,
         source: FlameSource,
         sample_type: &str,
-        focus: Option<&str>,
+        shape: Shape<'_>,
         zoom: &[String],
         search: &str,
         min_fraction: f64,
         refine: Refine,
     ) -> Result<Response, String> {
-        let key = format!("{source:?}|{sample_type}|{focus:?}|{refine:?}");
+        let key = format!("{source:?}|{sample_type}|{:?}|{:?}|{}|{refine:?}", shape.focus, shape.pivot, shape.inverted);
         for id in source_ids(&source) {
             self.refine(id, &refine)?;
         }
-        let (unit, total, matched, diff, notes) = match &source {
+        let (unit, total, matched, diff, mut notes) = match &source {
             FlameSource::Single { id } => {
                 let (p, notes) = self.view(*id, &refine)?;
                 let st = sample_index(p, sample_type)?;
@@ -295,13 +360,33 @@ impl Engine {
                 (t.sample_types[tst].unit.clone(), self.get(*base)?.total(bst), matched, true, Vec::new())
             }
         };
-        if self.tree_cache.as_ref().map(|c| &c.key) != Some(&key) {
-            self.tree_cache = None;
-            let cache = self.build_tree(key, &source, sample_type, focus, &refine)?;
-            self.tree_cache = Some(cache);
+        match self.tree_cache.iter().position(|c| c.key == key) {
+            Some(i) => {
+                let hit = self.tree_cache.remove(i);
+                self.tree_cache.push(hit);
+            }
+            None => {
+                // A pivot view asks for two trees, its callers and its callees, in turn: those
+                // stay side by side; any other tree is kept alone (a big profile's tree is big).
+                if shape.pivot.is_some() {
+                    self.tree_cache.retain(|c| c.pivot);
+                } else {
+                    self.tree_cache.clear();
+                }
+                if self.tree_cache.len() >= TREES_KEPT {
+                    self.tree_cache.remove(0);
+                }
+                let cache = self.build_tree(key, &source, sample_type, shape, &refine)?;
+                self.tree_cache.push(cache);
+            }
         }
         let Engine { slots, tree_cache, refined, .. } = self;
-        let cache = tree_cache.as_mut().expect("tree cache filled above");
+        let cache = tree_cache.last_mut().expect("tree cache filled above");
+        if let Some(p) = shape.pivot {
+            if cache.tree.value[0] == 0 {
+                notes.push(format!("pivot \"{p}\" matched no function on a stack"));
+            }
+        }
         let mut parts = Vec::with_capacity(cache.parts.len());
         for (id, map) in &cache.parts {
             let p = view_of(slots, refined, *id, &cache.refine)?.0;
@@ -328,11 +413,15 @@ impl Engine {
         key: String,
         source: &FlameSource,
         sample_type: &str,
-        focus: Option<&str>,
+        shape: Shape<'_>,
         refine: &Refine,
     ) -> Result<TreeCache, String> {
         let mut ns = NameSpace::default();
-        let mut b = TreeBuilder::new();
+        let mut b = if shape.inverted { TreeBuilder::inverted() } else { TreeBuilder::new() };
+        let pivot = match shape.pivot {
+            Some(p) => Some(regex_lite::Regex::new(p).map_err(|e| format!("pivot: \"{p}\" is not a valid regular expression: {e}"))?),
+            None => None,
+        };
         // (profile id, sample type, part, ratio): part 1 is a diff's base.
         let mut inputs: Vec<(u32, usize, usize, f64)> = Vec::new();
         match source {
@@ -352,11 +441,13 @@ impl Engine {
         for (id, st, part, ratio) in inputs {
             let p = self.view(id, refine)?.0;
             let map = ns.add(p);
-            let focus_id = match focus {
-                Some(f) => ns.names.iter().position(|n| n == f).map(|i| i as u32),
-                None => None,
+            // The functions stacks are cut at (tree ids): the pivot's matches, else the focus.
+            let cut: Option<Vec<bool>> = match (&pivot, shape.focus) {
+                (Some(rx), _) => Some(ns.names.iter().map(|n| rx.is_match(n)).collect()),
+                (None, Some(f)) => Some(ns.names.iter().map(|n| n == f).collect()),
+                (None, None) => None,
             };
-            if focus.is_none() || focus_id.is_some() {
+            if cut.as_ref().is_none_or(|c| c.contains(&true)) {
                 let values = crate::analysis::diff::scaled_stack_values(p, st, ratio);
                 let off = &p.stacks.offsets;
                 for (s, &v) in values.iter().enumerate() {
@@ -364,13 +455,20 @@ impl Engine {
                         continue;
                     }
                     let (start, end) = (off[s], off[s + 1]);
-                    match focus_id {
+                    match &cut {
                         None => b.add(start, end, v, part),
-                        Some(fid) => {
-                            // Root the stack at the outermost occurrence of the focused function.
+                        Some(cut) => {
+                            // Cut the stack at the outermost occurrence of a cut function: the
+                            // part from it to the leaf (its callees), or in an inverted tree
+                            // from it to the root (its callers). A recursive function counts
+                            // once per stack.
                             let frames = &p.stacks.frames[start as usize..end as usize];
-                            if let Some(pos) = frames.iter().rposition(|&f| map[f as usize] == fid) {
-                                b.add(start, start + pos as u32 + 1, v, part);
+                            if let Some(pos) = frames.iter().rposition(|&f| cut[map[f as usize] as usize]) {
+                                if shape.inverted {
+                                    b.add(start + pos as u32, end, v, part);
+                                } else {
+                                    b.add(start, start + pos as u32 + 1, v, part);
+                                }
                             }
                         }
                     }
@@ -379,12 +477,29 @@ impl Engine {
             parts.push((id, map));
         }
         let tree = b.finish(ns.len());
-        Ok(TreeCache { key, refine: refine.clone(), tree, ns, parts })
+        Ok(TreeCache { key, pivot: shape.pivot.is_some(), refine: refine.clone(), tree, ns, parts })
     }
 }
 
+/// Rows of a page of the peek report (see [`Request::Peek`]'s `limit`), and callers or
+/// callees per entry.
+const PEEK_ROWS: usize = 600;
+const PEEK_EDGES: usize = 100;
+
 /// Refined profiles kept by the engine.
 const REFINED_KEPT: usize = 8;
+
+/// Pivot trees kept by the engine (a pivot view draws two).
+const TREES_KEPT: usize = 2;
+
+/// How a flame request shapes its tree: rooted at a focused function (by name) or cut at a
+/// pivot's matches (by regex), and top-down or inverted.
+#[derive(Clone, Copy, Debug)]
+struct Shape<'a> {
+    focus: Option<&'a str>,
+    pivot: Option<&'a str>,
+    inverted: bool,
+}
 
 /// The profiles a flame graph reads.
 fn source_ids(source: &FlameSource) -> Vec<u32> {

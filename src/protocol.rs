@@ -4,7 +4,10 @@
 //! worker, and how they travel, are in [`wire`] (browser builds only: they carry browser
 //! objects such as `File`s and transferred buffers).
 
+use crate::analysis::labels::LabelSummary;
 use crate::analysis::leaks::LeakReport;
+pub use crate::analysis::peek::{PeekEdge, PeekEntry};
+use crate::analysis::series::Fingerprint;
 use crate::analysis::tree::FlameData;
 use crate::model::{ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
@@ -18,6 +21,9 @@ pub mod wire;
 /// Rows of the top table asked for at first (the contract asks for at least 200), and the rows
 /// of the early table the engine worker posts while a profile's model is being built.
 pub const TOP_PAGE: u32 = 200;
+
+/// Peek entries (matching functions) asked for at first; the page offers the rest.
+pub const PEEK_PAGE: u32 = 200;
 
 /// Narrowest flame node asked for, as a share of the view root: under half a CSS pixel on a
 /// 2000-pixel-wide flame graph, narrower frames cannot be drawn anyway, and zooming asks
@@ -55,6 +61,9 @@ pub struct Summary {
     pub comments: Vec<String>,
     /// Size of the file in bytes.
     pub bytes: usize,
+    /// Which program it comes from (for grouping snapshots into series).
+    #[serde(default)]
+    pub fingerprint: Fingerprint,
 }
 
 /// Where a flame graph comes from.
@@ -126,6 +135,31 @@ pub enum Request {
         /// Refinement.
         #[serde(default)]
         refine: Refine,
+        /// Bottom-up: leaf functions at the root, their callers below them.
+        #[serde(default)]
+        inverted: bool,
+        /// Pivot (pprof's flame graph `p`): a regex; only stacks through a matching function,
+        /// cut at the outermost matching frame, which becomes the root's child. With
+        /// `inverted` the tree above it is its callers, else its callees.
+        #[serde(default)]
+        pivot: Option<String>,
+    },
+    /// pprof's `-peek`: callers and callees of the functions matching a regex.
+    Peek {
+        /// Profile id.
+        id: u32,
+        /// Sample type name.
+        sample_type: String,
+        /// Regex (as pprof's `-peek REGEX`).
+        regex: String,
+        /// How many entries (matching functions) to send, the first in pprof's order (0 = all);
+        /// a page also stops before 600 rows (whole entries, at least one) and has at most
+        /// 100 callers and 100 callees per entry (the heaviest; the rest are counted).
+        #[serde(default)]
+        limit: u32,
+        /// Refinement.
+        #[serde(default)]
+        refine: Refine,
     },
     /// Diff table.
     Diff {
@@ -151,6 +185,16 @@ pub enum Request {
         #[serde(default)]
         refine: Refine,
     },
+    /// The label browser: every label key with its values and their share.
+    Labels {
+        /// Profile id.
+        id: u32,
+        /// Sample type name.
+        sample_type: String,
+        /// Refinement.
+        #[serde(default)]
+        refine: Refine,
+    },
     /// Merge profiles into a new one.
     Merge {
         /// Profile ids.
@@ -166,7 +210,7 @@ impl Request {
     /// The profiles it reads (a request for a profile still loading waits for it).
     pub fn profiles(&self) -> Vec<u32> {
         match self {
-            Request::Remove { id } | Request::Top { id, .. } => vec![*id],
+            Request::Remove { id } | Request::Top { id, .. } | Request::Labels { id, .. } | Request::Peek { id, .. } => vec![*id],
             Request::Flame { source: FlameSource::Single { id }, .. } => vec![*id],
             Request::Flame { source: FlameSource::Diff { base, target, .. }, .. } | Request::Diff { base, target, .. } => {
                 vec![*base, *target]
@@ -267,8 +311,29 @@ pub enum Response {
         /// Target duration.
         target_duration: i64,
     },
+    /// pprof's `-peek` report.
+    Peek {
+        /// Profile id.
+        id: u32,
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// pprof's total.
+        total: i64,
+        /// One entry per matching function, in pprof's order (by flat): the first `limit`.
+        entries: Vec<PeekEntry>,
+        /// Functions matching in all.
+        #[serde(default)]
+        n_entries: u32,
+        /// What the refinement did that the user should know.
+        #[serde(default)]
+        notes: Vec<String>,
+    },
     /// Leak report.
     Leaks(LeakReport),
+    /// The label browser's summary.
+    Labels(LabelSummary),
     /// A merged profile was added.
     Merged(Summary),
     /// Nothing to show / done.

@@ -54,6 +54,8 @@ fn flame(
         search: String::new(),
         min_fraction,
         refine: Default::default(),
+        inverted: false,
+        pivot: None,
     }) {
         Response::Flame { data, .. } => data,
         other => panic!("expected a flame graph, got {other:?}"),
@@ -203,4 +205,40 @@ fn top_requests_send_one_page_in_the_asked_order() {
     }
     let (by_name, _) = top(TopOrder::Name, 0);
     assert!(by_name.windows(2).all(|w| w[0].name <= w[1].name));
+}
+
+/// The inverted (bottom-up) graph: every drawn node carries the sum of its reversed call path
+/// (leaf first), on every fixture.
+#[test]
+fn inverted_nodes_equal_the_sums_of_their_reversed_call_paths() {
+    for rel in FILES {
+        let mut en = Engine::new();
+        let p = load(&mut en, 1, rel);
+        let st = p.default_sample_type;
+        let mut paths = Paths::new();
+        for (i, &s) in p.sample_stack.iter().enumerate() {
+            let v = p.values[st][i];
+            let frames: Vec<String> = p.stacks.get(s).iter().map(|&f| p.functions.names[f as usize].clone()).collect();
+            for d in 0..=frames.len() {
+                paths.entry(frames[..d].to_vec()).or_default().0 += v;
+            }
+        }
+        for mf in [0.0, 0.05] {
+            let data = match en.handle(Request::Flame {
+                source: FlameSource::Single { id: 1 },
+                sample_type: String::new(),
+                focus: None,
+                zoom: vec![],
+                search: String::new(),
+                min_fraction: mf,
+                refine: Default::default(),
+                inverted: true,
+                pivot: None,
+            }) {
+                Response::Flame { data, .. } => data,
+                other => panic!("expected a flame graph, got {other:?}"),
+            };
+            check(&data, &[], &paths, mf, &format!("{rel} inverted min_fraction {mf}"));
+        }
+    }
 }

@@ -225,6 +225,8 @@ fn check_ok(p: Profile, file: &str, props: &str) -> Vec<String> {
         search: String::new(),
         min_fraction: 0.0,
         refine: Default::default(),
+        inverted: false,
+        pivot: None,
     });
     match resp {
         Response::Flame { data, .. } => {

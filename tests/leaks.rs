@@ -76,3 +76,30 @@ fn goroutine_dumps_group_by_wait_reason_and_creator() {
     assert_eq!(g.created_by.as_deref(), Some("main.startWorker"));
     assert!(g.series.last().unwrap() > g.series.first().unwrap());
 }
+
+#[test]
+fn each_leak_program_is_named_with_the_pattern_it_reproduces() {
+    let text = std::fs::read_to_string(root().join("testdata/leaks/patterns.tsv")).unwrap();
+    let mut errors = Vec::new();
+    let mut n = 0;
+    for line in text.lines().skip(1).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (scenario, kind, st, function, pattern) = (f[0], f[1], f[2], f[3], f[4]);
+        let suffix = if kind == "goroutine" { ".goroutine.pb.gz" } else { ".heap.pb.gz" };
+        let s = series(scenario, suffix);
+        let refs: Vec<(String, &Profile)> = s.iter().map(|(n, p)| (n.clone(), p)).collect();
+        let rep = find(&refs, st);
+        match rep.suspects.iter().find(|x| x.function == function) {
+            Some(x) if x.pattern.name() == pattern => {
+                if x.pattern_why.is_empty() {
+                    errors.push(format!("{scenario}/{kind}: {pattern} without a reason"));
+                }
+            }
+            Some(x) => errors.push(format!("{scenario}/{kind}: {function} named {} ({}), want {pattern}", x.pattern.name(), x.pattern_why)),
+            None => errors.push(format!("{scenario}/{kind}: {function} is not a suspect")),
+        }
+        n += 1;
+    }
+    assert!(n >= 6, "patterns.tsv lists too few programs");
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}

@@ -3,6 +3,7 @@
 //! (`protocol::wire`).
 #![cfg(target_arch = "wasm32")]
 
+use profdrop::analysis::labels::{LabelKey, LabelSummary, LabelValue};
 use profdrop::analysis::leaks::{Evidence, GoroutineGroup, LeakReport, Suspect};
 use profdrop::analysis::top::top_table;
 use profdrop::analysis::tree::FlameData;
@@ -10,7 +11,7 @@ use profdrop::decode::{decode, Stage};
 use profdrop::engine::Engine;
 use profdrop::model::{ProfileKind, ValueType};
 use profdrop::protocol::wire::{self, Boot, FromEngine, FromInflater, Message, ToEngine, ToInflater};
-use profdrop::protocol::{DiffRowOut, FlameSource, Request, Response, Summary, TopOrder, TopRowOut};
+use profdrop::protocol::{DiffRowOut, FlameSource, PeekEdge, PeekEntry, Refine, Request, Response, Summary, TopOrder, TopRowOut};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -77,6 +78,12 @@ fn summary(id: u32) -> Summary {
         kind: ProfileKind::Heap,
         comments: vec!["a\u{0}b\r\n\u{fffd}".into()],
         bytes: 4_000_000_000,
+        fingerprint: profdrop::analysis::series::Fingerprint {
+            program: "svc".into(),
+            build_id: "9f2c".into(),
+            minhash: vec![u64::MAX, 0, 1 << 63],
+            functions: 34,
+        },
     }
 }
 
@@ -145,6 +152,8 @@ fn responses() -> Vec<Response> {
             // (Floats cross exactly too.)
             score: 0.1 + 0.2,
             evidence: vec![Evidence { frames: vec!["main.main".into(), "main.leak".into()], first: 1, last: BIG }],
+            pattern: profdrop::analysis::leaks::Pattern::DeferLoop,
+            pattern_why: "os.OpenFile <below>".into(),
         }],
         groups: vec![GoroutineGroup {
             function: "main.wait".into(),
@@ -154,6 +163,7 @@ fn responses() -> Vec<Response> {
             max_minutes: Some(7),
         }],
         message: Some("note".into()),
+        rate: Some("/s".into()),
     });
     vec![
         top,
@@ -161,6 +171,46 @@ fn responses() -> Vec<Response> {
         flame(vec![-BIG - 3, 2, 0], true),
         diff,
         leaks,
+        Response::Labels(LabelSummary {
+            sample_type: "cpu".into(),
+            unit: "nanoseconds".into(),
+            total: BIG,
+            keys: vec![
+                LabelKey {
+                    key: "worker<b>".into(),
+                    numeric: false,
+                    unit: String::new(),
+                    values: vec![LabelValue { text: "w1,\u{fffd}".into(), lo: 0, hi: 0, value: BIG, samples: 3 }],
+                    more: 2,
+                    labelled: BIG,
+                },
+                LabelKey {
+                    key: "bytes".into(),
+                    numeric: true,
+                    unit: "bytes".into(),
+                    values: vec![LabelValue { text: String::new(), lo: -BIG, hi: BIG, value: -1, samples: u64::MAX }],
+                    more: 0,
+                    labelled: 0,
+                },
+            ],
+        }),
+        Response::Peek {
+            id: 2,
+            sample_type: "inuse_space".into(),
+            unit: "bytes".into(),
+            total: BIG,
+            entries: vec![PeekEntry {
+                name: "main.allocLarge".into(),
+                flat: BIG,
+                cum: -BIG,
+                callers: vec![PeekEdge { name: "main.<b>".into(), weight: BIG, inline: true }],
+                callees: vec![PeekEdge { name: "runtime.mallocgc".into(), weight: -1, inline: false }],
+                more_callers: 3,
+                more_callees: 0,
+            }],
+            n_entries: 7,
+            notes: vec!["focus \"x\" matched no frame".into()],
+        },
         Response::Merged(summary(9)),
         Response::Done,
         Response::Error { message: "bad request: \u{1}".into() },
@@ -180,6 +230,8 @@ fn requests() -> Vec<Request> {
             search: "x|y".into(),
             min_fraction: 1.0 / 4096.0,
             refine: Default::default(),
+            inverted: false,
+            pivot: None,
         },
         Request::Flame {
             source: FlameSource::Diff { base: 1, target: 2, normalize: true },
@@ -189,9 +241,34 @@ fn requests() -> Vec<Request> {
             search: String::new(),
             min_fraction: 0.1,
             refine: Default::default(),
+            inverted: false,
+            pivot: None,
+        },
+        Request::Flame {
+            source: FlameSource::Single { id: 3 },
+            sample_type: "inuse_space".into(),
+            focus: None,
+            zoom: vec!["runtime.mallocgc".into()],
+            search: String::new(),
+            min_fraction: 1.0 / 4096.0,
+            refine: Default::default(),
+            inverted: true,
+            pivot: Some("^main\\.allocLarge$".into()),
+        },
+        Request::Peek {
+            id: 3,
+            sample_type: "alloc_space".into(),
+            regex: "main\\.(alloc|f)".into(),
+            limit: 200,
+            refine: Default::default(),
         },
         Request::Diff { base: 1, target: 2, sample_type: "inuse_space".into(), normalize: false, refine: Default::default() },
         Request::Leaks { ids: vec![1, 2, 3], sample_type: "inuse_space".into(), refine: Default::default() },
+        Request::Labels {
+            id: 4,
+            sample_type: "alloc_space".into(),
+            refine: Refine { tagfocus: "bytes=1kb:".into(), focus: "^main\\.f$".into(), ..Default::default() },
+        },
         Request::Merge { ids: vec![1, 2], new_id: 7, name: "merged (2 profiles)".into() },
     ]
 }
@@ -284,7 +361,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 6];
+    let mut req_seen = [false; 8];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -293,9 +370,11 @@ fn every_message_kind_round_trips() {
             Request::Diff { .. } => 3,
             Request::Leaks { .. } => 4,
             Request::Merge { .. } => 5,
+            Request::Labels { .. } => 6,
+            Request::Peek { .. } => 7,
         }] = true;
     }
-    let mut resp_seen = [false; 7];
+    let mut resp_seen = [false; 9];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -305,6 +384,8 @@ fn every_message_kind_round_trips() {
             Response::Merged(_) => 4,
             Response::Done => 5,
             Response::Error { .. } => 6,
+            Response::Labels(_) => 7,
+            Response::Peek { .. } => 8,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");

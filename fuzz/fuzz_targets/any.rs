@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 use profdrop::analysis::top::top_table;
 use profdrop::decode::{decode_with, Limits, NoProgress};
 use profdrop::engine::Engine;
-use profdrop::protocol::{FlameSource, Request};
+use profdrop::protocol::{FlameSource, Granularity, Refine, Request};
 
 fuzz_target!(|data: &[u8]| {
     // 16 MB cap (default 768 MB): a bigger inflate is slow, not interesting, and would
@@ -24,5 +24,11 @@ fuzz_target!(|data: &[u8]| {
         zoom: vec![],
         search: String::new(),
         min_fraction: 0.0,
+        refine: Refine::default(),
+        inverted: false,
+        pivot: None,
     });
+    // A refinement reads the profile's locations: the lines granularity and a filter.
+    let refine = Refine { granularity: Granularity::Lines, focus: "a".into(), hide: "^runtime".into(), ..Refine::default() };
+    let _ = engine.handle(Request::Top { id: 1, sample_type: String::new(), order: Default::default(), limit: 0, refine });
 });

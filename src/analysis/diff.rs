@@ -109,6 +109,7 @@ pub fn merge(profiles: &[&Profile]) -> Result<Profile, String> {
         time_nanos: profiles.iter().map(|p| p.time_nanos).filter(|&t| t != 0).min().unwrap_or(0),
         duration_nanos: profiles.iter().map(|p| p.duration_nanos).sum(),
         format: format!("merge of {} profiles", profiles.len()),
+        main_binary: first.main_binary.clone(),
         values: vec![Vec::new(); first.sample_types.len()],
         ..Default::default()
     };
@@ -140,5 +141,10 @@ pub fn merge(profiles: &[&Profile]) -> Result<Profile, String> {
     }
     out.stacks.seal();
     out.label_sets.seal();
+    // The merge's locations: each profile's, in the same sample order.
+    let parts: Vec<_> = profiles.iter().map(|p| p.locations()).collect();
+    out.locations = crate::model::locations::LocationCell::made(crate::model::locations::Locations::concat(
+        &parts.iter().map(|l| &**l).collect::<Vec<_>>(),
+    ));
     Ok(out)
 }

@@ -2,8 +2,11 @@
 //! diffs, search, merges and the leak finder. Pure functions over the model.
 
 pub mod diff;
+pub mod labels;
 pub mod leaks;
+pub mod peek;
 pub mod refine;
+pub mod series;
 pub mod top;
 pub mod tree;
 

@@ -77,3 +77,56 @@ pub fn rows_from_sums(flat: &[i64], cum: &[i64], raw_names: &[Box<[u8]>]) -> Vec
     sort_rows_pprof(&mut rows, raw_names);
     rows
 }
+
+/// pprof's `-mean` table (its report's `SampleMeanDivisor`): each row's flat and cum divided
+/// by the same rows' sums of sample type `divisor` (pprof uses the first sample type, a
+/// count), in integer division as Go does; a row whose divisor sum is 0 keeps its value.
+/// Rows are chosen and put in `order` by the undivided values, as pprof sorts them.
+pub fn top_table_mean(p: &Profile, sample_type: usize, divisor: usize, order: Order) -> Vec<TopRow> {
+    let (flat, cum) = flat_cum(p, &stack_values(p, sample_type), None, p.functions.len());
+    let (flat_div, cum_div) = flat_cum(p, &stack_values(p, divisor), None, p.functions.len());
+    let mut rows = rows_from_sums(&flat, &cum, &p.functions.raw);
+    if order != Order::Flat {
+        sort_rows(&mut rows, order, &p.functions.raw);
+    }
+    let div = |v: i64, d: i64| if d == 0 { v } else { v.wrapping_div(d) };
+    for r in &mut rows {
+        let f = r.func as usize;
+        r.flat = div(r.flat, flat_div[f]);
+        r.cum = div(r.cum, cum_div[f]);
+    }
+    rows
+}
+
+/// pprof's total under `-mean`: the sum of |value| of `sample_type` over all samples divided
+/// by the sum of `divisor` (unless that is 0).
+pub fn mean_total(p: &Profile, sample_type: usize, divisor: usize) -> i64 {
+    let d = p.values[divisor].iter().fold(0i64, |a, &b| a.wrapping_add(b));
+    let t = p.total(sample_type);
+    if d == 0 {
+        t
+    } else {
+        t.wrapping_div(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_divides_each_row_by_its_own_count() {
+        // Two samples: a→b (value 10, count 2) and a (value 9, count 3). pprof -mean on the
+        // value: b flat 10/2 = 5, a flat 9/3 = 3, a cum 19/5 = 3; total 19/5 = 3.
+        let mut p = Profile::default();
+        let a = p.functions.intern(b"a", b"");
+        let b = p.functions.intern(b"b", b"");
+        let ab = p.stacks.intern(&[b, a]);
+        let just_a = p.stacks.intern(&[a]);
+        p.sample_stack = vec![ab, just_a];
+        p.values = vec![vec![2, 3], vec![10, 9]];
+        let rows = top_table_mean(&p, 1, 0, Order::Flat);
+        assert_eq!(rows, vec![TopRow { func: b, flat: 5, cum: 5 }, TopRow { func: a, flat: 3, cum: 3 }]);
+        assert_eq!(mean_total(&p, 1, 0), 3);
+    }
+}

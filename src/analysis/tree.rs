@@ -46,13 +46,16 @@ impl Entry {
         (self.len >> 31) as usize
     }
     /// Tree function id of the frame `d` levels below the root, if the stack is that deep.
+    /// In an inverted tree the leaf is the root-most frame and callers follow.
     #[inline]
-    fn frame(&self, parts: &[Part<'_>], d: u32) -> u32 {
-        if d >= self.depth() {
+    fn frame(&self, parts: &[Part<'_>], d: u32, inverted: bool) -> u32 {
+        let depth = self.depth();
+        if d >= depth {
             return NONE;
         }
         let p = &parts[self.part()];
-        p.map[p.frames[(self.end - 1 - d) as usize] as usize]
+        let at = if inverted { self.end - depth + d } else { self.end - 1 - d };
+        p.map[p.frames[at as usize] as usize]
     }
 }
 
@@ -76,6 +79,9 @@ pub struct Tree {
     kids_at: Vec<u32>,
     /// Number of children, `NONE` while the node is not expanded.
     kids_n: Vec<u32>,
+    /// Bottom-up: each stack is read leaf first, so leaf functions are the root's children
+    /// and their callers are below them.
+    inverted: bool,
     // Scratch, kept between expansions.
     slot: Vec<u32>,
     keys: Vec<u32>,
@@ -104,6 +110,7 @@ struct Groups {
 #[derive(Default)]
 pub struct TreeBuilder {
     entries: Vec<Entry>,
+    inverted: bool,
 }
 
 impl TreeBuilder {
@@ -112,8 +119,16 @@ impl TreeBuilder {
         Self::default()
     }
 
+    /// An empty builder of an inverted (bottom-up) tree: every stack is read from its leaf,
+    /// so the root's children are the functions samples end in, and a node's children are
+    /// its callers.
+    pub fn inverted() -> Self {
+        TreeBuilder { inverted: true, ..Self::default() }
+    }
+
     /// Adds the stack `frames[start..end]` (leaf first, so `frames[end - 1]` is the root-most
-    /// frame) of part 0 or 1 (1 = a diff's base) with a value. Zero values are skipped.
+    /// frame; in an inverted tree `frames[start]` is) of part 0 or 1 (1 = a diff's base) with
+    /// a value. Zero values are skipped.
     pub fn add(&mut self, start: u32, end: u32, value: i64, part: usize) {
         if value == 0 {
             return;
@@ -126,7 +141,7 @@ impl TreeBuilder {
     /// The tree with its root; nothing below the root is expanded yet. `n_funcs` is the size
     /// of the tree's function id space.
     pub fn finish(self, n_funcs: usize) -> Tree {
-        let mut t = Tree { entries: self.entries, slot: vec![NONE; n_funcs], ..Default::default() };
+        let mut t = Tree { entries: self.entries, slot: vec![NONE; n_funcs], inverted: self.inverted, ..Default::default() };
         let (mut v, mut b) = (0i64, 0i64);
         for e in &t.entries {
             if e.part() == 1 {
@@ -221,7 +236,8 @@ impl Tree {
         let mut ends = 0u32;
         // The next frame of every entry is read once (a random access into the profile).
         self.keys.clear();
-        self.keys.extend(self.entries[lo..hi].iter().map(|e| e.frame(parts, d)));
+        let inverted = self.inverted;
+        self.keys.extend(self.entries[lo..hi].iter().map(|e| e.frame(parts, d, inverted)));
         for &f in &self.keys {
             if f == NONE {
                 ends += 1;

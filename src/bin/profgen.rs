@@ -70,6 +70,11 @@ pub struct Opts {
     pub seed: u64,
     /// gzip level 0-10 (Go uses 6).
     pub level: u8,
+    /// Snapshot `k` of a series (heap only): the same program and stacks as every snapshot of
+    /// the seed, a minute after snapshot `k - 1`, its in-use values drawn afresh (noise), and
+    /// the samples of three leaf segments leaking: their in-use objects grow with `k` (the
+    /// first fastest).
+    pub snapshot: Option<u32>,
 }
 
 /// A generated profile (uncompressed protobuf) and its counts.
@@ -375,7 +380,9 @@ pub fn generate(o: &Opts) -> Generated {
 
     let mut out: Vec<u8> = Vec::with_capacity(nsamp * 100);
     let vt = |strs: &mut Strings, t: &str, u: &str| pb::ValueType { r#type: strs.get(t), unit: strs.get(u) };
-    let now: i64 = 1_700_000_000_000_000_000;
+    let now: i64 = 1_700_000_000_000_000_000 + o.snapshot.unwrap_or(0) as i64 * 60_000_000_000;
+    // The in-use values of a snapshot of a series come from a stream of their own.
+    let mut vrnd = Rng::new(o.seed ^ (0x9e37_79b9 * (1 + o.snapshot.unwrap_or(0) as u64)));
     encoding::int64::encode(9, &now, &mut out);
     match o.kind {
         Kind::Heap => {
@@ -431,11 +438,17 @@ pub fn generate(o: &Opts) -> Generated {
     let mut total_depth = 0usize;
     let mut smp = pb::Sample::default();
     for _ in 0..nsamp {
-        let ai = rnd.below(n_app);
-        let (app_s, fw_list) = &apps[ai];
-        let fi = fw_list[rnd.below(fw_list.len())];
-        let (fw_s, ri) = &fws[fi];
+        let mut ai = rnd.below(n_app);
+        let fpick = rnd.below(apps[ai].1.len());
         let li = rnd.below(n_leaf);
+        // In a series, each leaking leaf is reached through one app path of its own (a leak
+        // has a place in the code: the functions that keep the memory).
+        if o.snapshot.is_some() && li < 3 {
+            ai = li;
+        }
+        let (app_s, fw_list) = &apps[ai];
+        let fi = fw_list[fpick.min(fw_list.len() - 1)];
+        let (fw_s, ri) = &fws[fi];
         smp.location_id.clear();
         smp.location_id.extend_from_slice(&leaves[li]);
         smp.location_id.extend_from_slice(app_s);
@@ -463,7 +476,13 @@ pub fn generate(o: &Opts) -> Generated {
                     sz = 32768 * (1 + rnd.below(64) as i64);
                 }
                 let objs = 1 + rnd.expo(1.0 / 40.0) as i64;
-                let inuse = if rnd.random() < 0.6 { 0 } else { (objs as f64 * rnd.random()) as i64 };
+                let mut inuse = if rnd.random() < 0.6 { 0 } else { (objs as f64 * rnd.random()) as i64 };
+                if let Some(k) = o.snapshot {
+                    inuse = if vrnd.random() < 0.6 { 0 } else { (objs as f64 * vrnd.random()) as i64 };
+                    if li < 3 {
+                        inuse += k as i64 * (3 - li as i64);
+                    }
+                }
                 smp.value.extend_from_slice(&[objs, objs * sz, inuse, inuse * sz]);
                 smp.label.push(pb::Label { key: k_bytes, str: 0, num: sz, num_unit: 0 });
             }
@@ -568,6 +587,7 @@ fn json_str(s: &str) -> String {
 }
 
 const USAGE: &str = "usage: profgen OUT.pb.gz [--size S|M|L|XL] [--kind heap|cpu] [--samples N] [--seed 1] [--level 6]
+       profgen --series N OUTDIR [--samples N] [--seed 1]   (N heap snapshots of one leaking program: OUTDIR/heap-0001.pb.gz …)
        profgen --top FILE [SAMPLE_TYPE]   (profdrop's top table as TSV, to compare with go tool pprof)";
 
 /// `profgen --top FILE [SAMPLE_TYPE]`: decodes FILE with profdrop and prints its top table
@@ -593,7 +613,7 @@ fn top_mode(args: &[String]) -> Result<(), String> {
 
 fn parse_args() -> Result<(String, Opts), String> {
     let mut out = None;
-    let mut o = Opts { samples: 0, kind: Kind::Heap, seed: 1, level: 6 };
+    let mut o = Opts { samples: 0, kind: Kind::Heap, seed: 1, level: 6, snapshot: None };
     let mut size = "M".to_string();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -613,6 +633,7 @@ fn parse_args() -> Result<(String, Opts), String> {
                     return Err("--level: 0..=10".into());
                 }
             }
+            "--series" => o.snapshot = Some(val("--series")?.parse().map_err(|e| format!("--series: {e}"))?),
             "--kind" => {
                 o.kind = match val("--kind")?.as_str() {
                     "heap" => Kind::Heap,
@@ -650,6 +671,31 @@ fn main() {
         }
     };
     let t0 = Instant::now();
+    if let Some(n) = o.snapshot {
+        // A series: snapshots 1..=n into the directory `path`.
+        if let Err(e) = std::fs::create_dir_all(&path) {
+            eprintln!("profgen: cannot create {path}: {e}");
+            std::process::exit(1);
+        }
+        let mut bytes = 0;
+        for k in 1..=n {
+            let (gz, _) = generate_gz(&Opts { snapshot: Some(k), kind: Kind::Heap, ..o.clone() });
+            bytes += gz.len();
+            let file = format!("{path}/heap-{k:04}.pb.gz");
+            if let Err(e) = std::fs::write(&file, &gz) {
+                eprintln!("profgen: cannot write {file}: {e}");
+                std::process::exit(1);
+            }
+        }
+        println!(
+            "{{\"series\": {}, \"snapshots\": {n}, \"samples\": {}, \"seed\": {}, \"gz_bytes\": {bytes}, \"gen_s\": {:.1}}}",
+            json_str(&path),
+            o.samples,
+            o.seed,
+            t0.elapsed().as_secs_f64()
+        );
+        return;
+    }
     let (gz, g) = generate_gz(&o);
     let tmp = format!("{path}.tmp");
     if let Err(e) = std::fs::write(&tmp, &gz).and_then(|_| std::fs::rename(&tmp, &path)) {

@@ -255,6 +255,32 @@ fn parse_legacy(kind: LegacyKind, b: &[u8], limits: &Limits) -> Result<Profile, 
     }
 }
 
+/// The locations ([`crate::model::locations::Locations`]) of a protobuf profile's file, read
+/// again: for a profile whose decoder kept nothing (the browser keeps the file instead of the
+/// arrays, which would hold several megabytes per profile). Text profiles have none: their
+/// locations come from their function stacks. A legacy profile is parsed again (its decoder
+/// gives its locations with the profile, so the browser does not ask for them).
+pub fn locations_from(bytes: &[u8], limits: &Limits) -> Result<crate::model::locations::Locations, DecodeError> {
+    let inflated;
+    let plain: &[u8] = match sniff_whole(bytes, limits)? {
+        Format::Gzip => {
+            inflated = gzip::gunzip(bytes, limits.max_bytes, &mut NoProgress)?;
+            &inflated
+        }
+        _ => bytes,
+    };
+    match sniff(plain)? {
+        Format::Text(_) => Err(DecodeError::NotAProfile("a text profile has no locations to read".into())),
+        Format::Legacy(kind) => Ok(parse_legacy(kind, plain, limits)?.locations().as_ref().clone()),
+        _ => {
+            let mut p = raw::StreamParser::new(limits.max_entries);
+            p.size_hint(plain.len());
+            p.push(plain)?;
+            proto::locations_of(p)
+        }
+    }
+}
+
 /// Decodes a (decompressed) protobuf through prost's generated decoder instead of the
 /// streaming decoder: the independent reference tests check it against.
 #[cfg(feature = "reference")]

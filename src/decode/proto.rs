@@ -322,6 +322,13 @@ pub(super) fn header(pb: &RawProfile<'_>) -> Result<Profile, DecodeError> {
     let drop_frames = text(s(pb.drop_frames, &|| "drop_frames".into())?);
     let keep_frames = text(s(pb.keep_frames, &|| "keep_frames".into())?);
     let doc_url = text(s(pb.doc_url, &|| "doc_url".into())?);
+    let main_binary = match pb.mappings.first() {
+        Some(&(id, file)) => {
+            let build = pb.mapping_build_ids.first().copied().unwrap_or(0);
+            Some((text(s(file, &|| format!("mapping {id}"))?), text(s(build, &|| format!("mapping {id} build id"))?)))
+        }
+        None => None,
+    };
 
     Ok(Profile {
         sample_types,
@@ -334,6 +341,7 @@ pub(super) fn header(pb: &RawProfile<'_>) -> Result<Profile, DecodeError> {
         doc_url,
         drop_frames,
         keep_frames,
+        main_binary,
         format: "pprof protobuf".into(),
         ..Default::default()
     })
@@ -658,6 +666,18 @@ impl LocationSource for Kept {
         }
         out
     }
+}
+
+/// The locations of a protobuf profile read again from its (decompressed) bytes: what a
+/// profile whose decoder kept nothing makes them from.
+pub fn locations_of(parser: raw::StreamParser) -> Result<Locations, DecodeError> {
+    let (raw, text, ends) = parser.finish()?;
+    let mut raw: RawProfile<'_> = raw;
+    raw.strings = raw::strings(&text, &ends);
+    let h = header(&raw)?;
+    let raw = raw.detach();
+    let arrays = std::sync::Mutex::new(Some(KeptArrays { raw, text, ends }));
+    Ok(Kept { arrays, drop_frames: h.drop_frames, keep_frames: h.keep_frames }.locations())
 }
 
 /// The model's per-sample pass, over a block of samples at a time: browsers compile a

@@ -97,7 +97,37 @@ impl Locations {
     }
 }
 
-/// What a decoder kept to make a profile's [`Locations`] later.
+impl Locations {
+    /// The locations of several profiles one after the other (a merge keeps every sample of
+    /// each profile in order): tables are appended and indices shifted.
+    pub fn concat(parts: &[&Locations]) -> Locations {
+        let mut out = Locations { sample_off: vec![0], line_off: vec![0], ..Default::default() };
+        for l in parts {
+            let (loc0, func0, map0) = (out.address.len() as u32, out.func_name.len() as u32, out.mapping_file.len() as u32);
+            let shift = |base: u32| move |&x: &u32| if x == NO_INDEX { NO_INDEX } else { x + base };
+            out.sample_locs.extend(l.sample_locs.iter().map(|&x| x + loc0));
+            let refs0 = *out.sample_off.last().expect("starts with 0");
+            out.sample_off.extend(l.sample_off[1..].iter().map(|&o| o + refs0));
+            out.address.extend_from_slice(&l.address);
+            out.mapping.extend(l.mapping.iter().map(shift(map0)));
+            let lines0 = *out.line_off.last().expect("starts with 0");
+            out.line_off.extend(l.line_off[1..].iter().map(|&o| o + lines0));
+            out.line_func.extend(l.line_func.iter().map(shift(func0)));
+            out.line_no.extend_from_slice(&l.line_no);
+            out.func_name.extend_from_slice(&l.func_name);
+            out.func_system_name.extend_from_slice(&l.func_system_name);
+            out.func_file.extend_from_slice(&l.func_file);
+            out.func_start_line.extend_from_slice(&l.func_start_line);
+            out.mapping_file.extend_from_slice(&l.mapping_file);
+            out.mapping_build_id.extend_from_slice(&l.mapping_build_id);
+            out.from_functions |= l.from_functions;
+        }
+        out
+    }
+}
+
+/// What makes a profile's [`Locations`] later: the arrays its decoder kept, or (in the
+/// browser, where many profiles may be loaded) the file itself, read again.
 pub trait LocationSource: Send + Sync {
     /// The locations, in the profile's sample order.
     fn locations(&self) -> Locations;

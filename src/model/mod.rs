@@ -270,6 +270,9 @@ pub struct Profile {
     pub goroutines: Vec<GoroutineInfo>,
     /// A short name of the source format, e.g. `pprof protobuf (gzip)`.
     pub format: String,
+    /// The main binary: the first mapping's file name and build id, when the profile has
+    /// mappings (it tells which program a profile comes from).
+    pub main_binary: Option<(String, String)>,
     /// flat and cum per function for one sample type, summed while the model was built.
     pub top_cache: Option<TopCache>,
     /// pprof's locations (addresses, lines, files), made when first needed: see

@@ -2,23 +2,30 @@
 //! here turns a component's event into an [`Action`]; what happens next (which answers the
 //! view needs, which files the workers read or forget) is the reducer's to decide.
 
+use super::components::context_menu::{ContextMenu, MenuAt};
 use super::components::diff_controls::DiffControls;
 use super::components::diff_view::DiffView;
 use super::components::drop_zone::DropZone;
 use super::components::errors::Errors;
 use super::components::flame_view::{FlameView, FlameViewProps};
 use super::components::keys::{use_keys, Keys};
-use super::components::leaks_view::LeaksView;
+use super::components::labels_panel::LabelsPanel;
+use super::components::leaks_view::{LeaksView, SeriesChoice};
 use super::components::link_notes::LinkNotes;
 use super::components::merge_button::MergeButton;
+use super::components::peek_view::PeekView;
+use super::components::pivot_view::PivotView;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
+use super::components::refine_bar::RefineBar;
 use super::components::summary_line::SummaryLine;
 use super::components::toolbar::Toolbar;
 use super::components::top_view::TopView;
 use super::components::welcome::Welcome;
 use super::flame::FlameMode;
 use super::store::{use_store, Shared};
+use crate::protocol::Request;
+use crate::view::flame::exact_regex;
 use crate::view::state::{Action, Answer, AppState, View};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -102,13 +109,51 @@ pub fn app() -> Html {
     let on_sort = use_action(&d, Action::Sort);
     let on_show_all = use_action(&d, |()| Action::TopLimit(0));
     let on_open_suspect = use_action(&d, Action::OpenSuspect);
+    let on_pick = use_action(&d, Action::PickSeries);
+    let on_snapshot = use_action(&d, Action::OpenSnapshot);
+    let on_pair = use_action(&d, |(b, t): (u32, u32)| Action::OpenPair(b, t));
+    let on_member = use_action(&d, |(id, on): (u32, bool)| Action::SeriesMember(id, on));
     let on_base = use_action(&d, Action::DiffBase);
     let on_target = use_action(&d, Action::DiffTarget);
     let on_swap = use_action(&d, |()| Action::Swap);
     let on_normalize = use_action(&d, Action::Normalize);
     let on_mode = use_action(&d, Action::DiffFlame);
     let on_layout = use_action(&d, Action::DiffOnBase);
-    use_keys(Keys { on_view: on_view.clone(), on_reset: on_reset.clone(), on_theme: on_theme.clone() });
+    let on_refine = use_action(&d, Action::Refine);
+    let on_search_focus = {
+        let refine = s.refine.clone();
+        use_callback((d.clone(), refine), |text: String, (d, refine)| {
+            if let Some(re) = crate::view::refining::search_focus(&text) {
+                d.dispatch(Action::Refine(crate::view::refining::add_regex(refine, "f", &re)));
+            }
+        })
+    };
+    // The context menu of a function (UI state only: not in the link).
+    let menu = use_state(|| None::<MenuAt>);
+    let on_menu = {
+        let menu = menu.clone();
+        use_callback((), move |(name, x, y): (String, f64, f64), _| menu.set(Some(MenuAt { name, x, y })))
+    };
+    let on_menu_close = {
+        let menu = menu.clone();
+        use_callback((), move |(), _| menu.set(None))
+    };
+    let on_labels = {
+        let open = s.labels_open;
+        use_callback((d.clone(), open), |(), (d, open)| d.dispatch(Action::LabelsOpen(!*open)))
+    };
+    let on_labels_close = use_action(&d, |()| Action::LabelsOpen(false));
+    // (The context menu's Pivot: the regex it made for the function.)
+    let on_menu_pivot = use_action(&d, |re: String| Action::Pivot(Some(re)));
+    let on_inverted = use_action(&d, Action::Inverted);
+    let on_pivot = use_action(&d, |name: String| Action::Pivot(Some(exact_regex(&name))));
+    let on_unpivot = use_action(&d, |()| Action::Pivot(None));
+    let on_peek_all = use_action(&d, |()| Action::PeekLimit(0));
+    let on_flip = {
+        let (d, now) = (d.clone(), s.inverted);
+        use_callback(now, move |(), now| d.dispatch(Action::Inverted(!*now)))
+    };
+    use_keys(Keys { on_view: on_view.clone(), on_reset: on_reset.clone(), on_theme: on_theme.clone(), on_inverted: on_flip });
 
     let answer = |a: &Option<Answer>| a.as_ref().map(|a| Shared(a.response.clone()));
     let flame = |mode: FlameMode| FlameViewProps {
@@ -122,6 +167,9 @@ pub fn app() -> Html {
         on_base: s.diff_on_base,
         on_zoom: on_zoom.clone(),
         on_reset: on_reset.clone(),
+        on_menu: on_menu.clone(),
+        inverted: s.inverted && mode == FlameMode::Single,
+        on_inverted: (mode == FlameMode::Single).then(|| on_inverted.clone()),
     };
     let label = |id: Option<u32>| AttrValue::from(id.and_then(|id| s.label_of(id)).unwrap_or_default().to_string());
 
@@ -131,11 +179,20 @@ pub fn app() -> Html {
         match s.view {
             View::Top => html! {
                 <TopView top={answer(&s.top)} sort={s.sort} search={s.search.clone()}
-                    on_sort={on_sort.clone()} on_row={on_focus.clone()} on_show_all={on_show_all}>
+                    on_sort={on_sort.clone()} on_row={on_focus.clone()} on_show_all={on_show_all} on_menu={on_menu.clone()}>
                     <FlameView ..FlameViewProps { pending: AttrValue::Static("Drawing the flame graph…"), ..flame(FlameMode::Single) } />
                 </TopView>
             },
-            View::Flame => html! { <FlameView ..flame(FlameMode::Single) /> },
+            View::Flame => match &s.pivot {
+                Some(pivot) => html! {
+                    <PivotView pivot={pivot.clone()} callers={answer(&s.pivot_callers)} callees={answer(&s.pivot_callees)}
+                        peek={answer(&s.peek)} search={s.search.clone()} dark={s.dark} on_pick={on_pivot.clone()} on_close={on_unpivot} on_show_all={on_peek_all.clone()} />
+                },
+                None => html! { <FlameView ..flame(FlameMode::Single) /> },
+            },
+            View::Peek => {
+                html! { <PeekView peek={answer(&s.peek)} regex={s.peek_regex()} on_pick={on_pivot.clone()} on_show_all={on_peek_all} /> }
+            }
             View::Diff => {
                 let profiles: Vec<(u32, AttrValue)> = s.entries.iter().map(|e| (e.summary.id, AttrValue::from(e.label.clone()))).collect();
                 let controls = html! {
@@ -145,10 +202,55 @@ pub fn app() -> Html {
                 html! {
                     <DiffView {controls} flame={html! { <FlameView ..flame(FlameMode::Diff) /> }} show_flame={s.diff_flame}
                         single={s.entries.len() < 2} diff={answer(&s.diff)} sort={s.sort}
-                        base_file={label(s.diff_base)} target_file={label(s.diff_target)} on_sort={on_sort.clone()} on_row={on_focus.clone()} />
+                        base_file={label(s.diff_base)} target_file={label(s.diff_target)} on_sort={on_sort.clone()} on_row={on_focus.clone()} on_menu={on_menu.clone()} />
                 }
             }
-            View::Leaks => html! { <LeaksView leaks={answer(&s.leaks)} on_open={on_open_suspect} /> },
+            View::Leaks => {
+                let current = s.current_series();
+                let series: Vec<SeriesChoice> = s
+                    .all_series()
+                    .into_iter()
+                    .filter(|x| {
+                        x.ids.first().is_some_and(|&id| {
+                            s.entries.iter().any(|e| e.summary.id == id && e.summary.sample_types.iter().any(|t| t.name == s.sample_type))
+                        })
+                    })
+                    .map(|x| SeriesChoice {
+                        id: x.ids[0],
+                        labels: x.ids.iter().filter_map(|&id| s.label_of(id).map(str::to_string)).collect(),
+                        ordered_by: x.ordered_by.describe(),
+                    })
+                    .collect();
+                let at = current.as_ref().and_then(|c| series.iter().position(|x| c.ids.contains(&x.id)));
+                // The snapshots the answer is about: the ids its request named.
+                let snapshots: Vec<(u32, String)> = match s.leaks.as_ref().map(|a| &a.request) {
+                    Some(Request::Leaks { ids, .. }) => {
+                        ids.iter().map(|&id| (id, s.label_of(id).unwrap_or_default().to_string())).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                let in_series = s.series();
+                let own = current.map(|c| c.ids).unwrap_or_default();
+                let members: Vec<(u32, String, bool, bool)> = s
+                    .entries
+                    .iter()
+                    .filter(|e| e.summary.sample_types.iter().any(|t| t.name == s.sample_type))
+                    .map(|e| (e.summary.id, e.label.clone(), in_series.contains(&e.summary.id), own.contains(&e.summary.id)))
+                    .collect();
+                let warnings: Vec<String> = s
+                    .series_mix()
+                    .into_iter()
+                    .map(|(id, share)| {
+                        format!(
+                            "{} looks like another program: {:.0}% of its functions appear in the others. Its numbers are mixed into the series.",
+                            s.label_of(id).unwrap_or_default(),
+                            share * 100.0
+                        )
+                    })
+                    .collect();
+                html! { <LeaksView leaks={answer(&s.leaks)} {series} current={at} {on_pick} on_open={on_open_suspect} {snapshots} {on_snapshot} {on_pair}
+                {members} {warnings} {on_member} on_menu={on_menu.clone()} /> }
+            }
         }
     };
 
@@ -158,7 +260,7 @@ pub fn app() -> Html {
         <DropZone on_files={on_files.clone()}>
             <Toolbar sample_types={selected.map(|e| e.summary.sample_types.clone()).unwrap_or_default()}
                 sample_type={s.sample_type.clone()} view={s.view} search={s.search.clone()} dark={s.dark}
-                {on_files} {on_sample_type} {on_view} {on_search} {on_theme} />
+                {on_files} {on_sample_type} {on_view} {on_search} {on_theme} {on_search_focus} />
             <div class="body">
                 <aside>
                     <ProfileList entries={s.entries.clone()} selected={s.selected} {on_select} {on_remove} />
@@ -168,9 +270,15 @@ pub fn app() -> Html {
                     <Progress loading={s.loading.clone()} {on_cancel} />
                     <Errors messages={errors} {on_dismiss} />
                     <LinkNotes notes={s.url_notes.clone()} />
+                    <RefineBar hidden={s.entries.is_empty()} refine={s.refine.clone()} error={s.refine_error.clone()} notes={s.refine_notes()}
+                        labels_open={s.labels_open} on_refine={on_refine.clone()} {on_labels} />
+                    <LabelsPanel open={s.labels_open && !s.entries.is_empty()}
+                        resp={s.labels.as_ref().filter(|a| s.wanted().contains(&a.request)).map(|a| Shared(a.response.clone()))}
+                        refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_labels_close} />
                     <SummaryLine summary={selected.map(|e| e.summary.clone())} />
                     { main_view }
                 </main>
+                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} />
             </div>
         </DropZone>
     }

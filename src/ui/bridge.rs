@@ -200,8 +200,15 @@ fn is_query(r: &Request) -> bool {
     !matches!(r, Request::Remove { .. } | Request::Merge { .. })
 }
 
+/// Do two queries fill the same answer of the page (so that the newer replaces the older)?
+/// The kind of request, and for flame graphs which one: the view's, or a pivot's callers or
+/// callees (the pivot view asks for both at once).
 fn same_kind(a: &Request, b: &Request) -> bool {
-    std::mem::discriminant(a) == std::mem::discriminant(b)
+    let slot = |r: &Request| match r {
+        Request::Flame { pivot: Some(_), inverted, .. } => 1 + *inverted as u8,
+        _ => 0,
+    };
+    std::mem::discriminant(a) == std::mem::discriminant(b) && slot(a) == slot(b)
 }
 
 /// A message from the engine worker.

@@ -7,6 +7,7 @@ use crate::analysis::Search;
 use crate::protocol::Response;
 use crate::units::{human, pct, signed};
 use crate::view::flame::{diff_colour, frame_colour, hit, layout, Hsl, Rect, MERGED};
+use crate::view::flame_keys::{step, Step};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -47,6 +48,56 @@ pub struct FlameProps {
     pub on_zoom: Callback<Vec<String>>,
     /// Reset zoom and focus.
     pub on_reset: Callback<()>,
+    /// A function's context menu (its name, where to open it).
+    #[prop_or_default]
+    pub on_menu: Callback<(String, f64, f64)>,
+    /// Inverted (bottom-up) graph: shown in the bar, with its toggle when `on_inverted` is set.
+    #[prop_or_default]
+    pub inverted: bool,
+    /// Turns the inverted graph on or off (the bar's toggle).
+    #[prop_or_default]
+    pub on_inverted: Option<Callback<bool>>,
+    /// Rows drawn: how many levels from the root are left out at the top (the pivot view
+    /// leaves out its synthetic root, and the callee side the pivot row too).
+    #[prop_or_default]
+    pub skip: u32,
+    /// Drawn upwards: the root at the bottom (the pivot's callers).
+    #[prop_or_default]
+    pub flip: bool,
+    /// A click picks the frame's function (the pivot view re-pivots) instead of zooming; the
+    /// bar (breadcrumb, reset) is not shown.
+    #[prop_or_default]
+    pub on_pick: Option<Callback<String>>,
+    /// The canvas's `data-testid`.
+    #[prop_or(AttrValue::Static("flamegraph"))]
+    pub testid: AttrValue,
+    /// Frames at this depth are outlined (the pivot's own frames).
+    #[prop_or_default]
+    pub mark: Option<u32>,
+}
+
+/// Rows of a drawn graph: which row a depth is on, and back.
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Rows {
+    skip: u32,
+    flip: bool,
+    /// Deepest depth drawn.
+    max: u32,
+}
+
+impl Rows {
+    fn new(d: &FlameData, skip: u32, flip: bool) -> Rows {
+        Rows { skip, flip, max: d.depth.iter().copied().max().unwrap_or(0) }
+    }
+    /// Number of rows.
+    fn count(&self) -> u32 {
+        (self.max + 1).saturating_sub(self.skip).max(1)
+    }
+    /// The row of a depth, if it is drawn.
+    fn row(&self, depth: u32) -> Option<u32> {
+        let r = depth.checked_sub(self.skip)?;
+        Some(if self.flip { self.count() - 1 - r } else { r })
+    }
 }
 
 #[derive(Clone, PartialEq)]
@@ -113,20 +164,70 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         let dark = p.dark;
         let on_base = p.on_base;
         let mode = p.mode;
-        use_effect_with((resp, search_text, dark, on_base, *width, mode), move |(resp, search_text, dark, on_base, width, mode)| {
-            if let Response::Flame { data, .. } = &*resp.0 {
-                let search = Search::new(search_text);
-                let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-                let t0 = now();
-                let r = layout(data, *width, *on_base && *mode == FlameMode::Diff);
-                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                    draw(&c, data, &r, *width, *dark, *mode, search.as_ref());
-                    // How long the last redraw (layout + paint) took, for the benchmark.
-                    let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now() - t0));
+        let (skip, flip, mark) = (p.skip, p.flip, p.mark);
+        use_effect_with(
+            (resp, search_text, dark, on_base, *width, mode, skip, flip, mark),
+            move |(resp, search_text, dark, on_base, width, mode, skip, flip, mark)| {
+                if let Response::Flame { data, .. } = &*resp.0 {
+                    let search = Search::new(search_text);
+                    let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+                    let t0 = now();
+                    let mut r = layout(data, *width, *on_base && *mode == FlameMode::Diff);
+                    let rows = Rows::new(data, *skip, *flip);
+                    // Rects carry their row from here on (what is drawn, and hit).
+                    r.retain_mut(|x| match rows.row(x.depth) {
+                        Some(row) => {
+                            x.depth = row;
+                            true
+                        }
+                        None => false,
+                    });
+                    if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                        draw(&c, data, &r, *width, *dark, *mode, search.as_ref(), rows.count());
+                        if let Some(row) = mark.and_then(|d| rows.row(d)) {
+                            outline(&c, &r, row, *dark);
+                        }
+                        // How long the last redraw (layout + paint) took, for the benchmark.
+                        let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now() - t0));
+                    }
+                    drawn.set(r.len());
+                    *rects.borrow_mut() = r;
                 }
-                drawn.set(r.len());
-                *rects.borrow_mut() = r;
-            }
+            },
+        );
+    }
+
+    // The context menu and the keyboard (listeners set on the canvas once, calling the
+    // handlers of the latest render): a right click on a frame opens its menu; with the canvas
+    // focused, arrows move a cursor from frame to frame (shown with the tooltip), Enter zooms
+    // to it, Shift+F10 or the context-menu key opens its menu (else the view root's).
+    {
+        let handlers = use_mut_ref(|| None::<(Callback<MouseEvent>, Callback<web_sys::KeyboardEvent>)>);
+        *handlers.borrow_mut() = Some(menu_handlers(p, &rects, &tip, &canvas));
+        let canvas = canvas.clone();
+        use_effect_with((), move |_| {
+            use gloo_events::{EventListener, EventListenerOptions};
+            let listeners = canvas.cast::<web_sys::Element>().map(|el| {
+                let _ = el.set_attribute("tabindex", "0");
+                let _ = el.set_attribute(
+                    "title",
+                    "Click to zoom, right click for filters. Keyboard: arrows move between frames, Enter zooms, Shift+F10 opens the menu",
+                );
+                let h = handlers.clone();
+                let menu = EventListener::new_with_options(&el, "contextmenu", EventListenerOptions::enable_prevent_default(), move |e| {
+                    if let (Some(e), Some((cb, _))) = (e.dyn_ref::<MouseEvent>(), &*h.borrow()) {
+                        cb.emit(e.clone());
+                    }
+                });
+                let h = handlers.clone();
+                let keys = EventListener::new_with_options(&el, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
+                    if let (Some(e), Some((_, cb))) = (e.dyn_ref::<web_sys::KeyboardEvent>(), &*h.borrow()) {
+                        cb.emit(e.clone());
+                    }
+                });
+                (menu, keys)
+            });
+            move || drop(listeners)
         });
     }
 
@@ -153,6 +254,7 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         let resp = p.resp.clone();
         let zoom = p.zoom.clone();
         let on_zoom = p.on_zoom.clone();
+        let on_pick = p.on_pick.clone();
         Callback::from(move |e: MouseEvent| {
             let row = (e.offset_y() as f64 / ROW).floor() as u32;
             let found = hit(&rects.borrow(), e.offset_x() as f64, row).copied();
@@ -161,6 +263,12 @@ pub fn flame_graph(p: &FlameProps) -> Html {
                 return;
             }
             let Response::Flame { data, .. } = &*resp.0 else { return };
+            if let Some(pick) = &on_pick {
+                if r.node != 0 {
+                    pick.emit(data.names[data.name[r.node as usize] as usize].clone());
+                }
+                return;
+            }
             let mut path = zoom.clone();
             if r.node == 0 {
                 // Clicking the view root zooms out one level.
@@ -179,8 +287,8 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         })
     };
 
-    let depth = data.depth.iter().copied().max().unwrap_or(0) as f64 + 1.0;
-    let height = (depth * ROW).min(MAX_CANVAS_PX);
+    let rows = Rows::new(data, p.skip, p.flip);
+    let height = (rows.count() as f64 * ROW).min(MAX_CANVAS_PX);
     let root_name =
         if p.zoom.is_empty() { p.focus.clone().unwrap_or_else(|| "root".into()) } else { p.zoom.last().cloned().unwrap_or_default() };
 
@@ -188,7 +296,7 @@ pub fn flame_graph(p: &FlameProps) -> Html {
     let crumbs = {
         let mut items = vec![html! {
             <button class="crumb" onclick={p.on_zoom.reform(|_: MouseEvent| vec![])}>
-                { p.focus.clone().map(|f| format!("focus: {f}")).unwrap_or_else(|| "root".into()) }
+                { p.focus.clone().map(|f| format!("focus: {f}")).unwrap_or_else(|| if p.inverted { "root (bottom-up)".into() } else { "root".into() }) }
             </button>
         }];
         for i in 0..p.zoom.len() {
@@ -242,23 +350,124 @@ pub fn flame_graph(p: &FlameProps) -> Html {
         html! {}
     };
 
+    let inverted_toggle = match &p.on_inverted {
+        Some(cb) => {
+            let (cb, now) = (cb.clone(), p.inverted);
+            html! {
+                <button class={classes!("toggle", now.then_some("on"))} data-testid="inverted" aria-pressed={now.to_string()}
+                    title="Inverted (bottom-up): the functions samples end in at the root, their callers below (key b)"
+                    onclick={Callback::from(move |_: MouseEvent| cb.emit(!now))}>{"Inverted"}</button>
+            }
+        }
+        None => html! {},
+    };
+    let label = if p.inverted { "Flame graph, inverted (callers below)" } else { "Flame graph" };
     html! {
-        <section class="flame">
-            <div class="flame-bar">
-                <nav class="crumbs" aria-label="Zoom path">{ for crumbs }</nav>
-                <button onclick={reset} title="Reset zoom and focus (Esc)">{"Reset"}</button>
-                { matched_line }
-                { legend }
-                if data.culled > 0 { <span class="muted">{ format!("{} narrow frames merged", data.culled) }</span> }
-            </div>
+        <section class={classes!("flame", p.flip.then_some("flipped"))}>
+            if p.on_pick.is_none() {
+                <div class="flame-bar">
+                    <nav class="crumbs" aria-label="Zoom path">{ for crumbs }</nav>
+                    <button onclick={reset} title="Reset zoom and focus (Esc)">{"Reset"}</button>
+                    { inverted_toggle }
+                    { matched_line }
+                    { legend }
+                    if data.culled > 0 { <span class="muted">{ format!("{} narrow frames merged", data.culled) }</span> }
+                </div>
+            }
             <div class="canvas-wrap" ref={wrap}>
-                <canvas ref={canvas} data-testid="flamegraph" data-root={root_name} data-frames={drawn.to_string()}
-                    style={format!("width:100%;height:{height}px")} role="img" aria-label="Flame graph"
+                <canvas ref={canvas} data-testid={p.testid.clone()} data-root={root_name} data-frames={drawn.to_string()}
+                    data-inverted={p.inverted.then_some("1")}
+                    style={format!("width:100%;height:{height}px")} role="img" aria-label={label}
                     onmousemove={on_move} onmouseleave={on_leave} onclick={on_click} />
                 { tooltip }
             </div>
         </section>
     }
+}
+
+/// The canvas's context-menu and keyboard handlers (see the listeners in [`flame_graph`]).
+fn menu_handlers(
+    p: &FlameProps,
+    rects: &Rc<RefCell<Vec<Rect>>>,
+    tip: &UseStateHandle<Option<Tip>>,
+    canvas: &NodeRef,
+) -> (Callback<MouseEvent>, Callback<web_sys::KeyboardEvent>) {
+    // (Not for the synthetic root of the whole graph: it is no function.)
+    let whole = p.zoom.is_empty() && p.focus.is_none();
+    let frame_name = move |data: &FlameData, node: u32| -> Option<String> {
+        if node == MERGED || (node == 0 && whole) || node as usize >= data.name.len() {
+            return None;
+        }
+        Some(data.names[data.name[node as usize] as usize].clone())
+    };
+    let on_context = {
+        let (rects, on_menu, resp) = (rects.clone(), p.on_menu.clone(), p.resp.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Response::Flame { data, .. } = &*resp.0 else { return };
+            let row = (e.offset_y() as f64 / ROW).floor() as u32;
+            let found = hit(&rects.borrow(), e.offset_x() as f64, row).copied();
+            if let Some(name) = found.and_then(|r| frame_name(data, r.node)) {
+                e.prevent_default();
+                on_menu.emit((name, e.client_x() as f64, e.client_y() as f64));
+            }
+        })
+    };
+    let on_key = {
+        let (tip, on_menu, canvas) = (tip.clone(), p.on_menu.clone(), canvas.clone());
+        let (rects, resp, zoom, on_zoom) = (rects.clone(), p.resp.clone(), p.zoom.clone(), p.on_zoom.clone());
+        Callback::from(move |e: web_sys::KeyboardEvent| {
+            let Response::Flame { data, .. } = &*resp.0 else { return };
+            if let Some(dir) = Step::of_key(&e.key()) {
+                e.prevent_default();
+                let rects = rects.borrow();
+                let next = step(&rects, &data.parent, tip.as_ref().map(|t| t.node), dir);
+                if let Some(r) = next.and_then(|n| rects.iter().find(|r| r.node == n)) {
+                    tip.set(Some(Tip { x: r.x + (r.w / 2.0).min(30.0), y: r.depth as f64 * ROW + ROW / 2.0, node: r.node }));
+                }
+                return;
+            }
+            if e.key() == "Enter" {
+                if let Some(t) = &*tip {
+                    e.prevent_default();
+                    on_zoom.emit(zoom_path(data, &zoom, t.node));
+                }
+                return;
+            }
+            if !(e.key() == "ContextMenu" || (e.shift_key() && e.key() == "F10")) {
+                return;
+            }
+            let Some(c) = canvas.cast::<web_sys::Element>() else { return };
+            let r = c.get_bounding_client_rect();
+            let (node, x, y) = match &*tip {
+                Some(t) => (t.node, r.left() + t.x, r.top() + t.y),
+                None => (0, r.left() + 8.0, r.top() + ROW),
+            };
+            if let Some(name) = frame_name(data, node) {
+                e.prevent_default();
+                on_menu.emit((name, x, y));
+            }
+        })
+    };
+    (on_context, on_key)
+}
+
+/// The zoom path to `node` from the current one (`zoom`); the view root zooms out one level
+/// (as a click does).
+fn zoom_path(data: &FlameData, zoom: &[String], node: u32) -> Vec<String> {
+    let mut path = zoom.to_vec();
+    if node == 0 {
+        path.pop();
+    } else {
+        let mut chain = Vec::new();
+        let mut n = node as usize;
+        while n != 0 {
+            chain.push(data.names[data.name[n] as usize].clone());
+            n = data.parent[n] as usize;
+        }
+        chain.reverse();
+        path.extend(chain);
+    }
+    path
 }
 
 fn short(s: &str) -> String {
@@ -279,10 +488,11 @@ fn clip_name(s: &str) -> String {
     out
 }
 
-fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: bool, mode: FlameMode, search: Option<&Search>) {
+/// Paints `rects`, whose `depth` is the row they are drawn on (of `rows`).
+#[allow(clippy::too_many_arguments)]
+fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: bool, mode: FlameMode, search: Option<&Search>, rows: u32) {
     let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-    let depth = d.depth.iter().copied().max().unwrap_or(0) as f64 + 1.0;
-    let height = (depth * ROW).min(MAX_CANVAS_PX);
+    let height = (rows as f64 * ROW).min(MAX_CANVAS_PX);
     let (pw, ph) = ((width * dpr).round() as u32, (height * dpr).round() as u32);
     if c.width() != pw {
         c.set_width(pw);
@@ -354,6 +564,17 @@ fn draw(c: &HtmlCanvasElement, d: &FlameData, rects: &[Rect], width: f64, dark: 
                 let _ = ctx.fill_text(&label, r.x + 3.0, r.depth as f64 * ROW + ROW / 2.0);
             }
         }
+    }
+}
+
+/// Outlines the frames drawn on `row` (the pivot's frames).
+fn outline(c: &HtmlCanvasElement, rects: &[Rect], row: u32, dark: bool) {
+    let Ok(Some(ctx)) = c.get_context("2d") else { return };
+    let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() else { return };
+    ctx.set_stroke_style_str(if dark { "#fb923c" } else { "#c2410c" });
+    ctx.set_line_width(2.0);
+    for r in rects.iter().filter(|r| r.depth == row && r.node != MERGED) {
+        ctx.stroke_rect(r.x + 1.0, row as f64 * ROW + 1.0, (r.w - 2.5).max(0.5), ROW - 3.0);
     }
 }
 

@@ -105,7 +105,7 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
         let bridge = bridge.clone();
         let wanted = s.wanted();
         let mut have: Vec<Request> =
-            [&s.top, &s.flame, &s.diff, &s.leaks].iter().filter_map(|a| a.as_ref().map(|a| a.request.clone())).collect();
+            [&s.top, &s.flame, &s.diff, &s.leaks, &s.labels].iter().filter_map(|a| a.as_ref().map(|a| a.request.clone())).collect();
         have.extend(s.top_coming.clone());
         // (A preview's table that will not come any more is asked for.)
         use_effect_with((wanted, s.epoch, s.top_coming.clone()), move |(wanted, _, _)| {

@@ -13,7 +13,7 @@ use crate::view::state::SortBy;
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, DocumentFragment, Element};
+use web_sys::{Document, DocumentFragment, Element, KeyboardEvent};
 use yew::prelude::*;
 
 // The DOM calls a row makes, typed to take a JS string made once (an attribute's name, used
@@ -84,15 +84,64 @@ pub fn header(label: &str, by: SortBy, cur: SortBy, on_sort: &Callback<SortBy>, 
     }
 }
 
-/// One click listener on the `<tbody>` for all rows: emits the clicked row's `data-function`.
-pub fn row_click(on_row: &Callback<String>) -> Callback<MouseEvent> {
-    let on_row = on_row.clone();
+/// One click listener on the `<tbody>` for all rows: emits the clicked row's `data-function`;
+/// a click on the row's "⋯" button opens its context menu instead (`on_menu`: name and where).
+pub fn row_click(on_row: &Callback<String>, on_menu: &Callback<(String, f64, f64)>) -> Callback<MouseEvent> {
+    let (on_row, on_menu) = (on_row.clone(), on_menu.clone());
+    Callback::from(move |e: MouseEvent| {
+        let el = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+        let row = el.as_ref().and_then(|el| el.closest("tr[data-function]").ok().flatten());
+        let Some(name) = row.and_then(|r| r.get_attribute("data-function")) else { return };
+        match el.and_then(|el| el.closest(".row-menu").ok().flatten()) {
+            Some(button) => {
+                let r = button.get_bounding_client_rect();
+                on_menu.emit((name, r.left(), r.bottom()));
+            }
+            None => on_row.emit(name),
+        }
+    })
+}
+
+/// A row's context menu from a right click (`contextmenu` on the `<tbody>`).
+pub fn row_context(on_menu: &Callback<(String, f64, f64)>) -> Callback<MouseEvent> {
+    let on_menu = on_menu.clone();
     Callback::from(move |e: MouseEvent| {
         let row = e.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|el| el.closest("tr[data-function]").ok().flatten());
         if let Some(name) = row.and_then(|r| r.get_attribute("data-function")) {
-            on_row.emit(name);
+            e.prevent_default();
+            on_menu.emit((name, e.client_x() as f64, e.client_y() as f64));
         }
     })
+}
+
+/// Is this the keyboard's way to a context menu (the context-menu key, or Shift+F10)?
+pub fn is_menu_key(e: &KeyboardEvent) -> bool {
+    e.key() == "ContextMenu" || (e.shift_key() && e.key() == "F10")
+}
+
+/// A row's context menu from the keyboard, on the focused row or its "⋯" button.
+pub fn row_keys(on_menu: &Callback<(String, f64, f64)>) -> Callback<KeyboardEvent> {
+    let on_menu = on_menu.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if !is_menu_key(&e) {
+            return;
+        }
+        let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        let Some(row) = el.closest("tr[data-function]").ok().flatten() else { return };
+        if let Some(name) = row.get_attribute("data-function") {
+            e.prevent_default();
+            let r = el.get_bounding_client_rect();
+            on_menu.emit((name, r.left(), r.bottom()));
+        }
+    })
+}
+
+/// The last cell of a row with the "⋯" button of its context menu, for tables whose rows are
+/// Yew nodes (the leak table).
+pub fn menu_cell() -> Html {
+    html! {
+        <td class="act" role="cell"><button class="row-menu" aria-label="Actions (Shift+F10)" aria-haspopup="menu" title="Actions: focus, ignore, hide, …">{"⋯"}</button></td>
+    }
 }
 
 /// Sets a cell's title when the pointer first enters it: the row's `data-*` attribute that
@@ -161,6 +210,22 @@ impl RowMaker {
             proto.append_child(&td).ok()?;
         }
         Some(RowMaker { doc: doc.clone(), proto, frag: doc.create_document_fragment() })
+    }
+
+    /// Rows that end with a cell holding the "⋯" button of the row's context menu (after the
+    /// columns, not filled by [`Cells`]).
+    pub fn with_menu(self) -> Option<RowMaker> {
+        let td = self.doc.create_element("td").ok()?;
+        td.set_attribute("role", "cell").ok()?;
+        td.set_class_name("act");
+        let b = self.doc.create_element("button").ok()?;
+        b.set_class_name("row-menu");
+        b.set_attribute("aria-label", "Actions (Shift+F10)").ok()?;
+        b.set_attribute("aria-haspopup", "menu").ok()?;
+        b.set_text_content(Some("⋯"));
+        td.append_child(&b).ok()?;
+        self.proto.append_child(&td).ok()?;
+        Some(self)
     }
 
     /// A new row (appended to the table) and its cells.

@@ -147,6 +147,8 @@ fn warm_round(engine: bool) {
         search: String::new(),
         min_fraction: FLAME_MIN_FRACTION,
         refine: Default::default(),
+        inverted: false,
+        pivot: None,
     });
 }
 
@@ -343,25 +345,62 @@ mod loads {
         true
     }
 
-    /// Reads a file whole, here.
-    fn read_whole(id: u32, name: &str, file: &web_sys::Blob, report: impl FnMut(Stage, f64) -> bool) {
-        let bytes = web_sys::FileReaderSync::new()
-            .map_err(|_| "the file could not be read (no FileReaderSync in this worker)".to_string())
-            .and_then(|r| {
+    /// A file's bytes, read here (synchronously: this is a worker).
+    fn read_all(file: &web_sys::Blob) -> Result<Vec<u8>, String> {
+        web_sys::FileReaderSync::new().map_err(|_| "the file could not be read (no FileReaderSync in this worker)".to_string()).and_then(
+            |r| {
                 r.read_as_array_buffer(file)
                     .map(|ab| js_sys::Uint8Array::new(&ab).to_vec())
                     .map_err(|e| format!("the file could not be read ({})", e.as_string().unwrap_or_else(|| "browser refused".into())))
-            });
-        match bytes {
-            Ok(bytes) => whole(id, name, bytes, report),
+            },
+        )
+    }
+
+    /// Where a loaded profile's locations come from when a refinement first needs them: its
+    /// file, read again, rather than the decoder's arrays (several megabytes per profile kept
+    /// for every snapshot of a long series, most of which are never refined).
+    struct FileLocations(web_sys::Blob);
+
+    // SAFETY: profdrop's wasm is built without threads (no `atomics` target feature): the one
+    // thread of this worker is the only one that can ever hold the `Blob`. The bound is there
+    // for native code, where profiles are shared between test threads.
+    unsafe impl Send for FileLocations {}
+    unsafe impl Sync for FileLocations {}
+
+    impl crate::model::locations::LocationSource for FileLocations {
+        fn locations(&self) -> crate::model::locations::Locations {
+            let limits = crate::decode::Limits::default();
+            match read_all(&self.0).and_then(|b| crate::decode::locations_from(&b, &limits).map_err(|e| e.to_string())) {
+                Ok(l) => l,
+                Err(e) => {
+                    web_sys::console::error_1(&format!("reading a profile's locations again: {e}").into());
+                    Default::default()
+                }
+            }
+        }
+    }
+
+    /// The profile `id` (just added) makes its locations from `file` from now on.
+    fn from_file(id: u32, file: &web_sys::Blob) {
+        let cell = crate::model::locations::LocationCell::new(std::sync::Arc::new(FileLocations(file.clone())));
+        ENGINE.with(|en| en.borrow_mut().relocate(id, cell));
+    }
+
+    /// Reads a file whole, here.
+    fn read_whole(id: u32, name: &str, file: &web_sys::Blob, report: impl FnMut(Stage, f64) -> bool) {
+        match read_all(file) {
+            Ok(bytes) => whole(id, name, bytes, file, report),
             Err(msg) => load_error(id, msg),
         }
     }
 
     /// Reads a file that is all in memory.
-    fn whole(id: u32, name: &str, bytes: Vec<u8>, mut report: impl FnMut(Stage, f64) -> bool) {
+    fn whole(id: u32, name: &str, bytes: Vec<u8>, file: &web_sys::Blob, mut report: impl FnMut(Stage, f64) -> bool) {
         match ENGINE.with(|en| en.borrow_mut().load(id, name, bytes, &mut report)) {
-            Ok(summary) => post(&FromEngine::Loaded { summary, memory: wasm_memory() }),
+            Ok(summary) => {
+                from_file(id, file);
+                post(&FromEngine::Loaded { summary, memory: wasm_memory() })
+            }
             Err(msg) => load_error(id, msg),
         }
     }
@@ -443,6 +482,7 @@ mod loads {
         match result {
             Ok(p) => {
                 let summary = ENGINE.with(|en| en.borrow_mut().add(job.id, &job.name, p, job.size));
+                from_file(job.id, &job.file);
                 // Both workers' WebAssembly memory: what the load costs.
                 post(&FromEngine::Loaded { summary, memory: wasm_memory() + memory });
             }

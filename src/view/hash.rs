@@ -2,38 +2,25 @@
 //! with `go tool pprof -http`'s parameter names where pprof has the setting (`si`, `norm`, …)
 //! and profdrop's own short names for the rest (`view`, `base`, `target`).
 //!
+//! pprof's refinements (`f`, `i`, `h`, `s`, `sf`, `prunefrom`, `tf`, `ti`, `ts`, `th`, `g`,
+//! `noinlines`, `mean`) map to [`UrlState::refine`], with profdrop's own `mine` (only my code)
+//! and `rec` (recursion collapsed). Unlike the other keys, the refinement is always said: a
+//! hash without those keys names the unrefined profile (so back steps out of a filter).
+//!
 //! Pure: parsing never fails as a whole. A key the page does not know, a key for a setting it
 //! does not have yet, or a value it cannot read becomes a [`Problem`] naming it, and the rest of
 //! the state still applies.
 
+use crate::protocol::{Granularity, Refine};
 use std::fmt::Write as _;
 
 /// pprof's URL parameters for settings the page does not offer yet; a link carrying one is
 /// told so rather than silently showing something else.
-const NOT_YET: &[(&str, &str)] = &[
-    ("f", "focus"),
-    ("i", "ignore"),
-    ("h", "hide"),
-    ("s", "show"),
-    ("sf", "show_from"),
-    ("prunefrom", "prune_from"),
-    ("tf", "tagfocus"),
-    ("ti", "tagignore"),
-    ("ts", "tagshow"),
-    ("th", "taghide"),
-    ("g", "granularity"),
-    ("noinlines", "noinlines"),
-    ("mean", "mean"),
-    ("p", "pivot"),
-    ("n", "node count"),
-    ("nf", "node fraction"),
-    ("ef", "edge fraction"),
-    ("url", "profiles by URL"),
-    ("embed", "embed mode"),
-];
+const NOT_YET: &[(&str, &str)] =
+    &[("n", "node count"), ("nf", "node fraction"), ("ef", "edge fraction"), ("url", "profiles by URL"), ("embed", "embed mode")];
 
 /// Views named in the hash (`view=`).
-pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks"];
+pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek"];
 
 /// Table orders named in the hash (`sort=`).
 pub const SORTS: &[&str] = &["flat", "cum", "name", "delta", "base", "target"];
@@ -53,7 +40,56 @@ pub struct UrlState {
     pub normalize: Option<bool>,
     /// `sort`: one of [`SORTS`].
     pub sort: Option<String>,
+    /// pprof's refinement (`f`, `i`, …, `g`, `noinlines`, `mean`) and profdrop's `mine`, `rec`.
+    pub refine: Refine,
+    // Pivot and inverted flame graph.
+    /// `p`: pivot regex (pprof's flame graph `p`).
+    pub pivot: Option<String>,
+    /// `inv`: inverted (bottom-up) flame graph (profdrop's own).
+    pub inverted: Option<bool>,
 }
+
+/// The refinement's regex parameters: the hash key and the [`Refine`] field it sets.
+pub const REFINE_REGEX_KEYS: [(&str, &str); 6] =
+    [("f", "focus"), ("i", "ignore"), ("h", "hide"), ("s", "show"), ("sf", "show_from"), ("prunefrom", "prune_from")];
+
+/// The tag filter parameters: the hash key and the [`Refine`] field it sets.
+pub const REFINE_TAG_KEYS: [(&str, &str); 4] = [("tf", "tagfocus"), ("ti", "tagignore"), ("ts", "tagshow"), ("th", "taghide")];
+
+/// The text field of `r` a refine key (regex or tag filter) names.
+pub fn refine_field<'a>(r: &'a mut Refine, key: &str) -> Option<&'a mut String> {
+    Some(match key {
+        "f" => &mut r.focus,
+        "i" => &mut r.ignore,
+        "h" => &mut r.hide,
+        "s" => &mut r.show,
+        "sf" => &mut r.show_from,
+        "prunefrom" => &mut r.prune_from,
+        "tf" => &mut r.tagfocus,
+        "ti" => &mut r.tagignore,
+        "ts" => &mut r.tagshow,
+        "th" => &mut r.taghide,
+        _ => return None,
+    })
+}
+
+/// The boolean options of a refinement: hash key and what it is, in words.
+pub const REFINE_FLAG_KEYS: [(&str, &str); 4] =
+    [("noinlines", "noinlines"), ("mean", "mean"), ("mine", "only my code"), ("rec", "recursion collapsed")];
+
+/// The boolean option of `r` a flag key names.
+pub fn refine_flag<'a>(r: &'a mut Refine, key: &str) -> Option<&'a mut bool> {
+    Some(match key {
+        "noinlines" => &mut r.noinlines,
+        "mean" => &mut r.mean,
+        "mine" => &mut r.only_mine,
+        "rec" => &mut r.collapse_recursion,
+        _ => return None,
+    })
+}
+
+/// The granularity names `g=` takes.
+pub const GRANULARITIES: &[&str] = &["functions", "filefunctions", "files", "lines", "addresses"];
 
 /// Something in a hash that was not applied, in words for the page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,7 +130,27 @@ pub fn parse(hash: &str) -> (UrlState, Vec<Problem>) {
             },
             "sort" if SORTS.contains(&v.as_str()) => st.sort = Some(v),
             "sort" => problem(format!("unknown order `{v}` (one of {})", SORTS.join(", "))),
-            "si" | "base" | "target" => problem("it is empty".into()),
+            // Pivot and inverted flame graph.
+            "p" if !v.is_empty() => st.pivot = Some(v),
+            "inv" => match flag(&v) {
+                Some(b) => st.inverted = Some(b),
+                None => problem(format!("`{v}` is not 1, 0, true or false")),
+            },
+            "si" | "base" | "target" | "p" => problem("it is empty".into()),
+            // pprof's refinement and profdrop's own options.
+            "g" => match Granularity::parse(&v) {
+                Some(g) => st.refine.granularity = g,
+                None => problem(format!("unknown granularity `{v}` (one of {})", GRANULARITIES.join(", "))),
+            },
+            _ if refine_flag(&mut st.refine, k).is_some() => match flag(&v) {
+                Some(b) => *refine_flag(&mut st.refine, k).expect("a flag key") = b,
+                None => problem(format!("`{v}` is not 1, 0, true or false")),
+            },
+            _ if REFINE_REGEX_KEYS.iter().any(|(key, _)| *key == k) => match regex_lite::Regex::new(&v) {
+                Ok(_) => *refine_field(&mut st.refine, k).expect("a regex key") = v,
+                Err(e) => problem(format!("`{v}` is not a valid regular expression ({e})")),
+            },
+            _ if refine_field(&mut st.refine, k).is_some() => *refine_field(&mut st.refine, k).expect("a tag key") = v,
             _ => match NOT_YET.iter().find(|(key, _)| *key == k) {
                 Some((_, what)) => problem(format!("{what} is not available in this version of profdrop; the rest of the link applies")),
                 None => problem("profdrop does not know this parameter".into()),
@@ -133,6 +189,29 @@ pub fn write(st: &UrlState) -> String {
     }
     if let Some(v) = &st.sort {
         put("sort", v);
+    }
+    // The refinement, only what is set.
+    let mut r = st.refine.clone();
+    for (k, _) in REFINE_REGEX_KEYS.iter().chain(&REFINE_TAG_KEYS) {
+        let v = refine_field(&mut r, k).expect("a refine key");
+        if !v.is_empty() {
+            put(k, v);
+        }
+    }
+    if r.granularity != Granularity::default() {
+        put("g", r.granularity.name());
+    }
+    for (k, _) in REFINE_FLAG_KEYS {
+        if *refine_flag(&mut r, k).expect("a flag key") {
+            put(k, "1");
+        }
+    }
+    // Pivot and inverted flame graph.
+    if let Some(v) = &st.pivot {
+        put("p", v);
+    }
+    if let Some(b) = st.inverted {
+        put("inv", if b { "1" } else { "0" });
     }
     out
 }
@@ -215,6 +294,9 @@ mod tests {
                     target: Some(format!("{n}!")),
                     normalize: Some(n.len().is_multiple_of(2)),
                     sort: Some("delta".into()),
+                    refine: Refine { focus: format!("^{n}$"), tagfocus: format!("k={n}"), noinlines: true, ..Refine::default() },
+                    pivot: Some(format!("^{n}\\.f$")),
+                    inverted: Some(n.is_empty()),
                 };
                 let h = write(&st);
                 assert!(!h.contains(' ') && !h.contains('#') && h.matches('&').count() == h.matches('=').count() - 1, "{h}");
@@ -225,16 +307,69 @@ mod tests {
 
     #[test]
     fn a_bad_parameter_is_named_and_the_rest_applies() {
-        let (st, problems) = parse("si=cpu&view=graphs&norm=yes&zz=1&f=main%5C.leak&target=%E0%A4&sort=cum");
+        let (st, problems) = parse("si=cpu&view=graphs&norm=yes&zz=1&n=80&target=%E0%A4&sort=cum&f=main%5C.leak");
         assert_eq!(st.sample_type.as_deref(), Some("cpu"));
         assert_eq!(st.sort.as_deref(), Some("cum"));
         assert_eq!(st.view, None);
         assert_eq!(st.normalize, None);
         assert_eq!(st.target, None);
+        assert_eq!(st.refine.focus, "main\\.leak");
         let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
-        assert_eq!(keys, ["view", "norm", "zz", "f", "target"]);
-        assert!(problems[3].to_string().contains("focus"), "{}", problems[3]);
+        assert_eq!(keys, ["view", "norm", "zz", "n", "target"]);
+        assert!(problems[3].to_string().contains("node count"), "{}", problems[3]);
         assert!(problems[2].to_string().contains("does not know"), "{}", problems[2]);
+    }
+
+    #[test]
+    fn reads_pprofs_refine_parameters_and_profdrops_own() {
+        let (st, problems) = parse(
+            "f=main%5C.(leak%7Cgrow)&i=runtime&h=%5Eruntime%5C.&s=main&sf=main%5C.main&prunefrom=bytes&tf=worker%3Dw1%2Cw2\
+             &ti=bytes%3D1kb%3A&ts=worker&th=request&g=lines&noinlines=1&mean=true&mine=1&rec=1",
+        );
+        assert_eq!(problems, vec![]);
+        let want = Refine {
+            focus: "main\\.(leak|grow)".into(),
+            ignore: "runtime".into(),
+            hide: "^runtime\\.".into(),
+            show: "main".into(),
+            show_from: "main\\.main".into(),
+            prune_from: "bytes".into(),
+            tagfocus: "worker=w1,w2".into(),
+            tagignore: "bytes=1kb:".into(),
+            tagshow: "worker".into(),
+            taghide: "request".into(),
+            granularity: Granularity::Lines,
+            noinlines: true,
+            mean: true,
+            only_mine: true,
+            collapse_recursion: true,
+        };
+        assert_eq!(st.refine, want);
+        // Written back in a fixed order, and read as the same.
+        let h = write(&st);
+        assert_eq!(parse(&h), (st, vec![]), "{h}");
+        assert!(h.starts_with("f=main%5C.(leak|grow)&i=runtime&h="), "{h}");
+        assert!(h.ends_with("&g=lines&noinlines=1&mean=1&mine=1&rec=1"), "{h}");
+        // Every granularity by pprof's name; the default is not written.
+        for g in GRANULARITIES {
+            let st = parse(&format!("g={g}")).0;
+            assert_eq!(st.refine.granularity.name(), *g);
+            assert_eq!(write(&st), if *g == "functions" { String::new() } else { format!("g={g}") });
+        }
+        // Off flags are the unrefined state.
+        assert_eq!(parse("noinlines=0&mean=false&mine=0&rec=false"), (UrlState::default(), vec![]));
+    }
+
+    #[test]
+    fn a_malformed_refine_value_is_named_and_the_rest_applies() {
+        let (st, problems) = parse("g=bytes&noinlines=maybe&f=main(&i=runtime&mine=yes&view=top");
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["g", "noinlines", "f", "mine"]);
+        assert!(problems[0].to_string().contains("unknown granularity `bytes`"), "{}", problems[0]);
+        assert!(problems[1].to_string().contains("`maybe`"), "{}", problems[1]);
+        assert!(problems[2].to_string().contains("not a valid regular expression"), "{}", problems[2]);
+        assert_eq!(st.refine, Refine { ignore: "runtime".into(), ..Refine::default() });
+        assert_eq!(st.view.as_deref(), Some("top"));
     }
 
     #[test]

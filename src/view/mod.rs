@@ -2,5 +2,7 @@
 //! testing.
 
 pub mod flame;
+pub mod flame_keys;
 pub mod hash;
+pub mod refining;
 pub mod state;

@@ -1,6 +1,7 @@
 //! App state and `reduce(state, action)`: what the page shows, decided without a browser.
 
 use crate::analysis::leaks::LeakReport;
+use crate::analysis::series::{self, Series};
 use crate::protocol::Stage;
 use crate::protocol::{FlameSource, Refine, Request, Response, Summary, TopOrder};
 use crate::view::hash::{self, UrlState};
@@ -17,9 +18,11 @@ pub enum View {
     Diff,
     /// Leak finder.
     Leaks,
+    /// pprof's `-peek` table.
+    Peek,
 }
 
-pub use crate::protocol::{FLAME_MIN_FRACTION, TOP_PAGE};
+pub use crate::protocol::{FLAME_MIN_FRACTION, PEEK_PAGE, TOP_PAGE};
 
 /// Top table sort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,6 +141,13 @@ pub struct AppState {
     pub sort: SortBy,
     /// pprof's refinement (filters, granularity) every view applies.
     pub refine: Refine,
+    /// A profile of the series the leak view reads, when the user picked one (else the
+    /// selected profile's series).
+    pub series_pick: Option<u32>,
+    /// Snapshots the user took out of the series the leak view reads.
+    pub series_out: Vec<u32>,
+    /// Profiles of other series the user added to it anyway (the page warns).
+    pub series_in: Vec<u32>,
     /// Rows of the top table to fetch (0 = all).
     pub top_limit: u32,
     /// Answers received, by kind.
@@ -167,6 +177,29 @@ pub struct AppState {
     pub url: Option<UrlState>,
     /// What of the latest link could not be applied, in words.
     pub url_notes: Vec<String>,
+    /// The latest refinement the engine answered without an error (the one to go back to
+    /// when a new one fails: an invalid regex or tag filter).
+    pub refine_ok: Refine,
+    /// Why the latest refinement was not applied (the engine's message), shown by the refine
+    /// bar; the view stays on [`AppState::refine_ok`].
+    pub refine_error: Option<String>,
+    /// The label browser is open.
+    pub labels_open: bool,
+    /// The label browser's answer.
+    pub labels: Option<Answer>,
+    // Pivot, inverted flame graph and peek.
+    /// The flame graph is inverted (bottom-up).
+    pub inverted: bool,
+    /// Pivot regex (pprof's `p`): the flame view shows the matches' callers and callees.
+    pub pivot: Option<String>,
+    /// The pivot's callers (an inverted tree cut at the pivot).
+    pub pivot_callers: Option<Answer>,
+    /// The pivot's callees.
+    pub pivot_callees: Option<Answer>,
+    /// Peek answer (beside the pivot, and the peek view).
+    pub peek: Option<Answer>,
+    /// Peek entries to fetch (0 = all).
+    pub peek_limit: u32,
 }
 
 impl Default for AppState {
@@ -189,6 +222,9 @@ impl Default for AppState {
             diff_on_base: false,
             sort: SortBy::Flat,
             refine: Refine::default(),
+            series_pick: None,
+            series_out: vec![],
+            series_in: vec![],
             top_limit: TOP_PAGE,
             top: None,
             top_coming: None,
@@ -203,6 +239,16 @@ impl Default for AppState {
             outbox_start: 0,
             url: None,
             url_notes: vec![],
+            refine_ok: Refine::default(),
+            refine_error: None,
+            labels_open: false,
+            labels: None,
+            inverted: false,
+            pivot: None,
+            pivot_callers: None,
+            pivot_callees: None,
+            peek: None,
+            peek_limit: PEEK_PAGE,
         }
     }
 }
@@ -280,6 +326,24 @@ pub enum Action {
     OpenSuspect(String),
     /// The page's `location.hash` (at start, or changed by a link, back or forward).
     Url(String),
+    /// A new refinement (filters, granularity, options) for every view.
+    Refine(Refine),
+    /// Open or close the label browser.
+    LabelsOpen(bool),
+    /// The leak view reads the series holding this profile.
+    PickSeries(u32),
+    /// A snapshot of the series opened in the flame view.
+    OpenSnapshot(u32),
+    /// A profile in (true) or out of the series the leak view reads.
+    SeriesMember(u32, bool),
+    /// Two snapshots of the series opened in the diff view (base, target).
+    OpenPair(u32, u32),
+    /// Inverted flame graph on or off.
+    Inverted(bool),
+    /// Pivot on the functions matching a regex (and show the pivot view), or leave pivot mode.
+    Pivot(Option<String>),
+    /// Fetch this many peek entries (0 = all).
+    PeekLimit(u32),
 }
 
 /// What `body[data-state]` says.
@@ -321,7 +385,62 @@ impl AppState {
 
     /// Profiles in the leak series: every loaded profile that has the sample type, time order.
     pub fn series(&self) -> Vec<u32> {
-        self.entries.iter().filter(|e| e.summary.sample_types.iter().any(|t| t.name == self.sample_type)).map(|e| e.summary.id).collect()
+        let mut ids: Vec<u32> = self.current_series().map(|s| s.ids).unwrap_or_default();
+        ids.retain(|id| !self.series_out.contains(id));
+        for &id in &self.series_in {
+            if !ids.contains(&id) && self.entries.iter().any(|e| e.summary.id == id) {
+                ids.push(id);
+            }
+        }
+        // Added profiles take their place in time (then load) order.
+        let key = |id: &u32| self.entries.iter().position(|e| e.summary.id == *id).unwrap_or(usize::MAX);
+        if !self.series_in.is_empty() {
+            ids.sort_by_key(key);
+        }
+        ids
+    }
+
+    /// Profiles added to the series from elsewhere, each with the share of its function names
+    /// the series' own profiles have (the page warns about a low one).
+    pub fn series_mix(&self) -> Vec<(u32, f64)> {
+        let own: Vec<u32> = self.current_series().map(|s| s.ids).unwrap_or_default();
+        let fp = |id: u32| self.entries.iter().find(|e| e.summary.id == id).map(|e| &e.summary.fingerprint);
+        self.series()
+            .into_iter()
+            .filter(|id| !own.contains(id))
+            .map(|id| {
+                let share = own.iter().filter_map(|&o| Some(series::contained(fp(id)?, fp(o)?))).fold(0.0, f64::max);
+                (id, share)
+            })
+            .collect()
+    }
+
+    /// The loaded profiles grouped into series ([`series::group`]): same kind, same program,
+    /// ordered in time.
+    pub fn all_series(&self) -> Vec<Series> {
+        let items: Vec<series::Item> = self
+            .entries
+            .iter()
+            .map(|e| series::Item {
+                id: e.summary.id,
+                name: &e.summary.name,
+                sample_types: e.summary.sample_types.iter().map(|t| t.name.as_str()).collect(),
+                time_nanos: e.summary.time_nanos,
+                order: e.order,
+                fingerprint: &e.summary.fingerprint,
+            })
+            .collect();
+        series::group(&items)
+    }
+
+    /// The series the leak view reads: the one the user picked, else the selected profile's
+    /// (when it has the sample type shown), else the longest with that sample type.
+    pub fn current_series(&self) -> Option<Series> {
+        let has_type =
+            |id: u32| self.entries.iter().any(|e| e.summary.id == id && e.summary.sample_types.iter().any(|t| t.name == self.sample_type));
+        let all: Vec<Series> = self.all_series().into_iter().filter(|s| s.ids.first().is_some_and(|&id| has_type(id))).collect();
+        let holding = |id: Option<u32>| id.and_then(|id| all.iter().find(|s| s.ids.contains(&id)).cloned());
+        holding(self.series_pick).or_else(|| holding(self.selected)).or_else(|| all.iter().max_by_key(|s| s.ids.len()).cloned())
     }
 
     /// The requests the current view needs.
@@ -340,24 +459,45 @@ impl AppState {
                     SortBy::Name => TopOrder::Name,
                     _ => TopOrder::Flat,
                 };
-                out.push(Request::Top { id: sel, sample_type: st, order, limit: self.top_limit, refine: self.refine.clone() });
+                out.push(Request::Top { id: sel, sample_type: st.clone(), order, limit: self.top_limit, refine: self.refine.clone() });
                 out.push(self.flame_request(FlameSource::Single { id: sel }));
             }
-            View::Flame => out.push(self.flame_request(FlameSource::Single { id: sel })),
+            View::Flame => match &self.pivot {
+                Some(p) => out.extend(self.pivot_requests(sel, p)),
+                None => out.push(self.flame_request(FlameSource::Single { id: sel })),
+            },
+            View::Peek => out.push(Request::Peek {
+                id: sel,
+                sample_type: st.clone(),
+                regex: self.peek_regex(),
+                limit: self.peek_limit,
+                refine: self.refine.clone(),
+            }),
             View::Diff => {
                 if let (Some(base), Some(target)) = (self.diff_base, self.diff_target) {
-                    out.push(Request::Diff { base, target, sample_type: st, normalize: self.normalize, refine: self.refine.clone() });
+                    out.push(Request::Diff {
+                        base,
+                        target,
+                        sample_type: st.clone(),
+                        normalize: self.normalize,
+                        refine: self.refine.clone(),
+                    });
                     if self.diff_flame {
                         out.push(self.flame_request(FlameSource::Diff { base, target, normalize: self.normalize }));
                     }
                 }
             }
-            View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st, refine: self.refine.clone() }),
+            View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st.clone(), refine: self.refine.clone() }),
+        }
+        // The label browser: the selected profile's labels, as refined.
+        if self.labels_open {
+            out.push(Request::Labels { id: sel, sample_type: st, refine: self.refine.clone() });
         }
         out
     }
 
     fn flame_request(&self, source: FlameSource) -> Request {
+        let single = matches!(source, FlameSource::Single { .. });
         Request::Flame {
             source,
             sample_type: self.sample_type.clone(),
@@ -366,7 +506,39 @@ impl AppState {
             search: self.search.clone(),
             min_fraction: FLAME_MIN_FRACTION,
             refine: self.refine.clone(),
+            inverted: self.inverted && single,
+            pivot: None,
         }
+    }
+
+    /// The pivot view's requests: callers (inverted, cut at the pivot), callees, peek table.
+    fn pivot_requests(&self, id: u32, pivot: &str) -> [Request; 3] {
+        let side = |inverted: bool| Request::Flame {
+            source: FlameSource::Single { id },
+            sample_type: self.sample_type.clone(),
+            focus: None,
+            zoom: vec![],
+            search: self.search.clone(),
+            min_fraction: FLAME_MIN_FRACTION,
+            refine: self.refine.clone(),
+            inverted,
+            pivot: Some(pivot.to_string()),
+        };
+        let peek = Request::Peek {
+            id,
+            sample_type: self.sample_type.clone(),
+            regex: pivot.to_string(),
+            limit: self.peek_limit,
+            refine: self.refine.clone(),
+        };
+        [side(true), side(false), peek]
+    }
+
+    /// The regex the peek view lists: the pivot, else the focus filter, else the search
+    /// (as pprof's web UI, which peeks at `f`), else every function.
+    pub fn peek_regex(&self) -> String {
+        let r = [self.pivot.as_deref(), Some(self.refine.focus.as_str()), Some(self.search.trim())];
+        r.into_iter().flatten().find(|x| !x.is_empty()).unwrap_or(".").to_string()
     }
 
     /// Is this answer the one the view wants now?
@@ -386,7 +558,7 @@ impl AppState {
         if self.entries.is_empty() {
             return Status::Idle;
         }
-        let answers = [&self.top, &self.flame, &self.diff, &self.leaks];
+        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.pivot_callers, &self.pivot_callees, &self.peek, &self.labels];
         let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
         if all {
             Status::Ready
@@ -443,13 +615,19 @@ impl AppState {
         };
         self.entries.push(Entry { summary, order: id, label });
         self.sort_entries();
+        self.diff_base = self.entries.first().map(|e| e.summary.id);
+        self.diff_target = self.entries.last().map(|e| e.summary.id);
+        // While more files of the batch are on their way, what is shown stays (a folder of a
+        // hundred snapshots would otherwise draw each one in turn); the last one to arrive is
+        // shown.
+        if self.selected.is_some() && self.loading.iter().any(|l| l.id != id) {
+            return;
+        }
         self.selected = Some(id);
         self.sample_type = default;
         self.top_limit = TOP_PAGE;
         self.zoom.clear();
         self.focus = None;
-        self.diff_base = self.entries.first().map(|e| e.summary.id);
-        self.diff_target = self.entries.last().map(|e| e.summary.id);
     }
 
     /// Takes a profile off the list (removed, or a preview whose load then failed).
@@ -495,6 +673,9 @@ impl AppState {
                 SortBy::Flat | SortBy::Delta => None,
                 by => Some(sort_name(by).to_string()),
             },
+            refine: self.refine.clone(),
+            pivot: self.pivot.clone(),
+            inverted: self.inverted.then_some(true),
         }
     }
 
@@ -535,9 +716,49 @@ impl AppState {
             self.sort = by;
             self.top_limit = TOP_PAGE;
         }
+        // (Refinement: a link always says it; none written means none.)
+        self.set_refine(u.refine.clone());
+        // Pivot and inverted flame graph: the page writes them whenever they are on, so a
+        // link without them has them off (back from a pivot leaves it).
+        if u.pivot.is_some() && u.view.is_none() {
+            self.view = View::Flame;
+        }
+        if self.pivot != u.pivot {
+            self.pivot = u.pivot.clone();
+            self.peek_limit = PEEK_PAGE;
+        }
+        self.inverted = u.inverted.unwrap_or(false);
         if settled {
             self.url = None;
         }
+    }
+
+    /// Sets the refinement every view applies; a new one starts the table at one page and
+    /// the flame graph at its root (the zoomed path may be gone).
+    fn set_refine(&mut self, r: Refine) {
+        if self.refine != r {
+            self.refine = r;
+            self.refine_error = None;
+            self.top_limit = TOP_PAGE;
+            self.zoom.clear();
+        }
+    }
+
+    /// What the refinement did that the user should know (the engine's notes on the current
+    /// top table and flame graph, each once).
+    pub fn refine_notes(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in [&self.top, &self.flame] {
+            let Some(a) = a.as_ref().filter(|a| self.wanted().contains(&a.request)) else { continue };
+            if let Response::Top { notes, .. } | Response::Flame { notes, .. } = &*a.response {
+                for n in notes {
+                    if !out.contains(n) {
+                        out.push(n.clone());
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn ensure_sample_type(&mut self) {
@@ -552,17 +773,31 @@ impl AppState {
     }
 }
 
+/// The refinement a view request carries.
+fn request_refine(r: &Request) -> Option<&Refine> {
+    match r {
+        Request::Top { refine, .. }
+        | Request::Flame { refine, .. }
+        | Request::Diff { refine, .. }
+        | Request::Leaks { refine, .. }
+        | Request::Labels { refine, .. }
+        | Request::Peek { refine, .. } => Some(refine),
+        _ => None,
+    }
+}
+
 fn view_name(v: View) -> &'static str {
     match v {
         View::Top => "top",
         View::Flame => "flame",
         View::Diff => "diff",
         View::Leaks => "leaks",
+        View::Peek => "peek",
     }
 }
 
 fn view_of(name: &str) -> Option<View> {
-    [View::Top, View::Flame, View::Diff, View::Leaks].into_iter().find(|v| view_name(*v) == name)
+    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek].into_iter().find(|v| view_name(*v) == name)
 }
 
 fn sort_name(by: SortBy) -> &'static str {
@@ -625,7 +860,11 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             let want =
                 Request::Top { id, sample_type: s.sample_type.clone(), order: TopOrder::Flat, limit: TOP_PAGE, refine: s.refine.clone() };
             // (The early table is the whole profile's: it is not the table of a refinement.)
-            s.top_coming = (s.refine.is_identity() && s.wanted().contains(&want)).then_some(want);
+            if s.refine.is_identity() && s.wanted().contains(&want) {
+                s.top_coming = Some(want);
+            } else if s.top_coming.as_ref().is_some_and(|w| !s.wanted().contains(w)) {
+                s.top_coming = None;
+            }
         }
         Action::PreviewTop(top) => {
             // (The table of an earlier preview, overtaken by a newer one, is not the one coming.)
@@ -714,6 +953,9 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         }
         Action::Search(t) => s.search = t,
         Action::Focus(f) => {
+            if f.is_some() {
+                s.pivot = None;
+            }
             s.focus = f;
             s.zoom.clear();
             if s.view != View::Diff {
@@ -744,7 +986,24 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.top_limit = TOP_PAGE;
         }
         Action::TopLimit(n) => s.top_limit = n,
+        Action::Refine(r) => s.set_refine(r),
+        Action::LabelsOpen(o) => s.labels_open = o,
         Action::Answer(req, resp) => {
+            let refine = request_refine(&req).cloned();
+            match (&resp, refine) {
+                // A refinement the engine refused (a bad regex or tag filter): the view goes
+                // back to the last one that worked, and the bar says why.
+                (Response::Error { message }, Some(r)) if r == s.refine && r != s.refine_ok => {
+                    s.refine = s.refine_ok.clone();
+                    s.refine_error = Some(message.clone());
+                    return s;
+                }
+                // (An answer for a refinement no longer shown: nothing to say.)
+                (Response::Error { .. }, Some(r)) if r != s.refine => return s,
+                (Response::Error { .. }, _) => {}
+                (_, Some(r)) if r == s.refine => s.refine_ok = r,
+                _ => {}
+            }
             if let Response::Error { message } = &resp {
                 s.request_error = Some(message.clone());
             } else {
@@ -756,12 +1015,42 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             }
             let slot = match &req {
                 Request::Top { .. } => &mut s.top,
-                Request::Flame { .. } => &mut s.flame,
+                Request::Flame { pivot: None, .. } => &mut s.flame,
                 Request::Diff { .. } => &mut s.diff,
                 Request::Leaks { .. } => &mut s.leaks,
+                Request::Labels { .. } => &mut s.labels,
+                Request::Flame { pivot: Some(_), inverted: true, .. } => &mut s.pivot_callers,
+                Request::Flame { pivot: Some(_), .. } => &mut s.pivot_callees,
+                Request::Peek { .. } => &mut s.peek,
                 _ => return s,
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
+        }
+        Action::PickSeries(id) => {
+            s.series_pick = Some(id);
+            s.series_out.clear();
+            s.series_in.clear();
+        }
+        Action::SeriesMember(id, on) => {
+            let own = s.current_series().is_some_and(|x| x.ids.contains(&id));
+            s.series_out.retain(|&x| x != id);
+            s.series_in.retain(|&x| x != id);
+            match (own, on) {
+                (true, false) => s.series_out.push(id),
+                (false, true) => s.series_in.push(id),
+                _ => {}
+            }
+        }
+        Action::OpenSnapshot(id) => {
+            // (The series stays the one the leak view read.)
+            s.series_pick = s.series_pick.or(s.current_series().and_then(|x| x.ids.first().copied()));
+            s = reduce(s, Action::Select(id));
+            s.view = View::Flame;
+        }
+        Action::OpenPair(base, target) => {
+            s.diff_base = Some(base);
+            s.diff_target = Some(target);
+            s.view = View::Diff;
         }
         Action::DismissErrors => {
             s.errors.clear();
@@ -770,9 +1059,25 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::Dark(d) => s.dark = d,
         Action::ToggleDark => s.dark = !s.dark,
         Action::ResetZoom => {
+            if s.pivot.is_some() {
+                // Esc leaves pivot mode first.
+                return reduce(s, Action::Pivot(None));
+            }
             s = reduce(s, Action::Zoom(vec![]));
             s = reduce(s, Action::Focus(None));
         }
+        Action::Inverted(i) => {
+            s.inverted = i;
+            s.zoom.clear();
+        }
+        Action::Pivot(p) => {
+            if p.is_some() && !matches!(s.view, View::Flame | View::Peek) {
+                s.view = View::Flame;
+            }
+            s.pivot = p.filter(|p| !p.is_empty());
+            s.peek_limit = PEEK_PAGE;
+        }
+        Action::PeekLimit(n) => s.peek_limit = n,
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
                 if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {
@@ -813,7 +1118,36 @@ mod tests {
             kind: ProfileKind::Heap,
             comments: vec![],
             bytes: 0,
+            fingerprint: Default::default(),
         }
+    }
+
+    #[test]
+    fn the_leak_view_reads_one_programs_series_in_time_order() {
+        use crate::analysis::series::Fingerprint;
+        let program = |p: &str| Fingerprint { program: p.into(), build_id: "b".into(), ..Default::default() };
+        let mut s = reduce(AppState::default(), Action::Open(vec!["heap.pb.gz".into(), "s2".into(), "s1".into(), "s3".into()]));
+        // The bundled example, loaded first but stamped last, is another program.
+        for (id, time, prog) in [(1, 900, "example"), (2, 200, "svc"), (3, 100, "svc"), (4, 300, "svc")] {
+            s = reduce(s, Action::Loaded(Summary { fingerprint: program(prog), ..summary(id, time) }));
+        }
+        s = reduce(s, Action::View(View::Leaks));
+        assert_eq!(s.series(), vec![3, 2, 4], "the service's snapshots, not the example");
+        assert!(matches!(s.wanted().as_slice(), [Request::Leaks { ids, .. }] if *ids == vec![3, 2, 4]));
+        // The example's own series, when the user picks it or selects the example.
+        s = reduce(s, Action::PickSeries(1));
+        assert_eq!(s.series(), vec![1]);
+        s = reduce(s, Action::PickSeries(2));
+        assert_eq!(s.series(), vec![3, 2, 4]);
+        // A snapshot taken out, the example forced in (in its place in time), a warning for it.
+        s = reduce(s, Action::SeriesMember(2, false));
+        s = reduce(s, Action::SeriesMember(1, true));
+        assert_eq!(s.series(), vec![3, 4, 1]);
+        assert_eq!(s.series_mix().iter().map(|m| m.0).collect::<Vec<_>>(), vec![1]);
+        s = reduce(s, Action::SeriesMember(1, false));
+        s = reduce(s, Action::SeriesMember(2, true));
+        assert_eq!(s.series(), vec![3, 2, 4]);
+        assert!(s.series_mix().is_empty());
     }
 
     #[test]
@@ -931,16 +1265,27 @@ mod tests {
     }
 
     #[test]
-    fn a_previews_table_that_comes_after_a_newer_preview_is_left_out() {
-        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into()]));
+    fn a_batch_shows_its_first_file_until_the_last_one_arrives() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into(), "c".into()]));
         s = reduce(s, Action::Preview(summary(1, 0)));
+        assert_eq!(s.selected, Some(1));
+        assert!(matches!(s.top_coming, Some(Request::Top { id: 1, .. })));
+        // b's preview comes while c is still on its way: a stays shown, b's early table is
+        // not the one the view wants.
         s = reduce(s, Action::Preview(summary(2, 0)));
-        s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
-        assert!(s.top.is_none());
-        assert!(matches!(s.top_coming, Some(Request::Top { id: 2, .. })), "b's table is still on its way");
+        assert_eq!(s.selected, Some(1));
         s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
+        assert!(s.top.is_none(), "the table of a profile not shown is left out");
+        s = reduce(s, Action::PreviewTop(top_answer(1, "inuse_space")));
         assert!(s.is_current(&s.top));
-        assert!(s.top_coming.is_none());
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Loaded(summary(2, 0)));
+        assert_eq!(s.selected, Some(1), "c is still loading");
+        assert_eq!(s.entries.len(), 2);
+        // The last file of the batch is shown, as after any load.
+        s = reduce(s, Action::Loaded(summary(3, 0)));
+        assert_eq!(s.selected, Some(3));
+        assert_eq!((s.diff_base, s.diff_target), (Some(1), Some(3)));
     }
 
     #[test]
@@ -949,13 +1294,9 @@ mod tests {
         s = reduce(s, Action::Loaded(summary(1, 0)));
         s = reduce(s, Action::Open(vec!["bad".into(), "gone".into()]));
         s = reduce(s, Action::Preview(summary(2, 0)));
-        s = reduce(s, Action::PreviewTop(top_answer(2, "inuse_space")));
         s = reduce(s, Action::Preview(summary(3, 0)));
-        // The user switched sample type before the table came: it is not shown.
-        s = reduce(s, Action::SampleType("alloc_space".into()));
-        s = reduce(s, Action::PreviewTop(top_answer(3, "inuse_space")));
-        assert!(s.top.as_ref().is_some_and(|a| matches!(a.request, Request::Top { id: 2, .. })));
-        assert_eq!(s.selected, Some(3));
+        assert_eq!(s.entries.len(), 3);
+        assert_eq!(s.selected, Some(1), "the batch is still loading: what was shown stays");
         s = reduce(s, Action::Remove(3));
         s = reduce(s, Action::LoadFailed(2, "stack depth exceeds the limit".into()));
         let ids: Vec<u32> = s.entries.iter().map(|e| e.summary.id).collect();
@@ -1144,5 +1485,123 @@ mod tests {
         assert_eq!(s.url_notes.len(), 2, "{:?}", s.url_notes);
         assert!(s.url_notes[0].contains("nope") && s.url_notes[1].contains("missing"), "{:?}", s.url_notes);
         assert_eq!(s.url_state().view.as_deref(), Some("diff"));
+    }
+
+    fn ready(mut s: AppState) -> AppState {
+        for req in s.wanted() {
+            let resp = match &req {
+                Request::Top { id, sample_type, .. } => top_answer(*id, sample_type),
+                _ => Response::Done,
+            };
+            s = reduce(s, Action::Answer(req, resp));
+        }
+        s
+    }
+
+    #[test]
+    fn a_refinement_reaches_every_request_and_the_hash_and_back_undoes_it() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = ready(s);
+        let plain = hash::write(&s.url_state());
+        s = reduce(s, Action::Zoom(vec!["main.main".into()]));
+        let r = Refine { focus: "^main\\.leak$".into(), granularity: crate::protocol::Granularity::Lines, ..Refine::default() };
+        s = reduce(s, Action::Refine(r.clone()));
+        assert!(s.zoom.is_empty(), "the zoomed path may not exist in the refined graph");
+        assert_eq!(s.status(), Status::Loading);
+        for req in s.wanted() {
+            assert_eq!(request_refine(&req), Some(&r), "{req:?}");
+        }
+        let written = hash::write(&s.url_state());
+        assert_eq!(written, format!("{plain}&f=%5Emain%5C.leak$&g=lines"));
+        s = ready(s);
+        assert_eq!((s.status(), &s.refine_ok), (Status::Ready, &r));
+        // Back: the hash without the filter is the unrefined view.
+        s = reduce(s, Action::Url(format!("#{plain}")));
+        assert_eq!(s.refine, Refine::default());
+        // Forward again.
+        s = reduce(s, Action::Url(written));
+        assert_eq!(s.refine, r);
+        assert!(s.url_notes.is_empty(), "{:?}", s.url_notes);
+    }
+
+    #[test]
+    fn a_refinement_the_engine_refuses_keeps_the_previous_view_and_says_why() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        let good = Refine { ignore: "runtime".into(), ..Refine::default() };
+        s = reduce(s, Action::Refine(good.clone()));
+        s = ready(s);
+        let shown = s.top.clone();
+        let bad = Refine { tagfocus: "bytes=lots".into(), ..good.clone() };
+        s = reduce(s, Action::Refine(bad.clone()));
+        let wanted = s.wanted();
+        let msg = "tagfocus: \"bytes=lots\" is not a tag filter";
+        s = reduce(s, Action::Answer(wanted[0].clone(), Response::Error { message: msg.into() }));
+        assert_eq!(s.refine, good, "back to the last refinement that worked");
+        assert_eq!(s.refine_error.as_deref(), Some(msg));
+        assert_eq!(s.request_error, None, "said by the bar, not as a page error");
+        assert_eq!(s.top, shown);
+        assert_eq!(s.status(), Status::Ready, "the previous view is still all there");
+        // The flame graph's error for the same refinement comes later: nothing more to say.
+        s = reduce(s, Action::Answer(wanted[1].clone(), Response::Error { message: msg.into() }));
+        assert_eq!((s.status(), s.request_error.as_ref()), (Status::Ready, None));
+        // The next change clears the message.
+        s = reduce(s, Action::Refine(Refine::default()));
+        assert_eq!(s.refine_error, None);
+    }
+
+    #[test]
+    fn the_engines_notes_on_a_refinement_are_collected_once() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        let wanted = s.wanted();
+        let note = "focus \"zzz\" matched no frame".to_string();
+        let Response::Top { id, sample_type, unit, total, rows, n_rows, .. } = top_answer(1, "inuse_space") else { unreachable!() };
+        s = reduce(
+            s,
+            Action::Answer(wanted[0].clone(), Response::Top { id, sample_type, unit, total, rows, n_rows, notes: vec![note.clone()] }),
+        );
+        assert_eq!(s.refine_notes(), vec![note]);
+    }
+
+    // Pivot, inverted flame graph and peek.
+    #[test]
+    fn a_pivot_link_shows_callers_callees_and_peek_and_esc_leaves_it() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Url("p=%5Emain%5C.f%24&inv=1".into()));
+        assert!(s.url_notes.is_empty(), "{:?}", s.url_notes);
+        assert_eq!((s.view, s.pivot.as_deref(), s.inverted), (View::Flame, Some("^main\\.f$"), true));
+        let w = s.wanted();
+        assert!(
+            matches!(w.as_slice(), [
+                Request::Flame { inverted: true, pivot: Some(a), .. },
+                Request::Flame { inverted: false, pivot: Some(b), .. },
+                Request::Peek { regex, .. },
+            ] if a == "^main\\.f$" && b == a && regex == a),
+            "{w:?}"
+        );
+        // Each answer lands in its own slot; the view is ready once all three came.
+        for req in w {
+            s = reduce(s, Action::Answer(req, Response::Done));
+        }
+        assert!(s.pivot_callers.is_some() && s.pivot_callees.is_some() && s.peek.is_some() && s.flame.is_none());
+        assert_eq!(s.status(), Status::Ready);
+        assert_eq!(hash::write(&s.url_state()), "view=flame&si=inuse_space&p=%5Emain%5C.f$&inv=1");
+        // Back to a link without the pivot leaves it; forward brings it back.
+        let with = hash::write(&s.url_state());
+        let mut back = reduce(s.clone(), Action::Url("view=flame&si=inuse_space&inv=1".into()));
+        assert_eq!((back.pivot.as_deref(), back.inverted), (None, true));
+        back = reduce(back, Action::Url(with));
+        assert_eq!(back.pivot, s.pivot);
+        // Esc leaves the pivot view first, then the inverted graph stays.
+        s = reduce(s, Action::ResetZoom);
+        assert_eq!(s.pivot, None);
+        assert!(matches!(s.wanted().as_slice(), [Request::Flame { inverted: true, pivot: None, .. }]), "{:?}", s.wanted());
+        // The peek view peeks at the search when there is no pivot or focus filter.
+        s = reduce(s, Action::View(View::Peek));
+        s = reduce(s, Action::Search("alloc".into()));
+        assert!(matches!(s.wanted().as_slice(), [Request::Peek { regex, .. }] if regex == "alloc"), "{:?}", s.wanted());
     }
 }

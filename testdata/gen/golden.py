@@ -27,7 +27,7 @@ import sys
 TESTDATA = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(TESTDATA, "golden")
 
-LEAK_SCENARIOS = ["cache", "subslice", "goroutines", "deferloop", "tickers", "healthy"]
+LEAK_SCENARIOS = ["cache", "subslice", "goroutines", "deferloop", "tickers", "growbuf", "healthy"]
 GOROUTINE_SCENARIOS = ["goroutines", "healthy"]
 
 

@@ -11,7 +11,7 @@ TESTDATA="$(dirname "$GEN")"
 # Binaries live outside the repo. A fixed directory keeps the mapping file
 # name recorded in the profiles stable from one regeneration to the next.
 BIN="${TMPDIR:-/tmp}/profdrop-testdata-gen"
-SCENARIOS="cache subslice goroutines deferloop tickers healthy"
+SCENARIOS="cache subslice goroutines deferloop tickers growbuf healthy"
 
 cd "$GEN"
 gofmt_out="$(gofmt -l .)"
@@ -39,6 +39,10 @@ for s in $SCENARIOS; do
   rm -rf "leaks/$s"
   "$BIN/$s" -out "leaks/$s" -n 6 -interval 300ms
 done
+
+# refine/ and golden/refine/ (its own script; golden.py below also records
+# the plain top tables of refine/*.pb.gz).
+bash "$GEN/refine.sh"
 
 python3 "$GEN/golden.py"
 python3 "$GEN/check_expected.py" -v

@@ -549,6 +549,10 @@ Object.assign(SEL, {
   diffError: '[data-testid=diff-error]',
   swap: '[data-testid=swap]',
   leakTable: 'table[data-testid=leak-table]',
+  seriesPicker: 'select[data-testid=series-picker]',
+  timeline: '[data-testid=timeline]',
+  seriesWarning: '[data-testid=series-warning]',
+  folderInput: 'input[type=file][data-testid=folder-input]',
   goroutineGroups: '[data-testid=goroutine-groups]',
 });
 
@@ -775,13 +779,13 @@ export async function readLeakTable(page) {
     if (!t) return null;
     return {
       sampleType: t.getAttribute('data-sample-type'),
-      rows: [...t.querySelectorAll('tbody tr')].map((tr) => ['data-function', 'data-rank', 'data-growth', 'data-series'].map((n) => tr.getAttribute(n))),
+      rows: [...t.querySelectorAll('tbody tr')].map((tr) => ['data-function', 'data-rank', 'data-growth', 'data-series', 'data-pattern'].map((n) => tr.getAttribute(n))),
     };
   }, SEL.leakTable);
   if (!raw) assert.fail(`leak table not present: no ${SEL.leakTable} in the page (view not implemented?)` + (await pageSummary(page)));
   return {
     sampleType: raw.sampleType,
-    rows: raw.rows.map(([fn, rank, growth, series], i) => {
+    rows: raw.rows.map(([fn, rank, growth, series, pattern], i) => {
       if (fn === null) throw new Error(`leak table row ${i}: data-function missing`);
       if (series === null) throw new Error(`leak table row ${i} (${fn}): data-series missing`);
       return {
@@ -790,6 +794,7 @@ export async function readLeakTable(page) {
         growth: bigAttr(growth, `leak table row ${i} (${fn}) data-growth`),
         series: series === '' ? [] : series.split(',').map((v, j) => bigAttr(v.trim(), `leak table row ${i} (${fn}) data-series[${j}]`)),
         rawSeries: series,
+        pattern,
       };
     }),
   };
@@ -818,4 +823,50 @@ export function useBrowser(hooks) {
     await ctx.server?.close();
   });
   return ctx;
+}
+
+// ---------------------------------------------------------------------------------------
+// Refining (the refine bar, its chips, the context menu, the label browser)
+
+Object.assign(SEL, {
+  refineBar: '[data-testid=refine-bar]',
+  chip: '[data-testid=chip]',
+  refineKind: 'select[data-testid=refine-kind]',
+  refineInput: 'input[data-testid=refine-input]',
+  refineError: '[data-testid=refine-error]',
+  refineNotes: '[data-testid=refine-notes]',
+  granularity: 'select[data-testid=granularity]',
+  contextMenu: '[data-testid=context-menu]',
+  labels: '[data-testid=labels]',
+  labelPanel: '[data-testid=label-panel]',
+  labelValue: '[data-testid=label-value]',
+  linkNotes: '[data-testid=link-notes]',
+});
+
+/** The page's hash, decoded, as key → value (the last of a repeated key). */
+export async function readHash(page) {
+  const h = await page.evaluate(() => location.hash.replace(/^#/, ''));
+  return Object.fromEntries(
+    h
+      .split('&')
+      .filter(Boolean)
+      .map((p) => {
+        const i = p.indexOf('=');
+        const dec = (s) => decodeURIComponent(s.replace(/\+/g, ' '));
+        return i < 0 ? [dec(p), ''] : [dec(p.slice(0, i)), dec(p.slice(i + 1))];
+      }),
+  );
+}
+
+/** The refine bar's chips: [{key, value}] in order. */
+export async function readChips(page) {
+  return page.$$eval(SEL.chip, (cs) => cs.map((c) => ({ key: c.getAttribute('data-key'), value: c.getAttribute('data-value') })));
+}
+
+/**
+ * An expected top table written inline as [name, flat, cum] rows (numbers from a
+ * `go tool pprof` command quoted beside them) in compareTopTable's shape.
+ */
+export function pprofTable(total, rows) {
+  return { total: BigInt(total), rows: rows.map(([fn, flat, cum]) => ({ fn, flat: BigInt(flat), cum: BigInt(cum) })) };
 }

@@ -33,6 +33,13 @@ function readExpected() {
   return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i], v])));
 }
 
+/** The pattern each program reproduces (testdata/leaks/patterns.tsv): "scenario/kind" → pattern. */
+function readPatterns() {
+  const lines = fs.readFileSync(path.join(LEAKS_DIR, 'patterns.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  lines.shift();
+  return new Map(lines.map((l) => l.split('\t')).map(([sc, kind, , fn, pattern]) => [`${sc}/${kind}`, { fn, pattern }]));
+}
+
 /** Snapshot files of a scenario: NN.<suffix>, in numeric order. */
 function snapshots(scenario, suffix) {
   const dir = path.join(LEAKS_DIR, scenario);
@@ -98,10 +105,100 @@ describe('leak finder', () => {
           problems.unshift(`rank 1 is ${JSON.stringify(first.fn)}, want ${JSON.stringify(exp.expected_rank1_function)} (${at < 0 ? 'not in the table' : `it is row ${at}`})`);
         }
         if (first.growth <= 0n) problems.push(`rank 1 ${first.fn} has growth ${first.growth}, a leak grows`);
+        const want = readPatterns().get(`${exp.scenario}/${exp.kind}`);
+        if (want && first.fn === want.fn && first.pattern !== want.pattern)
+          problems.push(`rank 1 ${first.fn}: data-pattern ${JSON.stringify(first.pattern)}, want ${JSON.stringify(want.pattern)} (testdata/leaks/patterns.tsv)`);
+        if (!['cache', 'reslice', 'goroutine', 'defer-loop', 'ticker', 'unknown'].includes(first.pattern)) problems.push(`rank 1 ${first.fn}: data-pattern ${JSON.stringify(first.pattern)} is not one of contract.md's`);
         if (problems.length) assert.fail(`${label}:\n  ${problems.join('\n  ')}\n  table:\n    ${fmtRows(table.rows)}`);
       });
     });
   }
+
+  it('the bundled example, loaded first, stays out of a service\'s series; the series picker offers both', { timeout: 90_000 }, async (t) => {
+    const exp = readExpected().find((e) => e.scenario === 'cache' && e.kind === 'heap');
+    const files = snapshots('cache', 'heap.pb.gz');
+    await withPage(ctx.browser, ctx.server, 'leaks-mixed', async ({ page }) => {
+      // The example heap profile is another program, and its collection time is later than
+      // the snapshots': mixed in, it would be the series' last point.
+      await loadFiles(page, [path.join(TESTDATA_DIR, 'example', 'heap.pb.gz')]);
+      const table = await openLeaks(page, files, exp.sample_type);
+      diag(t, `${table.rows.length} suspects:\n    ${fmtRows(table.rows) || '(none)'}`);
+      assert.ok(table.rows.length > 0, 'no suspects with the example loaded beside the series' + (await pageSummary(page)));
+      assert.equal(table.rows[0].fn, exp.expected_rank1_function, 'rank 1 with the example loaded too');
+      assert.deepEqual(checkLeakRows(table, files.length), [], 'one value per snapshot of the series, not of every loaded profile');
+      const options = await page.$$eval(`${SEL.seriesPicker} option`, (os) => os.map((o) => ({ series: o.getAttribute('data-series'), selected: o.selected })));
+      diag(t, `series picker: ${JSON.stringify(options)}`);
+      const want = files.map((f) => path.basename(f)).join(',');
+      assert.deepEqual(options.filter((o) => o.selected).map((o) => o.series), [want], 'the series read: the snapshots, in time order');
+      assert.ok(options.some((o) => o.series === 'heap.pb.gz'), 'the example is a series of its own');
+      assert.equal(await page.$(SEL.seriesWarning), null, 'no warning while the series is one program');
+
+      // Forcing the example in: it is read as the series' last point (its time is the latest),
+      // and the page warns that it looks like another program.
+      await page.locator('details.members summary').click();
+      await actAndSettle(page, 'adding the example to the series', () => page.locator('input[data-member="heap.pb.gz"]').check(), {
+        until: (sel) => !!document.querySelector(sel),
+        arg: SEL.seriesWarning,
+      });
+      const warning = await page.$eval(SEL.seriesWarning, (e) => e.textContent);
+      diag(t, `warning: ${warning}`);
+      assert.match(warning, /heap\.pb\.gz looks like another program: \d+% of its functions appear in the others/);
+      // Taking a snapshot out: every suspect's series has one value per profile read.
+      await actAndSettle(page, 'taking 03 out', () => page.locator('input[data-member="03.heap.pb.gz"]').uncheck(), {
+        until: (sel) => [...document.querySelectorAll(sel + ' tbody tr')].every((tr) => tr.getAttribute('data-series').split(',').length === 6),
+        arg: SEL.leakTable,
+      });
+    });
+  });
+
+  it('the timeline: one point per snapshot with pprof\'s total; a click opens its flame graph, shift-clicks on two open their diff', { timeout: 90_000 }, async (t) => {
+    const files = snapshots('cache', 'heap.pb.gz');
+    // pprof's inuse_space total of each snapshot, from the recorded `go tool pprof -top` goldens.
+    const goldenTotal = (f) => {
+      const g = path.join(TESTDATA_DIR, 'golden', 'top', `leaks__cache__${path.basename(f)}.3.inuse_space.tsv`);
+      return /total=(-?\d+)/.exec(fs.readFileSync(g, 'utf8').split('\n')[0])[1];
+    };
+    await withPage(ctx.browser, ctx.server, 'leaks-timeline', async ({ page }) => {
+      await openLeaks(page, files, 'inuse_space');
+      const points = await page.$$eval(`${SEL.timeline} [data-point]`, (ps) => ps.map((p) => [p.getAttribute('data-file'), p.getAttribute('data-total')]));
+      t.diagnostic(`timeline points: ${JSON.stringify(points)}`);
+      assert.deepEqual(points, files.map((f) => [path.basename(f), goldenTotal(f)]), 'one point per snapshot, in time order, with pprof\'s total');
+      await page.screenshot({ path: '/tmp/profdrop-timeline.png' });
+      const point = (i) => page.locator(`${SEL.timeline} [data-point]`).nth(i);
+      await actAndSettle(page, 'clicking the third snapshot', () => point(2).click(), {
+        until: (sel) => Number(document.querySelector(sel)?.getAttribute('data-frames')) > 0,
+        arg: SEL.flamegraph,
+      });
+      const selected = await page.$eval(`${SEL.profileList} [data-selected]`, (e) => e.getAttribute('data-file'));
+      assert.equal(selected, path.basename(files[2]), 'the clicked snapshot is the one shown');
+      await clickAndSettle(page, SEL.viewLeaks, { until: (sel) => !!document.querySelector(sel), arg: SEL.timeline });
+      await point(4).click({ modifiers: ['Shift'] });
+      await actAndSettle(page, 'shift-clicking the second snapshot', () => point(1).click({ modifiers: ['Shift'] }), {
+        until: (sel) => !!document.querySelector(sel),
+        arg: SEL.diffBase,
+      });
+      assert.equal((await readSelect(page, SEL.diffBase)).selected, path.basename(files[1]), 'diff base = the earlier of the two');
+      assert.equal((await readSelect(page, SEL.diffTarget)).selected, path.basename(files[4]), 'diff target = the later of the two');
+    });
+  });
+
+  it('a folder of snapshots opens in one step (the folder button), in path order, and the leak view reads it', { timeout: 90_000 }, async (t) => {
+    const dir = path.join(LEAKS_DIR, 'tickers');
+    const want = fs.readdirSync(dir).filter((f) => !f.startsWith('.')).sort();
+    await withPage(ctx.browser, ctx.server, 'leaks-folder', async ({ page }) => {
+      await actAndSettle(page, 'choosing the folder', () => page.setInputFiles(SEL.folderInput, dir), {
+        until: ({ sel, n }) => document.querySelectorAll(sel).length === n && document.body.getAttribute('data-state') === 'ready',
+        arg: { sel: `${SEL.profileList} [data-file]`, n: want.length },
+      });
+      const listed = await page.$$eval(`${SEL.profileList} [data-file]`, (es) => es.map((e) => e.getAttribute('data-file')));
+      t.diagnostic(`profiles: ${listed.join(', ')}`);
+      assert.deepEqual(listed, want, 'every file of the folder, in order');
+      await clickAndSettle(page, SEL.viewLeaks, { until: (sel) => !!document.querySelector(sel), arg: SEL.leakTable });
+      const table = await readLeakTable(page);
+      assert.equal(table.rows[0]?.fn, 'main.pollUpstream', 'rank 1 of the folder\'s series');
+      assert.equal(table.rows[0]?.pattern, 'ticker');
+    });
+  });
 
   it('goroutine debug=2 text dumps: main.waitForever ranks first; goroutine groups show where they wait', { timeout: 90_000 }, async (t) => {
     const files = snapshots('goroutines', 'goroutine.debug2.txt');

@@ -3,7 +3,7 @@
 
 use crate::protocol::{DiffRowOut, Response};
 use crate::ui::store::Shared;
-use crate::ui::tables::{header, hover_title, row_click, Js, RowExt, RowMaker};
+use crate::ui::tables::{header, hover_title, row_click, row_context, row_keys, Js, RowExt, RowMaker};
 use crate::units::{human, pct, signed};
 use crate::view::state::SortBy;
 use std::rc::Rc;
@@ -27,6 +27,8 @@ pub struct DiffTableProps {
     pub on_sort: Callback<SortBy>,
     /// A row was clicked (its function name).
     pub on_row: Callback<String>,
+    /// A row's context menu (its function name, where to open it).
+    pub on_menu: Callback<(String, f64, f64)>,
 }
 
 fn sort_of(s: SortBy) -> SortBy {
@@ -81,7 +83,7 @@ fn fill(tbody: &web_sys::Element, resp: &Response, order: &[usize]) {
         columns.extend([("num", None), ("num", None)]);
     }
     columns.push(("name", None));
-    let Some(m) = RowMaker::new(&doc, &columns) else { return };
+    let Some(m) = RowMaker::new(&doc, &columns).and_then(RowMaker::with_menu) else { return };
     let attr = ["data-function", "data-base", "data-target", "data-delta", "data-base-cum", "data-target-cum"].map(Js::new);
     for &i in order {
         let r: &DiffRowOut = &rows[i];
@@ -188,8 +190,10 @@ pub fn diff_table(p: &DiffTableProps) -> Html {
                     { header("target cum", SortBy::Cum, sort, &p.on_sort, "num") }
                     if rates { <th role="columnheader" class="num">{"base/s"}</th><th role="columnheader" class="num">{"target/s"}</th> }
                     { header("function", SortBy::Name, sort, &p.on_sort, "name") }
+                    <th role="columnheader" class="act"><span class="sr-only">{"actions"}</span></th>
                 </tr></thead>
-                <tbody role="rowgroup" ref={tbody} onclick={row_click(&p.on_row)} onmouseover={hover_title(unit.clone().into())}></tbody>
+                <tbody role="rowgroup" ref={tbody} onclick={row_click(&p.on_row, &p.on_menu)} oncontextmenu={row_context(&p.on_menu)}
+                    onkeydown={row_keys(&p.on_menu)} onmouseover={hover_title(unit.clone().into())}></tbody>
             </table>
             { more }
         </section>

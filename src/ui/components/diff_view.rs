@@ -29,6 +29,9 @@ pub struct DiffViewProps {
     pub on_sort: Callback<SortBy>,
     /// A row was clicked (its function name).
     pub on_row: Callback<String>,
+    /// A function's context menu (its name, where to open it).
+    #[prop_or_default]
+    pub on_menu: Callback<(String, f64, f64)>,
 }
 
 /// The diff view.
@@ -43,7 +46,7 @@ pub fn diff_view(p: &DiffViewProps) -> Html {
                 match &p.diff {
                     Some(r) => html! {
                         <DiffTable resp={r.clone()} sort={p.sort} base_file={p.base_file.clone()} target_file={p.target_file.clone()}
-                            on_sort={p.on_sort.clone()} on_row={p.on_row.clone()} />
+                            on_sort={p.on_sort.clone()} on_row={p.on_row.clone()} on_menu={p.on_menu.clone()} />
                     },
                     None => html! { <p class="muted">{"Computing…"}</p> },
                 }

@@ -1,4 +1,5 @@
-//! Keyboard: `/` search, `1`–`4` views, `Esc` resets zoom and focus, `d` theme.
+//! Keyboard: `/` search, `1`–`5` views, `Esc` resets zoom and focus (and leaves the pivot
+//! view), `d` theme, `b` bottom-up (inverted) flame graph.
 
 use crate::view::state::View;
 use wasm_bindgen::prelude::*;
@@ -15,6 +16,8 @@ pub struct Keys {
     pub on_reset: Callback<()>,
     /// `d`.
     pub on_theme: Callback<()>,
+    /// `b`: inverted flame graph on or off.
+    pub on_inverted: Callback<()>,
 }
 
 fn document() -> web_sys::Document {
@@ -58,6 +61,8 @@ pub fn use_keys(keys: Keys) {
                 "2" => keys.on_view.emit(View::Flame),
                 "3" => keys.on_view.emit(View::Diff),
                 "4" => keys.on_view.emit(View::Leaks),
+                "5" => keys.on_view.emit(View::Peek),
+                "b" => keys.on_inverted.emit(()),
                 "d" => keys.on_theme.emit(()),
                 _ => {}
             }

@@ -4,7 +4,7 @@
 
 use crate::protocol::Response;
 use crate::ui::store::Shared;
-use crate::ui::tables::{exact, header, hover_title, row_click, Js, RowExt, RowMaker};
+use crate::ui::tables::{exact, header, hover_title, row_click, row_context, row_keys, Js, RowExt, RowMaker};
 use crate::units::{human, pct};
 use crate::view::state::SortBy;
 use yew::prelude::*;
@@ -24,6 +24,8 @@ pub struct TopTableProps {
     pub on_row: Callback<String>,
     /// "Show all" was clicked.
     pub on_show_all: Callback<()>,
+    /// A row's context menu (its function name, where to open it).
+    pub on_menu: Callback<(String, f64, f64)>,
 }
 
 fn sort_of(s: SortBy) -> SortBy {
@@ -45,7 +47,7 @@ fn fill(tbody: &web_sys::Element, resp: &Response, sort: SortBy, search: &str) {
         ("num", None),
         ("name fn", Some("data-function")),
     ];
-    let Some(m) = RowMaker::new(&doc, &columns) else { return };
+    let Some(m) = RowMaker::new(&doc, &columns).and_then(RowMaker::with_menu) else { return };
     let search = crate::analysis::Search::new(search);
     let (function, flat, cum) = (Js::new("data-function"), Js::new("data-flat"), Js::new("data-cum"));
     let mut running = 0i64;
@@ -110,7 +112,7 @@ pub fn top_table(p: &TopTableProps) -> Html {
             <p class="total">{ format!("{n} functions, total {} ({})", human(*total, unit), exact(*total, unit)) }</p>
             if n == 0 { <p class="muted">{ format!("Nothing recorded for {sample_type}: its total is 0.") }</p> }
             <table data-testid="top-table" data-total={total.to_string()} data-sample-type={sample_type.clone()} class="grid fixed" role="table"
-                title="Click a row to focus the flame graph on that function">
+                title="Click a row to focus the flame graph on that function; right click (or ⋯) for filters">
                 <thead role="rowgroup"><tr role="row">
                     { header("flat", SortBy::Flat, sort, &p.on_sort, "num") }
                     <th role="columnheader" class="num">{"flat%"}</th>
@@ -118,8 +120,10 @@ pub fn top_table(p: &TopTableProps) -> Html {
                     { header("cum", SortBy::Cum, sort, &p.on_sort, "num") }
                     <th role="columnheader" class="num">{"cum%"}</th>
                     { header("function", SortBy::Name, sort, &p.on_sort, "name") }
+                    <th role="columnheader" class="act"><span class="sr-only">{"actions"}</span></th>
                 </tr></thead>
-                <tbody role="rowgroup" ref={tbody} onclick={row_click(&p.on_row)} onmouseover={hover_title(unit.clone().into())}></tbody>
+                <tbody role="rowgroup" ref={tbody} onclick={row_click(&p.on_row, &p.on_menu)} oncontextmenu={row_context(&p.on_menu)}
+                    onkeydown={row_keys(&p.on_menu)} onmouseover={hover_title(unit.clone().into())}></tbody>
             </table>
             { more }
         </section>

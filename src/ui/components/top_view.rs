@@ -20,6 +20,9 @@ pub struct TopViewProps {
     pub on_sort: Callback<SortBy>,
     /// A row was clicked (its function name).
     pub on_row: Callback<String>,
+    /// A function's context menu (its name, where to open it).
+    #[prop_or_default]
+    pub on_menu: Callback<(String, f64, f64)>,
     /// "Show all" was clicked.
     pub on_show_all: Callback<()>,
     /// The flame graph shown above the table.
@@ -34,7 +37,7 @@ pub fn top_view(p: &TopViewProps) -> Html {
         <>
             <div class="flame-panel">{ p.children.clone() }</div>
             <TopTable resp={top.clone()} sort={p.sort} search={p.search.clone()}
-                on_sort={p.on_sort.clone()} on_row={p.on_row.clone()} on_show_all={p.on_show_all.clone()} />
+                on_sort={p.on_sort.clone()} on_row={p.on_row.clone()} on_show_all={p.on_show_all.clone()} on_menu={p.on_menu.clone()} />
         </>
     }
 }

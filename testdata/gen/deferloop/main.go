@@ -1,41 +1,44 @@
 // Command deferloop simulates `defer` inside a loop of a long-running
-// function: each iteration "opens" a file with an 8 KiB read buffer and
-// defers its release, but deferred calls only run when the function returns,
-// so every buffer stays reachable from the pending defer chain until then.
-// processFiles runs across all snapshots and returns only at exit.
+// function: each iteration opens a file, wraps it in an 8 KiB buffered
+// writer, and defers the Flush and the Close, but deferred calls only run when the function
+// returns, so every file and its buffer stay reachable from the pending defer
+// chain until then. processFiles runs across all snapshots and returns only at
+// exit.
 // Leaking function: main.processFiles.
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
+	"log"
+	"os"
+	"path/filepath"
 	"time"
 
 	"profdrop/testdata/gen/internal/snap"
 	"profdrop/testdata/gen/internal/svc"
 )
 
-var released int
+var written int
 
-func releaseBuffer(name string, buf []byte) {
-	if len(name) > 0 && len(buf) > 0 {
-		released++
-	}
-}
-
-// processFiles handles every file name it receives until names is closed.
+// processFiles appends a record to every file it is sent until names is closed.
 //
 //go:noinline
 func processFiles(names <-chan string) int {
 	total := 0
 	for name := range names {
-		buf := make([]byte, 8192) // "open" the file with a read buffer
-		// BUG: defer in a loop -- runs only when processFiles returns.
-		defer func() { releaseBuffer(name, buf) }()
-		for i := range buf {
-			buf[i] = name[i%len(name)]
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			log.Fatal(err)
 		}
-		total += int(buf[len(buf)-1])
+		// BUG: defer in a loop -- both run only when processFiles returns.
+		defer f.Close()
+		w := bufio.NewWriterSize(f, 8192)
+		defer w.Flush()
+		n, _ := w.WriteString("record\n")
+		written += n
+		total += n
 	}
 	return total
 }
@@ -47,6 +50,18 @@ func main() {
 	interval := flag.Duration("interval", 300*time.Millisecond, "time between snapshots")
 	flag.Parse()
 
+	// The files it opens: a few small ones, opened again and again.
+	dir, err := os.MkdirTemp("", "deferloop")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	for i := 0; i < 8; i++ {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%06d.dat", i)), []byte("spooled record header"), 0o600); err != nil {
+			log.Fatal(err)
+		}
+	}
+
 	svc.Start()
 	names := make(chan string)
 	stop := make(chan struct{})
@@ -55,7 +70,7 @@ func main() {
 	go func() {
 		for i := 0; ; i++ {
 			select {
-			case names <- fmt.Sprintf("/var/spool/in/%06d.dat", i):
+			case names <- filepath.Join(dir, fmt.Sprintf("%06d.dat", i%8)):
 			case <-stop:
 				close(names)
 				return
