@@ -25,7 +25,7 @@ use super::components::welcome::Welcome;
 use super::flame::FlameMode;
 use super::store::{use_store, Shared};
 use crate::protocol::Request;
-use crate::view::flame::exact_regex;
+use crate::view::refining::exact as exact_regex;
 use crate::view::state::{Action, Answer, AppState, View};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;

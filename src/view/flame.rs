@@ -70,12 +70,6 @@ pub fn layout(d: &FlameData, width: f64, on_base: bool) -> Vec<Rect> {
     out
 }
 
-/// A regex matching exactly this function name: what pivoting on a frame sets (`p`). The
-/// escapes are ones Go's regexp reads too, so the link works in pprof.
-pub fn exact_regex(name: &str) -> String {
-    format!("^{}$", regex_lite::escape(name))
-}
-
 /// The rectangle under a point, if any (`row` = depth).
 pub fn hit(rects: &[Rect], x: f64, row: u32) -> Option<&Rect> {
     rects.iter().find(|r| r.depth == row && x >= r.x && x < r.x + r.w)
@@ -252,15 +246,5 @@ mod tests {
         assert_eq!(diff_colour(20, 10, false).h, 215.0);
         assert_eq!(diff_colour(10, 10, false).s, 0.0);
         assert!(diff_colour(10, 100, false).s > diff_colour(90, 100, false).s);
-    }
-
-    #[test]
-    fn an_exact_regex_matches_the_name_only() {
-        for name in ["main.(*Cache).Put", "a+b|c[0]^$", "std::vector<int>::push_back", "x"] {
-            let rx = regex_lite::Regex::new(&exact_regex(name)).expect("a valid regex");
-            assert!(rx.is_match(name), "{name}");
-            assert!(!rx.is_match(&format!("{name}x")) && !rx.is_match(&format!("x{name}")), "{name}");
-        }
-        assert_eq!(exact_regex("main.f"), "^main\\.f$");
     }
 }

@@ -157,6 +157,16 @@ pub fn remove(r: &Refine, key: &str) -> Refine {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_exact_regex_matches_the_name_only() {
+        for name in ["main.(*Cache).Put", "a+b|c[0]^$", "std::vector<int>::push_back", "x"] {
+            let rx = regex_lite::Regex::new(&exact(name)).expect("a valid regex");
+            assert!(rx.is_match(name), "{name}");
+            assert!(!rx.is_match(&format!("{name}x")) && !rx.is_match(&format!("x{name}")), "{name}");
+        }
+        assert_eq!(exact("main.f"), "^main\\.f$");
+    }
+
     use super::*;
 
     #[test]
