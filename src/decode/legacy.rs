@@ -14,6 +14,7 @@
 use super::error::{DecodeError, Limits};
 use super::names::unsymbolized;
 use crate::model::locations::{LocationCell, Locations, NO_INDEX};
+use crate::model::names::simplify_func;
 use crate::model::{Label, Profile, ValueType};
 use regex_lite::Regex;
 use rustc_hash::FxHashMap;
@@ -445,28 +446,6 @@ fn is_library(file: &str) -> bool {
     b.windows(4)
         .enumerate()
         .any(|(i, w)| &w[..3] == b".so" && (w[3] == b'.' || w[3] == b'_') && b.get(i + 4).is_some_and(u8::is_ascii_digit))
-}
-
-/// pprof's `simplifyFunc`: a leading `.` goes, and the argument list from the first `(`
-/// that is not part of `(anonymous namespace)` or `operator()`.
-pub(super) fn simplify_func(name: &str) -> &str {
-    let name = name.strip_prefix('.').unwrap_or(name);
-    let b = name.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        // Byte-wise: the names matched are ASCII, and `(` is a char boundary.
-        let rest = &b[i..];
-        if rest.starts_with(b"(anonymous namespace)") {
-            i += "(anonymous namespace)".len();
-        } else if rest.starts_with(b"operator()") {
-            i += "operator()".len();
-        } else if b[i] == b'(' {
-            return &name[..i];
-        } else {
-            i += 1;
-        }
-    }
-    name
 }
 
 /// pprof's `scaleHeapSample`: un-samples a heap record taken at `rate` bytes on average

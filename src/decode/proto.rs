@@ -6,6 +6,7 @@ use super::names::{string, unsymbolized, UNKNOWN};
 use super::preview::{Preview, TopSums};
 use super::raw::{self, RawProfile};
 use crate::model::locations::{LocationCell, LocationSource, Locations, NO_INDEX};
+use crate::model::names::simplify_func;
 use crate::model::sums::FlatCum;
 use crate::model::{Label, Profile, ValueType};
 use rustc_hash::FxHashMap;
@@ -82,27 +83,6 @@ impl<V: Slot> IdMap<V> {
             IdMap::Sparse(m) => IdMap::Sparse(m.iter().map(|(&id, &x)| (id, f(x))).collect()),
         }
     }
-}
-
-/// pprof's `simplifyFunc`: drop a leading '.', cut the argument list at the first '(' that
-/// does not start a reserved name.
-fn simplify_func(name: &str) -> &str {
-    let name = name.strip_prefix('.').unwrap_or(name);
-    let mut from = 0;
-    while let Some(rel) = name[from..].find(['(', 'o']) {
-        let at = from + rel;
-        let rest = &name[at..];
-        if rest.starts_with("(anonymous namespace)") {
-            from = at + "(anonymous namespace)".len();
-        } else if rest.starts_with("operator()") {
-            from = at + "operator()".len();
-        } else if rest.starts_with('(') {
-            return &name[..at];
-        } else {
-            from = at + 1;
-        }
-    }
-    name
 }
 
 /// A location's frames packed so that the sample loop finds them with one lookup by id:

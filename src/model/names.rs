@@ -24,6 +24,30 @@ pub fn is_unsymbolized(name: &str) -> bool {
     name.as_bytes() == UNKNOWN || (name.starts_with('[') && name.ends_with(']')) || name.starts_with('<')
 }
 
+/// pprof's `simplifyFunc`: a leading `.` dropped, and the name cut at its first `(` that
+/// does not start `(anonymous namespace)` or belong to `operator()`. (So a Go method
+/// `main.(*T).f` is `main.`, as in pprof.) What `drop_frames`, `keep_frames` and `-prune_from`
+/// are matched against.
+pub fn simplify_func(f: &str) -> &str {
+    let name = f.strip_prefix('.').unwrap_or(f);
+    let b = name.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Byte-wise: the markers are ASCII, and `(` is always a char boundary.
+        let rest = &b[i..];
+        if rest.starts_with(b"(anonymous namespace)") {
+            i += "(anonymous namespace)".len();
+        } else if rest.starts_with(b"operator()") {
+            i += "operator()".len();
+        } else if b[i] == b'(' {
+            return &name[..i];
+        } else {
+            i += 1;
+        }
+    }
+    name
+}
+
 /// The last element of a path, as Go's `filepath.Base` (trailing slashes ignored).
 pub fn basename(path: &[u8]) -> &[u8] {
     let trimmed = match path.iter().rposition(|&c| c != b'/') {

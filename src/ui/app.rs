@@ -208,13 +208,8 @@ pub fn app() -> Html {
             View::Leaks => {
                 let current = s.current_series();
                 let series: Vec<SeriesChoice> = s
-                    .all_series()
+                    .shown_series()
                     .into_iter()
-                    .filter(|x| {
-                        x.ids.first().is_some_and(|&id| {
-                            s.entries.iter().any(|e| e.summary.id == id && e.summary.sample_types.iter().any(|t| t.name == s.sample_type))
-                        })
-                    })
                     .map(|x| SeriesChoice {
                         id: x.ids[0],
                         labels: x.ids.iter().filter_map(|&id| s.label_of(id).map(str::to_string)).collect(),
@@ -234,7 +229,7 @@ pub fn app() -> Html {
                 let members: Vec<(u32, String, bool, bool)> = s
                     .entries
                     .iter()
-                    .filter(|e| e.summary.sample_types.iter().any(|t| t.name == s.sample_type))
+                    .filter(|e| s.has_sample_type(e))
                     .map(|e| (e.summary.id, e.label.clone(), in_series.contains(&e.summary.id), own.contains(&e.summary.id)))
                     .collect();
                 let warnings: Vec<String> = s

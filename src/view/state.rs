@@ -433,12 +433,21 @@ impl AppState {
         series::group(&items)
     }
 
+    /// Does this profile have the sample type shown?
+    pub fn has_sample_type(&self, e: &Entry) -> bool {
+        e.summary.sample_types.iter().any(|t| t.name == self.sample_type)
+    }
+
+    /// The series of profiles that have the sample type shown (the leak view's choices).
+    pub fn shown_series(&self) -> Vec<Series> {
+        let has_type = |id: u32| self.entries.iter().any(|e| e.summary.id == id && self.has_sample_type(e));
+        self.all_series().into_iter().filter(|s| s.ids.first().is_some_and(|&id| has_type(id))).collect()
+    }
+
     /// The series the leak view reads: the one the user picked, else the selected profile's
     /// (when it has the sample type shown), else the longest with that sample type.
     pub fn current_series(&self) -> Option<Series> {
-        let has_type =
-            |id: u32| self.entries.iter().any(|e| e.summary.id == id && e.summary.sample_types.iter().any(|t| t.name == self.sample_type));
-        let all: Vec<Series> = self.all_series().into_iter().filter(|s| s.ids.first().is_some_and(|&id| has_type(id))).collect();
+        let all = self.shown_series();
         let holding = |id: Option<u32>| id.and_then(|id| all.iter().find(|s| s.ids.contains(&id)).cloned());
         holding(self.series_pick).or_else(|| holding(self.selected)).or_else(|| all.iter().max_by_key(|s| s.ids.len()).cloned())
     }

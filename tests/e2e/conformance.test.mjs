@@ -14,6 +14,7 @@ import {
   compareTopTable,
   launchBrowser,
   loadFiles,
+  oracleProfiles,
   protobufOracleProfiles,
   readOracleIndex,
   readOracleTable,
@@ -129,21 +130,9 @@ if (corpusError) {
  * names from those lines (tests/conformance.rs checks its counts against pprof's).
  */
 function legacyOracleProfiles() {
-  const byProfile = new Map();
-  for (const r of readOracleIndex()) {
-    if (!r.format.startsWith('legacy') || !r.check.startsWith('ok')) continue;
+  return oracleProfiles((r) => {
+    if (!r.format.startsWith('legacy')) return false;
     const text = fs.readFileSync(path.join(CORPUS_DIR, r.profile)).toString('latin1');
-    if (/^goroutine profile: total/.test(text) && /^#\t0x/m.test(text)) continue;
-    if (!byProfile.has(r.profile)) byProfile.set(r.profile, { profile: r.profile, format: r.format, types: [], marked: null });
-    const p = byProfile.get(r.profile);
-    const t = { index: Number(r.sample_index), name: r.sample_type, unit: r.unit, total: BigInt(r.total), tsv: r.tsv };
-    p.types.push(t);
-    if (r.default === 'yes') p.marked = t.name;
-  }
-  return [...byProfile.values()].map((p) => {
-    p.types.sort((a, b) => a.index - b.index);
-    p.defaultType = p.marked ?? p.types.at(-1).name;
-    delete p.marked;
-    return p;
+    return !(/^goroutine profile: total/.test(text) && /^#\t0x/m.test(text));
   });
 }

@@ -438,10 +438,17 @@ export function readOracleIndex(dir = ORACLE_DIR) {
  *   types: {index: number, name: string, unit: string, total: bigint, tsv: string}[]}[]}
  */
 export function protobufOracleProfiles(dir = ORACLE_DIR) {
+  return oracleProfiles((r) => r.format.startsWith('pprof proto') || r.format.startsWith('proto raw'), dir);
+}
+
+/**
+ * The profiles of the oracle index whose rows `keep(row)` accepts and pprof read (check `ok`),
+ * grouped per profile, sample types in file order (the shape of protobufOracleProfiles()).
+ */
+export function oracleProfiles(keep, dir = ORACLE_DIR) {
   const byProfile = new Map();
   for (const r of readOracleIndex(dir)) {
-    if (!(r.format.startsWith('pprof proto') || r.format.startsWith('proto raw'))) continue;
-    if (!r.check.startsWith('ok')) continue;
+    if (!r.check.startsWith('ok') || !keep(r)) continue;
     if (!byProfile.has(r.profile)) byProfile.set(r.profile, { profile: r.profile, format: r.format, types: [], marked: null });
     const p = byProfile.get(r.profile);
     const t = { index: Number(r.sample_index), name: r.sample_type, unit: r.unit, total: BigInt(r.total), tsv: r.tsv };

@@ -11,9 +11,10 @@
 pub mod names;
 pub mod tags;
 
-use self::names::{display_file, printable_name, simplify_func, NodeKey, Strings};
+use self::names::{display_file, printable_name, NodeKey, Strings};
 use crate::analysis::leaks::is_user_code;
 use crate::model::locations::{Locations, NO_INDEX};
+use crate::model::names::simplify_func;
 use crate::model::{LabelSets, Profile};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};

@@ -140,31 +140,10 @@ pub fn clean(path: &str) -> String {
     }
 }
 
-/// pprof's `simplifyFunc`: a leading `.` dropped, and the name cut at its first `(` that
-/// does not start `(anonymous namespace)` or belong to `operator()`. (So a Go method
-/// `main.(*T).f` is `main.` to `-prune_from`, as in pprof.)
-pub fn simplify_func(f: &str) -> &str {
-    let name = f.strip_prefix('.').unwrap_or(f);
-    let b = name.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let rest = &b[i..];
-        if rest.starts_with(b"(anonymous namespace)") {
-            i += "(anonymous namespace)".len();
-        } else if rest.starts_with(b"operator()") {
-            i += "operator()".len();
-        } else if b[i] == b'(' {
-            return &name[..i];
-        } else {
-            i += 1;
-        }
-    }
-    name
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::names::simplify_func;
 
     #[test]
     fn clean_like_go() {
