@@ -154,6 +154,7 @@ fn responses() -> Vec<Response> {
             evidence: vec![Evidence { frames: vec!["main.main".into(), "main.leak".into()], first: 1, last: BIG }],
             pattern: profdrop::analysis::leaks::Pattern::DeferLoop,
             pattern_why: "os.OpenFile <below>".into(),
+            called_from: Some("main.<caller>".into()),
         }],
         groups: vec![GoroutineGroup {
             function: "main.wait".into(),
