@@ -709,7 +709,8 @@ mod tests {
         assert_eq!(call_site(&stack, "example.com/acme/cache.(*Cache).grow").as_deref(), Some("main.serve"));
         assert_eq!(call_site(&stack, "main.serve"), None);
         // Called only from the standard library: no user call site to show.
-        let lib_only: Vec<String> = ["net/http.(*conn).serve", "example.com/acme/cache.(*Cache).Put"].iter().map(|s| s.to_string()).collect();
+        let lib_only: Vec<String> =
+            ["net/http.(*conn).serve", "example.com/acme/cache.(*Cache).Put"].iter().map(|s| s.to_string()).collect();
         assert_eq!(call_site(&lib_only, "example.com/acme/cache.(*Cache).Put"), None);
     }
 

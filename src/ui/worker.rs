@@ -380,10 +380,20 @@ mod loads {
         }
     }
 
-    /// The profile `id` (just added) makes its locations from `file` from now on.
+    thread_local! {
+        /// The profile loaded last, and its file: the one whose decoder's arrays are kept.
+        static NEWEST: RefCell<Option<(u32, web_sys::Blob)>> = const { RefCell::new(None) };
+    }
+
+    /// The profile `id` (just added, from `file`) keeps its decoder's arrays, so that its
+    /// first refinement makes its locations from memory (the profile just dropped is the one
+    /// the user refines first); the one loaded before it makes its locations from its file
+    /// from now on, so a series of snapshots keeps one set of arrays, not one per snapshot.
     fn from_file(id: u32, file: &web_sys::Blob) {
-        let cell = crate::model::locations::LocationCell::new(std::sync::Arc::new(FileLocations(file.clone())));
-        ENGINE.with(|en| en.borrow_mut().relocate(id, cell));
+        if let Some((prev, prev_file)) = NEWEST.with(|n| n.borrow_mut().replace((id, file.clone()))) {
+            let cell = crate::model::locations::LocationCell::new(std::sync::Arc::new(FileLocations(prev_file)));
+            ENGINE.with(|en| en.borrow_mut().relocate(prev, cell));
+        }
     }
 
     /// Reads a file whole, here.
