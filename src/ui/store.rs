@@ -84,8 +84,8 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
                     continue;
                 }
                 match c {
-                    Command::Load { id, file_name } => match files.borrow_mut().pop_front() {
-                        Some(f) => bridge.load(id, &file_name, f.into()),
+                    Command::Load { id, file_name, preview } => match files.borrow_mut().pop_front() {
+                        Some(f) => bridge.load(id, &file_name, f.into(), preview),
                         None => dispatcher.dispatch(Action::LoadFailed(id, "internal: the file was not kept".into())),
                     },
                     Command::Remove { id } => bridge.remove(id),

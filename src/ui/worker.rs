@@ -72,7 +72,7 @@ pub fn start(boot: JsValue, early: js_sys::Array) {
 fn on_message(m: Result<ToEngine, String>) {
     stop_warm_up();
     match m {
-        Ok(ToEngine::Load { id, name, file }) => loads::queue(loads::Load { id, name, file }),
+        Ok(ToEngine::Load { id, name, file, preview }) => loads::queue(loads::Load { id, name, file, preview }),
         // A request for a profile still loading (say, one read again after a Cancel
         // restarted this worker) is answered once it has loaded.
         Ok(ToEngine::Req { seq, req }) if loads::busy_with(&req.profiles()) => loads::defer(seq, req),
@@ -189,6 +189,8 @@ mod loads {
         pub id: u32,
         pub name: String,
         pub file: web_sys::Blob,
+        /// Post its table before its model is built?
+        pub preview: bool,
     }
 
     struct Streaming {
@@ -315,8 +317,27 @@ mod loads {
         }
     }
 
+    /// Starts the next waiting load if it streams (without answering the requests that wait:
+    /// the load that just ended is not added yet).
+    fn start_next() {
+        let has_inflater = LOADS.with(|l| l.borrow().inflater.is_some());
+        if !has_inflater {
+            return;
+        }
+        if let Some(load) = LOADS.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.current.is_some() {
+                None
+            } else {
+                l.waiting.pop_front()
+            }
+        }) {
+            start(load);
+        }
+    }
+
     /// Starts one load; true when the inflate worker has it (and it finishes later).
-    fn start(Load { id, name, file }: Load) -> bool {
+    fn start(Load { id, name, file, preview }: Load) -> bool {
         let mut report = reporter(id);
         report(Stage::Reading, 0.0);
         let Some(inflater) = LOADS.with(|l| l.borrow().inflater.clone()) else {
@@ -327,7 +348,7 @@ mod loads {
         // the decoder's columns) before the first piece: nothing is read here meanwhile.
         let limits = ENGINE.with(|en| en.borrow().limits);
         let size = file.size() as usize;
-        let dec = StreamDecoder::new(limits, true);
+        let dec = StreamDecoder::new(limits, true).with_preview(preview);
         let job = LOADS.with(|l| {
             let mut l = l.borrow_mut();
             l.jobs += 1;
@@ -462,6 +483,9 @@ mod loads {
             }
             FromInflater::End { job, memory } => {
                 let Some(load) = take(job) else { return };
+                // The next file is handed to the inflate worker first: it inflates while this
+                // one's model is built (the two workers run at once).
+                start_next();
                 finish(load, memory);
                 next();
             }

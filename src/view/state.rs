@@ -80,6 +80,10 @@ pub enum Command {
         id: u32,
         /// The file's own name.
         file_name: String,
+        /// Show its table before its model is built (instant drop)? Only the first file of a
+        /// batch: the others are not shown while the batch loads, so their preview would only
+        /// cost time.
+        preview: bool,
     },
     /// Forget a profile (loaded or still loading).
     Remove {
@@ -830,11 +834,11 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::Open(names) => {
             s.errors.clear();
             s.batch_failed = false;
-            for file_name in names {
+            for (k, file_name) in names.into_iter().enumerate() {
                 let id = s.take_id();
                 let name = s.unique_label(&file_name);
                 s.loading.push(Loading { id, name, stage: Stage::Reading, fraction: 0.0 });
-                s.send(Command::Load { id, file_name });
+                s.send(Command::Load { id, file_name, preview: k == 0 });
             }
         }
         Action::Progress(id, stage, f) => {
@@ -1413,11 +1417,14 @@ mod tests {
     #[test]
     fn changes_of_the_loaded_set_are_queued_once_in_order() {
         let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into()]));
-        assert_eq!(s.outbox, [Command::Load { id: 1, file_name: "a".into() }, Command::Load { id: 2, file_name: "b".into() }]);
+        assert_eq!(
+            s.outbox,
+            [Command::Load { id: 1, file_name: "a".into(), preview: true }, Command::Load { id: 2, file_name: "b".into(), preview: false }]
+        );
         assert_eq!((s.outbox_start, s.outbox_end()), (0, 2));
         // The page sent the first only (say, a second action came before the effect ran).
         s = reduce(s, Action::Sent(1));
-        assert_eq!(s.outbox, [Command::Load { id: 2, file_name: "b".into() }]);
+        assert_eq!(s.outbox, [Command::Load { id: 2, file_name: "b".into(), preview: false }]);
         s = reduce(s, Action::Sent(2));
         assert!(s.outbox.is_empty());
         // A repeated or stale confirmation changes nothing.
@@ -1448,7 +1455,7 @@ mod tests {
             Some(&Command::Request(Request::Merge { ids: vec![3, 4], new_id: 5, name: "merged (2 profiles)".into() }))
         );
         s = reduce(s, Action::Open(vec!["e".into()]));
-        assert_eq!(s.outbox.last(), Some(&Command::Load { id: 6, file_name: "e".into() }));
+        assert_eq!(s.outbox.last(), Some(&Command::Load { id: 6, file_name: "e".into(), preview: true }));
     }
 
     #[test]
