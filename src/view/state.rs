@@ -381,10 +381,12 @@ impl AppState {
         self.selected.and_then(|id| self.entries.iter().find(|e| e.summary.id == id))
     }
 
-    /// Profiles that can be merged with the selected one (same sample types), time order.
+    /// Profiles that can be merged with the selected one: its series (the same kind of
+    /// profile of the same program, see [`series::group`]), time order. A profile of another
+    /// program is never summed in silently.
     pub fn mergeable(&self) -> Vec<u32> {
-        let Some(sel) = self.selected_entry() else { return vec![] };
-        self.entries.iter().filter(|e| e.summary.sample_types == sel.summary.sample_types).map(|e| e.summary.id).collect()
+        let Some(sel) = self.selected else { return vec![] };
+        self.all_series().into_iter().find(|s| s.ids.contains(&sel)).map(|s| s.ids).unwrap_or_default()
     }
 
     /// Profiles in the leak series: every loaded profile that has the sample type, time order.
@@ -1131,7 +1133,8 @@ mod tests {
             kind: ProfileKind::Heap,
             comments: vec![],
             bytes: 0,
-            fingerprint: Default::default(),
+            // One program unless a test says otherwise.
+            fingerprint: crate::analysis::series::Fingerprint { program: "test".into(), ..Default::default() },
         }
     }
 
@@ -1161,6 +1164,22 @@ mod tests {
         s = reduce(s, Action::SeriesMember(2, true));
         assert_eq!(s.series(), vec![3, 2, 4]);
         assert!(s.series_mix().is_empty());
+    }
+
+    #[test]
+    fn merge_sums_the_selected_profiles_series_not_another_programs_profiles() {
+        use crate::analysis::series::Fingerprint;
+        let program = |p: &str| Fingerprint { program: p.into(), build_id: "b".into(), ..Default::default() };
+        let mut s = reduce(AppState::default(), Action::Open(vec!["heap.pb.gz".into(), "s1".into(), "s2".into()]));
+        for (id, time, prog) in [(1, 900, "example"), (2, 100, "svc"), (3, 200, "svc")] {
+            s = reduce(s, Action::Loaded(Summary { fingerprint: program(prog), ..summary(id, time) }));
+        }
+        s = reduce(s, Action::Select(3));
+        assert_eq!(s.mergeable(), vec![2, 3], "the example has the same sample types but is another program");
+        s = reduce(s, Action::Merge);
+        assert!(matches!(s.outbox.last(), Some(Command::Request(Request::Merge { ids, .. })) if *ids == vec![2, 3]), "{:?}", s.outbox);
+        s = reduce(s, Action::Select(1));
+        assert_eq!(s.mergeable(), vec![1], "the example stands alone: nothing to merge it with");
     }
 
     #[test]
