@@ -136,11 +136,101 @@ struct Input {
     paths: Vec<Path>,
     /// Frames of all paths, leaf first.
     frames: Vec<u32>,
-    /// Per frame: inlined into the frame above it.
-    inline: Vec<bool>,
     tag_sets: Vec<TagSet>,
     /// Any tags at all.
     has_tags: bool,
+    /// The paths as a tree, root first.
+    trie: Trie,
+}
+
+/// The paths merged into a tree (shared callers once): each builder pass walks it instead of
+/// every frame of every path. Nodes come in depth-first order (a node's subtree is the range
+/// after it), so a pass is one loop.
+#[derive(Default)]
+struct Trie {
+    /// Graph node of each tree node.
+    node: Vec<u32>,
+    /// Inlined into its parent.
+    inline: Vec<bool>,
+    /// Parent tree node (`u32::MAX` for the top ones).
+    parent: Vec<u32>,
+    /// Sum of the weights of the paths through it (its subtree's).
+    sub: Vec<i64>,
+    /// Sum of the weights of the paths ending at it.
+    end: Vec<i64>,
+    /// No tree node above it has the same graph node (its cum counts).
+    outer: Vec<bool>,
+    /// One past the last node of its subtree.
+    subtree_end: Vec<u32>,
+}
+
+impl Trie {
+    /// Merges the paths (frames leaf first) into a tree: paths sorted root first, each one
+    /// shares its common prefix with the one before.
+    fn new(paths: &[Path], frames: &[u32], inline: &[bool], n_nodes: usize) -> Trie {
+        // Each path root first, a frame as (graph node << 1 | inlined): compared as slices.
+        let mut rf: Vec<u32> = Vec::with_capacity(frames.len());
+        for p in paths {
+            let (a, b) = (p.frames.start as usize, p.frames.end as usize);
+            rf.extend(frames[a..b].iter().zip(&inline[a..b]).rev().map(|(&f, &il)| f << 1 | il as u32));
+        }
+        let key = |p: &Path| &rf[p.frames.start as usize..p.frames.end as usize];
+        let mut order: Vec<u32> = (0..paths.len() as u32).collect();
+        order.sort_unstable_by(|&x, &y| key(&paths[x as usize]).cmp(key(&paths[y as usize])));
+        let mut t = Trie::default();
+        // The current chain of tree nodes, root first.
+        let mut chain: Vec<u32> = Vec::new();
+        let mut prev: &[u32] = &[];
+        for &pi in &order {
+            let p = &paths[pi as usize];
+            let cur = key(p);
+            let common = prev.iter().zip(cur).take_while(|(a, b)| a == b).count();
+            chain.truncate(common);
+            for (k, &x) in cur.iter().enumerate().skip(common) {
+                let parent = if k == 0 { u32::MAX } else { chain[k - 1] };
+                chain.push(t.node.len() as u32);
+                t.node.push(x >> 1);
+                t.inline.push(x & 1 == 1);
+                t.parent.push(parent);
+                t.sub.push(0);
+                t.end.push(0);
+            }
+            if let Some(&last) = chain.last() {
+                t.end[last as usize] = t.end[last as usize].wrapping_add(p.weight);
+            }
+            prev = cur;
+        }
+        let len = t.node.len();
+        // Subtree sums and ends (children come after their parent).
+        t.subtree_end = (1..=len as u32).collect();
+        for i in (0..len).rev() {
+            t.sub[i] = t.sub[i].wrapping_add(t.end[i]);
+            let par = t.parent[i];
+            if par != u32::MAX {
+                t.sub[par as usize] = t.sub[par as usize].wrapping_add(t.sub[i]);
+                t.subtree_end[par as usize] = t.subtree_end[par as usize].max(t.subtree_end[i]);
+            }
+        }
+        // Outermost occurrences: depth first, counting each graph node on the current chain.
+        let mut on_chain = vec![0u32; n_nodes];
+        let mut stack: Vec<u32> = Vec::new();
+        t.outer = vec![false; len];
+        for i in 0..len {
+            while let Some(&top) = stack.last() {
+                if t.subtree_end[top as usize] as usize <= i {
+                    on_chain[t.node[top as usize] as usize] -= 1;
+                    stack.pop();
+                } else {
+                    break;
+                }
+            }
+            let f = t.node[i] as usize;
+            t.outer[i] = on_chain[f] == 0;
+            on_chain[f] += 1;
+            stack.push(i as u32);
+        }
+        t
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -161,8 +251,6 @@ struct Built {
     out: Vec<Vec<(u32, u32)>>,
     inn: Vec<Vec<(u32, u32)>>,
     edges: Vec<(u32, u32, EdgeData, bool)>,
-    /// Tags per node: (tag key, flat, cum).
-    tags: FxHashMap<(u32, TagKey), (i64, i64)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -269,84 +357,72 @@ fn collect(parts: &[Part]) -> Input {
     if tag_sets.is_empty() {
         tag_sets.push(TagSet::default());
     }
-    Input { names: ns.names, raw: ns.raw, paths, frames, inline, tag_sets, has_tags }
+    let trie = Trie::new(&paths, &frames, &inline, ns.names.len());
+    Input { names: ns.names, raw: ns.raw, paths, frames, tag_sets, has_tags, trie }
 }
 
-/// pprof's `newGraph`, with `kept` (pprof's `KeptNodes`) when some nodes were dropped.
+/// pprof's `newGraph`, with `kept` (pprof's `KeptNodes`) when some nodes were dropped: one
+/// depth-first walk of the paths' tree. A tree node's value is that of all samples through it:
+/// its graph node's cum counts it at the outermost occurrence on the way down; the edge from
+/// the nearest kept node above counts it at the outermost occurrence of that pair (pprof
+/// counts a node and an edge once per sample), dotted when the node right above is not kept.
 fn build(inp: &Input, kept: Option<&[bool]>) -> Built {
     let n = inp.names.len();
+    let t = &inp.trie;
     let mut flat = vec![0i64; n];
     let mut cum = vec![0i64; n];
     let mut touched = vec![false; n];
-    let mut seen = vec![u32::MAX; n];
-    let mut seen_edge: FxHashSet<(u32, u32)> = FxHashSet::default();
-    let mut edge_index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let mut edge_index: FxHashMap<u64, u32> = FxHashMap::default();
     let mut edges: Vec<(u32, u32, EdgeData, bool)> = Vec::new();
-    let mut tags: FxHashMap<(u32, TagKey), (i64, i64)> = FxHashMap::default();
-    let add_tags = |tags: &mut FxHashMap<(u32, TagKey), (i64, i64)>, node: u32, ts: &TagSet, w: i64, is_flat: bool| {
-        let mut add = |k: TagKey| {
-            let e = tags.entry((node, k)).or_insert((0, 0));
-            if is_flat {
-                e.0 = e.0.wrapping_add(w);
-            } else {
-                e.1 = e.1.wrapping_add(w);
+    // Per edge: how often it is on the current chain.
+    let mut active: Vec<u32> = Vec::new();
+    // The chain: (tree node, nearest kept graph node at or above it, edge it opened).
+    let mut stack: Vec<(u32, u32, u32)> = Vec::new();
+    const NONE: u32 = u32::MAX;
+    for i in 0..t.node.len() {
+        while let Some(&(top, _, pair)) = stack.last() {
+            if t.subtree_end[top as usize] as usize > i {
+                break;
             }
-        };
-        if ts.label != 0 {
-            add(TagKey::Label(ts.label));
+            if pair != NONE {
+                active[pair as usize] -= 1;
+            }
+            stack.pop();
         }
-        for &b in &ts.bytes {
-            add(TagKey::Bytes(ts.label, b));
+        let f = t.node[i];
+        let above = stack.last().map_or(u32::MAX, |s| s.1);
+        let parent_kept = t.parent[i] == u32::MAX || kept.is_none_or(|kp| kp[t.node[t.parent[i] as usize] as usize]);
+        if kept.is_some_and(|kp| !kp[f as usize]) {
+            stack.push((i as u32, above, NONE));
+            continue;
         }
-    };
-    for (pi, path) in inp.paths.iter().enumerate() {
-        let w = path.weight;
-        let fr = &inp.frames[path.frames.start as usize..path.frames.end as usize];
-        let il = &inp.inline[path.frames.start as usize..path.frames.end as usize];
-        let ts = &inp.tag_sets[path.tags as usize];
-        seen_edge.clear();
-        let mut parent = u32::MAX;
-        let mut residual = false;
-        for k in (0..fr.len()).rev() {
-            let f = fr[k];
-            if kept.is_some_and(|kp| !kp[f as usize]) {
-                residual = true;
-                continue;
-            }
-            if seen[f as usize] != pi as u32 {
-                seen[f as usize] = pi as u32;
-                touched[f as usize] = true;
-                cum[f as usize] = cum[f as usize].wrapping_add(w);
-                if inp.has_tags {
-                    add_tags(&mut tags, f, ts, w, false);
-                }
-            }
-            if parent != u32::MAX && parent != f && seen_edge.insert((parent, f)) {
-                let inline = il[k];
-                match edge_index.get(&(parent, f)) {
-                    Some(&e) => {
-                        let d = &mut edges[e as usize].2;
-                        d.weight = d.weight.wrapping_add(w);
-                        d.residual |= residual;
-                        d.inline &= inline;
-                    }
-                    None => {
-                        edge_index.insert((parent, f), edges.len() as u32);
-                        edges.push((parent, f, EdgeData { weight: w, residual, inline }, true));
-                    }
-                }
-            }
-            parent = f;
-            residual = false;
+        let w = t.sub[i];
+        touched[f as usize] = true;
+        if t.outer[i] {
+            cum[f as usize] = cum[f as usize].wrapping_add(w);
         }
-        if parent != u32::MAX && !residual {
-            flat[parent as usize] = flat[parent as usize].wrapping_add(w);
-            if inp.has_tags {
-                add_tags(&mut tags, parent, ts, w, true);
+        flat[f as usize] = flat[f as usize].wrapping_add(t.end[i]);
+        let mut opened = NONE;
+        if above != u32::MAX && above != f {
+            let key = (above as u64) << 32 | f as u64;
+            let (residual, inline) = (!parent_kept, t.inline[i]);
+            let e = *edge_index.entry(key).or_insert_with(|| {
+                edges.push((above, f, EdgeData { weight: 0, residual, inline }, true));
+                active.push(0);
+                (edges.len() - 1) as u32
+            });
+            active[e as usize] += 1;
+            opened = e;
+            if active[e as usize] == 1 {
+                let d = &mut edges[e as usize].2;
+                d.weight = d.weight.wrapping_add(w);
+                d.residual |= residual;
+                d.inline &= inline;
             }
         }
+        stack.push((i as u32, f, opened));
     }
-    // pprof's node order before any sort: by first appearance, which no output depends on.
+    // (pprof's node order before any sort is by first appearance, which no output depends on.)
     let nodes: Vec<u32> = (0..n as u32).filter(|&f| touched[f as usize] && !(flat[f as usize] == 0 && cum[f as usize] == 0)).collect();
     let mut out = vec![Vec::new(); n];
     let mut inn = vec![Vec::new(); n];
@@ -354,7 +430,65 @@ fn build(inp: &Input, kept: Option<&[bool]>) -> Built {
         out[a as usize].push((b, i as u32));
         inn[b as usize].push((a, i as u32));
     }
-    Built { flat, cum, touched, nodes, out, inn, edges, tags }
+    Built { flat, cum, touched, nodes, out, inn, edges }
+}
+
+/// The tags of a path's label set.
+fn tag_keys(ts: &TagSet) -> impl Iterator<Item = TagKey> + '_ {
+    (ts.label != 0).then_some(TagKey::Label(ts.label)).into_iter().chain(ts.bytes.iter().map(move |&b| TagKey::Bytes(ts.label, b)))
+}
+
+/// Per node, its tag boxes as pprof's `countTags` counts them after `TrimLowFrequencyTags`:
+/// the tags with a flat value, of those whose |flat| or |cum| reaches the cut-off.
+fn tag_counts(inp: &Input, kept: Option<&[bool]>, cutoff: i64) -> Vec<usize> {
+    let n = inp.names.len();
+    let mut counts = vec![0usize; n];
+    if !inp.has_tags {
+        return counts;
+    }
+    let is_kept = |f: u32| kept.is_none_or(|kp| kp[f as usize]);
+    // Flat: the leaf's, when it is kept.
+    let mut flat: FxHashMap<(u32, TagKey), i64> = FxHashMap::default();
+    for path in &inp.paths {
+        let leaf = inp.frames[path.frames.start as usize];
+        if path.frames.is_empty() || !is_kept(leaf) {
+            continue;
+        }
+        for k in tag_keys(&inp.tag_sets[path.tags as usize]) {
+            let e = flat.entry((leaf, k)).or_insert(0);
+            *e = e.wrapping_add(path.weight);
+        }
+    }
+    // Cum, only where it decides: tags with a flat value under the cut-off.
+    let mut cum: FxHashMap<(u32, TagKey), i64> = FxHashMap::default();
+    let mut candidate = vec![false; n];
+    for (&(f, k), &v) in &flat {
+        if v != 0 && v.wrapping_abs() < cutoff {
+            cum.insert((f, k), 0);
+            candidate[f as usize] = true;
+        }
+    }
+    if !cum.is_empty() {
+        let mut seen = vec![u32::MAX; n];
+        for (pi, path) in inp.paths.iter().enumerate() {
+            for &f in &inp.frames[path.frames.start as usize..path.frames.end as usize] {
+                if candidate[f as usize] && is_kept(f) && seen[f as usize] != pi as u32 {
+                    seen[f as usize] = pi as u32;
+                    for k in tag_keys(&inp.tag_sets[path.tags as usize]) {
+                        if let Some(c) = cum.get_mut(&(f, k)) {
+                            *c = c.wrapping_add(path.weight);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (&(f, k), &v) in &flat {
+        if v != 0 && (v.wrapping_abs() >= cutoff || cum.get(&(f, k)).is_some_and(|c| c.wrapping_abs() >= cutoff)) {
+            counts[f as usize] += 1;
+        }
+    }
+    counts
 }
 
 impl Built {
@@ -413,11 +547,6 @@ impl Built {
         });
     }
 
-    /// pprof's `TrimLowFrequencyTags`.
-    fn trim_tags(&mut self, cutoff: i64) {
-        self.tags.retain(|_, &mut (f, c)| f.wrapping_abs() >= cutoff || c.wrapping_abs() >= cutoff);
-    }
-
     /// pprof's `TrimLowFrequencyEdges` over the graph's nodes' in edges; returns how many
     /// were removed.
     fn trim_edges(&mut self, cutoff: i64) -> u32 {
@@ -436,18 +565,12 @@ impl Built {
 
     /// pprof's `selectTopNodes` in visual mode: the first nodes, each counting 1 + its tag
     /// boxes (at most 4), until the count reaches `max`.
-    fn select_top(&self, max: usize) -> Vec<u32> {
+    fn select_top(&self, max: usize, tags: &[usize]) -> Vec<u32> {
         let mut max = max;
         if max > 0 {
             let mut count = 0usize;
-            let mut per_node: FxHashMap<u32, usize> = FxHashMap::default();
-            for (&(f, _), &(flat, _)) in &self.tags {
-                if flat != 0 {
-                    *per_node.entry(f).or_default() += 1;
-                }
-            }
             for (i, &f) in self.nodes.iter().enumerate() {
-                let tags = per_node.get(&f).copied().unwrap_or(0).min(4);
+                let tags = tags[f as usize].min(4);
                 count += tags + 1;
                 if count >= max {
                     max = i + 1;
@@ -537,6 +660,7 @@ pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
     let node_cutoff = go_f64_to_i64(total as f64 * opts.nodefraction).wrapping_abs();
     let edge_cutoff = go_f64_to_i64(total as f64 * opts.edgefraction).wrapping_abs();
     let mut dropped_nodes = 0;
+    let mut kept_now: Option<Vec<bool>> = None;
     if node_cutoff > 0 {
         let mut kept = vec![false; n];
         let mut count = 0;
@@ -549,13 +673,14 @@ pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
         if count != g.nodes.len() {
             dropped_nodes = (g.nodes.len() - count) as u32;
             g = build(&inp, Some(&kept));
+            kept_now = Some(kept);
         }
     }
     g.sort(&inp);
     if opts.nodecount > 0 {
-        g.trim_tags(node_cutoff);
+        let tags = tag_counts(&inp, kept_now.as_deref(), node_cutoff);
         g.trim_edges(edge_cutoff);
-        let top = g.select_top(opts.nodecount as usize);
+        let top = g.select_top(opts.nodecount as usize, &tags);
         if top.len() != g.nodes.len() {
             let mut kept = vec![false; n];
             for &f in &top {
@@ -565,7 +690,6 @@ pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
             g.sort(&inp);
         }
     }
-    g.trim_tags(node_cutoff);
     let dropped_edges = g.trim_edges(edge_cutoff);
     g.remove_redundant_edges(&inp);
 

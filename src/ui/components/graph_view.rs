@@ -435,7 +435,7 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
             if let Some(e) = layout_error { <p class="error-inline">{ e }</p> }
             { info }
             <div class={classes!("graph-wrap", (state == "pending").then_some("pending"))} ref={wrap} tabindex="0" data-testid="graph"
-                data-layout={state} data-nodes={g.nodes.len().to_string()} data-edges={g.edges.len().to_string()}
+                data-layout={state} data-layout-ms={layout.as_ref().map(|l| format!("{:.0}", l.ms))} data-nodes={g.nodes.len().to_string()} data-edges={g.edges.len().to_string()}
                 aria-label="Call graph: arrow keys pan, + and - zoom, 0 fits"
                 onkeydown={on_keydown} onmousedown={on_mousedown} onmousemove={on_mousemove} onmouseup={on_mouseup}>
                 if state == "pending" { <p class="graph-pending muted">{"Laying out the graph…"}</p> }
