@@ -303,7 +303,9 @@ fn collect(parts: &[Part]) -> Input {
             })
             .collect();
         let locs = p.locations();
-        let has_inline = !locs.from_functions && locs.sample_off.len() == p.num_samples() + 1;
+        // (Inline marks only where some location has inlined lines.)
+        let has_inline =
+            !locs.from_functions && locs.sample_off.len() == p.num_samples() + 1 && locs.line_off.windows(2).any(|w| w[1] > w[0] + 1);
         let values = &p.values[part.sample_type];
         for (i, (&stack, &v)) in p.sample_stack.iter().zip(values).enumerate() {
             if v == 0 {
