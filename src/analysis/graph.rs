@@ -10,7 +10,7 @@
 //! frame its location inlined into its caller. A node that is not kept turns the edges around
 //! it into one *residual* edge (pprof draws it dotted) from the kept node above to the kept
 //! node below; a sample whose leaf is not kept gives no flat. The samples' paths are merged into
-//! a tree once ([`Trie`]), and each pass below walks the tree, not every sample.
+//! a tree once (`Trie`), and each pass below walks the tree, not every sample.
 //!
 //! Pruning, in pprof's order:
 //! 1. build the whole graph; its total is the sum of the flats; the node cut-off is
