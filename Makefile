@@ -28,6 +28,9 @@ dist: tools
 	wasm-bindgen --target web --no-typescript --out-dir dist.tmp --out-name profdrop $(WASM)
 	if [ "$(WASM_OPT)" != 0 ]; then $(WASM_OPT_BIN) -O3 $(WASM_FEATURES) dist.tmp/profdrop_bg.wasm -o dist.tmp/profdrop_bg.wasm; fi
 	cp www/index.html www/main.js www/worker.js www/style.css dist.tmp/
+	cp www/graph-worker.js dist.tmp/ && mkdir -p dist.tmp/vendor
+	cp www/vendor/node_modules/@hpcc-js/wasm-graphviz/dist/index.js dist.tmp/vendor/graphviz.js
+	cp www/vendor/node_modules/@hpcc-js/wasm-graphviz/LICENSE dist.tmp/vendor/graphviz.LICENSE
 	cp testdata/example/heap.pb.gz testdata/example/cpu.pb.gz testdata/example/goroutine.pb.gz dist.tmp/examples/
 	rm -rf dist && mv dist.tmp dist
 	@echo "dist/ ready: $$(du -sh dist | cut -f1)"

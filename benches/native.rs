@@ -208,6 +208,22 @@ fn bench_profile(rows: &mut Vec<Row>, name: &str, gz: &[u8], runs: usize, diff_w
     });
     push("engine Top request", (med, min), 0.0, "top table + row names".into());
 
+    // pprof's call graph (-dot's node and edge selection), default options.
+    let (med, min, g) = time(runs, || {
+        eng.handle(Request::Graph {
+            id: 1,
+            base: None,
+            sample_type: st_name.clone(),
+            options: Default::default(),
+            refine: Default::default(),
+        })
+    });
+    let shape = match &g {
+        Response::Graph { graph, .. } => format!("{} nodes, {} edges", graph.nodes.len(), graph.edges.len()),
+        _ => "no graph".into(),
+    };
+    push("engine Graph request (pprof -dot's graph)", (med, min), 0.0, shape);
+
     // Call tree: a fresh engine per run (the engine caches the tree), profile cloned untimed.
     let mut fresh: Vec<Engine> = (0..runs)
         .map(|_| {

@@ -2,6 +2,8 @@
 //! exactly what a view needs. It runs inside a Web Worker in the browser and directly in
 //! native tests; requests and responses are plain serde data.
 
+mod graph;
+
 use crate::analysis::diff::{comparable, diff_table, merge};
 use crate::analysis::leaks;
 use crate::analysis::peek::peek;
@@ -258,6 +260,7 @@ impl Engine {
                     notes: notes.to_vec(),
                 })
             }
+            Request::Graph { id, base, sample_type, options, refine } => self.graph_response(id, base, &sample_type, &options, &refine),
             Request::Diff { base, target, sample_type, normalize, refine } => {
                 self.refine(base, &refine)?;
                 self.refine(target, &refine)?;

@@ -4,6 +4,7 @@
 //! worker, and how they travel, are in [`wire`] (browser builds only: they carry browser
 //! objects such as `File`s and transferred buffers).
 
+pub use crate::analysis::graph::{Graph, GraphEdge, GraphNode, GraphOptions};
 use crate::analysis::labels::LabelSummary;
 use crate::analysis::leaks::LeakReport;
 pub use crate::analysis::peek::{PeekEdge, PeekEntry};
@@ -161,6 +162,23 @@ pub enum Request {
         #[serde(default)]
         refine: Refine,
     },
+    /// pprof's call graph (`-dot`) of one profile, or with `base` the diff graph
+    /// (`-diff_base`: the base's values negated).
+    Graph {
+        /// Profile id (the diff's target).
+        id: u32,
+        /// The diff's base, if a diff graph.
+        #[serde(default)]
+        base: Option<u32>,
+        /// Sample type name.
+        sample_type: String,
+        /// Node count and fractions.
+        #[serde(default)]
+        options: GraphOptions,
+        /// Refinement (of both sides of a diff).
+        #[serde(default)]
+        refine: Refine,
+    },
     /// Diff table.
     Diff {
         /// Base id.
@@ -216,6 +234,7 @@ impl Request {
                 vec![*base, *target]
             }
             Request::Leaks { ids, .. } | Request::Merge { ids, .. } => ids.clone(),
+            Request::Graph { id, base, .. } => base.iter().copied().chain([*id]).collect(),
         }
     }
 }
@@ -327,6 +346,24 @@ pub enum Response {
         #[serde(default)]
         n_entries: u32,
         /// What the refinement did that the user should know.
+        #[serde(default)]
+        notes: Vec<String>,
+    },
+    /// pprof's call graph.
+    Graph {
+        /// Profile id (the diff's target).
+        id: u32,
+        /// The diff's base, if a diff graph.
+        base: Option<u32>,
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// pprof's total (of the whole profile; a diff's: the base's), for shares and colours.
+        total: i64,
+        /// The graph.
+        graph: Graph,
+        /// What the refinement did that the user should know, or why a diff cannot be drawn.
         #[serde(default)]
         notes: Vec<String>,
     },

@@ -11,7 +11,10 @@ use profdrop::decode::{decode, Stage};
 use profdrop::engine::Engine;
 use profdrop::model::{ProfileKind, ValueType};
 use profdrop::protocol::wire::{self, Boot, FromEngine, FromInflater, Message, ToEngine, ToInflater};
-use profdrop::protocol::{DiffRowOut, FlameSource, PeekEdge, PeekEntry, Refine, Request, Response, Summary, TopOrder, TopRowOut};
+use profdrop::protocol::{
+    DiffRowOut, FlameSource, Graph, GraphEdge, GraphNode, GraphOptions, PeekEdge, PeekEntry, Refine, Request, Response, Summary, TopOrder,
+    TopRowOut,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -212,6 +215,24 @@ fn responses() -> Vec<Response> {
             n_entries: 7,
             notes: vec!["focus \"x\" matched no frame".into()],
         },
+        Response::Graph {
+            id: 2,
+            base: Some(1),
+            sample_type: "inuse_space".into(),
+            unit: "bytes".into(),
+            total: BIG,
+            graph: Graph {
+                nodes: vec![
+                    GraphNode { name: "main.<b>\u{fffd}".into(), flat: -BIG, cum: BIG },
+                    GraphNode { name: "runtime.mallocgc".into(), flat: 0, cum: -1 },
+                ],
+                edges: vec![GraphEdge { from: 0, to: 1, weight: -BIG, inline: true, residual: false }],
+                nodes_total: 9,
+                dropped_nodes: 3,
+                dropped_edges: 1,
+            },
+            notes: vec!["focus \"x\" matched no samples".into()],
+        },
         Response::Merged(summary(9)),
         Response::Done,
         Response::Error { message: "bad request: \u{1}".into() },
@@ -261,6 +282,20 @@ fn requests() -> Vec<Request> {
             sample_type: "alloc_space".into(),
             regex: "main\\.(alloc|f)".into(),
             limit: 200,
+            refine: Default::default(),
+        },
+        Request::Graph {
+            id: 2,
+            base: None,
+            sample_type: "cpu".into(),
+            options: GraphOptions { nodecount: 80, nodefraction: 0.005, edgefraction: 0.1 + 0.2 },
+            refine: Refine { focus: "main\\.f".into(), ..Default::default() },
+        },
+        Request::Graph {
+            id: 2,
+            base: Some(1),
+            sample_type: "inuse_space".into(),
+            options: GraphOptions::default(),
             refine: Default::default(),
         },
         Request::Diff { base: 1, target: 2, sample_type: "inuse_space".into(), normalize: false, refine: Default::default() },
@@ -362,7 +397,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 8];
+    let mut req_seen = [false; 9];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -373,9 +408,10 @@ fn every_message_kind_round_trips() {
             Request::Merge { .. } => 5,
             Request::Labels { .. } => 6,
             Request::Peek { .. } => 7,
+            Request::Graph { .. } => 8,
         }] = true;
     }
-    let mut resp_seen = [false; 9];
+    let mut resp_seen = [false; 10];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -387,6 +423,7 @@ fn every_message_kind_round_trips() {
             Response::Error { .. } => 6,
             Response::Labels(_) => 7,
             Response::Peek { .. } => 8,
+            Response::Graph { .. } => 9,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");

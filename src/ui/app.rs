@@ -8,6 +8,7 @@ use super::components::diff_view::DiffView;
 use super::components::drop_zone::DropZone;
 use super::components::errors::Errors;
 use super::components::flame_view::{FlameView, FlameViewProps};
+use super::components::graph_view::GraphView;
 use super::components::keys::{use_keys, Keys};
 use super::components::labels_panel::LabelsPanel;
 use super::components::leaks_view::{LeaksView, SeriesChoice};
@@ -149,6 +150,9 @@ pub fn app() -> Html {
     let on_pivot = use_action(&d, |name: String| Action::Pivot(Some(exact_regex(&name))));
     let on_unpivot = use_action(&d, |()| Action::Pivot(None));
     let on_peek_all = use_action(&d, |()| Action::PeekLimit(0));
+    let on_graph_options = use_action(&d, Action::GraphOptions);
+    let on_graph_diff = use_action(&d, Action::GraphDiff);
+    let on_graph_drawn = use_action(&d, Action::GraphDrawn);
     let on_flip = {
         let (d, now) = (d.clone(), s.inverted);
         use_callback(now, move |(), now| d.dispatch(Action::Inverted(!*now)))
@@ -193,6 +197,11 @@ pub fn app() -> Html {
             View::Peek => {
                 html! { <PeekView peek={answer(&s.peek)} regex={s.peek_regex()} on_pick={on_pivot.clone()} on_show_all={on_peek_all} /> }
             }
+            View::Graph => html! {
+                <GraphView graph={answer(&s.graph)} seq={s.graph_seq} dark={s.dark} options={s.graph_options} diff={s.graph_diff}
+                    can_diff={s.entries.len() >= 2} base_file={label(s.diff_base)} target_file={label(s.diff_target)}
+                    on_options={on_graph_options} on_diff={on_graph_diff} on_drawn={on_graph_drawn} on_menu={on_menu.clone()} />
+            },
             View::Diff => {
                 let profiles: Vec<(u32, AttrValue)> = s.entries.iter().map(|e| (e.summary.id, AttrValue::from(e.label.clone()))).collect();
                 let controls = html! {

@@ -5,6 +5,7 @@ mod app;
 mod bridge;
 mod components;
 mod flame;
+mod graph_layout;
 mod store;
 mod tables;
 mod worker;

@@ -16,11 +16,10 @@ use std::fmt::Write as _;
 
 /// pprof's URL parameters for settings the page does not offer yet; a link carrying one is
 /// told so rather than silently showing something else.
-const NOT_YET: &[(&str, &str)] =
-    &[("n", "node count"), ("nf", "node fraction"), ("ef", "edge fraction"), ("url", "profiles by URL"), ("embed", "embed mode")];
+const NOT_YET: &[(&str, &str)] = &[("url", "profiles by URL"), ("embed", "embed mode")];
 
 /// Views named in the hash (`view=`).
-pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek"];
+pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek", "graph"];
 
 /// Table orders named in the hash (`sort=`).
 pub const SORTS: &[&str] = &["flat", "cum", "name", "delta", "base", "target"];
@@ -47,6 +46,13 @@ pub struct UrlState {
     pub pivot: Option<String>,
     /// `inv`: inverted (bottom-up) flame graph (profdrop's own).
     pub inverted: Option<bool>,
+    // Call graph.
+    /// `n`: pprof's `-nodecount` (0: no limit).
+    pub nodecount: Option<u32>,
+    /// `nf`: pprof's `-nodefraction`, as written (a number from 0 to 1).
+    pub nodefraction: Option<String>,
+    /// `ef`: pprof's `-edgefraction`, as written.
+    pub edgefraction: Option<String>,
 }
 
 /// The refinement's regex parameters: the hash key and the [`Refine`] field it sets.
@@ -137,6 +143,15 @@ pub fn parse(hash: &str) -> (UrlState, Vec<Problem>) {
                 None => problem(format!("`{v}` is not 1, 0, true or false")),
             },
             "si" | "base" | "target" | "p" => problem("it is empty".into()),
+            // Call graph pruning (pprof's `-nodecount`, `-nodefraction`, `-edgefraction`).
+            "n" => match v.parse::<u32>() {
+                Ok(n) => st.nodecount = Some(n),
+                Err(_) => problem(format!("node count `{v}` is not a whole number")),
+            },
+            "nf" | "ef" => match v.parse::<f64>() {
+                Ok(x) if (0.0..=1.0).contains(&x) => *(if k == "nf" { &mut st.nodefraction } else { &mut st.edgefraction }) = Some(v),
+                _ => problem(format!("`{v}` is not a fraction from 0 to 1")),
+            },
             // pprof's refinement and profdrop's own options.
             "g" => match Granularity::parse(&v) {
                 Some(g) => st.refine.granularity = g,
@@ -212,6 +227,16 @@ pub fn write(st: &UrlState) -> String {
     }
     if let Some(b) = st.inverted {
         put("inv", if b { "1" } else { "0" });
+    }
+    // Call graph.
+    if let Some(n) = st.nodecount {
+        put("n", &n.to_string());
+    }
+    if let Some(v) = &st.nodefraction {
+        put("nf", v);
+    }
+    if let Some(v) = &st.edgefraction {
+        put("ef", v);
     }
     out
 }
@@ -297,6 +322,9 @@ mod tests {
                     refine: Refine { focus: format!("^{n}$"), tagfocus: format!("k={n}"), noinlines: true, ..Refine::default() },
                     pivot: Some(format!("^{n}\\.f$")),
                     inverted: Some(n.is_empty()),
+                    nodecount: Some(n.len() as u32),
+                    nodefraction: Some("0.05".into()),
+                    edgefraction: (!n.is_empty()).then(|| "0".into()),
                 };
                 let h = write(&st);
                 assert!(!h.contains(' ') && !h.contains('#') && h.matches('&').count() == h.matches('=').count() - 1, "{h}");
@@ -307,7 +335,7 @@ mod tests {
 
     #[test]
     fn a_bad_parameter_is_named_and_the_rest_applies() {
-        let (st, problems) = parse("si=cpu&view=graphs&norm=yes&zz=1&n=80&target=%E0%A4&sort=cum&f=main%5C.leak");
+        let (st, problems) = parse("si=cpu&view=graphs&norm=yes&zz=1&n=many&target=%E0%A4&sort=cum&f=main%5C.leak");
         assert_eq!(st.sample_type.as_deref(), Some("cpu"));
         assert_eq!(st.sort.as_deref(), Some("cum"));
         assert_eq!(st.view, None);
@@ -316,7 +344,7 @@ mod tests {
         assert_eq!(st.refine.focus, "main\\.leak");
         let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["view", "norm", "zz", "n", "target"]);
-        assert!(problems[3].to_string().contains("node count"), "{}", problems[3]);
+        assert!(problems[3].to_string().contains("node count `many`"), "{}", problems[3]);
         assert!(problems[2].to_string().contains("does not know"), "{}", problems[2]);
     }
 

@@ -3,6 +3,7 @@
 
 pub mod flame;
 pub mod flame_keys;
+pub mod graph;
 pub mod hash;
 pub mod refining;
 pub mod state;

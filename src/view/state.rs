@@ -3,7 +3,7 @@
 use crate::analysis::leaks::LeakReport;
 use crate::analysis::series::{self, Series};
 use crate::protocol::Stage;
-use crate::protocol::{FlameSource, Refine, Request, Response, Summary, TopOrder};
+use crate::protocol::{FlameSource, GraphOptions, Refine, Request, Response, Summary, TopOrder};
 use crate::view::hash::{self, UrlState};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +20,8 @@ pub enum View {
     Leaks,
     /// pprof's `-peek` table.
     Peek,
+    /// pprof's call graph.
+    Graph,
 }
 
 pub use crate::protocol::{FLAME_MIN_FRACTION, PEEK_PAGE, TOP_PAGE};
@@ -204,6 +206,17 @@ pub struct AppState {
     pub peek: Option<Answer>,
     /// Peek entries to fetch (0 = all).
     pub peek_limit: u32,
+    // Call graph.
+    /// Graph answer.
+    pub graph: Option<Answer>,
+    /// Node count and fractions (pprof's `-nodecount`, `-nodefraction`, `-edgefraction`).
+    pub graph_options: GraphOptions,
+    /// The graph view draws the diff graph of the diff's base and target.
+    pub graph_diff: bool,
+    /// Graph answers received (each one is laid out and drawn in turn).
+    pub graph_seq: u32,
+    /// The latest graph answer laid out and drawn (`graph_seq` when the drawing is current).
+    pub graph_drawn: u32,
 }
 
 impl Default for AppState {
@@ -253,6 +266,11 @@ impl Default for AppState {
             pivot_callees: None,
             peek: None,
             peek_limit: PEEK_PAGE,
+            graph: None,
+            graph_options: GraphOptions::default(),
+            graph_diff: false,
+            graph_seq: 0,
+            graph_drawn: 0,
         }
     }
 }
@@ -348,6 +366,12 @@ pub enum Action {
     Pivot(Option<String>),
     /// Fetch this many peek entries (0 = all).
     PeekLimit(u32),
+    /// The call graph's node count and fractions.
+    GraphOptions(GraphOptions),
+    /// The graph view draws the diff graph (base → target) or the selected profile's.
+    GraphDiff(bool),
+    /// The graph answer numbered so ([`AppState::graph_seq`]) is laid out and drawn.
+    GraphDrawn(u32),
 }
 
 /// What `body[data-state]` says.
@@ -503,6 +527,13 @@ impl AppState {
                 }
             }
             View::Leaks => out.push(Request::Leaks { ids: self.series(), sample_type: st.clone(), refine: self.refine.clone() }),
+            View::Graph => {
+                let (id, base) = match (self.graph_diff, self.diff_base, self.diff_target) {
+                    (true, Some(b), Some(t)) => (t, Some(b)),
+                    _ => (sel, None),
+                };
+                out.push(Request::Graph { id, base, sample_type: st.clone(), options: self.graph_options, refine: self.refine.clone() });
+            }
         }
         // The label browser: the selected profile's labels, as refined.
         if self.labels_open {
@@ -573,8 +604,20 @@ impl AppState {
         if self.entries.is_empty() {
             return Status::Idle;
         }
-        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.pivot_callers, &self.pivot_callees, &self.peek, &self.labels];
+        let answers = [
+            &self.top,
+            &self.flame,
+            &self.diff,
+            &self.leaks,
+            &self.pivot_callers,
+            &self.pivot_callees,
+            &self.peek,
+            &self.labels,
+            &self.graph,
+        ];
         let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
+        // The graph is rendered once laid out (in a worker, after its answer came).
+        let all = all && (self.view != View::Graph || self.graph_drawn == self.graph_seq);
         if all {
             Status::Ready
         } else {
@@ -676,7 +719,8 @@ impl AppState {
 
     /// The view state as a link names it (see [`hash`]): what a reader needs to see the same.
     pub fn url_state(&self) -> UrlState {
-        let diff = matches!(self.view, View::Diff);
+        let diff = matches!(self.view, View::Diff) || (self.view == View::Graph && self.graph_diff);
+        let (o, d) = (self.graph_options, GraphOptions::default());
         let label = |id: Option<u32>| id.and_then(|id| self.label_of(id)).map(str::to_string);
         UrlState {
             view: Some(view_name(self.view).to_string()),
@@ -691,6 +735,9 @@ impl AppState {
             refine: self.refine.clone(),
             pivot: self.pivot.clone(),
             inverted: self.inverted.then_some(true),
+            nodecount: (o.nodecount != d.nodecount).then_some(o.nodecount),
+            nodefraction: (o.nodefraction != d.nodefraction).then(|| o.nodefraction.to_string()),
+            edgefraction: (o.edgefraction != d.edgefraction).then(|| o.edgefraction.to_string()),
         }
     }
 
@@ -743,6 +790,18 @@ impl AppState {
             self.peek_limit = PEEK_PAGE;
         }
         self.inverted = u.inverted.unwrap_or(false);
+        // Call graph: pprof's defaults unless the link says; a graph link with base and
+        // target asks for the diff graph.
+        let d = GraphOptions::default();
+        let frac = |v: &Option<String>, dflt: f64| v.as_deref().and_then(|x| x.parse().ok()).unwrap_or(dflt);
+        self.graph_options = GraphOptions {
+            nodecount: u.nodecount.unwrap_or(d.nodecount),
+            nodefraction: frac(&u.nodefraction, d.nodefraction),
+            edgefraction: frac(&u.edgefraction, d.edgefraction),
+        };
+        if self.view == View::Graph {
+            self.graph_diff = u.base.is_some() && u.target.is_some();
+        }
         if settled {
             self.url = None;
         }
@@ -796,7 +855,8 @@ fn request_refine(r: &Request) -> Option<&Refine> {
         | Request::Diff { refine, .. }
         | Request::Leaks { refine, .. }
         | Request::Labels { refine, .. }
-        | Request::Peek { refine, .. } => Some(refine),
+        | Request::Peek { refine, .. }
+        | Request::Graph { refine, .. } => Some(refine),
         _ => None,
     }
 }
@@ -808,11 +868,12 @@ fn view_name(v: View) -> &'static str {
         View::Diff => "diff",
         View::Leaks => "leaks",
         View::Peek => "peek",
+        View::Graph => "graph",
     }
 }
 
 fn view_of(name: &str) -> Option<View> {
-    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek].into_iter().find(|v| view_name(*v) == name)
+    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek, View::Graph].into_iter().find(|v| view_name(*v) == name)
 }
 
 fn sort_name(by: SortBy) -> &'static str {
@@ -1037,6 +1098,10 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
                 Request::Flame { pivot: Some(_), inverted: true, .. } => &mut s.pivot_callers,
                 Request::Flame { pivot: Some(_), .. } => &mut s.pivot_callees,
                 Request::Peek { .. } => &mut s.peek,
+                Request::Graph { .. } => {
+                    s.graph_seq += 1;
+                    &mut s.graph
+                }
                 _ => return s,
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
@@ -1093,6 +1158,9 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.peek_limit = PEEK_PAGE;
         }
         Action::PeekLimit(n) => s.peek_limit = n,
+        Action::GraphOptions(o) => s.graph_options = o,
+        Action::GraphDiff(on) => s.graph_diff = on,
+        Action::GraphDrawn(seq) => s.graph_drawn = seq,
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
                 if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {

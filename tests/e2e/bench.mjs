@@ -287,6 +287,8 @@ async function arm(page, what, arg, timeoutMs) {
             ? Number(document.querySelector(SEL.flamegraph)?.getAttribute('data-frames')) > 0
             : !!document.querySelector(SEL.topTable)),
         notooltip: () => !document.querySelector(SEL.tooltip),
+        // The graph view: its answer laid out (Graphviz in its worker) and drawn.
+        graph: () => ready() && document.querySelector('[data-testid=graph]')?.getAttribute('data-layout') === 'done',
       };
       const errored = () => document.body.getAttribute('data-state') === 'error' && B.states.length > writes0;
       const pred = preds[what];
@@ -517,6 +519,26 @@ async function benchOnce(browser, server, file) {
       res.refine_note = String(e.message || e).slice(0, 200);
     }
 
+    // ---- graph view (pprof's call graph, view=graph through the hash as a link opens it):
+    // hash assigned → graph computed, laid out off the main thread, drawn + next frame; the
+    // longest main-thread task meanwhile, and clicks sent every 50 ms answered.
+    try {
+      const nl = await page.evaluate(() => window.__bench.longtasks.length);
+      const t0 = await page.evaluate(() => performance.now());
+      await arm(page, 'graph', null, 60_000);
+      await page.evaluate((h) => (location.hash = h), `${strip(base)}&view=graph`);
+      const r = await waitArmed(page, 'graph view');
+      res.graph_ms = r.frame - t0;
+      const g = await page.$eval('[data-testid=graph]', (el) => ({ nodes: Number(el.getAttribute('data-nodes')), edges: Number(el.getAttribute('data-edges')), layout: Number(el.getAttribute('data-layout-ms')) }));
+      res.graph_nodes = g.nodes;
+      res.graph_edges = g.edges;
+      res.graph_layout_ms = g.layout;
+      const lt = (await page.evaluate((n) => window.__bench.longtasks.slice(n), nl)).filter((l) => l.t >= t0);
+      res.graph_longtask_max_ms = lt.reduce((m, l) => Math.max(m, l.d), 0);
+    } catch (e) {
+      res.graph_note = String(e.message || e).slice(0, 200);
+    }
+
     // ---- memory
     res.js_heap_after_flame_mb = await page.evaluate(() => (performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null));
     const wm = await page.evaluate(() => document.body.getAttribute('data-worker-memory'));
@@ -593,6 +615,9 @@ function table(results) {
     ['↳ then granularity lines (g=lines) → top table + frame (ms)', (r) => fmt(r.refine_lines_table_ms)],
     ['**refine: focus in the flame view → flame drawn + frame (ms)**', (r) => `**${fmt(r.refine_focus_flame_ms)}**`],
     ['↳ longest main-thread task during the three (ms)', (r) => fmt(Math.max(r.refine_focus_table_longtask_max_ms ?? 0, r.refine_lines_table_longtask_max_ms ?? 0, r.refine_focus_flame_longtask_max_ms ?? 0))],
+    ['**graph view: link (view=graph) → laid out + drawn** (ms)', (r) => `**${fmt(r.graph_ms)}**` + (r.graph_note ? ` (${r.graph_note})` : '')],
+    ['↳ of which Graphviz layout in its worker (ms); nodes / edges', (r) => `${fmt(r.graph_layout_ms)}; ${fmt(r.graph_nodes)} / ${fmt(r.graph_edges)}`],
+    ['↳ longest main-thread task (ms)', (r) => fmt(r.graph_longtask_max_ms)],
     ['page JS heap after load / after flame (MB)', (r) => `${fmt(r.js_heap_mb)} / ${fmt(r.js_heap_after_flame_mb)}`],
     ['worker wasm memory after load / at end (MB)', (r) => `${fmt(r.worker_wasm_at_load_mb)} / ${fmt(r.worker_wasm_mb)}`],
     ['renderer peak RSS (page + worker, MB)', (r) => fmt(r.renderer_peak_rss_mb)],

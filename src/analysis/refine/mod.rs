@@ -8,12 +8,13 @@
 //! sample. Every view (top table, flame graph, diff, leak finder) then works on it unchanged.
 //! It reads the profile's [`Locations`](crate::model::locations::Locations).
 
+mod locs;
 pub mod names;
 pub mod tags;
 
 use self::names::{display_file, printable_name, NodeKey, Strings};
 use crate::analysis::leaks::is_user_code;
-use crate::model::locations::{Locations, NO_INDEX};
+use crate::model::locations::{LocationCell, Locations, NO_INDEX};
 use crate::model::names::simplify_func;
 use crate::model::{LabelSets, Profile};
 use rustc_hash::FxHashMap;
@@ -233,8 +234,8 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
     let prune_from = compile("prune_from", &r.prune_from)?;
     let tagshow = compile("tagshow", &r.tagshow)?;
     let taghide = compile("taghide", &r.taghide)?;
-    let locs = p.locations();
-    let locs: &Locations = &locs;
+    let locs_arc = p.locations();
+    let locs: &Locations = &locs_arc;
 
     // Per function and per mapping: which options match it.
     let rxs = [(&focus, FOCUS), (&ignore, IGNORE), (&hide, HIDE), (&show, SHOW), (&show_from, SHOW_FROM)];
@@ -284,6 +285,8 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
     let mut lbits: Vec<u8> = Vec::with_capacity(n_locs);
     let mut node_off: Vec<u32> = Vec::with_capacity(n_locs + 1);
     let mut node_ids: Vec<u32> = Vec::with_capacity(locs.line_func.len());
+    // Per node of a location: the original line it came from (for the refined locations).
+    let mut node_line: Vec<u32> = Vec::with_capacity(locs.line_func.len());
     let mut node_mine: Vec<bool> = Vec::new();
     let mut strings = Strings::default();
     let mut fname: Vec<u32> = vec![NO_INDEX; locs.func_name.len()];
@@ -379,6 +382,7 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
                     new_node(&mut out, &name_buf, file)
                 });
                 node_ids.push(id);
+                node_line.push(cur.get(j).map_or(NO_INDEX, |&i| i as u32));
                 if r.only_mine {
                     node_mine.push(f != NO_INDEX && fbits[f as usize] & MINE != 0);
                 }
@@ -470,6 +474,8 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
     let memo_on = p.stacks.len() * 2 < p.num_samples();
     let mut memo: Vec<(u32, u32, u32, u32)> = if memo_on { vec![(0, 0, 0, NO_INDEX); p.stacks.len()] } else { Vec::new() };
     let plain = !r.only_mine && !r.collapse_recursion;
+    // The window of each sample kept (for the refined locations).
+    let mut kept_windows: Vec<(u32, u32, u32)> = Vec::new();
     for &(s32, start32, end32) in &windows {
         let (s, start, end) = (s32 as usize, start32 as usize, end32 as usize);
         let sl = locs.sample(s);
@@ -556,6 +562,9 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
             }
         }
         out.sample_stack.push(id);
+        if plain {
+            kept_windows.push((s32, start32, end32));
+        }
         for (t, col) in out.values.iter_mut().enumerate() {
             col.push(p.values[t][s]);
         }
@@ -566,6 +575,18 @@ pub fn apply(p: &Profile, r: &Refine) -> Result<Refined, String> {
         }
     }
     out.stacks.seal();
+    if plain {
+        // Which frames were inlined stays known (the call graph's and peek's inline marks).
+        out.locations = LocationCell::new(std::sync::Arc::new(locs::RefinedLocations {
+            orig: locs_arc.clone(),
+            kept: kept_windows,
+            node_off,
+            node_ids,
+            node_line,
+            names: out.functions.names.clone(),
+            files: out.functions.files.clone(),
+        }));
+    }
 
     // -tagshow / -taghide: label keys removed from the kept samples' label sets.
     let (mut tsm, mut thm) = (false, false);

@@ -8,6 +8,7 @@ pub mod diff_view;
 pub mod drop_zone;
 pub mod errors;
 pub mod flame_view;
+pub mod graph_view;
 pub mod keys;
 pub mod labels_panel;
 pub mod leak_table;

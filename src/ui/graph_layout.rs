@@ -1,0 +1,92 @@
+//! The page side of the graph view's layout worker (`graph-worker.js`: Graphviz's `dot` in
+//! WebAssembly). The worker, and with it the library, is started the first time a graph is
+//! laid out, so no other view pays for it; it lays graphs out off the main thread, one message
+//! each, answers matched by a sequence number.
+
+use crate::view::graph::Layout;
+use gloo_events::EventListener;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{Worker, WorkerOptions, WorkerType};
+
+type Done = Box<dyn FnOnce(Result<Layout, String>)>;
+
+struct LayoutWorker {
+    worker: Worker,
+    next: u32,
+    pending: Rc<RefCell<HashMap<u32, Done>>>,
+    /// Its script failed: the next layout starts a new worker.
+    broken: Rc<std::cell::Cell<bool>>,
+    _listeners: [EventListener; 2],
+}
+
+thread_local! {
+    static WORKER: RefCell<Option<LayoutWorker>> = const { RefCell::new(None) };
+}
+
+fn start() -> Result<LayoutWorker, String> {
+    let opts = WorkerOptions::new();
+    opts.set_type(WorkerType::Module);
+    let worker = Worker::new_with_options("./graph-worker.js", &opts).map_err(|e| format!("the layout worker did not start: {e:?}"))?;
+    let pending: Rc<RefCell<HashMap<u32, Done>>> = Rc::default();
+    let on_message = {
+        let pending = pending.clone();
+        EventListener::new(&worker, "message", move |e| {
+            let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
+            let data = e.data();
+            let get = |k: &str| js_sys::Reflect::get(&data, &JsValue::from_str(k)).ok();
+            let Some(seq) = get("seq").and_then(|v| v.as_f64()) else { return };
+            let Some(done) = pending.borrow_mut().remove(&(seq as u32)) else { return };
+            let result = match get("layout").and_then(|v| v.as_string()) {
+                Some(json) => serde_json::from_str::<Layout>(&json).map_err(|e| format!("the layout could not be read: {e}")),
+                None => Err(get("error").and_then(|v| v.as_string()).unwrap_or_else(|| "the layout failed".into())),
+            };
+            done(result);
+        })
+    };
+    let broken: Rc<std::cell::Cell<bool>> = Rc::default();
+    let on_error = {
+        let (pending, broken) = (pending.clone(), broken.clone());
+        EventListener::new(&worker, "error", move |e| {
+            let msg = e.dyn_ref::<web_sys::ErrorEvent>().map(|e| e.message()).unwrap_or_default();
+            // The worker's script failed: every layout waiting fails, and the next one starts
+            // a new worker.
+            let waiting: Vec<Done> = pending.borrow_mut().drain().map(|(_, d)| d).collect();
+            for done in waiting {
+                done(Err(format!("the layout engine failed to load: {msg}")));
+            }
+            broken.set(true);
+        })
+    };
+    Ok(LayoutWorker { worker, next: 0, pending, broken, _listeners: [on_message, on_error] })
+}
+
+/// Lays out `dot` (see [`crate::view::graph::dot`]); `done` gets the layout or why not.
+pub fn layout(dot: String, done: impl FnOnce(Result<Layout, String>) + 'static) {
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.as_ref().is_none_or(|x| x.broken.get()) {
+            if let Some(old) = w.take() {
+                old.worker.terminate();
+            }
+            match start() {
+                Ok(x) => *w = Some(x),
+                Err(e) => return done(Err(e)),
+            }
+        }
+        let lw = w.as_mut().expect("started");
+        lw.next = lw.next.wrapping_add(1);
+        let seq = lw.next;
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"seq".into(), &JsValue::from_f64(seq as f64));
+        let _ = js_sys::Reflect::set(&msg, &"dot".into(), &JsValue::from_str(&dot));
+        lw.pending.borrow_mut().insert(seq, Box::new(done));
+        if let Err(e) = lw.worker.post_message(&msg) {
+            if let Some(done) = lw.pending.borrow_mut().remove(&seq) {
+                done(Err(format!("the layout worker refused the graph: {e:?}")));
+            }
+        }
+    });
+}

@@ -1,0 +1,49 @@
+// Graph view timing on the biggest public corpus CPU profile (gpprof_large.cpu) and any other
+// files named: cold page, file loaded, then the graph view opened by its tab; reports the time
+// from the click to the graph laid out and drawn (+ next frame), Graphviz's own layout time in
+// its worker, and the longest main-thread task meanwhile. Numbers, never pass/fail.
+//
+//   node tests/e2e/graph-bench.mjs [FILE ...]   (needs make dist; default: the corpus file)
+
+import path from 'node:path';
+import { CORPUS_DIR, launchBrowser, loadFiles, openPage, startServer } from './helpers.mjs';
+
+const files = process.argv.slice(2);
+if (!files.length) files.push(path.join(CORPUS_DIR, 'gpprof_large.cpu'));
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  for (const file of files) {
+    for (let run = 0; run < 3; run++) {
+      const { context, page } = await openPage(browser, server);
+      await page.evaluate(() => {
+        window.__lt = [];
+        new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__lt.push({ t: e.startTime, d: e.duration }))).observe({ type: 'longtask', buffered: false });
+      });
+      await loadFiles(page, [file], { timeout: 120_000 });
+      const t0 = await page.evaluate(() => performance.now());
+      await page.click('[data-testid=view-graph]');
+      await page.waitForFunction(
+        () => document.body.getAttribute('data-state') === 'ready' && document.querySelector('[data-testid=graph]')?.getAttribute('data-layout') === 'done',
+        null,
+        { timeout: 120_000, polling: 'raf' },
+      );
+      const r = await page.evaluate(async (t0) => {
+        await new Promise((res) => requestAnimationFrame(res));
+        const el = document.querySelector('[data-testid=graph]');
+        return {
+          ms: performance.now() - t0,
+          layout: Number(el.getAttribute('data-layout-ms')),
+          nodes: Number(el.getAttribute('data-nodes')),
+          edges: Number(el.getAttribute('data-edges')),
+          longtask: window.__lt.filter((l) => l.t >= t0).reduce((m, l) => Math.max(m, l.d), 0),
+        };
+      }, t0);
+      console.log(`${path.basename(file)} run ${run + 1}: click → graph drawn ${r.ms.toFixed(0)} ms (Graphviz layout ${r.layout} ms in its worker; ${r.nodes} nodes, ${r.edges} edges); longest main-thread task ${r.longtask.toFixed(0)} ms`);
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,51 @@
+// The graph view's layout worker: Graphviz's `dot` (compiled to WebAssembly by
+// @hpcc-js/wasm-graphviz, copied to vendor/graphviz.js by `make dist`). The page starts it the
+// first time the graph view opens, so neither the library nor its start-up cost touch any
+// other view. A message is { seq, dot }; the answer is { seq, layout } with layout a JSON
+// string (view::graph::Layout: size, node centres, edge splines, in CSS pixels, y down) or
+// { seq, error }.
+import { Graphviz } from './vendor/graphviz.js';
+
+let graphviz = null;
+
+const point = (s, h) => {
+  const [x, y] = s.split(',').map(Number);
+  return [x, h - y];
+};
+
+function convert(json, ms) {
+  const g = JSON.parse(json);
+  const [, , w, h] = g.bb.split(',').map(Number);
+  const nodes = [];
+  for (const o of g.objects ?? []) {
+    const i = /^N(\d+)$/.exec(o.name);
+    if (i) nodes[Number(i[1])] = point(o.pos, h);
+  }
+  const edges = [];
+  for (const e of g.edges ?? []) {
+    const i = /^e(\d+)$/.exec(e.id ?? '');
+    if (!i) continue;
+    let end = null;
+    const points = [];
+    for (const tok of (e.pos ?? '').split(' ')) {
+      if (tok.startsWith('e,')) end = point(tok.slice(2), h);
+      else if (tok.startsWith('s,')) continue;
+      else if (tok) points.push(point(tok, h));
+    }
+    edges[Number(i[1])] = { points, end, label: e.lp ? point(e.lp, h) : null };
+  }
+  for (let k = 0; k < edges.length; k++) edges[k] ??= { points: [], end: null, label: null };
+  return JSON.stringify({ width: w, height: h, nodes, edges, ms });
+}
+
+self.addEventListener('message', async (e) => {
+  const { seq, dot } = e.data;
+  try {
+    graphviz ??= await Graphviz.load();
+    const t0 = performance.now();
+    const json = graphviz.layout(dot, 'json0', 'dot');
+    self.postMessage({ seq, layout: convert(json, performance.now() - t0) });
+  } catch (err) {
+    self.postMessage({ seq, error: String(err?.message ?? err) });
+  }
+});
