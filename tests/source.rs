@@ -120,3 +120,31 @@ fn listings_equal_recorded_pprof_output() {
     assert!(lines > 500, "only {lines} listed lines in the goldens");
     assert!(errors.is_empty(), "{} differences:\n{}", errors.len(), errors.join("\n"));
 }
+
+#[test]
+fn the_engines_source_answer_is_the_listing() {
+    use profdrop::engine::Engine;
+    use profdrop::protocol::{Request, Response};
+    let path = root().join("testdata/golden/source/source__source-cpu.pb.gz.1.noinlines.tsv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // pprof's routine sums, in its order.
+    let want: Vec<(String, i64, i64)> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("routine\t"))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_string(), f[2].parse().unwrap(), f[3].parse().unwrap())
+        })
+        .collect();
+    let mut eng = Engine::new();
+    eng.insert(1, "source-cpu.pb.gz", decode(&std::fs::read(root().join("testdata/source/source-cpu.pb.gz")).unwrap()).unwrap());
+    let refine = Refine { noinlines: true, ..Default::default() };
+    let resp = eng.handle(Request::Source { id: 1, sample_type: "cpu".into(), regex: "main\\.".into(), limit: 2, refine });
+    let Response::Source { routines, n_routines, unit, .. } = resp else { panic!("{resp:?}") };
+    assert_eq!(unit, "nanoseconds");
+    assert_eq!(n_routines as usize, want.len());
+    let got: Vec<(String, i64, i64)> = routines.iter().map(|r| (r.name.clone(), r.flat, r.cum)).collect();
+    assert_eq!(got, want[..2].to_vec(), "the first two routines, as pprof lists them");
+    let bad = eng.handle(Request::Source { id: 1, sample_type: "cpu".into(), regex: "(".into(), limit: 0, refine: Refine::default() });
+    assert!(matches!(bad, Response::Error { .. }), "{bad:?}");
+}

@@ -11,7 +11,9 @@ use profdrop::decode::{decode, Stage};
 use profdrop::engine::Engine;
 use profdrop::model::{ProfileKind, ValueType};
 use profdrop::protocol::wire::{self, Boot, FromEngine, FromInflater, Message, ToEngine, ToInflater};
-use profdrop::protocol::{DiffRowOut, FlameSource, PeekEdge, PeekEntry, Refine, Request, Response, Summary, TopOrder, TopRowOut};
+use profdrop::protocol::{
+    DiffRowOut, FlameSource, LineValue, PeekEdge, PeekEntry, Refine, Request, Response, Routine, Summary, TopOrder, TopRowOut,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -211,6 +213,36 @@ fn responses() -> Vec<Response> {
             n_entries: 7,
             notes: vec!["focus \"x\" matched no frame".into()],
         },
+        Response::Source {
+            id: 4,
+            sample_type: "cpu".into(),
+            unit: "nanoseconds".into(),
+            total: BIG,
+            routines: vec![
+                Routine {
+                    name: "main.<b>\u{fffd}".into(),
+                    file: "/proc/self/cwd/x/main.go".into(),
+                    display_file: "x/main.go".into(),
+                    flat: -BIG,
+                    cum: BIG,
+                    start: 1,
+                    end: 47,
+                    lines: vec![LineValue { line: 42, flat: -BIG, cum: BIG }, LineValue { line: 0, flat: 0, cum: 1 }],
+                },
+                Routine {
+                    name: "runtime.x".into(),
+                    file: String::new(),
+                    display_file: String::new(),
+                    flat: 0,
+                    cum: 0,
+                    start: 0,
+                    end: -1,
+                    lines: vec![],
+                },
+            ],
+            n_routines: 9,
+            notes: vec!["focus \"main\" matched no samples".into()],
+        },
         Response::Merged(summary(9)),
         Response::Done,
         Response::Error { message: "bad request: \u{1}".into() },
@@ -261,6 +293,13 @@ fn requests() -> Vec<Request> {
             regex: "main\\.(alloc|f)".into(),
             limit: 200,
             refine: Default::default(),
+        },
+        Request::Source {
+            id: 4,
+            sample_type: "cpu".into(),
+            regex: "main\\.crunch|<b>".into(),
+            limit: 50,
+            refine: Refine { noinlines: true, focus: "main".into(), ..Default::default() },
         },
         Request::Diff { base: 1, target: 2, sample_type: "inuse_space".into(), normalize: false, refine: Default::default() },
         Request::Leaks { ids: vec![1, 2, 3], sample_type: "inuse_space".into(), refine: Default::default() },
@@ -361,7 +400,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 8];
+    let mut req_seen = [false; 9];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -372,9 +411,10 @@ fn every_message_kind_round_trips() {
             Request::Merge { .. } => 5,
             Request::Labels { .. } => 6,
             Request::Peek { .. } => 7,
+            Request::Source { .. } => 8,
         }] = true;
     }
-    let mut resp_seen = [false; 9];
+    let mut resp_seen = [false; 10];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -386,6 +426,7 @@ fn every_message_kind_round_trips() {
             Response::Error { .. } => 6,
             Response::Labels(_) => 7,
             Response::Peek { .. } => 8,
+            Response::Source { .. } => 9,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");

@@ -18,6 +18,7 @@ use super::components::pivot_view::PivotView;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
 use super::components::refine_bar::RefineBar;
+use super::components::source_view::SourceView;
 use super::components::summary_line::SummaryLine;
 use super::components::toolbar::Toolbar;
 use super::components::top_view::TopView;
@@ -92,7 +93,7 @@ pub fn app() -> Html {
 
     let on_files = {
         let store = store.clone();
-        use_callback((), move |files: Vec<web_sys::File>, _| store.open(files))
+        use_callback((), move |files: Vec<web_sys::File>, _| super::archives::open(store.clone(), files))
     };
     let on_view = use_action(&d, Action::View);
     let on_theme = use_action(&d, |()| Action::ToggleDark);
@@ -190,6 +191,7 @@ pub fn app() -> Html {
                 },
                 None => html! { <FlameView ..flame(FlameMode::Single) /> },
             },
+            View::Source => html! { <SourceView source={answer(&s.source)} regex={s.peek_regex()} /> },
             View::Peek => {
                 html! { <PeekView peek={answer(&s.peek)} regex={s.peek_regex()} on_pick={on_pivot.clone()} on_show_all={on_peek_all} /> }
             }

@@ -2,9 +2,11 @@
 //! Thin on purpose: decisions live in `view::state` and `analysis`.
 
 mod app;
+mod archives;
 mod bridge;
 mod components;
 mod flame;
+mod sources;
 mod store;
 mod tables;
 mod worker;

@@ -20,7 +20,7 @@ const NOT_YET: &[(&str, &str)] =
     &[("n", "node count"), ("nf", "node fraction"), ("ef", "edge fraction"), ("url", "profiles by URL"), ("embed", "embed mode")];
 
 /// Views named in the hash (`view=`).
-pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek"];
+pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek", "source"];
 
 /// Table orders named in the hash (`sort=`).
 pub const SORTS: &[&str] = &["flat", "cum", "name", "delta", "base", "target"];

@@ -20,9 +20,11 @@ pub enum View {
     Leaks,
     /// pprof's `-peek` table.
     Peek,
+    /// pprof's `-list`: annotated source.
+    Source,
 }
 
-pub use crate::protocol::{FLAME_MIN_FRACTION, PEEK_PAGE, TOP_PAGE};
+pub use crate::protocol::{FLAME_MIN_FRACTION, PEEK_PAGE, SOURCE_PAGE, TOP_PAGE};
 
 /// Top table sort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -200,6 +202,8 @@ pub struct AppState {
     pub peek: Option<Answer>,
     /// Peek entries to fetch (0 = all).
     pub peek_limit: u32,
+    /// Source listing answer (the source view).
+    pub source: Option<Answer>,
 }
 
 impl Default for AppState {
@@ -249,6 +253,7 @@ impl Default for AppState {
             pivot_callees: None,
             peek: None,
             peek_limit: PEEK_PAGE,
+            source: None,
         }
     }
 }
@@ -344,6 +349,9 @@ pub enum Action {
     Pivot(Option<String>),
     /// Fetch this many peek entries (0 = all).
     PeekLimit(u32),
+    /// Files of the latest batch that could not even be opened ("name: why"; members of an
+    /// archive that cannot be read): named like failed loads.
+    LoadErrors(Vec<String>),
 }
 
 /// What `body[data-state]` says.
@@ -475,6 +483,13 @@ impl AppState {
                 Some(p) => out.extend(self.pivot_requests(sel, p)),
                 None => out.push(self.flame_request(FlameSource::Single { id: sel })),
             },
+            View::Source => out.push(Request::Source {
+                id: sel,
+                sample_type: st.clone(),
+                regex: self.peek_regex(),
+                limit: SOURCE_PAGE,
+                refine: self.refine.clone(),
+            }),
             View::Peek => out.push(Request::Peek {
                 id: sel,
                 sample_type: st.clone(),
@@ -567,7 +582,17 @@ impl AppState {
         if self.entries.is_empty() {
             return Status::Idle;
         }
-        let answers = [&self.top, &self.flame, &self.diff, &self.leaks, &self.pivot_callers, &self.pivot_callees, &self.peek, &self.labels];
+        let answers = [
+            &self.top,
+            &self.flame,
+            &self.diff,
+            &self.leaks,
+            &self.pivot_callers,
+            &self.pivot_callees,
+            &self.peek,
+            &self.labels,
+            &self.source,
+        ];
         let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
         if all {
             Status::Ready
@@ -790,7 +815,8 @@ fn request_refine(r: &Request) -> Option<&Refine> {
         | Request::Diff { refine, .. }
         | Request::Leaks { refine, .. }
         | Request::Labels { refine, .. }
-        | Request::Peek { refine, .. } => Some(refine),
+        | Request::Peek { refine, .. }
+        | Request::Source { refine, .. } => Some(refine),
         _ => None,
     }
 }
@@ -802,11 +828,12 @@ fn view_name(v: View) -> &'static str {
         View::Diff => "diff",
         View::Leaks => "leaks",
         View::Peek => "peek",
+        View::Source => "source",
     }
 }
 
 fn view_of(name: &str) -> Option<View> {
-    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek].into_iter().find(|v| view_name(*v) == name)
+    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek, View::Source].into_iter().find(|v| view_name(*v) == name)
 }
 
 fn sort_name(by: SortBy) -> &'static str {
@@ -1031,6 +1058,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
                 Request::Flame { pivot: Some(_), inverted: true, .. } => &mut s.pivot_callers,
                 Request::Flame { pivot: Some(_), .. } => &mut s.pivot_callees,
                 Request::Peek { .. } => &mut s.peek,
+                Request::Source { .. } => &mut s.source,
                 _ => return s,
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
@@ -1087,6 +1115,10 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.peek_limit = PEEK_PAGE;
         }
         Action::PeekLimit(n) => s.peek_limit = n,
+        Action::LoadErrors(msgs) => {
+            s.batch_failed |= !msgs.is_empty();
+            s.errors.extend(msgs);
+        }
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
                 if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {
@@ -1612,5 +1644,23 @@ mod tests {
         s = reduce(s, Action::View(View::Peek));
         s = reduce(s, Action::Search("alloc".into()));
         assert!(matches!(s.wanted().as_slice(), [Request::Peek { regex, .. }] if regex == "alloc"), "{:?}", s.wanted());
+    }
+
+    #[test]
+    fn the_source_view_lists_the_focus_and_its_link_says_view_source() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Url("view=source&f=main%5C.crunch".into()));
+        assert!(s.url_notes.is_empty(), "{:?}", s.url_notes);
+        assert_eq!(s.view, View::Source);
+        let w = s.wanted();
+        assert!(
+            matches!(w.as_slice(), [Request::Source { id: 1, regex, limit: SOURCE_PAGE, refine, .. }] if regex == "main\\.crunch" && refine.focus == *regex),
+            "{w:?}"
+        );
+        s = reduce(s, Action::Answer(w[0].clone(), Response::Done));
+        assert!(s.source.is_some());
+        assert_eq!(s.status(), Status::Ready);
+        assert!(hash::write(&s.url_state()).starts_with("view=source&"), "{}", hash::write(&s.url_state()));
     }
 }
