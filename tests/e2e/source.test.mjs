@@ -53,7 +53,8 @@ describe('source view', () => {
       await withPage(ctx.browser, ctx.server, `source-${file}`, async ({ page }) => {
         await openSource(page, `view=source&si=cpu&f=${encodeURIComponent(regex)}`);
         const n = want.reduce((a, r) => a + r.lines.length, 0);
-        await page.setInputFiles(S.input, SOURCES);
+        // The folder (webkitdirectory): its files come with their relative paths (source/main.go, …).
+        await page.setInputFiles(S.input, path.join(TESTDATA_DIR, 'gen', 'source'));
         await page.waitForFunction(({ sel, n }) => document.querySelectorAll(sel).length === n && !document.querySelector('[data-testid=source-unmatched]'), { sel: S.rows, n }, { timeout: 30_000 }).catch(async () => {
           assert.fail(`expected ${n} rows; page has ${(await readRows(page)).length}: ${await page.textContent(S.source)}`);
         });
