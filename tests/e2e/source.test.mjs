@@ -7,6 +7,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { SEL, TESTDATA_DIR, REPO_ROOT, actAndSettle, loadFiles, withPage, useBrowser } from './helpers.mjs';
 
@@ -94,6 +96,35 @@ describe('source view', () => {
       const unmatched = await page.textContent('[data-testid=source-unmatched]');
       assert.ok(unmatched.includes(want.file), `the page names the file it has no source for: ${unmatched}`);
       assert.ok((await page.textContent(S.source)).includes(`${want.file}:${sampled[0][1]}`), 'file:line to copy');
+    });
+  });
+
+  it('a module\'s .zip dropped on the view: matched by path suffix, numbers equal pprof', { timeout: 90_000 }, async (t) => {
+    const want = golden('source__source-cpu.pb.gz.1.store.tsv');
+    // A module zip as the Go proxy serves one: module@version/ paths, other files beside.
+    const zip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'profdrop-src-')), 'module.zip');
+    execFileSync('python3', ['-c', `
+import sys, zipfile
+src, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.write(src + '/main.go', 'example.com/fixture@v1.0.0/main.go')
+    z.write(src + '/store/store.go', 'example.com/fixture@v1.0.0/store/store.go')
+    z.writestr('example.com/fixture@v1.0.0/go.mod', 'module example.com/fixture\\n')
+`, path.join(TESTDATA_DIR, 'gen', 'source'), zip]);
+    await withPage(ctx.browser, ctx.server, 'source-zip', async ({ page }) => {
+      await openSource(page, `view=source&si=cpu&f=${encodeURIComponent('store\\.')}`);
+      const n = want.reduce((a, r) => a + r.lines.length, 0);
+      await page.evaluate(({ b64, sel }) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], 'module.zip'));
+        document.querySelector(sel).dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, { b64: fs.readFileSync(zip).toString('base64'), sel: S.source });
+      await page.waitForFunction(({ sel, n }) => document.querySelectorAll(sel).length === n && !document.querySelector('[data-testid=source-unmatched]'), { sel: S.rows, n }, { timeout: 30_000 });
+      const rows = await readRows(page);
+      assert.deepEqual(rows, want.flatMap((r) => r.lines.map(([l, f, c]) => [r.file, l, f, c])));
+      const profiles = await page.$$eval(SEL.profileEntry, (es) => es.length);
+      assert.equal(profiles, 1, 'a zip dropped on the source view is sources, not profiles');
     });
   });
 });
