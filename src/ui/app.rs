@@ -146,6 +146,13 @@ pub fn app() -> Html {
     let on_labels_close = use_action(&d, |()| Action::LabelsOpen(false));
     // (The context menu's Pivot: the regex it made for the function.)
     let on_menu_pivot = use_action(&d, |re: String| Action::Pivot(Some(re)));
+    let on_menu_source = {
+        let (d, refine) = (d.clone(), s.refine.clone());
+        use_callback(refine, move |re: String, refine| {
+            d.dispatch(Action::Refine(crate::protocol::Refine { focus: re, ..refine.clone() }));
+            d.dispatch(Action::View(View::Source));
+        })
+    };
     let on_inverted = use_action(&d, Action::Inverted);
     let on_pivot = use_action(&d, |name: String| Action::Pivot(Some(exact_regex(&name))));
     let on_unpivot = use_action(&d, |()| Action::Pivot(None));
@@ -275,7 +282,7 @@ pub fn app() -> Html {
                     <SummaryLine summary={selected.map(|e| e.summary.clone())} />
                     { main_view }
                 </main>
-                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} />
+                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} on_source={Some(on_menu_source)} />
             </div>
         </DropZone>
     }

@@ -66,7 +66,7 @@ describe('source view', () => {
         assert.deepEqual(rows, expect, 'rows (data-file, data-line, data-flat, data-cum) equal pprof -list');
         // The text is the file's own line.
         const src = fs.readFileSync(SOURCES[regex.startsWith('store') ? 1 : 0], 'utf8').split('\n');
-        const shown = await page.$eval(`${S.rows}[data-line="${expect[0][1]}"] pre`, (e) => e.textContent);
+        const shown = await page.$eval(`${S.rows}[data-line="${expect[0][1]}"] td.code`, (e) => e.textContent);
         assert.equal(shown, src[Number(expect[0][1]) - 1]);
         if (regex === 'main\\.crunch') {
           for (const theme of ['light', 'dark']) {
@@ -125,6 +125,24 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
       assert.deepEqual(rows, want.flatMap((r) => r.lines.map(([l, f, c]) => [r.file, l, f, c])));
       const profiles = await page.$$eval(SEL.profileEntry, (es) => es.length);
       assert.equal(profiles, 1, 'a zip dropped on the source view is sources, not profiles');
+    });
+  });
+
+  it('the context menu\'s Show source on a top-table row opens that function\'s listing', { timeout: 90_000 }, async () => {
+    const want = golden('source__source-cpu.pb.gz.1.crunch.tsv')[0];
+    await withPage(ctx.browser, ctx.server, 'source-menu', async ({ page }) => {
+      await loadFiles(page, [PROFILE]);
+      await page.click(`${SEL.topTable} tbody tr[data-function="main.crunch"]`, { button: 'right' });
+      await actAndSettle(page, 'Show source', () => page.click('[data-testid=context-menu] [data-action=source]'), {
+        until: (sel) => document.querySelectorAll(sel).length > 0,
+        arg: S.rows,
+      });
+      const rows = await readRows(page);
+      const sampled = want.lines.filter(([, f, c]) => f !== '0' || c !== '0').map(([l, f, c]) => [want.file, l, f, c]);
+      const key = (r) => r.join(' ');
+      assert.deepEqual(rows.map(key).sort(), sampled.map(key).sort());
+      const hash = await page.evaluate(() => decodeURIComponent(location.hash));
+      assert.ok(hash.includes('view=source') && hash.includes('f=^main\\.crunch$'), hash);
     });
   });
 });

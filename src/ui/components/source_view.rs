@@ -52,12 +52,9 @@ fn routine_html(r: &Routine, unit: &str, total: i64, hot: &mut usize, bump: &Cal
     });
     let row = |line: i64, flat: i64, cum: i64, code: Html, hot: &mut usize| {
         let is_hot = flat != 0 || cum != 0;
-        let id = is_hot.then(|| {
-            *hot += 1;
-            format!("src-hot-{}", *hot - 1)
-        });
+        *hot += 1;
         html! {
-            <tr class={classes!(if is_hot { "hot" } else { "cold" })} id={id} tabindex="-1"
+            <tr class={classes!(if is_hot { "hot" } else { "cold" })} tabindex="-1"
                 data-line={line.to_string()} data-file={r.file.clone()} data-flat={flat.to_string()} data-cum={cum.to_string()}>
                 <td class="num">{ value(flat, unit) }</td>
                 <td class="num">{ value(cum, unit) }</td>
@@ -66,23 +63,7 @@ fn routine_html(r: &Routine, unit: &str, total: i64, hot: &mut usize, bump: &Cal
         }
     };
     let body = match text {
-        Some(t) => {
-            let lines: Vec<&str> = t.lines().collect();
-            let rows: Html = annotate(r, &t)
-                .into_iter()
-                .map(|l| {
-                    let code = lines.get(l.line as usize - 1).copied().unwrap_or("").to_string();
-                    row(
-                        l.line,
-                        l.flat,
-                        l.cum,
-                        html! { <><td class="lineno">{ l.line }</td><td class="code"><pre>{ code }</pre></td></> },
-                        hot,
-                    )
-                })
-                .collect();
-            html! { <table class="source-listing"><tbody>{ rows }</tbody></table> }
-        }
+        Some(t) => html! { <ListingTable routine={std::rc::Rc::new(r.clone())} text={t} unit={AttrValue::from(unit.to_string())} /> },
         None => {
             // Without the file: pprof's `-lines -top` rows of this function (by |flat|, then line).
             let mut v = r.lines.clone();
@@ -175,7 +156,7 @@ pub fn source_view(p: &SourceViewProps) -> Html {
             });
         })
     };
-    let cursor = use_mut_ref(|| 0usize);
+    let cursor = use_mut_ref(|| usize::MAX);
     let onkeydown = {
         let cursor = cursor.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -185,19 +166,19 @@ pub fn source_view(p: &SourceViewProps) -> Html {
                 _ => return,
             };
             let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+            let Ok(hot) = doc.query_selector_all("[data-testid=source] tr.hot") else { return };
+            if hot.length() == 0 {
+                return;
+            }
             let mut c = cursor.borrow_mut();
-            let next = (*c as isize + step).max(0) as usize;
-            let id = |k: usize| format!("src-hot-{k}");
-            let (k, el) = match doc.get_element_by_id(&id(next)) {
-                Some(el) => (next, el),
-                None => match doc.get_element_by_id(&id(*c)) {
-                    Some(el) => (*c, el),
-                    None => return,
-                },
-            };
+            // From the focused hot row when there is one, else from the last one visited.
+            let active = doc.active_element();
+            let at = (0..hot.length()).find(|&i| hot.get(i).is_some_and(|n| active.as_ref().is_some_and(|a| a.is_same_node(Some(&n)))));
+            let from = at.map(|i| i as isize).unwrap_or(if at.is_none() && *c == usize::MAX { -1 } else { *c as isize });
+            let next = if at.is_none() && *c == usize::MAX { 0 } else { (from + step).clamp(0, hot.length() as isize - 1) as u32 };
             e.prevent_default();
-            *c = k;
-            if let Ok(h) = el.dyn_into::<web_sys::HtmlElement>() {
+            *c = next as usize;
+            if let Some(h) = hot.get(next).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
                 let _ = h.focus();
                 h.scroll_into_view_with_bool(false);
             }
@@ -257,4 +238,52 @@ pub fn source_view(p: &SourceViewProps) -> Html {
             { body }
         </section>
     }
+}
+
+/// Props of [`ListingTable`].
+#[derive(Properties, PartialEq)]
+struct ListingProps {
+    routine: std::rc::Rc<Routine>,
+    text: std::rc::Rc<str>,
+    unit: AttrValue,
+}
+
+/// A routine's annotated lines. Thousands of lines: the rows are DOM nodes cloned from a
+/// prototype row and filled with text (`ui::tables::RowMaker`), not virtual-DOM nodes.
+#[function_component(ListingTable)]
+fn listing_table(p: &ListingProps) -> Html {
+    let tbody = use_node_ref();
+    {
+        let tbody = tbody.clone();
+        let (r, text, unit) = (p.routine.clone(), p.text.clone(), p.unit.clone());
+        use_effect_with((p.routine.clone(), p.text.clone()), move |_| {
+            if let (Some(el), Some(doc)) = (tbody.cast::<web_sys::Element>(), web_sys::window().and_then(|w| w.document())) {
+                fill_listing(&doc, &el, &r, &text, &unit);
+            }
+        });
+    }
+    html! { <table class="source-listing"><tbody ref={tbody}></tbody></table> }
+}
+
+fn fill_listing(doc: &web_sys::Document, tbody: &web_sys::Element, r: &Routine, text: &str, unit: &str) {
+    use crate::ui::tables::{Js, RowExt, RowMaker};
+    let Some(maker) = RowMaker::new(doc, &[("num", None), ("num", None), ("lineno", None), ("code", None)]) else { return };
+    let lines: Vec<&str> = text.lines().collect();
+    let (a_line, a_file, a_flat, a_cum) = (Js::new("data-line"), Js::new("data-file"), Js::new("data-flat"), Js::new("data-cum"));
+    let (a_class, a_tab, hot, cold, minus1) = (Js::new("class"), Js::new("tabindex"), Js::new("hot"), Js::new("cold"), Js::new("-1"));
+    let file = Js::new(&r.file);
+    for l in annotate(r, text) {
+        let Some((tr, mut cells)) = maker.row() else { return };
+        tr.attr_i64(&a_line, l.line);
+        tr.attr_js(&a_file, &file);
+        tr.attr_i64(&a_flat, l.flat);
+        tr.attr_i64(&a_cum, l.cum);
+        tr.attr_js(&a_class, if l.flat != 0 || l.cum != 0 { &hot } else { &cold });
+        tr.attr_js(&a_tab, &minus1);
+        cells.text(&value(l.flat, unit));
+        cells.text(&value(l.cum, unit));
+        cells.text(&l.line.to_string());
+        cells.text(lines.get(l.line as usize - 1).copied().unwrap_or(""));
+    }
+    maker.finish(tbody);
 }
