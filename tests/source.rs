@@ -148,3 +148,47 @@ fn the_engines_source_answer_is_the_listing() {
     let bad = eng.handle(Request::Source { id: 1, sample_type: "cpu".into(), regex: "(".into(), limit: 0, refine: Refine::default() });
     assert!(matches!(bad, Response::Error { .. }), "{bad:?}");
 }
+
+/// A profile made here: `main.f` (start line 10, in `app/f.go`) with samples of known values at
+/// lines 14 (flat 3), 20 (flat 5), and line 20 calling `main.g` (line 40, flat 7) inlined.
+fn start_line_profile() -> Profile {
+    use profdrop::decode::pb;
+    use prost::Message;
+    let strings: Vec<Vec<u8>> = ["", "cpu", "nanoseconds", "main.f", "app/f.go", "main.g"].iter().map(|s| s.as_bytes().to_vec()).collect();
+    let func = |id: u64, name: i64, start_line: i64| pb::Function { id, name, system_name: name, filename: 4, start_line };
+    let line = |function_id: u64, line: i64| pb::Line { function_id, line, column: 0 };
+    let loc = |id: u64, lines: Vec<pb::Line>| pb::Location { id, mapping_id: 0, address: 0x1000 + id, line: lines, is_folded: false };
+    let sample = |loc: u64, v: i64| pb::Sample { location_id: vec![loc], value: vec![v], label: vec![] };
+    let p = pb::Profile {
+        sample_type: vec![pb::ValueType { r#type: 1, unit: 2 }],
+        sample: vec![sample(1, 3), sample(2, 5), sample(3, 7)],
+        location: vec![loc(1, vec![line(1, 14)]), loc(2, vec![line(1, 20)]), loc(3, vec![line(2, 40), line(1, 20)])],
+        function: vec![func(1, 3, 10), func(2, 5, 38)],
+        string_table: strings,
+        ..Default::default()
+    };
+    decode(&p.encode_to_vec()).unwrap()
+}
+
+#[test]
+fn a_start_line_starts_the_listing_and_the_file_end_cuts_it() {
+    let p = start_line_profile();
+    let refined = apply(&p, &lines_refine(&Refine::default())).unwrap();
+    let rx = regex_lite::Regex::new("^main\\.f$").unwrap();
+    let routines = list(&p, &refined.profile, 0, &rx);
+    assert_eq!(routines.len(), 1);
+    let r = &routines[0];
+    // pprof: from the function's start line (not 5 above its first sampled line) to 5 below
+    // its last sampled line; the inlined callee's 7 is line 20's cum.
+    assert_eq!((r.name.as_str(), r.file.as_str(), r.start, r.end), ("main.f", "app/f.go", 10, 25));
+    assert_eq!((r.flat, r.cum), (8, 15));
+    let text: String = (1..=22).map(|i| format!("line {i}\n")).collect();
+    let rows = annotate(r, &text);
+    assert_eq!(rows.first().map(|l| l.line), Some(10));
+    assert_eq!(rows.last().map(|l| l.line), Some(22), "the file has 22 lines");
+    let at = |n: i64| rows.iter().find(|l| l.line == n).map(|l| (l.flat, l.cum));
+    assert_eq!((at(14), at(20), at(15)), (Some((3, 3)), Some((5, 12)), Some((0, 0))));
+    // Without a start line, 5 lines above the first sampled line.
+    let g = list(&p, &refined.profile, 0, &regex_lite::Regex::new("^main\\.g$").unwrap());
+    assert_eq!((g[0].start, g[0].end, g[0].flat, g[0].cum), (38, 45, 7, 7));
+}
