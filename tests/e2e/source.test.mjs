@@ -66,7 +66,7 @@ describe('source view', () => {
         assert.deepEqual(rows, expect, 'rows (data-file, data-line, data-flat, data-cum) equal pprof -list');
         // The text is the file's own line.
         const src = fs.readFileSync(SOURCES[regex.startsWith('store') ? 1 : 0], 'utf8').split('\n');
-        const shown = await page.$eval(`${S.rows}[data-line="${expect[0][1]}"] td.code`, (e) => e.textContent);
+        const shown = await page.$eval(`${S.rows}[data-line="${expect[0][1]}"] .code`, (e) => e.textContent);
         assert.equal(shown, src[Number(expect[0][1]) - 1]);
         if (regex === 'main\\.crunch') {
           for (const theme of ['light', 'dark']) {

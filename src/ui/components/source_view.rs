@@ -166,7 +166,7 @@ pub fn source_view(p: &SourceViewProps) -> Html {
                 _ => return,
             };
             let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-            let Ok(hot) = doc.query_selector_all("[data-testid=source] tr.hot") else { return };
+            let Ok(hot) = doc.query_selector_all("[data-testid=source] .hot[data-line]") else { return };
             if hot.length() == 0 {
                 return;
             }
@@ -258,32 +258,52 @@ fn listing_table(p: &ListingProps) -> Html {
         let (r, text, unit) = (p.routine.clone(), p.text.clone(), p.unit.clone());
         use_effect_with((p.routine.clone(), p.text.clone()), move |_| {
             if let (Some(el), Some(doc)) = (tbody.cast::<web_sys::Element>(), web_sys::window().and_then(|w| w.document())) {
-                fill_listing(&doc, &el, &r, &text, &unit);
+                let _ = fill_listing(&doc, &el, &r, &text, &unit);
             }
         });
     }
-    html! { <table class="source-listing"><tbody ref={tbody}></tbody></table> }
+    html! { <div class="source-listing" role="table" ref={tbody}></div> }
 }
 
-fn fill_listing(doc: &web_sys::Document, tbody: &web_sys::Element, r: &Routine, text: &str, unit: &str) {
-    use crate::ui::tables::{Js, RowExt, RowMaker};
-    let Some(maker) = RowMaker::new(doc, &[("num", None), ("num", None), ("lineno", None), ("code", None)]) else { return };
+fn fill_listing(doc: &web_sys::Document, holder: &web_sys::Element, r: &Routine, text: &str, unit: &str) -> Option<()> {
+    use crate::ui::tables::{Js, RowExt};
+    // A prototype row (a flex box of four cells, laid out only when near the viewport:
+    // `content-visibility: auto`), cloned per line.
+    let proto = doc.create_element("div").ok()?;
+    proto.set_attribute("role", "row").ok()?;
+    for class in ["num", "num", "lineno", "code"] {
+        let c = doc.create_element("span").ok()?;
+        c.set_attribute("role", "cell").ok()?;
+        c.set_class_name(class);
+        proto.append_child(&c).ok()?;
+    }
+    let frag = doc.create_document_fragment();
     let lines: Vec<&str> = text.lines().collect();
     let (a_line, a_file, a_flat, a_cum) = (Js::new("data-line"), Js::new("data-file"), Js::new("data-flat"), Js::new("data-cum"));
-    let (a_class, a_tab, hot, cold, minus1) = (Js::new("class"), Js::new("tabindex"), Js::new("hot"), Js::new("cold"), Js::new("-1"));
+    let (a_class, a_tab, hot, cold, minus1) =
+        (Js::new("class"), Js::new("tabindex"), Js::new("src-row hot"), Js::new("src-row cold"), Js::new("-1"));
     let file = Js::new(&r.file);
     for l in annotate(r, text) {
-        let Some((tr, mut cells)) = maker.row() else { return };
-        tr.attr_i64(&a_line, l.line);
-        tr.attr_js(&a_file, &file);
-        tr.attr_i64(&a_flat, l.flat);
-        tr.attr_i64(&a_cum, l.cum);
-        tr.attr_js(&a_class, if l.flat != 0 || l.cum != 0 { &hot } else { &cold });
-        tr.attr_js(&a_tab, &minus1);
-        cells.text(&value(l.flat, unit));
-        cells.text(&value(l.cum, unit));
-        cells.text(&l.line.to_string());
-        cells.text(lines.get(l.line as usize - 1).copied().unwrap_or(""));
+        let row: web_sys::Element = proto.clone_node_with_deep(true).ok()?.unchecked_into();
+        row.attr_i64(&a_line, l.line);
+        row.attr_js(&a_file, &file);
+        row.attr_i64(&a_flat, l.flat);
+        row.attr_i64(&a_cum, l.cum);
+        row.attr_js(&a_class, if l.flat != 0 || l.cum != 0 { &hot } else { &cold });
+        row.attr_js(&a_tab, &minus1);
+        let mut cell = row.first_element_child();
+        for t in
+            [value(l.flat, unit), value(l.cum, unit), l.line.to_string(), lines.get(l.line as usize - 1).copied().unwrap_or("").to_string()]
+        {
+            let c = cell?;
+            if !t.is_empty() {
+                c.set_text_content(Some(&t));
+            }
+            cell = c.next_element_sibling();
+        }
+        frag.append_with_node_1(&row).ok()?;
     }
-    maker.finish(tbody);
+    holder.set_text_content(None);
+    holder.append_child(&frag).ok()?;
+    Some(())
 }
