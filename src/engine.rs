@@ -261,6 +261,30 @@ impl Engine {
                 })
             }
             Request::Graph { id, base, sample_type, options, refine } => self.graph_response(id, base, &sample_type, &options, &refine),
+            Request::Source { id, sample_type, regex, limit, refine } => {
+                let lines = crate::analysis::source::lines_refine(&refine);
+                self.refine(id, &lines)?;
+                let p0 = self.get(id)?;
+                let st = sample_index(p0, &sample_type)?;
+                let total = p0.total(st);
+                let rx =
+                    regex_lite::Regex::new(&regex).map_err(|e| format!("source: \"{regex}\" is not a valid regular expression: {e}"))?;
+                let (p, notes) = self.view(id, &lines)?;
+                let mut routines = crate::analysis::source::list(self.get(id)?, p, st, &rx);
+                let n = routines.len();
+                if limit > 0 {
+                    routines.truncate(limit as usize);
+                }
+                Ok(Response::Source {
+                    id,
+                    sample_type: p.sample_types[st].name.clone(),
+                    unit: p.sample_types[st].unit.clone(),
+                    total,
+                    routines,
+                    n_routines: n as u32,
+                    notes: notes.to_vec(),
+                })
+            }
             Request::Diff { base, target, sample_type, normalize, refine } => {
                 self.refine(base, &refine)?;
                 self.refine(target, &refine)?;

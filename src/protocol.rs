@@ -9,6 +9,7 @@ use crate::analysis::labels::LabelSummary;
 use crate::analysis::leaks::LeakReport;
 pub use crate::analysis::peek::{PeekEdge, PeekEntry};
 use crate::analysis::series::Fingerprint;
+pub use crate::analysis::source::{LineValue, Routine};
 use crate::analysis::tree::FlameData;
 use crate::model::{ProfileKind, ValueType};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,8 @@ pub const TOP_PAGE: u32 = 200;
 
 /// Peek entries (matching functions) asked for at first; the page offers the rest.
 pub const PEEK_PAGE: u32 = 200;
+/// Source routines (function × file) asked for at first; the page offers the rest.
+pub const SOURCE_PAGE: u32 = 50;
 
 /// Narrowest flame node asked for, as a share of the view root: under half a CSS pixel on a
 /// 2000-pixel-wide flame graph, narrower frames cannot be drawn anyway, and zooming asks
@@ -179,6 +182,21 @@ pub enum Request {
         #[serde(default)]
         refine: Refine,
     },
+    /// pprof's `-list`: the source listing of the functions matching a regex, per line.
+    Source {
+        /// Profile id.
+        id: u32,
+        /// Sample type name.
+        sample_type: String,
+        /// Regex (as pprof's `-list REGEX`).
+        regex: String,
+        /// How many routines to send, the first in pprof's order (0 = all).
+        #[serde(default)]
+        limit: u32,
+        /// Refinement (its granularity is replaced by `-lines`, as pprof's `list` does).
+        #[serde(default)]
+        refine: Refine,
+    },
     /// Diff table.
     Diff {
         /// Base id.
@@ -229,6 +247,7 @@ impl Request {
     pub fn profiles(&self) -> Vec<u32> {
         match self {
             Request::Remove { id } | Request::Top { id, .. } | Request::Labels { id, .. } | Request::Peek { id, .. } => vec![*id],
+            Request::Source { id, .. } => vec![*id],
             Request::Flame { source: FlameSource::Single { id }, .. } => vec![*id],
             Request::Flame { source: FlameSource::Diff { base, target, .. }, .. } | Request::Diff { base, target, .. } => {
                 vec![*base, *target]
@@ -364,6 +383,25 @@ pub enum Response {
         /// The graph.
         graph: Graph,
         /// What the refinement did that the user should know, or why a diff cannot be drawn.
+        #[serde(default)]
+        notes: Vec<String>,
+    },
+    /// pprof's `-list` report (see [`crate::analysis::source`]).
+    Source {
+        /// Profile id.
+        id: u32,
+        /// Sample type.
+        sample_type: String,
+        /// Unit.
+        unit: String,
+        /// pprof's total (the whole profile's).
+        total: i64,
+        /// The routines, in pprof's order (function name, then file): the first `limit`.
+        routines: Vec<Routine>,
+        /// Routines in all.
+        #[serde(default)]
+        n_routines: u32,
+        /// What the refinement did that the user should know.
         #[serde(default)]
         notes: Vec<String>,
     },

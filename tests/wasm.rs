@@ -12,8 +12,8 @@ use profdrop::engine::Engine;
 use profdrop::model::{ProfileKind, ValueType};
 use profdrop::protocol::wire::{self, Boot, FromEngine, FromInflater, Message, ToEngine, ToInflater};
 use profdrop::protocol::{
-    DiffRowOut, FlameSource, Graph, GraphEdge, GraphNode, GraphOptions, PeekEdge, PeekEntry, Refine, Request, Response, Summary, TopOrder,
-    TopRowOut,
+    DiffRowOut, FlameSource, Graph, GraphEdge, GraphNode, GraphOptions, LineValue, PeekEdge, PeekEntry, Refine, Request, Response, Routine,
+    Summary, TopOrder, TopRowOut,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -233,6 +233,36 @@ fn responses() -> Vec<Response> {
             },
             notes: vec!["focus \"x\" matched no samples".into()],
         },
+        Response::Source {
+            id: 4,
+            sample_type: "cpu".into(),
+            unit: "nanoseconds".into(),
+            total: BIG,
+            routines: vec![
+                Routine {
+                    name: "main.<b>\u{fffd}".into(),
+                    file: "/proc/self/cwd/x/main.go".into(),
+                    display_file: "x/main.go".into(),
+                    flat: -BIG,
+                    cum: BIG,
+                    start: 1,
+                    end: 47,
+                    lines: vec![LineValue { line: 42, flat: -BIG, cum: BIG }, LineValue { line: 0, flat: 0, cum: 1 }],
+                },
+                Routine {
+                    name: "runtime.x".into(),
+                    file: String::new(),
+                    display_file: String::new(),
+                    flat: 0,
+                    cum: 0,
+                    start: 0,
+                    end: -1,
+                    lines: vec![],
+                },
+            ],
+            n_routines: 9,
+            notes: vec!["focus \"main\" matched no samples".into()],
+        },
         Response::Merged(summary(9)),
         Response::Done,
         Response::Error { message: "bad request: \u{1}".into() },
@@ -297,6 +327,13 @@ fn requests() -> Vec<Request> {
             sample_type: "inuse_space".into(),
             options: GraphOptions::default(),
             refine: Default::default(),
+        },
+        Request::Source {
+            id: 4,
+            sample_type: "cpu".into(),
+            regex: "main\\.crunch|<b>".into(),
+            limit: 50,
+            refine: Refine { noinlines: true, focus: "main".into(), ..Default::default() },
         },
         Request::Diff { base: 1, target: 2, sample_type: "inuse_space".into(), normalize: false, refine: Default::default() },
         Request::Leaks { ids: vec![1, 2, 3], sample_type: "inuse_space".into(), refine: Default::default() },
@@ -397,7 +434,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 9];
+    let mut req_seen = [false; 10];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -409,9 +446,10 @@ fn every_message_kind_round_trips() {
             Request::Labels { .. } => 6,
             Request::Peek { .. } => 7,
             Request::Graph { .. } => 8,
+            Request::Source { .. } => 9,
         }] = true;
     }
-    let mut resp_seen = [false; 10];
+    let mut resp_seen = [false; 11];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -424,6 +462,7 @@ fn every_message_kind_round_trips() {
             Response::Labels(_) => 7,
             Response::Peek { .. } => 8,
             Response::Graph { .. } => 9,
+            Response::Source { .. } => 10,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");

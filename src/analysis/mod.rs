@@ -8,6 +8,7 @@ pub mod leaks;
 pub mod peek;
 pub mod refine;
 pub mod series;
+pub mod source;
 pub mod top;
 pub mod tree;
 

@@ -6,6 +6,7 @@
 //! the streaming decoder ([`StreamDecoder`]); a whole file is the stream in one go. The prost
 //! structs of `pb` (feature `reference`) are an independent reference for tests only.
 
+pub mod archive;
 pub mod error;
 pub mod gzip;
 mod legacy;

@@ -19,6 +19,7 @@ use super::components::pivot_view::PivotView;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
 use super::components::refine_bar::RefineBar;
+use super::components::source_view::SourceView;
 use super::components::summary_line::SummaryLine;
 use super::components::toolbar::Toolbar;
 use super::components::top_view::TopView;
@@ -93,7 +94,7 @@ pub fn app() -> Html {
 
     let on_files = {
         let store = store.clone();
-        use_callback((), move |files: Vec<web_sys::File>, _| store.open(files))
+        use_callback((), move |files: Vec<web_sys::File>, _| super::archives::open(store.clone(), files))
     };
     let on_view = use_action(&d, Action::View);
     let on_theme = use_action(&d, |()| Action::ToggleDark);
@@ -146,6 +147,13 @@ pub fn app() -> Html {
     let on_labels_close = use_action(&d, |()| Action::LabelsOpen(false));
     // (The context menu's Pivot: the regex it made for the function.)
     let on_menu_pivot = use_action(&d, |re: String| Action::Pivot(Some(re)));
+    let on_menu_source = {
+        let (d, refine) = (d.clone(), s.refine.clone());
+        use_callback(refine, move |re: String, refine| {
+            d.dispatch(Action::Refine(crate::protocol::Refine { focus: re, ..refine.clone() }));
+            d.dispatch(Action::View(View::Source));
+        })
+    };
     let on_inverted = use_action(&d, Action::Inverted);
     let on_pivot = use_action(&d, |name: String| Action::Pivot(Some(exact_regex(&name))));
     let on_unpivot = use_action(&d, |()| Action::Pivot(None));
@@ -194,6 +202,7 @@ pub fn app() -> Html {
                 },
                 None => html! { <FlameView ..flame(FlameMode::Single) /> },
             },
+            View::Source => html! { <SourceView source={answer(&s.source)} regex={s.peek_regex()} /> },
             View::Peek => {
                 html! { <PeekView peek={answer(&s.peek)} regex={s.peek_regex()} on_pick={on_pivot.clone()} on_show_all={on_peek_all} /> }
             }
@@ -282,7 +291,7 @@ pub fn app() -> Html {
                     <SummaryLine summary={selected.map(|e| e.summary.clone())} />
                     { main_view }
                 </main>
-                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} />
+                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} on_source={Some(on_menu_source)} />
             </div>
         </DropZone>
     }

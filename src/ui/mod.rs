@@ -2,10 +2,12 @@
 //! Thin on purpose: decisions live in `view::state` and `analysis`.
 
 mod app;
+mod archives;
 mod bridge;
 mod components;
 mod flame;
 mod graph_layout;
+mod sources;
 mod store;
 mod tables;
 mod worker;

@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 const NOT_YET: &[(&str, &str)] = &[("url", "profiles by URL"), ("embed", "embed mode")];
 
 /// Views named in the hash (`view=`).
-pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek", "graph"];
+pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek", "graph", "source"];
 
 /// Table orders named in the hash (`sort=`).
 pub const SORTS: &[&str] = &["flat", "cum", "name", "delta", "base", "target"];

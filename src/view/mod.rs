@@ -6,4 +6,5 @@ pub mod flame_keys;
 pub mod graph;
 pub mod hash;
 pub mod refining;
+pub mod source_files;
 pub mod state;

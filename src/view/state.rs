@@ -22,9 +22,11 @@ pub enum View {
     Peek,
     /// pprof's call graph.
     Graph,
+    /// pprof's `-list`: annotated source.
+    Source,
 }
 
-pub use crate::protocol::{FLAME_MIN_FRACTION, PEEK_PAGE, TOP_PAGE};
+pub use crate::protocol::{FLAME_MIN_FRACTION, PEEK_PAGE, SOURCE_PAGE, TOP_PAGE};
 
 /// Top table sort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,6 +219,8 @@ pub struct AppState {
     pub graph_seq: u32,
     /// The latest graph answer laid out and drawn (`graph_seq` when the drawing is current).
     pub graph_drawn: u32,
+    /// Source listing answer (the source view).
+    pub source: Option<Answer>,
 }
 
 impl Default for AppState {
@@ -271,6 +275,7 @@ impl Default for AppState {
             graph_diff: false,
             graph_seq: 0,
             graph_drawn: 0,
+            source: None,
         }
     }
 }
@@ -372,6 +377,9 @@ pub enum Action {
     GraphDiff(bool),
     /// The graph answer numbered so ([`AppState::graph_seq`]) is laid out and drawn.
     GraphDrawn(u32),
+    /// Files of the latest batch that could not even be opened ("name: why"; members of an
+    /// archive that cannot be read): named like failed loads.
+    LoadErrors(Vec<String>),
 }
 
 /// What `body[data-state]` says.
@@ -505,6 +513,13 @@ impl AppState {
                 Some(p) => out.extend(self.pivot_requests(sel, p)),
                 None => out.push(self.flame_request(FlameSource::Single { id: sel })),
             },
+            View::Source => out.push(Request::Source {
+                id: sel,
+                sample_type: st.clone(),
+                regex: self.peek_regex(),
+                limit: SOURCE_PAGE,
+                refine: self.refine.clone(),
+            }),
             View::Peek => out.push(Request::Peek {
                 id: sel,
                 sample_type: st.clone(),
@@ -614,6 +629,7 @@ impl AppState {
             &self.peek,
             &self.labels,
             &self.graph,
+            &self.source,
         ];
         let all = self.wanted().iter().all(|w| answers.iter().any(|a| a.as_ref().is_some_and(|a| &a.request == w)));
         // The graph is rendered once laid out (in a worker, after its answer came).
@@ -856,7 +872,8 @@ fn request_refine(r: &Request) -> Option<&Refine> {
         | Request::Leaks { refine, .. }
         | Request::Labels { refine, .. }
         | Request::Peek { refine, .. }
-        | Request::Graph { refine, .. } => Some(refine),
+        | Request::Graph { refine, .. }
+        | Request::Source { refine, .. } => Some(refine),
         _ => None,
     }
 }
@@ -869,11 +886,12 @@ fn view_name(v: View) -> &'static str {
         View::Leaks => "leaks",
         View::Peek => "peek",
         View::Graph => "graph",
+        View::Source => "source",
     }
 }
 
 fn view_of(name: &str) -> Option<View> {
-    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek, View::Graph].into_iter().find(|v| view_name(*v) == name)
+    [View::Top, View::Flame, View::Diff, View::Leaks, View::Peek, View::Graph, View::Source].into_iter().find(|v| view_name(*v) == name)
 }
 
 fn sort_name(by: SortBy) -> &'static str {
@@ -1102,6 +1120,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
                     s.graph_seq += 1;
                     &mut s.graph
                 }
+                Request::Source { .. } => &mut s.source,
                 _ => return s,
             };
             *slot = Some(Answer { request: req, response: std::rc::Rc::new(resp) });
@@ -1161,6 +1180,10 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::GraphOptions(o) => s.graph_options = o,
         Action::GraphDiff(on) => s.graph_diff = on,
         Action::GraphDrawn(seq) => s.graph_drawn = seq,
+        Action::LoadErrors(msgs) => {
+            s.batch_failed |= !msgs.is_empty();
+            s.errors.extend(msgs);
+        }
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
                 if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {
@@ -1706,5 +1729,23 @@ mod tests {
         s = reduce(s, Action::View(View::Peek));
         s = reduce(s, Action::Search("alloc".into()));
         assert!(matches!(s.wanted().as_slice(), [Request::Peek { regex, .. }] if regex == "alloc"), "{:?}", s.wanted());
+    }
+
+    #[test]
+    fn the_source_view_lists_the_focus_and_its_link_says_view_source() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Url("view=source&f=main%5C.crunch".into()));
+        assert!(s.url_notes.is_empty(), "{:?}", s.url_notes);
+        assert_eq!(s.view, View::Source);
+        let w = s.wanted();
+        assert!(
+            matches!(w.as_slice(), [Request::Source { id: 1, regex, limit: SOURCE_PAGE, refine, .. }] if regex == "main\\.crunch" && refine.focus == *regex),
+            "{w:?}"
+        );
+        s = reduce(s, Action::Answer(w[0].clone(), Response::Done));
+        assert!(s.source.is_some());
+        assert_eq!(s.status(), Status::Ready);
+        assert!(hash::write(&s.url_state()).starts_with("view=source&"), "{}", hash::write(&s.url_state()));
     }
 }

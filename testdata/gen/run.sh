@@ -44,5 +44,8 @@ done
 # the plain top tables of refine/*.pb.gz).
 bash "$GEN/refine.sh"
 
+# source/ and golden/source/ (pprof -list; the sources stay in gen/source/).
+bash "$GEN/source.sh"
+
 python3 "$GEN/golden.py"
 python3 "$GEN/check_expected.py" -v

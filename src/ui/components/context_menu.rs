@@ -39,6 +39,9 @@ pub struct ContextMenuProps {
     /// is shown disabled.
     #[prop_or_default]
     pub on_pivot: Option<Callback<String>>,
+    /// Show the function's source (pprof's web UI: `f=` the exact regex, then the source view).
+    #[prop_or_default]
+    pub on_source: Option<Callback<String>>,
 }
 
 /// Entries: label, hash key, what it does.
@@ -156,6 +159,15 @@ pub fn context_menu(p: &ContextMenuProps) -> Html {
             html! { <button role="menuitem" data-action="p" disabled=true title="Pivot (p=) comes with the pivot view">{"Pivot"}</button> }
         }
     };
+    let source = p.on_source.as_ref().map(|cb| {
+        let (cb, close, re) = (cb.clone(), close.clone(), re.clone());
+        let title = format!("its annotated source listing (pprof's list): f={re}, view=source");
+        let onclick = Callback::from(move |_: MouseEvent| {
+            close.emit(());
+            cb.emit(re.clone());
+        });
+        html! { <button role="menuitem" data-action="source" {title} {onclick}>{"Show source"}</button> }
+    });
     let on_copy = {
         let (name, close) = (name.clone(), close.clone());
         Callback::from(move |_: MouseEvent| {
@@ -180,6 +192,7 @@ pub fn context_menu(p: &ContextMenuProps) -> Html {
                 <div class="menu-name" title={name.clone()}>{ name.clone() }</div>
                 { for entries }
                 { pivot }
+                { for source }
                 <button role="menuitem" data-action="copy" onclick={on_copy}>{"Copy name"}</button>
             </div>
         </>

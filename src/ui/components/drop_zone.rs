@@ -32,7 +32,7 @@ async fn callback_once(start: impl FnOnce(&js_sys::Function, &js_sys::Function))
 }
 
 /// Every file under a dropped entry, with its path, depth first.
-async fn files_under(root: FileSystemEntry) -> Vec<(String, File)> {
+pub async fn files_under(root: FileSystemEntry) -> Vec<(String, File)> {
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(entry) = stack.pop() {

@@ -63,6 +63,7 @@ pub fn use_keys(keys: Keys) {
                 "4" => keys.on_view.emit(View::Leaks),
                 "5" => keys.on_view.emit(View::Peek),
                 "6" => keys.on_view.emit(View::Graph),
+                "7" => keys.on_view.emit(View::Source),
                 "b" => keys.on_inverted.emit(()),
                 "d" => keys.on_theme.emit(()),
                 _ => {}

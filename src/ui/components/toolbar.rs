@@ -33,13 +33,14 @@ pub struct ToolbarProps {
     pub on_search_focus: Callback<String>,
 }
 
-const VIEWS: [(View, &str, &str, &str); 6] = [
+const VIEWS: [(View, &str, &str, &str); 7] = [
     (View::Top, "Top", "view-top", "1"),
     (View::Flame, "Flame graph", "view-flame", "2"),
     (View::Diff, "Diff", "view-diff", "3"),
     (View::Leaks, "Leaks", "view-leaks", "4"),
     (View::Peek, "Peek", "view-peek", "5"),
     (View::Graph, "Graph", "view-graph", "6"),
+    (View::Source, "Source", "view-source", "7"),
 ];
 
 /// The header.
