@@ -18,6 +18,7 @@ use super::components::pivot_view::PivotView;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
 use super::components::refine_bar::RefineBar;
+use super::components::share_panel::{page_address, SharePanel};
 use super::components::summary_line::SummaryLine;
 use super::components::toolbar::Toolbar;
 use super::components::top_view::TopView;
@@ -149,6 +150,20 @@ pub fn app() -> Html {
     let on_pivot = use_action(&d, |name: String| Action::Pivot(Some(exact_regex(&name))));
     let on_unpivot = use_action(&d, |()| Action::Pivot(None));
     let on_peek_all = use_action(&d, |()| Action::PeekLimit(0));
+    // Sharing and keeping (`view::share`, `ui::keep`).
+    let on_urls = use_action(&d, Action::OpenUrls);
+    let on_forget = {
+        let ids: Vec<u32> = s.entries.iter().map(|e| e.summary.id).chain(s.loading.iter().map(|l| l.id)).collect();
+        use_callback((d.clone(), ids), |(), (d, ids)| {
+            for &id in ids {
+                d.dispatch(Action::Remove(id));
+            }
+            // (The link in the address bar goes too: a reload shows an empty page.)
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page_address()));
+            }
+        })
+    };
     let on_flip = {
         let (d, now) = (d.clone(), s.inverted);
         use_callback(now, move |(), now| d.dispatch(Action::Inverted(!*now)))
@@ -174,7 +189,7 @@ pub fn app() -> Html {
     let label = |id: Option<u32>| AttrValue::from(id.and_then(|id| s.label_of(id)).unwrap_or_default().to_string());
 
     let main_view = if s.entries.is_empty() {
-        html! { <Welcome on_files={on_files.clone()} /> }
+        html! { <Welcome on_urls={on_urls.clone()} /> }
     } else {
         match s.view {
             View::Top => html! {
@@ -251,6 +266,27 @@ pub fn app() -> Html {
 
     let selected = s.selected_entry();
     let errors: Vec<String> = s.errors.iter().chain(s.request_error.iter()).cloned().collect();
+    if s.embed {
+        // Embed mode: only the view, and a link that opens it in profdrop.
+        let main_view = if s.entries.is_empty() && s.loading.is_empty() && errors.is_empty() {
+            html! { <p class="muted">{"Nothing to show: this embedded view names no profile (url=)."}</p> }
+        } else if s.entries.is_empty() {
+            html! {}
+        } else {
+            main_view
+        };
+        return html! {
+            <div class="embed">
+                <Progress loading={s.loading.clone()} {on_cancel} />
+                <Errors messages={errors} {on_dismiss} />
+                <LinkNotes notes={s.url_notes.clone()} />
+                { main_view }
+                <a class="open-in" data-testid="open-in-profdrop" href={format!("{}#{}", page_address(), s.link(false))}
+                    target="_blank" rel="noopener" title="Open this view in profdrop, with every control">{"Open in profdrop ↗"}</a>
+                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} />
+            </div>
+        };
+    }
     html! {
         <DropZone on_files={on_files.clone()}>
             <Toolbar sample_types={selected.map(|e| e.summary.sample_types.clone()).unwrap_or_default()}
@@ -260,6 +296,8 @@ pub fn app() -> Html {
                 <aside>
                     <ProfileList entries={s.entries.clone()} selected={s.selected} {on_select} {on_remove} />
                     <MergeButton count={s.mergeable().len()} {on_merge} />
+                    <SharePanel link={AttrValue::from(s.link(false))} unlinked={s.unlinked()} loaded={!s.entries.is_empty()}
+                        view={AttrValue::from(crate::view::share::saved_hash(&s.url_state()))} {on_forget} />
                 </aside>
                 <main>
                     <Progress loading={s.loading.clone()} {on_cancel} />

@@ -4,7 +4,9 @@
 mod app;
 mod bridge;
 mod components;
+mod fetch;
 mod flame;
+mod keep;
 mod store;
 mod tables;
 mod worker;

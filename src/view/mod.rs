@@ -5,4 +5,5 @@ pub mod flame;
 pub mod flame_keys;
 pub mod hash;
 pub mod refining;
+pub mod share;
 pub mod state;

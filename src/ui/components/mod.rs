@@ -20,6 +20,7 @@ pub mod pivot_view;
 pub mod profile_list;
 pub mod progress;
 pub mod refine_bar;
+pub mod share_panel;
 pub mod summary_line;
 pub mod timeline;
 pub mod toolbar;
