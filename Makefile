@@ -5,12 +5,13 @@ CARGO ?= cargo
 WASM := target/wasm32-unknown-unknown/release/profdrop.wasm
 PORT ?= 8080
 
-.PHONY: help tools dist serve test lint test-native test-wasm test-e2e bench fixtures fuzz clean
+.PHONY: help tools dist single-file serve test lint test-native test-wasm test-e2e bench fixtures fuzz clean
 
 help:
 	@echo "make serve   install what is missing, build, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test    every test: native, conformance, wasm (Chromium), end to end (Chromium)"
 	@echo "make dist    the static site in dist/ (relative URLs: works under any sub-path)"
+	@echo "make single-file  dist/profdrop.html: the whole page in one file, works from file://"
 	@echo "make bench   benchmarks (native throughput + browser), printed as one table"
 
 tools:
@@ -25,11 +26,15 @@ dist: tools
 	rm -rf dist && mv dist.tmp dist
 	@echo "dist/ ready: $$(du -sh dist | cut -f1)"
 
+# One self-contained file (every file of dist/ inside it): works opened from file://, no server.
+single-file: dist
+	python3 tools/single_file.py dist dist/profdrop.html
+
 serve: dist
 	@echo "profdrop on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	cd dist && python3 -m http.server $(PORT) --bind 127.0.0.1
 
-test: tools lint test-native dist test-wasm test-e2e
+test: tools lint test-native single-file test-wasm test-e2e
 
 # Formatting (rustfmt.toml) and clippy with warnings as errors, native and web builds.
 lint:

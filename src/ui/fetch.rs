@@ -32,7 +32,11 @@ pub fn resolve(url: &str) -> Result<String, String> {
     let page = loc.href().map_err(|_| "the page has no address")?;
     let origin = loc.origin().unwrap_or_default();
     let u = web_sys::Url::new_with_base(url, &page).map_err(|_| format!("`{url}` is not a URL"))?;
-    if u.origin() != origin || u.protocol() != loc.protocol().unwrap_or_default() {
+    let protocol = loc.protocol().unwrap_or_default();
+    // (A page opened from a file: browsers differ on a file URL's origin; its own files are
+    // what the single-file page holds, and nothing else can be fetched from it.)
+    let same = if protocol == "file:" { u.protocol() == "file:" } else { u.origin() == origin && u.protocol() == protocol };
+    if !same {
         return Err(format!(
             "`{url}` is not on this page's own site ({}): profdrop only fetches profiles from the site it is served from, so \
              nothing was requested. Download the file and drop it here instead.",
@@ -82,10 +86,7 @@ async fn download(
     let resp = JsFuture::from(w.fetch_with_str_and_init(&href, &init)).await.map_err(|e| {
         let local = w.location().protocol().is_ok_and(|p| p == "file:");
         failed(if local {
-            format!(
-                "{} (a page opened from a file cannot download; serve it over HTTP, or open the profile with Open profiles…)",
-                js_message(&e)
-            )
+            format!("{} (a page opened from a file holds only its own examples; open other profiles with Open profiles…)", js_message(&e))
         } else {
             js_message(&e)
         })
