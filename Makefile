@@ -11,12 +11,13 @@ WASM_OPT_BIN := .ci/wasm-opt/node_modules/.bin/wasm-opt
 # The features Rust's wasm32-unknown-unknown target enables by default.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: help tools dist serve test lint test-native test-wasm test-e2e bench fixtures fuzz clean
+.PHONY: help tools dist single-file serve test lint test-native test-wasm test-e2e bench fixtures fuzz clean
 
 help:
 	@echo "make serve   install what is missing, build, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test    every test: native, conformance, wasm (Chromium), end to end (Chromium)"
 	@echo "make dist    the static site in dist/ (relative URLs: works under any sub-path)"
+	@echo "make single-file  dist/profdrop.html: the whole page in one file, works from file://"
 	@echo "make bench   benchmarks (native throughput + browser), printed as one table"
 
 tools:
@@ -35,11 +36,15 @@ dist: tools
 	rm -rf dist && mv dist.tmp dist
 	@echo "dist/ ready: $$(du -sh dist | cut -f1)"
 
+# One self-contained file (every file of dist/ inside it): works opened from file://, no server.
+single-file: dist
+	python3 tools/single_file.py dist dist/profdrop.html
+
 serve: dist
 	@echo "profdrop on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	cd dist && python3 -m http.server $(PORT) --bind 127.0.0.1
 
-test: tools lint test-native dist test-wasm test-e2e
+test: tools lint test-native single-file test-wasm test-e2e
 
 # Formatting (rustfmt.toml) and clippy with warnings as errors, native and web builds.
 lint:

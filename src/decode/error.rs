@@ -158,6 +158,9 @@ pub enum Stage {
     Streaming,
     /// Building tables and trees.
     Building,
+    /// Downloading a profile a link names (`#url=`), before it is read; the fraction is how
+    /// much of it has arrived (0 while the server does not say its size).
+    Downloading,
 }
 
 /// Receives progress: stage and fraction done in `0.0..=1.0`. Returning `false` cancels.

@@ -19,6 +19,7 @@ use super::components::pivot_view::PivotView;
 use super::components::profile_list::ProfileList;
 use super::components::progress::Progress;
 use super::components::refine_bar::RefineBar;
+use super::components::share_panel::{page_address, SharePanel};
 use super::components::source_view::SourceView;
 use super::components::summary_line::SummaryLine;
 use super::components::toolbar::Toolbar;
@@ -161,6 +162,20 @@ pub fn app() -> Html {
     let on_graph_options = use_action(&d, Action::GraphOptions);
     let on_graph_diff = use_action(&d, Action::GraphDiff);
     let on_graph_drawn = use_action(&d, Action::GraphDrawn);
+    // Sharing and keeping (`view::share`, `ui::keep`).
+    let on_urls = use_action(&d, Action::OpenUrls);
+    let on_forget = {
+        let ids: Vec<u32> = s.entries.iter().map(|e| e.summary.id).chain(s.loading.iter().map(|l| l.id)).collect();
+        use_callback((d.clone(), ids), |(), (d, ids)| {
+            for &id in ids {
+                d.dispatch(Action::Remove(id));
+            }
+            // (The link in the address bar goes too: a reload shows an empty page.)
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page_address()));
+            }
+        })
+    };
     let on_flip = {
         let (d, now) = (d.clone(), s.inverted);
         use_callback(now, move |(), now| d.dispatch(Action::Inverted(!*now)))
@@ -186,7 +201,7 @@ pub fn app() -> Html {
     let label = |id: Option<u32>| AttrValue::from(id.and_then(|id| s.label_of(id)).unwrap_or_default().to_string());
 
     let main_view = if s.entries.is_empty() {
-        html! { <Welcome on_files={on_files.clone()} /> }
+        html! { <Welcome on_urls={on_urls.clone()} /> }
     } else {
         match s.view {
             View::Top => html! {
@@ -269,6 +284,27 @@ pub fn app() -> Html {
 
     let selected = s.selected_entry();
     let errors: Vec<String> = s.errors.iter().chain(s.request_error.iter()).cloned().collect();
+    if s.embed {
+        // Embed mode: only the view, and a link that opens it in profdrop.
+        let main_view = if s.entries.is_empty() && s.loading.is_empty() && errors.is_empty() {
+            html! { <p class="muted">{"Nothing to show: this embedded view names no profile (url=)."}</p> }
+        } else if s.entries.is_empty() {
+            html! {}
+        } else {
+            main_view
+        };
+        return html! {
+            <div class="embed">
+                <Progress loading={s.loading.clone()} {on_cancel} />
+                <Errors messages={errors} {on_dismiss} />
+                <LinkNotes notes={s.url_notes.clone()} />
+                { main_view }
+                <a class="open-in" data-testid="open-in-profdrop" href={format!("{}#{}", page_address(), s.link(false))}
+                    target="_blank" rel="noopener" title="Open this view in profdrop, with every control">{"Open in profdrop ↗"}</a>
+                <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} />
+            </div>
+        };
+    }
     html! {
         <DropZone on_files={on_files.clone()}>
             <Toolbar sample_types={selected.map(|e| e.summary.sample_types.clone()).unwrap_or_default()}
@@ -278,6 +314,8 @@ pub fn app() -> Html {
                 <aside>
                     <ProfileList entries={s.entries.clone()} selected={s.selected} {on_select} {on_remove} />
                     <MergeButton count={s.mergeable().len()} {on_merge} />
+                    <SharePanel link={AttrValue::from(s.link(false))} unlinked={s.unlinked()} loaded={!s.entries.is_empty()}
+                        view={AttrValue::from(crate::view::share::saved_hash(&s.url_state()))} {on_forget} />
                 </aside>
                 <main>
                     <Progress loading={s.loading.clone()} {on_cancel} />

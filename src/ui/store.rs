@@ -39,9 +39,13 @@ pub struct StoreHandle {
     /// The state and its dispatcher.
     pub state: UseReducerHandle<Store>,
     /// Files handed over with [`Action::Open`], oldest first, until their
-    /// [`Command::Load`] is sent.
-    files: Rc<RefCell<VecDeque<web_sys::File>>>,
+    /// [`Command::Load`] is sent; with their place in the browser's storage when they were
+    /// kept there (see [`super::keep`]).
+    files: Rc<RefCell<VecDeque<Opened>>>,
 }
+
+/// A file handed over, and its place in the browser's storage when it was kept there.
+type Opened = (web_sys::File, Option<f64>);
 
 impl StoreHandle {
     /// Opens files: each gets an id and a display name in the reducer, and is read by the
@@ -51,7 +55,17 @@ impl StoreHandle {
             return;
         }
         let names = files.iter().map(|f| f.name()).collect();
-        self.files.borrow_mut().extend(files);
+        self.files.borrow_mut().extend(files.into_iter().map(|f| (f, None)));
+        self.state.dispatch(Action::Open(names));
+    }
+
+    /// Opens the files kept in the browser's storage (seq, file), in their order.
+    pub fn open_kept(&self, files: Vec<(f64, web_sys::File)>) {
+        if files.is_empty() {
+            return;
+        }
+        let names = files.iter().map(|(_, f)| f.name()).collect();
+        self.files.borrow_mut().extend(files.into_iter().map(|(seq, f)| (f, Some(seq))));
         self.state.dispatch(Action::Open(names));
     }
 }
@@ -62,7 +76,7 @@ impl StoreHandle {
 #[hook]
 pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
     let state = use_reducer(|| Store(reduce(init(), Action::Url(location_hash()))));
-    let files = use_mut_ref(VecDeque::<web_sys::File>::new);
+    let files = use_mut_ref(VecDeque::<Opened>::new);
     let bridge = {
         let dispatcher = state.dispatcher();
         use_memo((), move |_| Bridge::new(Rc::new(move |a| dispatcher.dispatch(a))))
@@ -85,12 +99,28 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
                 }
                 match c {
                     Command::Load { id, file_name, preview } => match files.borrow_mut().pop_front() {
-                        Some(f) => bridge.load(id, &file_name, f.into(), preview),
+                        Some((f, seq)) => {
+                            super::keep::track(id, &f, seq);
+                            bridge.load(id, &file_name, f.into(), preview)
+                        }
                         None => dispatcher.dispatch(Action::LoadFailed(id, "internal: the file was not kept".into())),
                     },
-                    Command::Remove { id } => bridge.remove(id),
-                    Command::Cancel { ids } => bridge.cancel(&ids),
+                    Command::Remove { id } => {
+                        super::fetch::abort(id);
+                        bridge.remove(id)
+                    }
+                    Command::Cancel { ids } => {
+                        ids.iter().for_each(|&id| super::fetch::abort(id));
+                        bridge.cancel(&ids)
+                    }
                     Command::Request(r) => bridge.request(r),
+                    Command::Fetch { id, url, file_name } => {
+                        let d = dispatcher.clone();
+                        let (bridge, name) = (bridge.clone(), file_name.clone());
+                        super::fetch::start(id, url, file_name, Rc::new(move |a| d.dispatch(a)), move |f| {
+                            bridge.load(id, &name, f.into(), true)
+                        });
+                    }
                 }
             }
             if end > *sent {
@@ -128,7 +158,7 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
             move || drop(listener)
         });
         let written = use_mut_ref(String::new);
-        let hash = (s.url.is_none() && !s.entries.is_empty()).then(|| crate::view::hash::write(&s.url_state()));
+        let hash = (s.url.is_none() && !s.entries.is_empty()).then(|| s.link(s.embed));
         use_effect_with(hash, move |hash| {
             let Some(h) = hash.clone() else { return };
             if *written.borrow() == h {
@@ -150,7 +180,29 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
         });
     }
 
-    StoreHandle { state, files }
+    let handle = StoreHandle { state, files };
+
+    // Dropped files kept in the browser's storage (not in embed mode): opened again at start,
+    // and the storage kept in step with the loaded set.
+    {
+        let s = &handle.state.0;
+        let handle2 = handle.clone();
+        use_effect_with((), move |_| {
+            let skip = handle2.state.0.embed;
+            wasm_bindgen_futures::spawn_local(async move { handle2.open_kept(super::keep::restore(skip).await) });
+        });
+        let loaded: Vec<u32> = s.entries.iter().map(|e| e.summary.id).collect();
+        let mut live = loaded.clone();
+        live.extend(s.loading.iter().map(|l| l.id));
+        let busy = !s.loading.is_empty();
+        use_effect_with((loaded, live, busy, s.embed), |(loaded, live, busy, embed)| {
+            if !*embed {
+                super::keep::sync(loaded, live, *busy);
+            }
+        });
+    }
+
+    handle
 }
 
 /// The page's `location.hash`, `#` included (empty without one).

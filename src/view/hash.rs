@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 /// pprof's URL parameters for settings the page does not offer yet; a link carrying one is
 /// told so rather than silently showing something else.
-const NOT_YET: &[(&str, &str)] = &[("url", "profiles by URL"), ("embed", "embed mode")];
+const NOT_YET: &[(&str, &str)] = &[];
 
 /// Views named in the hash (`view=`).
 pub const VIEWS: &[&str] = &["top", "flame", "diff", "leaks", "peek", "graph", "source"];
@@ -152,6 +152,8 @@ pub fn parse(hash: &str) -> (UrlState, Vec<Problem>) {
                 Ok(x) if (0.0..=1.0).contains(&x) => *(if k == "nf" { &mut st.nodefraction } else { &mut st.edgefraction }) = Some(v),
                 _ => problem(format!("`{v}` is not a fraction from 0 to 1")),
             },
+            // Profiles by URL and embed mode: read by `view::share` (not view state).
+            "url" | "embed" => {}
             // pprof's refinement and profdrop's own options.
             "g" => match Granularity::parse(&v) {
                 Some(g) => st.refine.granularity = g,
@@ -252,7 +254,7 @@ fn flag(v: &str) -> Option<bool> {
 /// Percent-encodes what would break the hash's structure or read ambiguously: `&`, `=`, `+`,
 /// `%`, `#`, white space, controls and non-ASCII. Path characters (`/`, `:`, `,`, `(`…) stay
 /// readable.
-fn encode_into(v: &str, out: &mut String) {
+pub fn encode_into(v: &str, out: &mut String) {
     for b in v.bytes() {
         let keep = b.is_ascii_alphanumeric() || b"-_.~/:,;@!$'()*[]|".contains(&b);
         if keep {
@@ -265,7 +267,7 @@ fn encode_into(v: &str, out: &mut String) {
 
 /// Decodes `%XX` escapes, and `+` as a space as pprof's own links write it. `None` when an
 /// escape is malformed or the bytes are not UTF-8.
-fn decode(v: &str) -> Option<String> {
+pub fn decode(v: &str) -> Option<String> {
     let b = v.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -6,5 +6,6 @@ pub mod flame_keys;
 pub mod graph;
 pub mod hash;
 pub mod refining;
+pub mod share;
 pub mod source_files;
 pub mod state;

@@ -5,6 +5,7 @@ use crate::analysis::series::{self, Series};
 use crate::protocol::Stage;
 use crate::protocol::{FlameSource, GraphOptions, Refine, Request, Response, Summary, TopOrder};
 use crate::view::hash::{self, UrlState};
+use crate::view::share;
 use serde::{Deserialize, Serialize};
 
 /// The main views.
@@ -101,6 +102,16 @@ pub enum Command {
     },
     /// A request that changes the loaded set ([`Request::Merge`]).
     Request(Request),
+    /// Download a profile a link names (`#url=`, see [`crate::view::share`]) from the page's
+    /// own origin, then read it as [`Command::Load`] reads a file.
+    Fetch {
+        /// Id the profile gets.
+        id: u32,
+        /// The URL as the link wrote it (relative to the page).
+        url: String,
+        /// The file name it is shown under.
+        file_name: String,
+    },
 }
 
 /// A computed result with the request it answers.
@@ -221,6 +232,12 @@ pub struct AppState {
     pub graph_drawn: u32,
     /// Source listing answer (the source view).
     pub source: Option<Answer>,
+    // Links and embedding (`view::share`).
+    /// Profiles fetched from URLs a link named (`#url=`): id and the URL as written, in load
+    /// order (ids no longer loaded are dropped as the state changes).
+    pub hosted: Vec<(u32, String)>,
+    /// Embed mode (`#embed=1`): only the view and a link to open it in profdrop.
+    pub embed: bool,
 }
 
 impl Default for AppState {
@@ -276,6 +293,8 @@ impl Default for AppState {
             graph_seq: 0,
             graph_drawn: 0,
             source: None,
+            hosted: vec![],
+            embed: false,
         }
     }
 }
@@ -380,6 +399,9 @@ pub enum Action {
     /// Files of the latest batch that could not even be opened ("name: why"; members of an
     /// archive that cannot be read): named like failed loads.
     LoadErrors(Vec<String>),
+    /// Load profiles from URLs of the page's own origin, relative to the page (the examples;
+    /// a link's `url=`): see [`crate::view::share`].
+    OpenUrls(Vec<String>),
 }
 
 /// What `body[data-state]` says.
@@ -909,6 +931,88 @@ fn sort_of(name: &str) -> Option<SortBy> {
     [SortBy::Flat, SortBy::Cum, SortBy::Name, SortBy::Delta, SortBy::Base, SortBy::Target].into_iter().find(|b| sort_name(*b) == name)
 }
 
+// Links and embedding: profiles by URL (`#url=`) and embed mode (`#embed=1`). The hash codec
+// of both, and named views, are `view::share`'s.
+impl AppState {
+    /// Is a profile still loaded or loading?
+    fn is_live(&self, id: u32) -> bool {
+        self.entries.iter().any(|e| e.summary.id == id) || self.loading.iter().any(|l| l.id == id)
+    }
+
+    fn prune_hosted(&mut self) {
+        let keep: Vec<bool> = self.hosted.iter().map(|&(id, _)| self.is_live(id)).collect();
+        let mut k = keep.into_iter();
+        self.hosted.retain(|_| k.next().unwrap_or(false));
+    }
+
+    /// Applies a hash's `url=` and `embed=` (the rest is [`hash::parse`]'s): embed mode follows
+    /// the hash; when it names profiles by URL, those not loaded yet are fetched and profiles by
+    /// URL it does not name are removed.
+    fn follow_link(mut self, hash: &str) -> AppState {
+        self.embed = share::embed(hash);
+        let urls = share::urls(hash);
+        if urls.is_empty() {
+            return self;
+        }
+        self.prune_hosted();
+        let gone: Vec<u32> = self.hosted.iter().filter(|(_, u)| !urls.contains(u)).map(|&(id, _)| id).collect();
+        for id in gone {
+            self = reduce(self, Action::Remove(id));
+        }
+        self.open_urls(&urls)
+    }
+
+    /// Loads profiles by URL (a [`Command::Fetch`] each) beside what is loaded; a URL already
+    /// loaded or loading is not fetched again.
+    fn open_urls(mut self, urls: &[String]) -> AppState {
+        self.prune_hosted();
+        let mut first = true;
+        for url in urls {
+            if url.is_empty() || self.hosted.iter().any(|(_, u)| u == url) {
+                continue;
+            }
+            if std::mem::take(&mut first) {
+                self.errors.clear();
+                self.batch_failed = false;
+            }
+            let id = self.take_id();
+            let file_name = share::file_name(url);
+            let name = self.unique_label(&file_name);
+            self.loading.push(Loading { id, name, stage: Stage::Downloading, fraction: 0.0 });
+            self.hosted.push((id, url.clone()));
+            self.send(Command::Fetch { id, url: url.clone(), file_name });
+        }
+        self
+    }
+
+    /// The hash (without `#`) of a link to what the page shows: a `url=` for each profile
+    /// fetched by URL and still loaded (load order), the view state ([`hash::write`]), and
+    /// `embed=1` when `embed`.
+    pub fn link(&self, embed: bool) -> String {
+        let mut out = String::new();
+        for (id, u) in &self.hosted {
+            if self.is_live(*id) {
+                share::put_url(u, &mut out);
+            }
+        }
+        for part in [hash::write(&self.url_state()), if embed { "embed=1".to_string() } else { String::new() }] {
+            if !part.is_empty() {
+                if !out.is_empty() {
+                    out.push('&');
+                }
+                out.push_str(&part);
+            }
+        }
+        out
+    }
+
+    /// Display names of the loaded profiles a link cannot bring along: dropped files and
+    /// merges (a reader of the link needs the same files).
+    pub fn unlinked(&self) -> Vec<String> {
+        self.entries.iter().filter(|e| !self.hosted.iter().any(|(id, _)| *id == e.summary.id)).map(|e| e.label.clone()).collect()
+    }
+}
+
 /// The reducer.
 pub fn reduce(mut s: AppState, a: Action) -> AppState {
     match a {
@@ -949,12 +1053,14 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             if !s.loading.iter().any(|l| l.id == id) || s.entries.iter().any(|e| e.summary.id == id) {
                 return s;
             }
+            // (The early table is of the default sample type: not the one a link may ask for.)
+            let default_type = summary.sample_types.get(summary.default_sample_type).map(|t| t.name.clone());
             s.show_new(summary);
             s.apply_url();
             let want =
                 Request::Top { id, sample_type: s.sample_type.clone(), order: TopOrder::Flat, limit: TOP_PAGE, refine: s.refine.clone() };
             // (The early table is the whole profile's: it is not the table of a refinement.)
-            if s.refine.is_identity() && s.wanted().contains(&want) {
+            if s.refine.is_identity() && default_type.as_ref() == Some(&s.sample_type) && s.wanted().contains(&want) {
                 s.top_coming = Some(want);
             } else if s.top_coming.as_ref().is_some_and(|w| !s.wanted().contains(w)) {
                 s.top_coming = None;
@@ -1040,6 +1146,8 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::Url(h) => {
             let (u, problems) = hash::parse(&h);
             s.url_notes = problems.iter().map(|p| p.to_string()).collect();
+            // (Profiles by URL and embed mode.)
+            s = s.follow_link(&h);
             if u != UrlState::default() && u != s.url_state() {
                 s.url = Some(u);
                 s.apply_url();
@@ -1184,6 +1292,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             s.batch_failed |= !msgs.is_empty();
             s.errors.extend(msgs);
         }
+        Action::OpenUrls(urls) => s = s.open_urls(&urls),
         Action::OpenSuspect(f) => {
             if let Some(Answer { request: Request::Leaks { ids, .. }, response }) = &s.leaks {
                 if ids.len() >= 2 && matches!(**response, Response::Leaks(LeakReport { .. })) {

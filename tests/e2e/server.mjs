@@ -57,8 +57,10 @@ export function assertDistBuilt(dir = distDir()) {
 }
 
 /**
- * Start the server.
- * @param {{dir?: string, base?: string, host?: string, port?: number}} [opts]
+ * Start the server. `opts.extra({ pathname, req, res, send })`, when given, sees each GET first
+ * and returns true when it answered (a test's own routes: a docs page that embeds profdrop,
+ * profiles outside dist/, a slow download); `send(status, headers, body)` records the status.
+ * @param {{dir?: string, base?: string, host?: string, port?: number, extra?: Function}} [opts]
  * @returns {Promise<{url: string, origin: string, base: string, dir: string,
  *   requests: {method: string, path: string, status: number, time: number}[],
  *   close: () => Promise<void>}>}
@@ -89,6 +91,7 @@ export async function start(opts = {}) {
     } catch {
       return notFound();
     }
+    if (opts.extra && opts.extra({ pathname, req, res, send })) return;
     if (pathname === base.replace(/\/$/, '')) {
       return send(301, { Location: base });
     }

@@ -21,6 +21,7 @@ pub mod pivot_view;
 pub mod profile_list;
 pub mod progress;
 pub mod refine_bar;
+pub mod share_panel;
 pub mod source_view;
 pub mod summary_line;
 pub mod timeline;

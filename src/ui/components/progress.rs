@@ -20,6 +20,7 @@ fn stage_label(s: Stage) -> &'static str {
         Stage::Decoding => "decoding",
         Stage::Streaming => "inflating + decoding",
         Stage::Building => "building views",
+        Stage::Downloading => "downloading",
     }
 }
 

@@ -1,38 +1,21 @@
 //! The page before any file: what to drop, the privacy promise, the examples and the keys.
 
-use wasm_bindgen::JsCast;
-use web_sys::File;
 use yew::prelude::*;
 
 /// Props of [`Welcome`].
 #[derive(Properties, PartialEq)]
 pub struct WelcomeProps {
-    /// An example was fetched: open it.
-    pub on_files: Callback<Vec<File>>,
-}
-
-/// Fetches a bundled example (same origin) and hands it over as a file.
-fn open_example(name: &'static str, on_files: Callback<Vec<File>>) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let Some(w) = web_sys::window() else { return };
-        let url = format!("./examples/{name}");
-        let Ok(resp) = wasm_bindgen_futures::JsFuture::from(w.fetch_with_str(&url)).await else { return };
-        let resp: web_sys::Response = resp.unchecked_into();
-        let Ok(p) = resp.blob() else { return };
-        let Ok(blob) = wasm_bindgen_futures::JsFuture::from(p).await else { return };
-        let parts = js_sys::Array::of1(&blob);
-        if let Ok(f) = File::new_with_blob_sequence(&parts, name) {
-            on_files.emit(vec![f]);
-        }
-    });
+    /// Open profiles by URL (relative to the page): the bundled examples are fetched as a
+    /// link's `#url=` is, so a link to what an example shows names it.
+    pub on_urls: Callback<Vec<String>>,
 }
 
 /// The welcome panel.
 #[function_component(Welcome)]
 pub fn welcome(p: &WelcomeProps) -> Html {
     let example = |name: &'static str| {
-        let on_files = p.on_files.clone();
-        Callback::from(move |_: MouseEvent| open_example(name, on_files.clone()))
+        let on_urls = p.on_urls.clone();
+        Callback::from(move |_: MouseEvent| on_urls.emit(vec![format!("examples/{name}")]))
     };
     html! {
         <section class="welcome">
