@@ -21,7 +21,8 @@ impl Engine {
         refine: Refine,
         order: TopOrder,
     ) -> Result<Response, String> {
-        let ids = Request::Export { format, source: source.clone(), sample_type: String::new(), refine: Refine::default(), order }.profiles();
+        let ids =
+            Request::Export { format, source: source.clone(), sample_type: String::new(), refine: Refine::default(), order }.profiles();
         if ids.is_empty() {
             return Err("nothing to export".into());
         }
@@ -32,13 +33,24 @@ impl Engine {
         // The name's part telling a refined profile from the file itself.
         let refined = if refine.is_identity() { "" } else { "-refined" };
         let text = |file_name: String, mime: &str, data: String| Response::Export { file_name, mime: mime.into(), data, base64: false };
-        let binary = |file_name: String, mime: &str, data: Vec<u8>| Response::Export { file_name, mime: mime.into(), data: base64(&data), base64: true };
+        let binary = |file_name: String, mime: &str, data: Vec<u8>| Response::Export {
+            file_name,
+            mime: mime.into(),
+            data: base64(&data),
+            base64: true,
+        };
         if format == ExportFormat::Csv {
             let csv_req = match &source {
-                ExportSource::Single { id } => Request::Top { id: *id, sample_type: sample_type.into(), order, limit: 0, refine: refine.clone() },
-                ExportSource::Diff { base, target, normalize } => {
-                    Request::Diff { base: *base, target: *target, sample_type: sample_type.into(), normalize: *normalize, refine: refine.clone() }
+                ExportSource::Single { id } => {
+                    Request::Top { id: *id, sample_type: sample_type.into(), order, limit: 0, refine: refine.clone() }
                 }
+                ExportSource::Diff { base, target, normalize } => Request::Diff {
+                    base: *base,
+                    target: *target,
+                    sample_type: sample_type.into(),
+                    normalize: *normalize,
+                    refine: refine.clone(),
+                },
                 ExportSource::Leaks { ids } => Request::Leaks { ids: ids.clone(), sample_type: sample_type.into(), refine: refine.clone() },
                 ExportSource::Labels { id } => Request::Labels { id: *id, sample_type: sample_type.into(), refine: refine.clone() },
             };
@@ -83,7 +95,11 @@ impl Engine {
                         }
                     }
                     let title = format!("{} — {stn}", self.name(id));
-                    text(format!("{s}-{stn}-flame.svg"), "image/svg+xml", svg::svg(&t, &p.functions.names, &title, &p.sample_types[st].unit, false))
+                    text(
+                        format!("{s}-{stn}-flame.svg"),
+                        "image/svg+xml",
+                        svg::svg(&t, &p.functions.names, &title, &p.sample_types[st].unit, false),
+                    )
                 }
                 ExportFormat::Csv => unreachable!("handled above"),
             });

@@ -50,7 +50,15 @@ pub fn diff<'a>(unit: &str, rows: impl IntoIterator<Item = DiffCells<'a>>) -> St
     h.extend(cols.iter().map(|c| head(c, unit)));
     row(&mut out, &h);
     for (name, b, t, bc, tc) in rows {
-        let cells = [text(name), b.to_string(), t.to_string(), t.wrapping_sub(b).to_string(), bc.to_string(), tc.to_string(), tc.wrapping_sub(bc).to_string()];
+        let cells = [
+            text(name),
+            b.to_string(),
+            t.to_string(),
+            t.wrapping_sub(b).to_string(),
+            bc.to_string(),
+            tc.to_string(),
+            tc.wrapping_sub(bc).to_string(),
+        ];
         row(&mut out, &cells);
     }
     out
@@ -89,7 +97,8 @@ pub fn leaks(r: &LeakReport) -> String {
 /// with the value of the samples carrying it and how many there are.
 pub fn labels(l: &LabelSummary) -> String {
     let mut out = String::new();
-    let h = ["key".to_string(), "value".into(), "from".into(), "to".into(), "numeric unit".into(), head("value", &l.unit), "samples".into()];
+    let h =
+        ["key".to_string(), "value".into(), "from".into(), "to".into(), "numeric unit".into(), head("value", &l.unit), "samples".into()];
     row(&mut out, &h);
     for k in &l.keys {
         for v in &k.values {
@@ -153,7 +162,8 @@ mod tests {
     #[test]
     fn top_table_round_trips_with_raw_integers() {
         let names = ["main.f", "a,\"b\"\nc", "=cmd|' /C calc'!A0", "-neg"];
-        let rows: Vec<(&str, i64, i64)> = names.iter().enumerate().map(|(i, n)| (*n, -(i as i64) * 1000, i as i64 * 1_000_000_007)).collect();
+        let rows: Vec<(&str, i64, i64)> =
+            names.iter().enumerate().map(|(i, n)| (*n, -(i as i64) * 1000, i as i64 * 1_000_000_007)).collect();
         let csv = top("bytes", rows.iter().copied());
         let back = parse(&csv);
         assert_eq!(back[0], ["function", "flat (bytes)", "cum (bytes)"]);

@@ -17,7 +17,17 @@ pub fn frame(name: &str) -> String {
     if name.is_empty() {
         return "[unknown]".to_string();
     }
-    name.chars().map(|c| if c == ';' { ':' } else if c.is_control() { ' ' } else { c }).collect()
+    name.chars()
+        .map(|c| {
+            if c == ';' {
+                ':'
+            } else if c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// The frames of a stack (leaf first, as the model keeps them) root first, joined by `;`.

@@ -70,7 +70,7 @@ pub fn encode(parts: &[Part<'_>], default: usize) -> Vec<u8> {
     let mut samples = Vec::new();
     let mut m = Vec::new();
     let mut ids = Vec::new();
-    let mut vals = Vec::new();
+    let mut vals: Vec<i64> = Vec::new();
     for part in parts {
         let p = part.profile;
         let made = p.locations();
@@ -86,7 +86,7 @@ pub fn encode(parts: &[Part<'_>], default: usize) -> Vec<u8> {
         for (i, file) in l.mapping_file.iter().enumerate() {
             m.clear();
             field_varint(&mut m, 1, map0 + i as u64 + 1);
-            field_varint(&mut m, 5, st.id(&file));
+            field_varint(&mut m, 5, st.id(file));
             field_varint(&mut m, 6, st.id(&l.mapping_build_id[i]));
             for f in 7..=10 {
                 field_varint(&mut m, f, 1); // has_functions, filenames, line numbers, inline frames
@@ -119,18 +119,32 @@ pub fn encode(parts: &[Part<'_>], default: usize) -> Vec<u8> {
             }
             field_bytes(&mut locs_body, 4, &m);
         }
+        let scaled = (part.ratio != 1.0).then(|| merged_values(p, l, &part.columns));
         for i in 0..p.num_samples() {
+            vals.clear();
+            match &scaled {
+                None => vals.extend(part.columns.iter().map(|&c| p.values[c][i])),
+                Some(sums) => match &sums[i] {
+                    // (A sample merged into an earlier one, or all zero once scaled: pprof's
+                    // ScaleN drops it.)
+                    None => continue,
+                    Some(v) => vals.extend(v.iter().map(|&v| (v as f64 * part.ratio).round() as i64)),
+                },
+            }
+            if scaled.is_some() && vals.iter().all(|&v| v == 0) {
+                continue;
+            }
+            for v in vals.iter_mut() {
+                if part.base {
+                    *v = v.wrapping_neg();
+                }
+            }
             m.clear();
             ids.clear();
             ids.extend(l.sample(i).iter().map(|&x| loc0 + x as u64 + 1));
             packed(&mut m, 1, &ids);
-            vals.clear();
-            for &c in &part.columns {
-                let v = p.values[c][i];
-                let v = if part.ratio == 1.0 { v } else { (v as f64 * part.ratio).round() as i64 };
-                vals.push(if part.base { v.wrapping_neg() } else { v } as u64);
-            }
-            packed(&mut m, 2, &vals);
+            let uv: Vec<u64> = vals.iter().map(|&v| v as u64).collect();
+            packed(&mut m, 2, &uv);
             for lab in &p.label_sets.sets[p.sample_labels[i] as usize] {
                 label(&mut m, &mut st, lab);
             }
@@ -181,6 +195,22 @@ pub fn encode(parts: &[Part<'_>], default: usize) -> Vec<u8> {
         field_bytes(&mut out, 6, s.as_bytes());
     }
     out.extend_from_slice(&tail);
+    out
+}
+
+/// pprof scales a profile (`-normalize`) after merging its samples that have the same
+/// locations and labels (`profile.Merge`), so rounding applies to their sum: per sample, the
+/// summed values of its group at the group's first sample, `None` at the others.
+fn merged_values(p: &Profile, l: &Locations, columns: &[usize]) -> Vec<Option<Vec<i64>>> {
+    let mut first: FxHashMap<(&[u32], u32), usize> = FxHashMap::default();
+    let mut out: Vec<Option<Vec<i64>>> = vec![None; p.num_samples()];
+    for i in 0..p.num_samples() {
+        let at = *first.entry((l.sample(i), p.sample_labels[i])).or_insert(i);
+        let sums = out[at].get_or_insert_with(|| vec![0; columns.len()]);
+        for (s, &c) in sums.iter_mut().zip(columns) {
+            *s = s.wrapping_add(p.values[c][i]);
+        }
+    }
     out
 }
 

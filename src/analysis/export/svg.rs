@@ -121,7 +121,8 @@ pub fn svg(tree: &Tree, names: &[String], title: &str, unit: &str, diff: bool) -
         frames.push((n, x, d));
         max_depth = max_depth.max(d);
         if n != 0 {
-            max_delta = max_delta.max(tree.value[n as usize].wrapping_sub(tree.base[n as usize]).unsigned_abs().min(i64::MAX as u64) as i64);
+            max_delta =
+                max_delta.max(tree.value[n as usize].wrapping_sub(tree.base[n as usize]).unsigned_abs().min(i64::MAX as u64) as i64);
         }
         let mut kx = x;
         let mut kids = Vec::new();
