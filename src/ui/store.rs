@@ -41,6 +41,8 @@ pub struct StoreHandle {
     /// Files handed over with [`Action::Open`], oldest first, until their
     /// [`Command::Load`] is sent.
     files: Rc<RefCell<VecDeque<web_sys::File>>>,
+    /// The workers (exports ask them directly: their files go to the menu, not the store).
+    pub bridge: Rc<Bridge>,
 }
 
 impl StoreHandle {
@@ -150,7 +152,7 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
         });
     }
 
-    StoreHandle { state, files }
+    StoreHandle { state, files, bridge }
 }
 
 /// The page's `location.hash`, `#` included (empty without one).

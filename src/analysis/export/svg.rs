@@ -153,9 +153,6 @@ g.f:hover rect {{ stroke: #000; stroke-width: 0.5; }}
 g.f text {{ pointer-events: none; }}
 #tooltip rect {{ fill: #ffffe0; stroke: #888; }}
 </style>
-<script type="text/ecmascript"><![CDATA[
-{script}
-]]></script>
 <rect x="0" y="0" width="100%" height="100%" fill="#f8f8f8"/>
 <text id="title" x="{half}" y="22" text-anchor="middle">{title}</text>
 <text id="reset" class="button" x="{pad}" y="22" tabindex="0" role="button">Reset zoom</text>
@@ -166,7 +163,6 @@ g.f text {{ pointer-events: none; }}
 "##,
         w = WIDTH,
         unit_x = xml(unit),
-        script = SCRIPT,
         half = WIDTH / 2.0,
         title = xml(title),
         pad = PAD,
@@ -213,13 +209,17 @@ g.f text {{ pointer-events: none; }}
         o,
         r#"</g>
 <g id="tooltip" visibility="hidden"><rect x="0" y="0" width="10" height="20" rx="3"/><text x="6" y="14"> </text></g>
+<script type="text/ecmascript"><![CDATA[
+{SCRIPT}
+]]></script>
 </svg>
 "#
     );
     o
 }
 
-/// The inline script: zoom, hover, search, reset. Plain ES5, no outside request.
+/// The inline script (at the end, so the elements it reads are parsed): zoom, hover, search,
+/// reset. Plain ES5, no outside request.
 const SCRIPT: &str = r#"(function () {
   var svg = document.documentElement, W = 1200, PAD = 10;
   var frames = Array.prototype.slice.call(document.querySelectorAll('g.f'));
