@@ -332,3 +332,48 @@ fn hostile_fixtures_export_safely() {
     }
     assert!(n >= 10, "only {n} hostile fixtures loaded");
 }
+
+/// The engine's export request: the file the page downloads is the encoders' output for the
+/// profile the view shows (all rows, not the page's first 200), named after the file.
+#[test]
+fn engine_exports_what_the_view_shows() {
+    use profdrop::analysis::export::unbase64;
+    use profdrop::engine::Engine;
+    use profdrop::protocol::{ExportFormat, ExportSource, Request, Response, TopOrder};
+    let mut e = Engine::new();
+    let bytes = std::fs::read(root().join("testdata/refine/refine-heap.pb.gz")).unwrap();
+    e.load(1, "refine-heap.pb.gz", bytes, &mut profdrop::decode::NoProgress).unwrap();
+    let p = e.profile(1).unwrap().clone();
+    let st = p.sample_type_index("alloc_space").unwrap();
+    let ask = |e: &mut Engine, format, source, refine: Refine| {
+        match e.handle(Request::Export { format, source, sample_type: "alloc_space".into(), refine, order: TopOrder::Flat }) {
+            Response::Export { file_name, data, base64, .. } => (file_name, if base64 { unbase64(&data).unwrap() } else { data.into_bytes() }),
+            other => panic!("{other:?}"),
+        }
+    };
+    let (name, csv_bytes) = ask(&mut e, ExportFormat::Csv, ExportSource::Single { id: 1 }, Refine::default());
+    assert_eq!(name, "refine-heap-alloc_space-top.csv");
+    let cells = csv::parse(&String::from_utf8(csv_bytes).unwrap());
+    let want = ours(&p, st);
+    assert_eq!(cells.len(), want.len() + 1);
+    assert_eq!(cells[0], ["function", "flat (bytes)", "cum (bytes)"]);
+    for (c, w) in cells[1..].iter().zip(&want) {
+        assert_eq!((c[1].parse::<i64>().unwrap(), c[2].parse::<i64>().unwrap()), (w.1, w.2));
+    }
+    let r = Refine { granularity: Granularity::Files, ..Default::default() };
+    let (name, pb) = ask(&mut e, ExportFormat::Pprof, ExportSource::Single { id: 1 }, r.clone());
+    assert_eq!(name, "refine-heap-refined.pb.gz");
+    let back = decode(&pb).unwrap();
+    assert_eq!(ours(&back, st), ours(&apply(&p, &r).unwrap().profile, st));
+    // Two profiles of other sample types cannot be diffed: an error, not a file.
+    let cpu = std::fs::read(root().join("testdata/example/cpu.pb.gz")).unwrap();
+    e.load(2, "cpu.pb.gz", cpu, &mut profdrop::decode::NoProgress).unwrap();
+    let resp = e.handle(Request::Export {
+        format: ExportFormat::Pprof,
+        source: ExportSource::Diff { base: 2, target: 1, normalize: false },
+        sample_type: "alloc_space".into(),
+        refine: Refine::default(),
+        order: TopOrder::Flat,
+    });
+    assert!(matches!(resp, Response::Error { .. }), "{resp:?}");
+}

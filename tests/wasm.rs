@@ -11,7 +11,9 @@ use profdrop::decode::{decode, Stage};
 use profdrop::engine::Engine;
 use profdrop::model::{ProfileKind, ValueType};
 use profdrop::protocol::wire::{self, Boot, FromEngine, FromInflater, Message, ToEngine, ToInflater};
-use profdrop::protocol::{DiffRowOut, FlameSource, PeekEdge, PeekEntry, Refine, Request, Response, Summary, TopOrder, TopRowOut};
+use profdrop::protocol::{
+    DiffRowOut, ExportFormat, ExportSource, FlameSource, PeekEdge, PeekEntry, Refine, Request, Response, Summary, TopOrder, TopRowOut,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -212,6 +214,13 @@ fn responses() -> Vec<Response> {
             notes: vec!["focus \"x\" matched no frame".into()],
         },
         Response::Merged(summary(9)),
+        Response::Export { file_name: "heap-refined.pb.gz".into(), mime: "application/gzip".into(), data: "H4sIAA==".into(), base64: true },
+        Response::Export {
+            file_name: "a,b.csv".into(),
+            mime: "text/csv".into(),
+            data: "function,flat (bytes)\r\n\"=x\",-1\r\n".into(),
+            base64: false,
+        },
         Response::Done,
         Response::Error { message: "bad request: \u{1}".into() },
     ]
@@ -270,6 +279,20 @@ fn requests() -> Vec<Request> {
             refine: Refine { tagfocus: "bytes=1kb:".into(), focus: "^main\\.f$".into(), ..Default::default() },
         },
         Request::Merge { ids: vec![1, 2], new_id: 7, name: "merged (2 profiles)".into() },
+        Request::Export {
+            format: ExportFormat::Pprof,
+            source: ExportSource::Diff { base: 1, target: 2, normalize: true },
+            sample_type: "inuse_space".into(),
+            refine: Refine { focus: "^main\\.f$".into(), ..Default::default() },
+            order: TopOrder::Cum,
+        },
+        Request::Export {
+            format: ExportFormat::Csv,
+            source: ExportSource::Leaks { ids: vec![3, 1] },
+            sample_type: String::new(),
+            refine: Default::default(),
+            order: TopOrder::Flat,
+        },
     ]
 }
 
@@ -361,7 +384,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 8];
+    let mut req_seen = [false; 9];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -372,9 +395,10 @@ fn every_message_kind_round_trips() {
             Request::Merge { .. } => 5,
             Request::Labels { .. } => 6,
             Request::Peek { .. } => 7,
+            Request::Export { .. } => 8,
         }] = true;
     }
-    let mut resp_seen = [false; 9];
+    let mut resp_seen = [false; 10];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -386,6 +410,7 @@ fn every_message_kind_round_trips() {
             Response::Error { .. } => 6,
             Response::Labels(_) => 7,
             Response::Peek { .. } => 8,
+            Response::Export { .. } => 9,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");
