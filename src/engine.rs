@@ -15,6 +15,8 @@ use crate::decode::{decode_owned, Limits, Preview, Progress};
 use crate::model::{is_point_in_time, Profile};
 use crate::protocol::{DiffRowOut, FlameSource, Request, Response, Summary, TopOrder, TopRowOut};
 
+mod export;
+
 /// A call tree with what it needs to expand: its key, namespace, and per part the profile
 /// id and that profile's function-id map.
 struct TreeCache {
@@ -354,6 +356,7 @@ impl Engine {
                 let m = merge(&ps)?;
                 Ok(Response::Merged(self.insert(new_id, &name, m)))
             }
+            Request::Export { format, source, sample_type, refine, order } => self.export(format, source, &sample_type, refine, order),
         }
     }
 

@@ -240,6 +240,78 @@ pub enum Request {
         /// Name for the merged profile.
         name: String,
     },
+    /// A file to download: a view's profile, table or flame graph (see [`ExportFormat`]).
+    Export {
+        /// The file's format.
+        format: ExportFormat,
+        /// What is exported.
+        source: ExportSource,
+        /// Sample type name (empty: the profile's default).
+        sample_type: String,
+        /// Refinement (of every profile read).
+        #[serde(default)]
+        refine: Refine,
+        /// A top table's row order.
+        #[serde(default)]
+        order: TopOrder,
+    },
+}
+
+/// What an export is made of: one profile (its top table), a diff, a leak series (its first
+/// and last snapshots for a profile, folded stacks or a flame graph) or a profile's labels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "of")]
+pub enum ExportSource {
+    /// One profile.
+    Single {
+        /// Profile id.
+        id: u32,
+    },
+    /// A diff.
+    Diff {
+        /// Base id.
+        base: u32,
+        /// Target id.
+        target: u32,
+        /// pprof's -normalize.
+        normalize: bool,
+    },
+    /// A leak series, in time order.
+    Leaks {
+        /// Profile ids.
+        ids: Vec<u32>,
+    },
+    /// The label browser's table of a profile.
+    Labels {
+        /// Profile id.
+        id: u32,
+    },
+}
+
+/// The formats of [`Request::Export`] (the page's `data-format` names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// Gzipped pprof protobuf.
+    Pprof,
+    /// Folded stacks.
+    Folded,
+    /// The view's table as CSV.
+    Csv,
+    /// A standalone interactive flame graph.
+    Svg,
+}
+
+impl ExportFormat {
+    /// The `data-format` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Pprof => "pprof",
+            ExportFormat::Folded => "folded",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Svg => "svg",
+        }
+    }
 }
 
 impl Request {
@@ -254,6 +326,11 @@ impl Request {
             }
             Request::Leaks { ids, .. } | Request::Merge { ids, .. } => ids.clone(),
             Request::Graph { id, base, .. } => base.iter().copied().chain([*id]).collect(),
+            Request::Export { source, .. } => match source {
+                ExportSource::Single { id } | ExportSource::Labels { id } => vec![*id],
+                ExportSource::Diff { base, target, .. } => vec![*base, *target],
+                ExportSource::Leaks { ids } => ids.clone(),
+            },
         }
     }
 }
@@ -411,6 +488,17 @@ pub enum Response {
     Labels(LabelSummary),
     /// A merged profile was added.
     Merged(Summary),
+    /// A file to download ([`Request::Export`]).
+    Export {
+        /// A file name for it.
+        file_name: String,
+        /// Its MIME type.
+        mime: String,
+        /// Its contents: text, or binary as base64 (`base64`).
+        data: String,
+        /// `data` is base64.
+        base64: bool,
+    },
     /// Nothing to show / done.
     Done,
     /// An error.

@@ -12,8 +12,8 @@ use profdrop::engine::Engine;
 use profdrop::model::{ProfileKind, ValueType};
 use profdrop::protocol::wire::{self, Boot, FromEngine, FromInflater, Message, ToEngine, ToInflater};
 use profdrop::protocol::{
-    DiffRowOut, FlameSource, Graph, GraphEdge, GraphNode, GraphOptions, LineValue, PeekEdge, PeekEntry, Refine, Request, Response, Routine,
-    Summary, TopOrder, TopRowOut,
+    DiffRowOut, ExportFormat, ExportSource, FlameSource, Graph, GraphEdge, GraphNode, GraphOptions, LineValue, PeekEdge, PeekEntry, Refine,
+    Request, Response, Routine, Summary, TopOrder, TopRowOut,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -264,6 +264,13 @@ fn responses() -> Vec<Response> {
             notes: vec!["focus \"main\" matched no samples".into()],
         },
         Response::Merged(summary(9)),
+        Response::Export { file_name: "heap-refined.pb.gz".into(), mime: "application/gzip".into(), data: "H4sIAA==".into(), base64: true },
+        Response::Export {
+            file_name: "a,b.csv".into(),
+            mime: "text/csv".into(),
+            data: "function,flat (bytes)\r\n\"=x\",-1\r\n".into(),
+            base64: false,
+        },
         Response::Done,
         Response::Error { message: "bad request: \u{1}".into() },
     ]
@@ -343,6 +350,20 @@ fn requests() -> Vec<Request> {
             refine: Refine { tagfocus: "bytes=1kb:".into(), focus: "^main\\.f$".into(), ..Default::default() },
         },
         Request::Merge { ids: vec![1, 2], new_id: 7, name: "merged (2 profiles)".into() },
+        Request::Export {
+            format: ExportFormat::Pprof,
+            source: ExportSource::Diff { base: 1, target: 2, normalize: true },
+            sample_type: "inuse_space".into(),
+            refine: Refine { focus: "^main\\.f$".into(), ..Default::default() },
+            order: TopOrder::Cum,
+        },
+        Request::Export {
+            format: ExportFormat::Csv,
+            source: ExportSource::Leaks { ids: vec![3, 1] },
+            sample_type: String::new(),
+            refine: Default::default(),
+            order: TopOrder::Flat,
+        },
     ]
 }
 
@@ -434,7 +455,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 10];
+    let mut req_seen = [false; 11];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -447,9 +468,10 @@ fn every_message_kind_round_trips() {
             Request::Peek { .. } => 7,
             Request::Graph { .. } => 8,
             Request::Source { .. } => 9,
+            Request::Export { .. } => 10,
         }] = true;
     }
-    let mut resp_seen = [false; 11];
+    let mut resp_seen = [false; 12];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -463,6 +485,7 @@ fn every_message_kind_round_trips() {
             Response::Peek { .. } => 8,
             Response::Graph { .. } => 9,
             Response::Source { .. } => 10,
+            Response::Export { .. } => 11,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");

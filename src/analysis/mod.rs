@@ -2,6 +2,7 @@
 //! diffs, search, merges and the leak finder. Pure functions over the model.
 
 pub mod diff;
+pub mod export;
 pub mod graph;
 pub mod labels;
 pub mod leaks;

@@ -596,12 +596,18 @@ impl LocationSource for Kept {
         let text = |i: i64| String::from_utf8_lossy(strings.get(i as usize).copied().unwrap_or(b"")).into_owned();
         let mut out = Locations::default();
         let mapping_ids = IdMap::build(pb.mappings.iter().map(|m| m.0), pb.mappings.len(), "mapping").ok();
-        out.mapping_file = pb.mappings.iter().map(|m| text(m.1)).collect();
-        out.mapping_build_id = (0..pb.mappings.len()).map(|i| text(pb.mapping_build_ids.get(i).copied().unwrap_or(0))).collect();
+        // (Capped as the model caps file names: 20,000 functions or mappings naming one
+        // 100 KiB file must not become 2 GB of copies.)
+        let capped = |i: i64| {
+            let b = strings.get(i as usize).copied().unwrap_or(b"");
+            String::from_utf8_lossy(&b[..b.len().min(1024)]).into_owned()
+        };
+        out.mapping_file = pb.mappings.iter().map(|m| capped(m.1)).collect();
+        out.mapping_build_id = (0..pb.mappings.len()).map(|i| capped(pb.mapping_build_ids.get(i).copied().unwrap_or(0))).collect();
         let func_ids = IdMap::build(pb.functions.iter().map(|f| f.0), pb.functions.len(), "function").ok();
         let func_names: Vec<&[u8]> = pb.functions.iter().map(|f| strings.get(f.1 as usize).copied().unwrap_or(b"")).collect();
         out.func_name = func_names.iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect();
-        out.func_file = pb.functions.iter().map(|f| text(f.2)).collect();
+        out.func_file = pb.functions.iter().map(|f| capped(f.2)).collect();
         out.func_system_name = (0..pb.functions.len()).map(|i| text(pb.function_extra.get(i).map_or(0, |e| e.0))).collect();
         out.func_start_line = (0..pb.functions.len()).map(|i| pb.function_extra.get(i).map_or(0, |e| e.1)).collect();
         let (drop_rx, keep_rx) = drop_regexes(&self.drop_frames, &self.keep_frames).unwrap_or((None, None));

@@ -7,6 +7,7 @@ use super::components::diff_controls::DiffControls;
 use super::components::diff_view::DiffView;
 use super::components::drop_zone::DropZone;
 use super::components::errors::Errors;
+use super::components::export_menu::ExportMenu;
 use super::components::flame_view::{FlameView, FlameViewProps};
 use super::components::graph_view::GraphView;
 use super::components::keys::{use_keys, Keys};
@@ -282,6 +283,18 @@ pub fn app() -> Html {
         }
     };
 
+    // The export menu: the engine makes the file, the answer goes straight to the menu.
+    let on_export = {
+        let bridge = store.bridge.clone();
+        use_callback((), move |(req, then): (Request, Callback<crate::protocol::Response>), _| {
+            bridge.request_then(req, move |resp| then.emit(resp))
+        })
+    };
+    let png_name = AttrValue::from(format!(
+        "{}-flame.png",
+        crate::analysis::export::file_stem(s.selected.and_then(|id| s.label_of(id)).unwrap_or("profile"))
+    ));
+
     let selected = s.selected_entry();
     let errors: Vec<String> = s.errors.iter().chain(s.request_error.iter()).cloned().collect();
     if s.embed {
@@ -327,6 +340,7 @@ pub fn app() -> Html {
                         resp={s.labels.as_ref().filter(|a| s.wanted().contains(&a.request)).map(|a| Shared(a.response.clone()))}
                         refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_labels_close} />
                     <SummaryLine summary={selected.map(|e| e.summary.clone())} />
+                    <ExportMenu entries={crate::view::export::entries(s)} on_request={on_export} {png_name} />
                     { main_view }
                 </main>
                 <ContextMenu at={(*menu).clone()} refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_menu_close} on_pivot={Some(on_menu_pivot)} on_source={Some(on_menu_source)} />

@@ -4,7 +4,7 @@
 //! [`crate::protocol::wire`]'s.
 
 use crate::protocol::wire::{self, Boot, FromEngine, ToEngine};
-use crate::protocol::Request;
+use crate::protocol::{Request, Response};
 use crate::view::state::Action;
 use gloo_events::EventListener;
 use std::cell::RefCell;
@@ -31,6 +31,8 @@ struct Inner {
     files: Vec<(u32, String, web_sys::Blob)>,
     /// The workers' message and error listeners (removed with them).
     _listeners: Vec<EventListener>,
+    /// Requests whose answer goes to a callback rather than the store (exports), by number.
+    callbacks: HashMap<u32, Box<dyn FnOnce(Response)>>,
 }
 
 /// The bridge handle (cheap to clone).
@@ -128,8 +130,16 @@ impl Bridge {
             }
             files = old.files;
         }
-        *self.inner.borrow_mut() =
-            Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), held: Vec::new(), files: Vec::new(), _listeners: listeners });
+        *self.inner.borrow_mut() = Some(Inner {
+            worker,
+            inflater,
+            seq: 0,
+            pending: HashMap::new(),
+            held: Vec::new(),
+            files: Vec::new(),
+            _listeners: listeners,
+            callbacks: HashMap::new(),
+        });
         // Replay profiles that were loaded before a restart.
         // (Their tables are on the page already: no preview.)
         for (id, name, file) in files {
@@ -177,6 +187,15 @@ impl Bridge {
         i.send(req);
     }
 
+    /// Sends a request whose answer goes to `then` (an export's file), not to the store.
+    pub fn request_then(&self, req: Request, then: impl FnOnce(Response) + 'static) {
+        let mut g = self.inner.borrow_mut();
+        let Some(i) = g.as_mut() else { return };
+        i.send(req);
+        let seq = i.seq;
+        i.callbacks.insert(seq, Box::new(then));
+    }
+
     /// Cancels loading: the worker is replaced and already loaded files are read again.
     pub fn cancel(&self, loading: &[u32]) {
         if let Some(i) = self.inner.borrow_mut().as_mut() {
@@ -198,7 +217,7 @@ impl Inner {
 
 /// A query (answered with data for a view) rather than a change of the loaded set.
 fn is_query(r: &Request) -> bool {
-    !matches!(r, Request::Remove { .. } | Request::Merge { .. })
+    !matches!(r, Request::Remove { .. } | Request::Merge { .. } | Request::Export { .. })
 }
 
 /// Do two queries fill the same answer of the page (so that the newer replaces the older)?
@@ -240,6 +259,15 @@ fn on_message(inner: &RefCell<Option<Inner>>, sink: &Sink, m: FromEngine) {
             sink(Action::LoadFailed(id, message));
         }
         FromEngine::Resp { seq, resp } => {
+            let then = inner.borrow_mut().as_mut().and_then(|i| {
+                let then = i.callbacks.remove(&seq)?;
+                i.pending.remove(&seq);
+                Some(then)
+            });
+            if let Some(then) = then {
+                then(resp);
+                return;
+            }
             let req = inner.borrow_mut().as_mut().and_then(|i| {
                 let req = i.pending.remove(&seq)?;
                 // The query of this kind that waited for this answer goes now.

@@ -42,6 +42,8 @@ pub struct StoreHandle {
     /// [`Command::Load`] is sent; with their place in the browser's storage when they were
     /// kept there (see [`super::keep`]).
     files: Rc<RefCell<VecDeque<Opened>>>,
+    /// The workers (exports ask them directly: their files go to the menu, not the store).
+    pub bridge: Rc<Bridge>,
 }
 
 /// A file handed over, and its place in the browser's storage when it was kept there.
@@ -180,7 +182,7 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
         });
     }
 
-    let handle = StoreHandle { state, files };
+    let handle = StoreHandle { state, files, bridge };
 
     // Dropped files kept in the browser's storage (not in embed mode): opened again at start,
     // and the storage kept in step with the loaded set.

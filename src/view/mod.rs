@@ -1,6 +1,7 @@
 //! What the screen needs, still pure: colours, flame-graph layout and hit
 //! testing.
 
+pub mod export;
 pub mod flame;
 pub mod flame_keys;
 pub mod graph;

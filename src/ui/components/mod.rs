@@ -7,6 +7,7 @@ pub mod diff_table;
 pub mod diff_view;
 pub mod drop_zone;
 pub mod errors;
+pub mod export_menu;
 pub mod flame_view;
 pub mod graph_view;
 pub mod keys;
