@@ -41,14 +41,20 @@ pub fn parse_with_unit(b: &[u8], unit: &str, limits: &Limits) -> Result<Profile,
         if line.is_empty() || line[0] == b'#' {
             continue;
         }
-        let Some(cut) = line.iter().rposition(|&c| c == b' ' || c == b'\t') else {
-            return Err(DecodeError::Text { line: ln, what: format!("expected \"frame;frame;… COUNT\", got \"{}\"", clip(line)) });
+        // A line of only a count is a sample without frames (py-spy writes one for a thread
+        // caught outside Python code): it counts in the total, in no function.
+        let cut = match line.iter().rposition(|&c| c == b' ' || c == b'\t') {
+            Some(cut) => cut,
+            None if parse_count(line).is_some() => usize::MAX,
+            None => {
+                return Err(DecodeError::Text { line: ln, what: format!("expected \"frame;frame;… COUNT\", got \"{}\"", clip(line)) })
+            }
         };
-        let count = parse_count(&line[cut + 1..]).ok_or_else(|| DecodeError::Text {
+        let (frames, count) = if cut == usize::MAX { (&b""[..], line) } else { (trim(&line[..cut]), &line[cut + 1..]) };
+        let count = parse_count(count).ok_or_else(|| DecodeError::Text {
             line: ln,
-            what: format!("expected a count (a whole number ≥ 0) at the end of the line, got \"{}\"", clip(&line[cut + 1..])),
+            what: format!("expected a count (a whole number ≥ 0) at the end of the line, got \"{}\"", clip(count)),
         })?;
-        let frames = trim(&line[..cut]);
         stack.clear();
         for frame in frames.split(|&c| c == b';') {
             if frame.is_empty() {
@@ -134,7 +140,12 @@ pub(super) fn sniff(head: &[u8], whole: bool) -> bool {
         if line.is_empty() || line[0] == b'#' {
             continue;
         }
-        let Some(cut) = line.iter().rposition(|&c| c == b' ' || c == b'\t') else { return false };
+        let Some(cut) = line.iter().rposition(|&c| c == b' ' || c == b'\t') else {
+            if parse_count(line).is_none() {
+                return false;
+            }
+            continue;
+        };
         if parse_count(&line[cut + 1..]).is_none() || trim(&line[..cut]).is_empty() {
             return false;
         }
@@ -157,13 +168,13 @@ mod tests {
     #[test]
     fn sums_are_exact() {
         // main calls a (3 + 4 samples) and b (5); a calls b (2). Built so every number is known.
-        let f = b"main;a 3\nmain;a 4\nmain;b 5\r\nmain;a;b 2\n\n# comment\n";
+        let f = b"main;a 3\nmain;a 4\nmain;b 5\r\nmain;a;b 2\n\n# comment\n 6\n";
         let p = parse(f, &Limits::default()).unwrap();
-        assert_eq!(top_table(&p, 0).1, 14);
+        assert_eq!(top_table(&p, 0).1, 20, "the frameless sample counts in the total");
         assert_eq!(flat_cum(&p, "main"), (0, 14));
         assert_eq!(flat_cum(&p, "a"), (7, 9));
         assert_eq!(flat_cum(&p, "b"), (7, 7));
-        assert_eq!(p.num_samples(), 3, "identical stacks merge");
+        assert_eq!(p.num_samples(), 4, "identical stacks merge");
         assert_eq!(p.sample_types[0], ValueType { name: "samples".into(), unit: "count".into() });
         let p = parse_with_unit(f, "nanoseconds", &Limits::default()).unwrap();
         assert_eq!(p.sample_types[0], ValueType { name: "time".into(), unit: "nanoseconds".into() });
@@ -199,6 +210,7 @@ mod tests {
         assert!(sniff(b"a;b;c 1\nd 2\nhalf a li", false));
         assert!(!sniff(b"a;b;c 1\nnot folded\n", true));
         assert!(!sniff(b"12\n", true));
+        assert!(sniff(b"12\na 1\n", true));
         assert!(!sniff(b"a 1\x00\n", true));
         assert!(!sniff(b"# only comments\n", true));
     }

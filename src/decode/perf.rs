@@ -10,9 +10,11 @@
 //! mislead); symbol offsets (`+0x1f`) are dropped, an `[unknown]` symbol is named after its
 //! module (`[libc.so.6]`), argument lists are cut (`f(int)` → `f`, but not Go's
 //! `pkg.(*T).M`), `;` becomes `:`, Java's `Lpkg/Class;` loses its `L` in `java` processes, and
-//! a frame `a->b` (perf-map-agent's inlined Java) is `a` calling `b_[i]`. Sample type
-//! `samples` (count) — `perf record` samples at a frequency, and a period is in the event's
-//! own unit.
+//! a frame `a->b` (perf-map-agent's inlined Java) is `a` calling `b_[i]`. The sample type is
+//! `samples` (count), or, when samples are weighed by their periods, the event's name in its
+//! unit (`cpu-clock` and `task-clock` in nanoseconds, other events in counts). As the
+//! collapsers, a period is the word just before the event name (`2000000  cpu-clock:`, with
+//! two spaces, has none).
 
 use super::error::{DecodeError, Limits};
 use super::stacks::Builder;
@@ -22,7 +24,16 @@ use crate::model::{Profile, ValueType};
 pub fn parse(b: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     let types = vec![ValueType { name: "samples".into(), unit: "count".into() }];
     let mut out = Builder::new(types, 0, "perf script", limits);
-    let mut r = Reader { filter: None, comm: Vec::new(), period: None, in_event: false, skip: false, frames: Vec::new(), name: Vec::new() };
+    let mut r = Reader {
+        filter: None,
+        comm: Vec::new(),
+        period: None,
+        periods: false,
+        in_event: false,
+        skip: false,
+        frames: Vec::new(),
+        name: Vec::new(),
+    };
     let mut stack: Vec<u32> = Vec::new();
     for (i, line) in b.split(|&c| c == b'\n').enumerate() {
         if line.first() == Some(&b'#') {
@@ -41,7 +52,16 @@ pub fn parse(b: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
         }
     }
     r.end(&mut out, &mut stack, limits)?;
-    Ok(out.finish())
+    let mut p = out.finish();
+    // Weighed by periods: the values are in the event's unit.
+    if let (true, Some(event)) = (r.periods, &r.filter) {
+        let event = String::from_utf8_lossy(event);
+        let name = event.split(':').next().unwrap_or("").to_string();
+        let unit = if matches!(name.as_str(), "cpu-clock" | "task-clock") { "nanoseconds" } else { "count" };
+        p.sample_types[0] = ValueType { name, unit: unit.into() };
+        p.period_type = Some(p.sample_types[0].clone());
+    }
+    Ok(p)
 }
 
 struct Reader {
@@ -50,6 +70,8 @@ struct Reader {
     /// The sample's process name, as its root frame.
     comm: Vec<u8>,
     period: Option<i64>,
+    /// Some kept sample was weighed by its period.
+    periods: bool,
     in_event: bool,
     /// This sample is of another event type.
     skip: bool,
@@ -193,6 +215,7 @@ impl Reader {
             }
             stack.push(out.func(&self.comm, b"")?);
             stack.extend(self.frames.iter().rev());
+            self.periods |= self.period.is_some();
             out.add(stack, 0, 0, self.period.unwrap_or(1))?;
         }
         self.in_event = false;
