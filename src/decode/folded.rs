@@ -131,7 +131,11 @@ pub(super) fn sniff(head: &[u8], whole: bool) -> bool {
         return false;
     }
     let mut lines: Vec<&[u8]> = head.split(|&c| c == b'\n').collect();
-    if !whole && lines.len() > 1 {
+    if !whole {
+        // The first line is longer than the head (a deep stack): frames, so far.
+        if lines.len() == 1 {
+            return head[0] != b'#' && head.contains(&b';');
+        }
         lines.pop();
     }
     let mut stacks = 0;
@@ -208,6 +212,7 @@ mod tests {
     fn sniffs_only_folded_text() {
         assert!(sniff(b"a;b;c 1\nd 2\n", true));
         assert!(sniff(b"a;b;c 1\nd 2\nhalf a li", false));
+        assert!(sniff(b"a;b;c;d;e;f", false), "a first line longer than the head");
         assert!(!sniff(b"a;b;c 1\nnot folded\n", true));
         assert!(!sniff(b"12\n", true));
         assert!(sniff(b"12\na 1\n", true));

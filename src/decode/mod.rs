@@ -269,6 +269,15 @@ fn parse_legacy(kind: LegacyKind, b: &[u8], limits: &Limits) -> Result<Profile, 
     }
 }
 
+/// Decodes (uncompressed) bytes as another profiler's format of this kind, whatever they
+/// sniff as (the fuzz target and the folded unit's reload use it).
+pub fn decode_stacks(kind: StacksKind, bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(DecodeError::TooLarge { limit_mb: limits.max_bytes >> 20 });
+    }
+    parse_stacks(kind, bytes, limits)
+}
+
 /// Parses another profiler's format with the parser of its kind.
 fn parse_stacks(kind: StacksKind, b: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     match kind {
