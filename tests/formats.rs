@@ -180,6 +180,16 @@ fn a_folded_profile_works_in_every_view() {
     assert!(matches!(flame, Response::Flame { total: 25, .. }), "{flame:?}");
     let peek = en.handle(Request::Peek { id: 1, sample_type: st.clone(), regex: "main".into(), limit: 0, refine: Default::default() });
     assert!(matches!(peek, Response::Peek { .. }), "{peek:?}");
-    let leaks = en.handle(Request::Leaks { ids: vec![1, 2, 3], sample_type: st, refine: Default::default() });
+    let leaks = en.handle(Request::Leaks { ids: vec![1, 2, 3], sample_type: st.clone(), refine: Default::default() });
     assert!(matches!(leaks, Response::Leaks { .. }), "{leaks:?}");
+    // The user says the counts are nanoseconds: same numbers, in that unit, same type name.
+    match en.handle(Request::SetUnit { id: 1, unit: "nanoseconds".into() }) {
+        Response::UnitSet(s) => assert_eq!((s.sample_types[0].name.as_str(), s.sample_types[0].unit.as_str()), ("samples", "nanoseconds")),
+        other => panic!("{other:?}"),
+    }
+    match en.handle(Request::Top { id: 1, sample_type: st, order: Default::default(), limit: 0, refine: Default::default() }) {
+        Response::Top { total, unit, .. } => assert_eq!((total, unit.as_str()), (15, "nanoseconds")),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(en.handle(Request::SetUnit { id: 1, unit: "parsecs".into() }), Response::Error { .. }));
 }

@@ -212,6 +212,7 @@ fn responses() -> Vec<Response> {
             notes: vec!["focus \"x\" matched no frame".into()],
         },
         Response::Merged(summary(9)),
+        Response::UnitSet(summary(3)),
         Response::Done,
         Response::Error { message: "bad request: \u{1}".into() },
     ]
@@ -270,6 +271,7 @@ fn requests() -> Vec<Request> {
             refine: Refine { tagfocus: "bytes=1kb:".into(), focus: "^main\\.f$".into(), ..Default::default() },
         },
         Request::Merge { ids: vec![1, 2], new_id: 7, name: "merged (2 profiles)".into() },
+        Request::SetUnit { id: 3, unit: "milliseconds".into() },
     ]
 }
 
@@ -361,7 +363,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 8];
+    let mut req_seen = [false; 9];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -372,9 +374,10 @@ fn every_message_kind_round_trips() {
             Request::Merge { .. } => 5,
             Request::Labels { .. } => 6,
             Request::Peek { .. } => 7,
+            Request::SetUnit { .. } => 8,
         }] = true;
     }
-    let mut resp_seen = [false; 9];
+    let mut resp_seen = [false; 10];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -386,6 +389,7 @@ fn every_message_kind_round_trips() {
             Response::Error { .. } => 6,
             Response::Labels(_) => 7,
             Response::Peek { .. } => 8,
+            Response::UnitSet(_) => 9,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");

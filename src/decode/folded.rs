@@ -15,14 +15,24 @@ use super::error::{DecodeError, Limits};
 use super::stacks::{clip, Builder};
 use crate::model::{Profile, ValueType};
 
-/// The sample type of a folded file whose counts are in `unit` (`count` by default).
+/// The units a folded file's counts can be given in (the file does not say).
+pub const UNITS: [&str; 6] = ["count", "nanoseconds", "microseconds", "milliseconds", "seconds", "bytes"];
+
+/// The profile format name of a folded file.
+pub const FORMAT: &str = "folded stacks";
+
+/// The sample type of a folded file whose counts are in `unit` (`count` by default). Its
+/// name stays `samples` whatever the unit, so that a link or a chosen view still names it.
 pub fn sample_type(unit: &str) -> ValueType {
-    let name = match unit {
-        "nanoseconds" | "microseconds" | "milliseconds" | "seconds" => "time",
-        "bytes" => "space",
-        _ => "samples",
-    };
-    ValueType { name: name.into(), unit: if unit.is_empty() { "count".into() } else { unit.into() } }
+    ValueType { name: "samples".into(), unit: if unit.is_empty() { "count".into() } else { unit.into() } }
+}
+
+/// Says that a folded profile's counts are in `unit`.
+pub fn set_unit(p: &mut Profile, unit: &str) {
+    if let Some(t) = p.sample_types.first_mut() {
+        *t = sample_type(unit);
+    }
+    p.period_type = p.sample_types.first().cloned();
 }
 
 /// Parses folded stacks whose counts are samples.
@@ -32,7 +42,7 @@ pub fn parse(b: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
 
 /// Parses folded stacks whose counts are in `unit`.
 pub fn parse_with_unit(b: &[u8], unit: &str, limits: &Limits) -> Result<Profile, DecodeError> {
-    let mut out = Builder::new(vec![sample_type(unit)], 0, "folded stacks", limits);
+    let mut out = Builder::new(vec![sample_type(unit)], 0, FORMAT, limits);
     let mut stack: Vec<u32> = Vec::new();
     let mut name = Vec::new();
     for (i, line) in b.split(|&c| c == b'\n').enumerate() {
@@ -181,7 +191,7 @@ mod tests {
         assert_eq!(p.num_samples(), 4, "identical stacks merge");
         assert_eq!(p.sample_types[0], ValueType { name: "samples".into(), unit: "count".into() });
         let p = parse_with_unit(f, "nanoseconds", &Limits::default()).unwrap();
-        assert_eq!(p.sample_types[0], ValueType { name: "time".into(), unit: "nanoseconds".into() });
+        assert_eq!(p.sample_types[0], ValueType { name: "samples".into(), unit: "nanoseconds".into() });
     }
 
     #[test]

@@ -29,6 +29,8 @@ struct Inner {
     held: Vec<Request>,
     /// Files of loaded profiles, by id, to replay after a cancel.
     files: Vec<(u32, String, web_sys::Blob)>,
+    /// Units chosen for folded profiles, by id, to set again after a replay.
+    units: Vec<(u32, String)>,
     /// The workers' message and error listeners (removed with them).
     _listeners: Vec<EventListener>,
 }
@@ -121,18 +123,31 @@ impl Bridge {
             }));
         }
         let mut files = Vec::new();
+        let mut units = Vec::new();
         if let Some(old) = self.inner.borrow_mut().take() {
             old.worker.terminate();
             if let Some(i) = old.inflater {
                 i.terminate();
             }
             files = old.files;
+            units = old.units;
         }
-        *self.inner.borrow_mut() =
-            Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), held: Vec::new(), files: Vec::new(), _listeners: listeners });
-        // Replay profiles that were loaded before a restart.
+        *self.inner.borrow_mut() = Some(Inner {
+            worker,
+            inflater,
+            seq: 0,
+            pending: HashMap::new(),
+            held: Vec::new(),
+            files: Vec::new(),
+            units: Vec::new(),
+            _listeners: listeners,
+        });
+        // Replay profiles that were loaded before a restart (and the units chosen for them).
         for (id, name, file) in files {
             self.send_file(id, &name, file);
+        }
+        for (id, unit) in units {
+            self.request(Request::SetUnit { id, unit });
         }
     }
 
@@ -156,6 +171,7 @@ impl Bridge {
     pub fn remove(&self, id: u32) {
         if let Some(i) = self.inner.borrow_mut().as_mut() {
             i.files.retain(|f| f.0 != id);
+            i.units.retain(|u| u.0 != id);
         }
         self.request(Request::Remove { id });
     }
@@ -165,6 +181,10 @@ impl Bridge {
     pub fn request(&self, req: Request) {
         let mut g = self.inner.borrow_mut();
         let Some(i) = g.as_mut() else { return };
+        if let Request::SetUnit { id, unit } = &req {
+            i.units.retain(|u| u.0 != *id);
+            i.units.push((*id, unit.clone()));
+        }
         if is_query(&req) && i.pending.values().any(|p| same_kind(p, &req)) {
             i.held.retain(|h| !same_kind(h, &req));
             // (The same query asked again, while it is answered, is that answer.)
@@ -197,7 +217,7 @@ impl Inner {
 
 /// A query (answered with data for a view) rather than a change of the loaded set.
 fn is_query(r: &Request) -> bool {
-    !matches!(r, Request::Remove { .. } | Request::Merge { .. })
+    !matches!(r, Request::Remove { .. } | Request::Merge { .. } | Request::SetUnit { .. })
 }
 
 /// Do two queries fill the same answer of the page (so that the newer replaces the older)?
