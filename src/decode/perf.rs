@@ -179,7 +179,7 @@ impl Reader {
             return Ok(());
         }
         // `a->b->c`: a calls b calls c, the callees inlined; leaf first here, so c comes first.
-        let parts: Vec<&[u8]> = split_arrow(sym);
+        let parts: Vec<&[u8]> = if sym.contains(&b'>') { split_arrow(sym) } else { vec![sym] };
         let java = self.comm.starts_with(b"java");
         let n = parts.len();
         for (k, part) in parts.into_iter().enumerate().rev() {
