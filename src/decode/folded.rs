@@ -32,7 +32,6 @@ pub fn set_unit(p: &mut Profile, unit: &str) {
     if let Some(t) = p.sample_types.first_mut() {
         *t = sample_type(unit);
     }
-    p.period_type = p.sample_types.first().cloned();
 }
 
 /// Parses folded stacks whose counts are samples.

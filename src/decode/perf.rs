@@ -59,7 +59,6 @@ pub fn parse(b: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
         let name = event.split(':').next().unwrap_or("").to_string();
         let unit = if matches!(name.as_str(), "cpu-clock" | "task-clock") { "nanoseconds" } else { "count" };
         p.sample_types[0] = ValueType { name, unit: unit.into() };
-        p.period_type = Some(p.sample_types[0].clone());
     }
     Ok(p)
 }

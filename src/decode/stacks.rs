@@ -23,9 +23,9 @@ impl<'l> Builder<'l> {
     /// A builder for a profile of these sample types (the default one given by index).
     pub fn new(types: Vec<ValueType>, default: usize, format: &str, limits: &'l Limits) -> Builder<'l> {
         let n = types.len();
+        // No period: these formats do not have pprof's (a sampling rate is not in the file, or
+        // each sample carries its own weight).
         let p = Profile {
-            period_type: types.get(default).cloned(),
-            period: 1,
             sample_types: types,
             default_sample_type: default,
             values: vec![Vec::new(); n],
