@@ -16,7 +16,10 @@
 # Targets (fuzz/fuzz_targets/): gzip (gunzip, 16 MB cap), proto (decode_with on non-gzip
 # bytes: the protobuf path), text (decode_with behind a goroutine-dump header picked by the
 # first byte), legacy (decode_with behind a legacy-format header picked by the first byte:
-# heap/contention/Java text, binary CPU in each word layout; then every top table), any (decode_with on anything, then top tables and the flame graph).
+# heap/contention/Java text, binary CPU in each word layout; then every top table), formats
+# (folded, perf script, speedscope, .cpuprofile, .heapprofile: the format the input sniffs
+# as, else the one its first byte picks; then every top table), any (decode_with on
+# anything, then top tables and the flame graph).
 #
 # Needs only a stable Rust: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its -Z flags. Built
 # without a sanitizer (-s none: profdrop is safe Rust, and the goal is panics, hangs and
@@ -33,7 +36,7 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-10000000}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(gzip proto text legacy any)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(gzip proto text legacy formats any)
 
 export RUSTC_BOOTSTRAP=1
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -50,7 +53,7 @@ BIN_DIR=fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release
 # slow or huge on purpose (they would trip -timeout=1 / -rss_limit_mb while the seeds load).
 SKIP_SEEDS='^(amp-.*|bomb-1g\.gz|funcs-1m\.pb\.gz)$'
 rm -rf fuzz/seeds && mkdir -p fuzz/seeds
-find testdata/example testdata/leaks testdata/hostile -type f ! -name '*.py' ! -name '*.md' | while read -r f; do
+find testdata/example testdata/leaks testdata/hostile testdata/formats -type f ! -name '*.py' ! -name '*.md' | while read -r f; do
   base=$(basename "$f")
   if ! [[ $base =~ $SKIP_SEEDS ]]; then ln -s "$PWD/$f" "fuzz/seeds/$(echo "$f" | tr / _)"; fi
 done

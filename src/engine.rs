@@ -351,6 +351,20 @@ impl Engine {
                 let (p, _) = self.view(id, &refine)?;
                 Ok(Response::Labels(crate::analysis::labels::summarize(p, st, total)))
             }
+            Request::SetUnit { id, unit } => {
+                if !crate::decode::folded::UNITS.contains(&unit.as_str()) {
+                    return Err(format!("unknown unit {unit:?}"));
+                }
+                let slot = self.slots.iter_mut().find(|s| s.id == id).ok_or_else(|| format!("no profile {id}"))?;
+                if !slot.profile.format.starts_with(crate::decode::folded::FORMAT) {
+                    return Err("only a folded-stacks profile's unit can be chosen".into());
+                }
+                crate::decode::folded::set_unit(&mut slot.profile, &unit);
+                self.refined.retain(|r| r.0 != id);
+                self.tree_cache.clear();
+                let slot = self.slots.iter().find(|s| s.id == id).expect("found above");
+                Ok(Response::UnitSet(summary(id, &slot.name, &slot.profile, 0)))
+            }
             Request::Merge { ids, new_id, name } => {
                 let ps: Vec<&Profile> = ids.iter().map(|&i| self.get(i)).collect::<Result<_, _>>()?;
                 let m = merge(&ps)?;

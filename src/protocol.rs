@@ -231,6 +231,14 @@ pub enum Request {
         #[serde(default)]
         refine: Refine,
     },
+    /// The unit of a folded-stacks profile's counts, which the file does not say
+    /// (`count`, `nanoseconds`, `microseconds`, `milliseconds`, `seconds`, `bytes`).
+    SetUnit {
+        /// Profile id.
+        id: u32,
+        /// The unit.
+        unit: String,
+    },
     /// Merge profiles into a new one.
     Merge {
         /// Profile ids.
@@ -318,7 +326,11 @@ impl Request {
     /// The profiles it reads (a request for a profile still loading waits for it).
     pub fn profiles(&self) -> Vec<u32> {
         match self {
-            Request::Remove { id } | Request::Top { id, .. } | Request::Labels { id, .. } | Request::Peek { id, .. } => vec![*id],
+            Request::Remove { id }
+            | Request::Top { id, .. }
+            | Request::Labels { id, .. }
+            | Request::Peek { id, .. }
+            | Request::SetUnit { id, .. } => vec![*id],
             Request::Source { id, .. } => vec![*id],
             Request::Flame { source: FlameSource::Single { id }, .. } => vec![*id],
             Request::Flame { source: FlameSource::Diff { base, target, .. }, .. } | Request::Diff { base, target, .. } => {
@@ -499,6 +511,8 @@ pub enum Response {
         /// `data` is base64.
         base64: bool,
     },
+    /// A profile's unit was set ([`Request::SetUnit`]): its new summary.
+    UnitSet(Summary),
     /// Nothing to show / done.
     Done,
     /// An error.

@@ -271,6 +271,7 @@ fn responses() -> Vec<Response> {
             data: "function,flat (bytes)\r\n\"=x\",-1\r\n".into(),
             base64: false,
         },
+        Response::UnitSet(summary(3)),
         Response::Done,
         Response::Error { message: "bad request: \u{1}".into() },
     ]
@@ -364,6 +365,7 @@ fn requests() -> Vec<Request> {
             refine: Default::default(),
             order: TopOrder::Flat,
         },
+        Request::SetUnit { id: 3, unit: "milliseconds".into() },
     ]
 }
 
@@ -455,7 +457,7 @@ fn every_message_kind_round_trips() {
     }
     assert!(seen.iter().all(|&s| s), "kinds without a case: {seen:?}");
     // And every request and answer.
-    let mut req_seen = [false; 11];
+    let mut req_seen = [false; 12];
     for req in requests() {
         req_seen[match req {
             Request::Remove { .. } => 0,
@@ -469,9 +471,10 @@ fn every_message_kind_round_trips() {
             Request::Graph { .. } => 8,
             Request::Source { .. } => 9,
             Request::Export { .. } => 10,
+            Request::SetUnit { .. } => 11,
         }] = true;
     }
-    let mut resp_seen = [false; 12];
+    let mut resp_seen = [false; 13];
     for resp in responses() {
         resp_seen[match resp {
             Response::Top { .. } => 0,
@@ -486,6 +489,7 @@ fn every_message_kind_round_trips() {
             Response::Graph { .. } => 9,
             Response::Source { .. } => 10,
             Response::Export { .. } => 11,
+            Response::UnitSet(_) => 12,
         }] = true;
     }
     assert!(req_seen.iter().chain(&resp_seen).all(|&s| s), "{req_seen:?} {resp_seen:?}");

@@ -41,7 +41,7 @@ pub enum DecodeError {
     #[error("the file is empty")]
     Empty,
     /// Neither gzip nor a profile format we know.
-    #[error("not gzip or pprof protobuf ({0})")]
+    #[error("not gzip or pprof protobuf ({0}); {reads}", reads = super::sniff::READS)]
     NotAProfile(String),
     /// The gzip stream ends early.
     #[error("truncated gzip stream (ends after {0} compressed bytes)")]

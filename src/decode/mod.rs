@@ -7,24 +7,30 @@
 //! structs of `pb` (feature `reference`) are an independent reference for tests only.
 
 pub mod archive;
+mod chrome;
 pub mod error;
+pub mod folded;
 pub mod gzip;
+mod json;
 mod legacy;
 mod legacy_cpu;
 mod legacy_text;
 mod names;
 #[cfg(feature = "reference")]
 pub mod pb;
+mod perf;
 mod preview;
 mod proto;
 pub mod raw;
 pub mod sniff;
+mod speedscope;
+mod stacks;
 mod text;
 
 use crate::model::Profile;
 pub use error::{DecodeError, Limits, NoProgress, Progress, Stage};
 pub use preview::Preview;
-pub use sniff::{sniff, Format, LegacyKind, TextKind, SNIFF_BYTES};
+pub use sniff::{sniff, Format, LegacyKind, StacksKind, TextKind, SNIFF_BYTES};
 
 /// Decodes a profile from bytes with default limits.
 pub fn decode(bytes: &[u8]) -> Result<Profile, DecodeError> {
@@ -113,6 +119,8 @@ enum Mode {
     Text(TextKind, Vec<u8>),
     /// A legacy profile, read whole at the end.
     Legacy(LegacyKind, Vec<u8>),
+    /// Another profiler's format, read whole at the end.
+    Stacks(StacksKind, Vec<u8>),
     /// Failed: later pieces are ignored.
     Failed,
 }
@@ -189,7 +197,7 @@ impl StreamDecoder {
                 }
                 None => p.push(bytes),
             },
-            Mode::Text(_, all) | Mode::Legacy(_, all) => {
+            Mode::Text(_, all) | Mode::Legacy(_, all) | Mode::Stacks(_, all) => {
                 all.extend_from_slice(bytes);
                 Ok(())
             }
@@ -211,6 +219,11 @@ impl StreamDecoder {
         match format {
             Format::Text(kind) => self.mode = Mode::Text(kind, head.to_vec()),
             Format::Legacy(kind) => self.mode = Mode::Legacy(kind, head.to_vec()),
+            Format::Stacks(kind) => {
+                let mut all = head.to_vec();
+                all.reserve(self.hint.unwrap_or(0).saturating_sub(head.len()).min(self.limits.max_bytes));
+                self.mode = Mode::Stacks(kind, all)
+            }
             _ => {
                 self.mode = Mode::Proto(Box::new(raw::StreamParser::new(self.limits.max_entries)));
                 if let Some(h) = self.hint {
@@ -244,6 +257,7 @@ impl StreamDecoder {
             Mode::Proto(parser) => proto::decode_streamed(*parser, self.sums.take(), self.gzip, &self.limits, progress, on_preview)?,
             Mode::Text(kind, all) => text::parse(kind, &all, &self.limits)?,
             Mode::Legacy(kind, all) => parse_legacy(kind, &all, &self.limits)?,
+            Mode::Stacks(kind, all) => parse_stacks(kind, &all, &self.limits)?,
             Mode::Sniffing(_) | Mode::Failed => return Err(DecodeError::Empty),
         };
         if self.gzip {
@@ -260,6 +274,26 @@ fn parse_legacy(kind: LegacyKind, b: &[u8], limits: &Limits) -> Result<Profile, 
         LegacyKind::Heap => legacy_text::parse_heap(b, limits),
         LegacyKind::Contention => legacy_text::parse_contention(b, limits),
         LegacyKind::JavaHeap | LegacyKind::JavaContention => legacy_text::parse_java(b, limits),
+    }
+}
+
+/// Decodes (uncompressed) bytes as another profiler's format of this kind, whatever they
+/// sniff as (the fuzz target and the folded unit's reload use it).
+pub fn decode_stacks(kind: StacksKind, bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(DecodeError::TooLarge { limit_mb: limits.max_bytes >> 20 });
+    }
+    parse_stacks(kind, bytes, limits)
+}
+
+/// Parses another profiler's format with the parser of its kind.
+fn parse_stacks(kind: StacksKind, b: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
+    match kind {
+        StacksKind::Folded => folded::parse(b, limits),
+        StacksKind::PerfScript => perf::parse(b, limits),
+        StacksKind::Speedscope => speedscope::parse(b, limits),
+        StacksKind::CpuProfile => chrome::parse_cpu(b, limits),
+        StacksKind::HeapProfile => chrome::parse_heap(b, limits),
     }
 }
 
@@ -280,6 +314,7 @@ pub fn locations_from(bytes: &[u8], limits: &Limits) -> Result<crate::model::loc
     match sniff(plain)? {
         Format::Text(_) => Err(DecodeError::NotAProfile("a text profile has no locations to read".into())),
         Format::Legacy(kind) => Ok(parse_legacy(kind, plain, limits)?.locations().as_ref().clone()),
+        Format::Stacks(kind) => Ok(parse_stacks(kind, plain, limits)?.locations().as_ref().clone()),
         _ => {
             let mut p = raw::StreamParser::new(limits.max_entries);
             p.size_hint(plain.len());

@@ -19,7 +19,28 @@ pub enum Format {
     Text(TextKind),
     /// One of pprof's legacy formats.
     Legacy(LegacyKind),
+    /// Stacks of function names from another profiler (folded, perf script, speedscope,
+    /// Chrome's profiles).
+    Stacks(StacksKind),
 }
+
+/// The other profilers' formats (each read by its own file of `decode/`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StacksKind {
+    /// `frame;frame;frame COUNT` lines (`folded.rs`).
+    Folded,
+    /// `perf script` output (`perf.rs`).
+    PerfScript,
+    /// speedscope's JSON (`speedscope.rs`).
+    Speedscope,
+    /// Chrome's or Node's `.cpuprofile` (`chrome.rs`).
+    CpuProfile,
+    /// Chrome's or Node's `.heapprofile` (`chrome.rs`).
+    HeapProfile,
+}
+
+/// What profdrop reads, for the message a file in none of these formats gets.
+pub const READS: &str = "profdrop reads pprof protobuf (gzipped or not), Go goroutine dumps, pprof's legacy text and binary profiles, folded stacks, perf script output, speedscope JSON and Chrome/Node .cpuprofile and .heapprofile files";
 
 /// The format of a file (or of what a gzip stream held) from its first bytes: at most
 /// [`SNIFF_BYTES`] are read, and fewer only when the file is shorter. Files that are not a
@@ -39,6 +60,9 @@ pub fn sniff(head: &[u8]) -> Result<Format, DecodeError> {
     }
     if let Some(kind) = legacy_text_kind(head) {
         return Ok(Format::Legacy(kind));
+    }
+    if let Some(kind) = stacks_kind(head)? {
+        return Ok(Format::Stacks(kind));
     }
     if !plausible(head) || known_other_format(head).is_some() {
         return Err(DecodeError::NotAProfile(describe(head)));
@@ -131,6 +155,38 @@ fn legacy_text_kind(b: &[u8]) -> Option<LegacyKind> {
         return Some(LegacyKind::JavaContention);
     }
     None
+}
+
+/// Recognises the other profilers' formats: JSON by its keys, `perf script` by an event line
+/// and a frame, folded stacks by every line. JSON that is none of them is refused here.
+fn stacks_kind(b: &[u8]) -> Result<Option<StacksKind>, DecodeError> {
+    let b = b.strip_prefix("\u{feff}".as_bytes()).unwrap_or(b);
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    if matches!(b.get(start), Some(b'{' | b'[')) {
+        let head = String::from_utf8_lossy(&b[..b.len().min(SNIFF_BYTES)]);
+        if super::speedscope::sniff(&head) {
+            return Ok(Some(StacksKind::Speedscope));
+        }
+        match super::chrome::sniff(&head) {
+            Some(true) => return Ok(Some(StacksKind::CpuProfile)),
+            Some(false) => return Ok(Some(StacksKind::HeapProfile)),
+            None => {}
+        }
+        let what = if head.contains("\"traceEvents\"") || b[start] == b'[' {
+            "a JSON trace (Chrome's Performance panel or a trace event file); save a .cpuprofile from the JavaScript profiler or node --cpu-prof instead"
+        } else {
+            "JSON that is neither speedscope's format nor a Chrome .cpuprofile or .heapprofile"
+        };
+        return Err(DecodeError::NotAProfile(what.into()));
+    }
+    let head = &b[..b.len().min(SNIFF_BYTES)];
+    if super::perf::sniff(head) {
+        return Ok(Some(StacksKind::PerfScript));
+    }
+    if super::folded::sniff(head, b.len() <= SNIFF_BYTES) {
+        return Ok(Some(StacksKind::Folded));
+    }
+    Ok(None)
 }
 
 /// Does the line hold pprof's `heap profile: N: N [N: N] @ heap…`, `@ growthz` or

@@ -106,6 +106,7 @@ pub fn app() -> Html {
     let on_select = use_action(&d, Action::Select);
     let on_remove = use_action(&d, Action::Remove);
     let on_merge = use_action(&d, |()| Action::Merge);
+    let on_unit = use_action(&d, |(id, u): (u32, String)| Action::SetUnit(id, u));
     let on_cancel = use_action(&d, |()| Action::Cancel);
     let on_dismiss = use_action(&d, |()| Action::DismissErrors);
     let on_zoom = use_action(&d, Action::Zoom);
@@ -339,7 +340,7 @@ pub fn app() -> Html {
                     <LabelsPanel open={s.labels_open && !s.entries.is_empty()}
                         resp={s.labels.as_ref().filter(|a| s.wanted().contains(&a.request)).map(|a| Shared(a.response.clone()))}
                         refine={s.refine.clone()} on_refine={on_refine.clone()} on_close={on_labels_close} />
-                    <SummaryLine summary={selected.map(|e| e.summary.clone())} />
+                    <SummaryLine summary={selected.map(|e| e.summary.clone())} {on_unit} />
                     <ExportMenu entries={crate::view::export::entries(s)} on_request={on_export} {png_name} />
                     { main_view }
                 </main>

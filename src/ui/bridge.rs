@@ -29,6 +29,8 @@ struct Inner {
     held: Vec<Request>,
     /// Files of loaded profiles, by id, to replay after a cancel.
     files: Vec<(u32, String, web_sys::Blob)>,
+    /// Units chosen for folded profiles, by id, to set again after a replay.
+    units: Vec<(u32, String)>,
     /// The workers' message and error listeners (removed with them).
     _listeners: Vec<EventListener>,
     /// Requests whose answer goes to a callback rather than the store (exports), by number.
@@ -123,12 +125,14 @@ impl Bridge {
             }));
         }
         let mut files = Vec::new();
+        let mut units = Vec::new();
         if let Some(old) = self.inner.borrow_mut().take() {
             old.worker.terminate();
             if let Some(i) = old.inflater {
                 i.terminate();
             }
             files = old.files;
+            units = old.units;
         }
         *self.inner.borrow_mut() = Some(Inner {
             worker,
@@ -137,13 +141,17 @@ impl Bridge {
             pending: HashMap::new(),
             held: Vec::new(),
             files: Vec::new(),
+            units: Vec::new(),
             _listeners: listeners,
             callbacks: HashMap::new(),
         });
-        // Replay profiles that were loaded before a restart.
+        // Replay profiles that were loaded before a restart (and the units chosen for them).
         // (Their tables are on the page already: no preview.)
         for (id, name, file) in files {
             self.send_file(id, &name, file, false);
+        }
+        for (id, unit) in units {
+            self.request(Request::SetUnit { id, unit });
         }
     }
 
@@ -167,6 +175,7 @@ impl Bridge {
     pub fn remove(&self, id: u32) {
         if let Some(i) = self.inner.borrow_mut().as_mut() {
             i.files.retain(|f| f.0 != id);
+            i.units.retain(|u| u.0 != id);
         }
         self.request(Request::Remove { id });
     }
@@ -176,6 +185,10 @@ impl Bridge {
     pub fn request(&self, req: Request) {
         let mut g = self.inner.borrow_mut();
         let Some(i) = g.as_mut() else { return };
+        if let Request::SetUnit { id, unit } = &req {
+            i.units.retain(|u| u.0 != *id);
+            i.units.push((*id, unit.clone()));
+        }
         if is_query(&req) && i.pending.values().any(|p| same_kind(p, &req)) {
             i.held.retain(|h| !same_kind(h, &req));
             // (The same query asked again, while it is answered, is that answer.)
@@ -217,7 +230,7 @@ impl Inner {
 
 /// A query (answered with data for a view) rather than a change of the loaded set.
 fn is_query(r: &Request) -> bool {
-    !matches!(r, Request::Remove { .. } | Request::Merge { .. } | Request::Export { .. })
+    !matches!(r, Request::Remove { .. } | Request::Merge { .. } | Request::Export { .. } | Request::SetUnit { .. })
 }
 
 /// Do two queries fill the same answer of the page (so that the newer replaces the older)?

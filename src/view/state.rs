@@ -328,6 +328,8 @@ pub enum Action {
     Remove(u32),
     /// Merge the profiles of the selected one's kind into a new one ([`Command::Request`]).
     Merge,
+    /// Say what a folded-stacks profile's counts are ([`Request::SetUnit`]).
+    SetUnit(u32, String),
     /// The page has sent the commands numbered below this to the workers.
     Sent(u64),
     /// Select a profile.
@@ -691,6 +693,23 @@ impl AppState {
 
     fn send(&mut self, c: Command) {
         self.outbox.push(c);
+    }
+
+    /// Forgets every answer (they are asked again: `epoch` changes).
+    fn clear_answers(&mut self) {
+        for a in [
+            &mut self.top,
+            &mut self.flame,
+            &mut self.diff,
+            &mut self.leaks,
+            &mut self.pivot_callers,
+            &mut self.pivot_callees,
+            &mut self.peek,
+            &mut self.labels,
+        ] {
+            *a = None;
+        }
+        self.epoch += 1;
     }
 
     fn take_id(&mut self) -> u32 {
@@ -1121,6 +1140,9 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             let name = format!("merged ({} profiles)", ids.len());
             s.send(Command::Request(Request::Merge { ids, new_id, name }));
         }
+        Action::SetUnit(id, unit) => {
+            s.send(Command::Request(Request::SetUnit { id, unit }));
+        }
         Action::Sent(upto) => {
             let n = upto.saturating_sub(s.outbox_start).min(s.outbox.len() as u64) as usize;
             s.outbox.drain(..n);
@@ -1213,6 +1235,14 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             }
             if let Response::Merged(summary) = &resp {
                 s.show_new(summary.clone());
+                return s;
+            }
+            if let Response::UnitSet(summary) = &resp {
+                // Same numbers, new unit: every answer is asked again, to show the unit.
+                if let Some(e) = s.entries.iter_mut().find(|e| e.summary.id == summary.id) {
+                    e.summary = Summary { bytes: e.summary.bytes, ..summary.clone() };
+                    s.clear_answers();
+                }
                 return s;
             }
             let slot = match &req {
@@ -1538,6 +1568,24 @@ mod tests {
         // The removed file's model arrives later: it stays removed.
         s = reduce(s, Action::Loaded(summary(3, 0)));
         assert_eq!(s.entries.len(), 1);
+    }
+
+    #[test]
+    fn a_unit_set_is_sent_then_every_answer_asked_again() {
+        let mut s = AppState::default();
+        s = reduce(s, Action::Open(vec!["f.folded".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        let top = Request::Top { id: 1, sample_type: "samples".into(), order: TopOrder::Flat, limit: TOP_PAGE, refine: Refine::default() };
+        s = reduce(s, Action::Answer(top.clone(), Response::Done));
+        assert!(s.top.is_some());
+        s = reduce(s, Action::SetUnit(1, "nanoseconds".into()));
+        assert_eq!(s.outbox.last(), Some(&Command::Request(Request::SetUnit { id: 1, unit: "nanoseconds".into() })));
+        let epoch = s.epoch;
+        let mut new = summary(1, 0);
+        new.sample_types[0].unit = "nanoseconds".into();
+        s = reduce(s, Action::Answer(Request::SetUnit { id: 1, unit: "nanoseconds".into() }, Response::UnitSet(new)));
+        assert_eq!(s.entries[0].summary.sample_types[0].unit, "nanoseconds");
+        assert!(s.top.is_none() && s.epoch > epoch, "the table is asked again, in the new unit");
     }
 
     #[test]

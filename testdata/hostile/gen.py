@@ -927,10 +927,75 @@ def legacy_fixtures():
         "a Java CPU profile whose symbol table has garbage lines (skipped) and misses one address")
 
 
+def formats_fixtures():
+    """The other profilers' formats (src/decode/{folded,perf,speedscope,chrome,json}.rs).
+    The `ok` numbers are the files' own sums, built in."""
+    import json
+    good = b"main;a;b 1\n" * 500  # 5500 bytes: past the 4096 the sniffer reads
+    add("folded-bad-count.folded", good + b"main;a;b x\n", "error", E("Text", "text", 501, "a count"),
+        "folded stacks whose line 501 ends in no count (beyond what the sniffer reads)")
+    add("folded-negative-count.folded", good + b"main;a -3\n", "error", E("Text", "text", 501, "-3"),
+        "a negative count")
+    add("folded-total-overflow.folded", b"a 9223372036854775807\nb 1\n", "error", E("Limit", "limit", None, "total of samples"),
+        "counts whose sum overflows an int64")
+    add("folded-deep.folded.gz", gz(b";".join([b"f"] * 100_000) + b" 3\n"), "ok",
+        "samples=1; total=3; max_depth=100000; cum(f)=3; flame_depth=100000",
+        "one stack of 100,000 frames (a recursion)")
+    add("folded-markup-names.folded", b"<script>alert(1)</script>;<img src=x onerror=alert(2)> 4\n\xff\xfe;a 2\n", "ok",
+        "samples=2; total=6; flat(%3Cimg%20src%3Dx%20onerror%3Dalert(2)%3E)=4; has(%FF%FE); shown(\ufffd\ufffd)",
+        "names with markup (shown as text) and invalid UTF-8 (U+FFFD)")
+    add("folded-empty-frames.folded", b";;a;;b; 2\n 5\n", "ok", "samples=2; total=7; flat(b)=2; cum(a)=2",
+        "empty frames between ;s are skipped; a line of only a count is a frameless sample")
+    add("perf-garbage.perf", b"prog 1 1.0: cycles:\n\t1 f (/bin/x)\n\t\x00\xff nonsense\n\t2 main (/bin/x)\n\nnot an event line at all\n\t3 g (/bin/x)\n\n", "ok",
+        "samples=1; total=1; cum(main)=1; flat(f)=1",
+        "perf script with a line that is no frame (skipped) and a stack after a line that is no event (dropped with it, as inferno drops it)")
+    add("perf-deep.perf.gz", gz(b"prog 1 1.0: cycles:\n" + b"\t1 f (/bin/x)\n" * 20_000 + b"\n"), "ok",
+        "samples=1; total=1; max_depth=20001; cum(f)=1",
+        "a call chain of 20,000 frames under its comm frame")
+    node = lambda i, name, children: {"id": i, "callFrame": {"functionName": name, "url": "x.js", "lineNumber": 0}, "children": children}
+    cpu = lambda nodes, samples, deltas: json.dumps({"nodes": nodes, "startTime": 0, "endTime": 100, "samples": samples, "timeDeltas": deltas}).encode()
+    add("cpuprofile-cycle.cpuprofile", cpu([node(1, "a", [2]), node(2, "b", [1])], [2], [1]), "error",
+        E("Malformed", "model", None, "cycle"), "nodes that are each other's parent")
+    add("cpuprofile-two-parents.cpuprofile", cpu([node(1, "(root)", [2, 3]), node(2, "a", [3]), node(3, "b", [])], [3], [1]),
+        "error", E("Malformed", "model", None, "two parents"), "a node listed as the child of two nodes")
+    add("cpuprofile-unknown-sample.cpuprofile", cpu([node(1, "(root)", [])], [7], [1]), "error",
+        E("Malformed", "model", None, "sample 0", "node 7"), "a sample of a node id that does not exist")
+    add("cpuprofile-huge-delta.cpuprofile", cpu([node(1, "(root)", [2]), node(2, "a", [])], [2, 2], [1, 1e300]), "error",
+        E("Malformed", "model", None, "lasts"), "a time delta of 1e300 us")
+    add("cpuprofile-deltas-mismatch.cpuprofile", cpu([node(1, "(root)", [2]), node(2, "a", [])], [2, 2], [1]), "error",
+        E("Malformed", "model", None, "2 samples but 1 timeDeltas"), "fewer timeDeltas than samples")
+    add("cpuprofile-backwards.cpuprofile", cpu([node(1, "(root)", [2, 3]), node(2, "a", []), node(3, "b", [])], [2, 3, 2], [50, -40, 20]), "ok",
+        "samples=2; types=2; default=cpu; total=90000; flat(a)=70000; flat(b)=20000",
+        "timestamps 50, 10, 30 (a negative delta): ordered by time as DevTools does; b 10..30, a 30..50 and 50..100 (endTime)")
+    add("cpuprofile-truncated.cpuprofile", cpu([node(1, "(root)", [])], [1], [1])[:40], "error",
+        E("Malformed", "model", None, "invalid JSON", "unterminated string"), "a cpuprofile cut after 40 bytes (inside a string)")
+    deep = b'{"head":' + b'{"callFrame":{"functionName":"f"},"selfSize":0,"children":[' * 50_000
+    deep += b'{"callFrame":{"functionName":"leaf"},"selfSize":64,"children":[]}' + b"]}" * 50_000 + b',"samples":[]}'
+    add("heapprofile-deep.heapprofile.gz", gz(deep), "ok", "samples=1; total=64; max_depth=50001; flat(leaf)=64; cum(f)=64",
+        "a heap profile nested 50,000 nodes deep (read without recursion)")
+    add("heapprofile-negative.heapprofile", b'{"head":{"callFrame":{"functionName":"(root)"},"selfSize":-5,"children":[]}}', "error",
+        E("Malformed", "model", None, "selfSize -5"), "a negative selfSize")
+    ss = lambda profiles: json.dumps({"$schema": "https://www.speedscope.app/file-format-schema.json", "shared": {"frames": [{"name": "a"}, {"name": "<b>bold</b>"}]}, "profiles": profiles}).encode()
+    add("speedscope-bad-frame.json", ss([{"type": "sampled", "unit": "none", "samples": [[0, 9]], "weights": [1]}]), "error",
+        E("Malformed", "model", None, "frame index 9"), "a sample naming frame 9 of 2")
+    add("speedscope-unbalanced.json", ss([{"type": "evented", "unit": "none", "events": [{"type": "O", "frame": 0, "at": 0}, {"type": "C", "frame": 1, "at": 1}]}]), "error",
+        E("Malformed", "model", None, "closes frame 1"), "an evented profile closing a frame it did not open last")
+    add("speedscope-overflow.json", ss([{"type": "sampled", "unit": "bytes", "samples": [[0]] * 2000, "weights": [9e15] * 2000}]), "error",
+        E("Limit", "limit", None, "total of space"), "weights whose sum overflows an int64")
+    add("speedscope-markup.json", ss([{"type": "sampled", "name": "<i>t</i>", "unit": "none", "samples": [[0, 1], [1]], "weights": [2, 3]}]), "ok",
+        "samples=2; total=5; flat(%3Cb%3Ebold%3C/b%3E)=5; cum(a)=2",
+        "a frame named with markup, shown as text")
+    add("json-trace.json", b'{"traceEvents":[{"name":"ProfileChunk"}]}', "error", E("NotAProfile", "sniff", None, "trace", ".cpuprofile"),
+        "a Chrome trace (Performance panel), which profdrop does not read: the message says what to save instead")
+    add("json-other.json", b'{"hello": "world"}', "error", E("NotAProfile", "sniff", None, "speedscope", "folded stacks"),
+        "JSON in no format profdrop reads: the message lists what it reads")
+
+
 def main():
     flips = heap_fixtures()
     container_fixtures()
     legacy_fixtures()
+    formats_fixtures()
     id_fixtures()
     structure_fixtures()
     name_fixtures()

@@ -1,4 +1,5 @@
-//! One line about the profile shown: format, samples, duration, period.
+//! One line about the profile shown: format, samples, duration, period; for folded stacks,
+//! whose file does not say what a count is, a select of the unit.
 
 use crate::protocol::Summary;
 use crate::units::human;
@@ -9,7 +10,20 @@ use yew::prelude::*;
 pub struct SummaryLineProps {
     /// The profile shown.
     pub summary: Option<Summary>,
+    /// A unit was chosen for the (folded) profile `id`.
+    #[prop_or_default]
+    pub on_unit: Callback<(u32, String)>,
 }
+
+/// What each unit a folded file's counts can have is called in the select.
+const UNIT_LABELS: [(&str, &str); 6] = [
+    ("count", "samples (count)"),
+    ("nanoseconds", "nanoseconds"),
+    ("microseconds", "microseconds"),
+    ("milliseconds", "milliseconds"),
+    ("seconds", "seconds"),
+    ("bytes", "bytes"),
+];
 
 /// The summary line.
 #[function_component(SummaryLine)]
@@ -24,5 +38,23 @@ pub fn summary_line(p: &SummaryLineProps) -> Html {
             parts.push(format!("period {} {}", human(sm.period, &pt.unit), pt.name));
         }
     }
-    html! { <p class="summary">{ parts.join(" · ") }</p> }
+    let unit = sm.format.starts_with("folded stacks").then(|| {
+        let id = sm.id;
+        let current = sm.sample_types.first().map(|t| t.unit.clone()).unwrap_or_default();
+        let on_unit = p.on_unit.clone();
+        let onchange = Callback::from(move |e: Event| {
+            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                on_unit.emit((id, sel.value()));
+            }
+        });
+        html! {
+            <label class="unit-pick" title="A folded file does not say what its counts are">
+                { " · counts are " }
+                <select data-testid="unit-picker" aria-label="Unit of the counts" {onchange}>
+                    { for UNIT_LABELS.iter().map(|(u, label)| html! { <option value={*u} selected={*u == current}>{ *label }</option> }) }
+                </select>
+            </label>
+        }
+    });
+    html! { <p class="summary">{ parts.join(" · ") }{ for unit }</p> }
 }
