@@ -4,12 +4,6 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM := target/wasm32-unknown-unknown/release/profdrop.wasm
 PORT ?= 8080
-# make dist runs binaryen's wasm-opt -O3 over the wasm (smaller download, faster start);
-# WASM_OPT=0 skips it (a faster build while iterating).
-WASM_OPT ?= 1
-WASM_OPT_BIN := .ci/wasm-opt/node_modules/.bin/wasm-opt
-# The features Rust's wasm32-unknown-unknown target enables by default.
-WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 .PHONY: help tools dist single-file serve test lint test-native test-wasm test-e2e bench fixtures fuzz clean
 
@@ -27,7 +21,6 @@ dist: tools
 	$(CARGO) build --release --target wasm32-unknown-unknown --features web --lib
 	rm -rf dist.tmp && mkdir -p dist.tmp/examples
 	wasm-bindgen --target web --no-typescript --out-dir dist.tmp --out-name profdrop $(WASM)
-	if [ "$(WASM_OPT)" != 0 ]; then $(WASM_OPT_BIN) -O3 $(WASM_FEATURES) dist.tmp/profdrop_bg.wasm -o dist.tmp/profdrop_bg.wasm; fi
 	cp www/index.html www/main.js www/worker.js www/style.css dist.tmp/
 	cp www/graph-worker.js dist.tmp/ && mkdir -p dist.tmp/vendor
 	cp www/vendor/node_modules/@hpcc-js/wasm-graphviz/dist/index.js dist.tmp/vendor/graphviz.js
