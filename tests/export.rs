@@ -345,11 +345,15 @@ fn engine_exports_what_the_view_shows() {
     e.load(1, "refine-heap.pb.gz", bytes, &mut profdrop::decode::NoProgress).unwrap();
     let p = e.profile(1).unwrap().clone();
     let st = p.sample_type_index("alloc_space").unwrap();
-    let ask = |e: &mut Engine, format, source, refine: Refine| {
-        match e.handle(Request::Export { format, source, sample_type: "alloc_space".into(), refine, order: TopOrder::Flat }) {
-            Response::Export { file_name, data, base64, .. } => (file_name, if base64 { unbase64(&data).unwrap() } else { data.into_bytes() }),
-            other => panic!("{other:?}"),
-        }
+    let ask = |e: &mut Engine, format, source, refine: Refine| match e.handle(Request::Export {
+        format,
+        source,
+        sample_type: "alloc_space".into(),
+        refine,
+        order: TopOrder::Flat,
+    }) {
+        Response::Export { file_name, data, base64, .. } => (file_name, if base64 { unbase64(&data).unwrap() } else { data.into_bytes() }),
+        other => panic!("{other:?}"),
     };
     let (name, csv_bytes) = ask(&mut e, ExportFormat::Csv, ExportSource::Single { id: 1 }, Refine::default());
     assert_eq!(name, "refine-heap-alloc_space-top.csv");
