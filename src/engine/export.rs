@@ -65,7 +65,7 @@ impl Engine {
                 ),
                 Response::Leaks(r) => (format!("{}-leaks", r.sample_type), csv::leaks(&r)),
                 Response::Labels(l) => (format!("{}-labels", l.sample_type), csv::labels(&l)),
-                other => return Err(format!("internal: no table to export in {other:?}")),
+                _ => return Err("internal: the engine gave no table to export".into()),
             };
             let name = match &source {
                 ExportSource::Diff { base, target, .. } => format!("{}-vs-{}", stem(self, *target), stem(self, *base)),

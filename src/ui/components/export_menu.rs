@@ -180,7 +180,7 @@ pub fn export_menu(p: &ExportMenuProps) -> Html {
                                     bytes.and_then(|b| download_bytes(&file_name, &mime, &b).map_err(|e| format!("{e:?}")))
                                 }
                                 Response::Error { message } => Err(message),
-                                other => Err(format!("internal: unexpected answer {other:?}")),
+                                _ => Err("internal: the engine answered with something else than a file".into()),
                             };
                             finish.emit(r);
                         }),
