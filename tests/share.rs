@@ -146,3 +146,22 @@ fn embed_mode_follows_the_hash() {
     let s = reduce(s, Action::Url("#url=x.pb.gz&view=flame".into()));
     assert!(!s.embed);
 }
+
+#[test]
+fn a_link_shows_the_profile_it_names_whichever_arrives_last() {
+    let mut s = reduce(AppState::default(), Action::Url("#url=a.pb.gz,b.pb.gz&view=top&si=alloc_space&sel=a.pb.gz".into()));
+    s = reduce(s, Action::Loaded(summary(1, "a.pb.gz")));
+    s = reduce(s, Action::Loaded(summary(2, "b.pb.gz")));
+    assert_eq!(s.selected, Some(1), "a.pb.gz is shown, though b.pb.gz came last");
+    assert_eq!(s.sample_type, "alloc_space");
+    assert_eq!(s.link(false), "url=a.pb.gz&url=b.pb.gz&view=top&si=alloc_space&sel=a.pb.gz");
+    // Another profile picked: the link says so; one profile alone needs no `sel`.
+    s = reduce(s, Action::Select(2));
+    assert!(s.link(false).ends_with("&sel=b.pb.gz"), "{}", s.link(false));
+    s = reduce(s, Action::Remove(1));
+    assert!(!s.link(false).contains("sel="), "{}", s.link(false));
+    // A name not loaded is said, once the loads are done.
+    let s = reduce(s, Action::Url("#view=top&sel=zz.pb.gz".into()));
+    assert_eq!(s.selected, Some(2));
+    assert!(s.url_notes.iter().any(|n| n.contains("`sel`") && n.contains("zz.pb.gz")), "{:?}", s.url_notes);
+}

@@ -46,6 +46,9 @@ pub struct UrlState {
     pub pivot: Option<String>,
     /// `inv`: inverted (bottom-up) flame graph (profdrop's own).
     pub inverted: Option<bool>,
+    /// `sel`: the profile shown, by display name (profdrop's own; written when several are
+    /// loaded and the view shows one).
+    pub selected: Option<String>,
 }
 
 /// The refinement's regex parameters: the hash key and the [`Refine`] field it sets.
@@ -135,7 +138,8 @@ pub fn parse(hash: &str) -> (UrlState, Vec<Problem>) {
                 Some(b) => st.inverted = Some(b),
                 None => problem(format!("`{v}` is not 1, 0, true or false")),
             },
-            "si" | "base" | "target" | "p" => problem("it is empty".into()),
+            "sel" if !v.is_empty() => st.selected = Some(v),
+            "si" | "base" | "target" | "p" | "sel" => problem("it is empty".into()),
             // Profiles by URL and embed mode: read by `view::share` (not view state).
             "url" | "embed" => {}
             // pprof's refinement and profdrop's own options.
@@ -213,6 +217,9 @@ pub fn write(st: &UrlState) -> String {
     }
     if let Some(b) = st.inverted {
         put("inv", if b { "1" } else { "0" });
+    }
+    if let Some(v) = &st.selected {
+        put("sel", v);
     }
     out
 }
@@ -298,6 +305,7 @@ mod tests {
                     refine: Refine { focus: format!("^{n}$"), tagfocus: format!("k={n}"), noinlines: true, ..Refine::default() },
                     pivot: Some(format!("^{n}\\.f$")),
                     inverted: Some(n.is_empty()),
+                    selected: (!n.is_empty()).then(|| format!("{n} (2)")),
                 };
                 let h = write(&st);
                 assert!(!h.contains(' ') && !h.contains('#') && h.matches('&').count() == h.matches('=').count() - 1, "{h}");

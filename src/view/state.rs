@@ -707,6 +707,7 @@ impl AppState {
             refine: self.refine.clone(),
             pivot: self.pivot.clone(),
             inverted: self.inverted.then_some(true),
+            selected: if diff || self.entries.len() < 2 { None } else { label(self.selected) },
         }
     }
 
@@ -721,6 +722,21 @@ impl AppState {
         let settled = self.loading.is_empty();
         if let Some(v) = u.view.as_deref().and_then(view_of) {
             self.view = v;
+        }
+        // (The profile shown first: the sample type is one of its.)
+        if let Some(label) = &u.selected {
+            match self.id_by_label(label) {
+                Some(id) if self.selected != Some(id) => {
+                    self.selected = Some(id);
+                    self.top_limit = TOP_PAGE;
+                    self.zoom.clear();
+                    self.focus = None;
+                    self.ensure_sample_type();
+                }
+                Some(_) => {}
+                None if settled => self.url_notes.push(format!("link parameter `sel`: no profile named `{label}` is loaded")),
+                None => {}
+            }
         }
         if let Some(t) = &u.sample_type {
             let has = self.selected_entry().is_some_and(|e| e.summary.sample_types.iter().any(|st| &st.name == t));
