@@ -4,6 +4,12 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM := target/wasm32-unknown-unknown/release/profdrop.wasm
 PORT ?= 8080
+# make dist runs binaryen's wasm-opt -O3 over the wasm (smaller download, faster start);
+# WASM_OPT=0 skips it (a faster build while iterating).
+WASM_OPT ?= 1
+WASM_OPT_BIN := .ci/wasm-opt/node_modules/.bin/wasm-opt
+# The features Rust's wasm32-unknown-unknown target enables by default.
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 .PHONY: help tools dist single-file serve test lint test-native test-wasm test-e2e bench fixtures fuzz clean
 
@@ -21,6 +27,7 @@ dist: tools
 	$(CARGO) build --release --target wasm32-unknown-unknown --features web --lib
 	rm -rf dist.tmp && mkdir -p dist.tmp/examples
 	wasm-bindgen --target web --no-typescript --out-dir dist.tmp --out-name profdrop $(WASM)
+	if [ "$(WASM_OPT)" != 0 ]; then $(WASM_OPT_BIN) -O3 $(WASM_FEATURES) dist.tmp/profdrop_bg.wasm -o dist.tmp/profdrop_bg.wasm; fi
 	cp www/index.html www/main.js www/worker.js www/style.css dist.tmp/
 	cp testdata/example/heap.pb.gz testdata/example/cpu.pb.gz testdata/example/goroutine.pb.gz dist.tmp/examples/
 	rm -rf dist && mv dist.tmp dist

@@ -84,7 +84,7 @@ fn each_leak_program_is_named_with_the_pattern_it_reproduces() {
     let mut n = 0;
     for line in text.lines().skip(1).filter(|l| !l.is_empty() && !l.starts_with('#')) {
         let f: Vec<&str> = line.split('\t').collect();
-        let (scenario, kind, st, function, pattern) = (f[0], f[1], f[2], f[3], f[4]);
+        let (scenario, kind, st, function, pattern, called_from) = (f[0], f[1], f[2], f[3], f[4], f[5]);
         let suffix = if kind == "goroutine" { ".goroutine.pb.gz" } else { ".heap.pb.gz" };
         let s = series(scenario, suffix);
         let refs: Vec<(String, &Profile)> = s.iter().map(|(n, p)| (n.clone(), p)).collect();
@@ -93,6 +93,10 @@ fn each_leak_program_is_named_with_the_pattern_it_reproduces() {
             Some(x) if x.pattern.name() == pattern => {
                 if x.pattern_why.is_empty() {
                     errors.push(format!("{scenario}/{kind}: {pattern} without a reason"));
+                }
+                let want = (called_from != "-").then_some(called_from);
+                if x.called_from.as_deref() != want {
+                    errors.push(format!("{scenario}/{kind}: {function} shown as used from {:?}, want {want:?}", x.called_from));
                 }
             }
             Some(x) => errors.push(format!("{scenario}/{kind}: {function} named {} ({}), want {pattern}", x.pattern.name(), x.pattern_why)),

@@ -35,7 +35,7 @@ fn fetches(s: &AppState) -> Vec<(u32, String, String)> {
     s.outbox
         .iter()
         .filter_map(|c| match c {
-            Command::Fetch { id, url, file_name } => Some((*id, url.clone(), file_name.clone())),
+            Command::Fetch { id, url, file_name, .. } => Some((*id, url.clone(), file_name.clone())),
             _ => None,
         })
         .collect()
@@ -88,7 +88,10 @@ fn a_profile_already_loaded_is_not_fetched_again_and_one_no_longer_named_goes() 
     assert_eq!(again.entries.len(), 2);
     // A link naming only b and c: a goes, c is fetched, b stays.
     s = reduce(s, Action::Url("#url=b.pb.gz&url=c.pb.gz".into()));
-    assert_eq!(s.outbox, vec![Command::Remove { id: 1 }, Command::Fetch { id: 3, url: "c.pb.gz".into(), file_name: "c.pb.gz".into() }]);
+    assert_eq!(
+        s.outbox,
+        vec![Command::Remove { id: 1 }, Command::Fetch { id: 3, url: "c.pb.gz".into(), file_name: "c.pb.gz".into(), preview: true }]
+    );
     assert_eq!(s.entries.iter().map(|e| e.label.as_str()).collect::<Vec<_>>(), ["b.pb.gz"]);
     // A link without url= leaves the profiles as they are.
     let n = s.outbox.len();

@@ -154,6 +154,7 @@ fn responses() -> Vec<Response> {
             evidence: vec![Evidence { frames: vec!["main.main".into(), "main.leak".into()], first: 1, last: BIG }],
             pattern: profdrop::analysis::leaks::Pattern::DeferLoop,
             pattern_why: "os.OpenFile <below>".into(),
+            called_from: Some("main.<caller>".into()),
         }],
         groups: vec![GoroutineGroup {
             function: "main.wait".into(),
@@ -297,8 +298,8 @@ fn every_message_kind_round_trips() {
     round_trip(&Boot { module: JsValue::UNDEFINED, port: None });
 
     let mut to_engine = vec![
-        ToEngine::Load { id: 4, name: "heap.pb.gz (2)".into(), file: file(b"\x1f\x8b", "heap.pb.gz").into() },
-        ToEngine::Load { id: 5, name: "blob".into(), file: web_sys::Blob::new().unwrap() },
+        ToEngine::Load { id: 4, name: "heap.pb.gz (2)".into(), file: file(b"\x1f\x8b", "heap.pb.gz").into(), preview: true },
+        ToEngine::Load { id: 5, name: "blob".into(), file: web_sys::Blob::new().unwrap(), preview: false },
         ToEngine::InflaterFailed { message: "out of memory".into() },
     ];
     to_engine.extend(requests().into_iter().enumerate().map(|(i, req)| ToEngine::Req { seq: i as u32 + 1, req }));
@@ -453,8 +454,8 @@ async fn buffers_are_transferred_and_files_cross_a_channel() {
     assert_eq!((got.byte_length(), back.byte_length()), (8, 0));
 
     let sent = file(b"\x1f\x8b\x08 profile bytes", "heap.pb.gz");
-    let ToEngine::Load { id, name, file: got } =
-        through_a_channel(&ToEngine::Load { id: 3, name: "heap.pb.gz (2)".into(), file: sent.clone().into() }).await
+    let ToEngine::Load { id, name, file: got, .. } =
+        through_a_channel(&ToEngine::Load { id: 3, name: "heap.pb.gz (2)".into(), file: sent.clone().into(), preview: true }).await
     else {
         panic!("not a load")
     };

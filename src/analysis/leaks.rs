@@ -98,6 +98,10 @@ pub struct Suspect {
     pub pattern: Pattern,
     /// What points to it, and how such leaks are usually fixed, in words.
     pub pattern_why: String,
+    /// For a suspect inside a library (outside package `main`): the nearest caller outside
+    /// that library's package, in the user's code — where the library is used from.
+    #[serde(default)]
+    pub called_from: Option<String>,
 }
 
 /// The kinds of leak the finder can name (`data-pattern` on the page).
@@ -417,6 +421,7 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
             evidence: Vec::new(),
             pattern: Pattern::Unknown,
             pattern_why: String::new(),
+            called_from: None,
         });
     }
 
@@ -466,6 +471,7 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
             .collect();
         ev.sort_by(|a, b| (b.last - b.first).cmp(&(a.last - a.first)).then_with(|| a.frames.cmp(&b.frames)));
         ev.truncate(5);
+        s.called_from = ev.first().and_then(|e| call_site(&e.frames, &s.function));
         s.evidence = ev;
         let below_names: Option<rustc_hash::FxHashSet<String>> =
             below.get(&fid).map(|b| b.iter().map(|&x| ns.names[x as usize].clone()).collect());
@@ -581,6 +587,33 @@ fn name_pattern(
     (Pattern::Unknown, "the evidence fits none of the known patterns.".into())
 }
 
+/// The Go package a function belongs to: `example.com/acme/cache` for
+/// `example.com/acme/cache.(*Cache).Put`, `main` for `main.f` (the text up to the first dot
+/// after the last slash). Finer granularities' node names (`[ADDRESS ]FUNCTION FILE:LINE`) are
+/// reduced to their function first.
+fn package_of(name: &str) -> &str {
+    let mut words = name.split(' ');
+    let first = words.next().unwrap_or(name);
+    let func = if first.len() == 16 && first.bytes().all(|b| b.is_ascii_hexdigit()) { words.next().unwrap_or(first) } else { first };
+    let after_slash = func.rfind('/').map_or(0, |i| i + 1);
+    match func[after_slash..].find('.') {
+        Some(i) => &func[..after_slash + i],
+        None => func,
+    }
+}
+
+/// Where a library is used from: for a suspect outside package `main`, the nearest frame
+/// towards the root (in its strongest stack, root first) that is user code in another package.
+/// A suspect in `main` is the user's own code and needs no context.
+fn call_site(frames_root_first: &[String], function: &str) -> Option<String> {
+    let pkg = package_of(function);
+    if pkg == "main" {
+        return None;
+    }
+    let at = frames_root_first.iter().rposition(|f| f == function)?;
+    frames_root_first[..at].iter().rev().find(|f| package_of(f) != pkg && is_user_code(f)).cloned()
+}
+
 /// Index (leaf first) of the frame a stack is blamed on: the nearest user frame, else the
 /// leaf-most frame outside the runtime, else the leaf.
 fn attribution(frames: &[u32], user: &[bool], names: &[String]) -> Option<usize> {
@@ -664,6 +697,23 @@ mod tests {
         assert!(is_user_code("0000000000437a71 main.f file.go:250"));
         assert!(!is_user_code("0000000000437a71 runtime.f proc.go:250"));
     }
+    #[test]
+    fn a_library_suspect_names_the_users_call_site() {
+        assert_eq!(package_of("example.com/acme/cache.(*Cache).Put"), "example.com/acme/cache");
+        assert_eq!(package_of("main.(*T).m"), "main");
+        assert_eq!(package_of("0000000000437a71 example.com/x/y.F y.go:3"), "example.com/x/y");
+        let stack: Vec<String> = ["main.main", "main.serve", "example.com/acme/cache.(*Cache).Put", "example.com/acme/cache.(*Cache).grow"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(call_site(&stack, "example.com/acme/cache.(*Cache).grow").as_deref(), Some("main.serve"));
+        assert_eq!(call_site(&stack, "main.serve"), None);
+        // Called only from the standard library: no user call site to show.
+        let lib_only: Vec<String> =
+            ["net/http.(*conn).serve", "example.com/acme/cache.(*Cache).Put"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(call_site(&lib_only, "example.com/acme/cache.(*Cache).Put"), None);
+    }
+
     #[test]
     fn blocking() {
         assert_eq!(blocking_call(&["runtime.gopark", "runtime.chanrecv", "runtime.chanrecv1"]), Some("chan receive"));

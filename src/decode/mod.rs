@@ -125,6 +125,13 @@ impl StreamDecoder {
         StreamDecoder { limits, gzip, seen: 0, mode: Mode::Sniffing(Vec::new()), failed: None, hint: None, preview: true, sums: None }
     }
 
+    /// Sum the top table as the samples come, for [`StreamDecoder::finish_with`]'s preview
+    /// (on by default)? Without it the model is the same and is built a little sooner.
+    pub fn with_preview(mut self, on: bool) -> StreamDecoder {
+        self.preview = on;
+        self
+    }
+
     /// The decompressed file is expected to be about `total` bytes (gzip's size field): the
     /// protobuf pass then sizes its columns once instead of doubling them.
     pub fn size_hint(&mut self, total: usize) {

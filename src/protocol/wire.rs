@@ -59,6 +59,8 @@ pub enum ToEngine {
         /// The file.
         #[serde(with = "preserve")]
         file: Blob,
+        /// Post its table before its model is built ([`FromEngine::Preview`])?
+        preview: bool,
     },
     /// A request; answered by [`FromEngine::Resp`] with the same `seq`.
     Req {

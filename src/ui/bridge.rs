@@ -131,23 +131,24 @@ impl Bridge {
         *self.inner.borrow_mut() =
             Some(Inner { worker, inflater, seq: 0, pending: HashMap::new(), held: Vec::new(), files: Vec::new(), _listeners: listeners });
         // Replay profiles that were loaded before a restart.
+        // (Their tables are on the page already: no preview.)
         for (id, name, file) in files {
-            self.send_file(id, &name, file);
+            self.send_file(id, &name, file, false);
         }
     }
 
-    fn send_file(&self, id: u32, name: &str, file: web_sys::Blob) {
+    fn send_file(&self, id: u32, name: &str, file: web_sys::Blob, preview: bool) {
         let mut g = self.inner.borrow_mut();
         let Some(i) = g.as_mut() else { return };
-        let _ = wire::send(&i.worker, &ToEngine::Load { id, name: name.to_string(), file: file.clone() });
+        let _ = wire::send(&i.worker, &ToEngine::Load { id, name: name.to_string(), file: file.clone(), preview });
         i.files.retain(|f| f.0 != id);
         i.files.push((id, name.to_string(), file));
     }
 
     /// Loads a file (a `File`/`Blob`) under an id.
-    pub fn load(&self, id: u32, name: &str, file: JsValue) {
+    pub fn load(&self, id: u32, name: &str, file: JsValue, preview: bool) {
         match file.dyn_into::<web_sys::Blob>() {
-            Ok(file) => self.send_file(id, name, file),
+            Ok(file) => self.send_file(id, name, file, preview),
             Err(_) => (self.sink)(Action::LoadFailed(id, format!("{name}: not a file"))),
         }
     }

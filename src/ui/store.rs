@@ -98,10 +98,10 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
                     continue;
                 }
                 match c {
-                    Command::Load { id, file_name } => match files.borrow_mut().pop_front() {
+                    Command::Load { id, file_name, preview } => match files.borrow_mut().pop_front() {
                         Some((f, seq)) => {
                             super::keep::track(id, &f, seq);
-                            bridge.load(id, &file_name, f.into())
+                            bridge.load(id, &file_name, f.into(), preview)
                         }
                         None => dispatcher.dispatch(Action::LoadFailed(id, "internal: the file was not kept".into())),
                     },
@@ -114,10 +114,11 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
                         bridge.cancel(&ids)
                     }
                     Command::Request(r) => bridge.request(r),
-                    Command::Fetch { id, url, file_name } => {
+                    Command::Fetch { id, url, file_name, preview } => {
                         let d = dispatcher.clone();
                         let (bridge, name) = (bridge.clone(), file_name.clone());
-                        super::fetch::start(id, url, file_name, Rc::new(move |a| d.dispatch(a)), move |f| bridge.load(id, &name, f.into()));
+                        let sink = Rc::new(move |a| d.dispatch(a));
+                        super::fetch::start(id, url, file_name, sink, move |f| bridge.load(id, &name, f.into(), preview));
                     }
                 }
             }

@@ -72,7 +72,7 @@ pub fn start(boot: JsValue, early: js_sys::Array) {
 fn on_message(m: Result<ToEngine, String>) {
     stop_warm_up();
     match m {
-        Ok(ToEngine::Load { id, name, file }) => loads::queue(loads::Load { id, name, file }),
+        Ok(ToEngine::Load { id, name, file, preview }) => loads::queue(loads::Load { id, name, file, preview }),
         // A request for a profile still loading (say, one read again after a Cancel
         // restarted this worker) is answered once it has loaded.
         Ok(ToEngine::Req { seq, req }) if loads::busy_with(&req.profiles()) => loads::defer(seq, req),
@@ -189,6 +189,8 @@ mod loads {
         pub id: u32,
         pub name: String,
         pub file: web_sys::Blob,
+        /// Post its table before its model is built?
+        pub preview: bool,
     }
 
     struct Streaming {
@@ -315,8 +317,27 @@ mod loads {
         }
     }
 
+    /// Starts the next waiting load if it streams (without answering the requests that wait:
+    /// the load that just ended is not added yet).
+    fn start_next() {
+        let has_inflater = LOADS.with(|l| l.borrow().inflater.is_some());
+        if !has_inflater {
+            return;
+        }
+        if let Some(load) = LOADS.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.current.is_some() {
+                None
+            } else {
+                l.waiting.pop_front()
+            }
+        }) {
+            start(load);
+        }
+    }
+
     /// Starts one load; true when the inflate worker has it (and it finishes later).
-    fn start(Load { id, name, file }: Load) -> bool {
+    fn start(Load { id, name, file, preview }: Load) -> bool {
         let mut report = reporter(id);
         report(Stage::Reading, 0.0);
         let Some(inflater) = LOADS.with(|l| l.borrow().inflater.clone()) else {
@@ -327,7 +348,7 @@ mod loads {
         // the decoder's columns) before the first piece: nothing is read here meanwhile.
         let limits = ENGINE.with(|en| en.borrow().limits);
         let size = file.size() as usize;
-        let dec = StreamDecoder::new(limits, true);
+        let dec = StreamDecoder::new(limits, true).with_preview(preview);
         let job = LOADS.with(|l| {
             let mut l = l.borrow_mut();
             l.jobs += 1;
@@ -380,10 +401,20 @@ mod loads {
         }
     }
 
-    /// The profile `id` (just added) makes its locations from `file` from now on.
+    thread_local! {
+        /// The profile loaded last, and its file: the one whose decoder's arrays are kept.
+        static NEWEST: RefCell<Option<(u32, web_sys::Blob)>> = const { RefCell::new(None) };
+    }
+
+    /// The profile `id` (just added, from `file`) keeps its decoder's arrays, so that its
+    /// first refinement makes its locations from memory (the profile just dropped is the one
+    /// the user refines first); the one loaded before it makes its locations from its file
+    /// from now on, so a series of snapshots keeps one set of arrays, not one per snapshot.
     fn from_file(id: u32, file: &web_sys::Blob) {
-        let cell = crate::model::locations::LocationCell::new(std::sync::Arc::new(FileLocations(file.clone())));
-        ENGINE.with(|en| en.borrow_mut().relocate(id, cell));
+        if let Some((prev, prev_file)) = NEWEST.with(|n| n.borrow_mut().replace((id, file.clone()))) {
+            let cell = crate::model::locations::LocationCell::new(std::sync::Arc::new(FileLocations(prev_file)));
+            ENGINE.with(|en| en.borrow_mut().relocate(prev, cell));
+        }
     }
 
     /// Reads a file whole, here.
@@ -452,6 +483,9 @@ mod loads {
             }
             FromInflater::End { job, memory } => {
                 let Some(load) = take(job) else { return };
+                // The next file is handed to the inflate worker first: it inflates while this
+                // one's model is built (the two workers run at once).
+                start_next();
                 finish(load, memory);
                 next();
             }

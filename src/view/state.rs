@@ -81,6 +81,10 @@ pub enum Command {
         id: u32,
         /// The file's own name.
         file_name: String,
+        /// Show its table before its model is built (instant drop)? Only the first file of a
+        /// batch: the others are not shown while the batch loads, so their preview would only
+        /// cost time.
+        preview: bool,
     },
     /// Forget a profile (loaded or still loading).
     Remove {
@@ -103,6 +107,8 @@ pub enum Command {
         url: String,
         /// The file name it is shown under.
         file_name: String,
+        /// Show its table before its model is built (as [`Command::Load`]: the first of a batch).
+        preview: bool,
     },
 }
 
@@ -399,10 +405,12 @@ impl AppState {
         self.selected.and_then(|id| self.entries.iter().find(|e| e.summary.id == id))
     }
 
-    /// Profiles that can be merged with the selected one (same sample types), time order.
+    /// Profiles that can be merged with the selected one: its series (the same kind of
+    /// profile of the same program, see [`series::group`]), time order. A profile of another
+    /// program is never summed in silently.
     pub fn mergeable(&self) -> Vec<u32> {
-        let Some(sel) = self.selected_entry() else { return vec![] };
-        self.entries.iter().filter(|e| e.summary.sample_types == sel.summary.sample_types).map(|e| e.summary.id).collect()
+        let Some(sel) = self.selected else { return vec![] };
+        self.all_series().into_iter().find(|s| s.ids.contains(&sel)).map(|s| s.ids).unwrap_or_default()
     }
 
     /// Profiles in the leak series: every loaded profile that has the sample type, time order.
@@ -902,7 +910,8 @@ impl AppState {
             if url.is_empty() || self.hosted.iter().any(|(_, u)| u == url) {
                 continue;
             }
-            if std::mem::take(&mut first) {
+            let first_of_batch = std::mem::take(&mut first);
+            if first_of_batch {
                 self.errors.clear();
                 self.batch_failed = false;
             }
@@ -911,7 +920,7 @@ impl AppState {
             let name = self.unique_label(&file_name);
             self.loading.push(Loading { id, name, stage: Stage::Downloading, fraction: 0.0 });
             self.hosted.push((id, url.clone()));
-            self.send(Command::Fetch { id, url: url.clone(), file_name });
+            self.send(Command::Fetch { id, url: url.clone(), file_name, preview: first_of_batch });
         }
         self
     }
@@ -950,11 +959,11 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
         Action::Open(names) => {
             s.errors.clear();
             s.batch_failed = false;
-            for file_name in names {
+            for (k, file_name) in names.into_iter().enumerate() {
                 let id = s.take_id();
                 let name = s.unique_label(&file_name);
                 s.loading.push(Loading { id, name, stage: Stage::Reading, fraction: 0.0 });
-                s.send(Command::Load { id, file_name });
+                s.send(Command::Load { id, file_name, preview: k == 0 });
             }
         }
         Action::Progress(id, stage, f) => {
@@ -1252,7 +1261,8 @@ mod tests {
             kind: ProfileKind::Heap,
             comments: vec![],
             bytes: 0,
-            fingerprint: Default::default(),
+            // One program unless a test says otherwise.
+            fingerprint: crate::analysis::series::Fingerprint { program: "test".into(), ..Default::default() },
         }
     }
 
@@ -1282,6 +1292,22 @@ mod tests {
         s = reduce(s, Action::SeriesMember(2, true));
         assert_eq!(s.series(), vec![3, 2, 4]);
         assert!(s.series_mix().is_empty());
+    }
+
+    #[test]
+    fn merge_sums_the_selected_profiles_series_not_another_programs_profiles() {
+        use crate::analysis::series::Fingerprint;
+        let program = |p: &str| Fingerprint { program: p.into(), build_id: "b".into(), ..Default::default() };
+        let mut s = reduce(AppState::default(), Action::Open(vec!["heap.pb.gz".into(), "s1".into(), "s2".into()]));
+        for (id, time, prog) in [(1, 900, "example"), (2, 100, "svc"), (3, 200, "svc")] {
+            s = reduce(s, Action::Loaded(Summary { fingerprint: program(prog), ..summary(id, time) }));
+        }
+        s = reduce(s, Action::Select(3));
+        assert_eq!(s.mergeable(), vec![2, 3], "the example has the same sample types but is another program");
+        s = reduce(s, Action::Merge);
+        assert!(matches!(s.outbox.last(), Some(Command::Request(Request::Merge { ids, .. })) if *ids == vec![2, 3]), "{:?}", s.outbox);
+        s = reduce(s, Action::Select(1));
+        assert_eq!(s.mergeable(), vec![1], "the example stands alone: nothing to merge it with");
     }
 
     #[test]
@@ -1538,11 +1564,14 @@ mod tests {
     #[test]
     fn changes_of_the_loaded_set_are_queued_once_in_order() {
         let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into()]));
-        assert_eq!(s.outbox, [Command::Load { id: 1, file_name: "a".into() }, Command::Load { id: 2, file_name: "b".into() }]);
+        assert_eq!(
+            s.outbox,
+            [Command::Load { id: 1, file_name: "a".into(), preview: true }, Command::Load { id: 2, file_name: "b".into(), preview: false }]
+        );
         assert_eq!((s.outbox_start, s.outbox_end()), (0, 2));
         // The page sent the first only (say, a second action came before the effect ran).
         s = reduce(s, Action::Sent(1));
-        assert_eq!(s.outbox, [Command::Load { id: 2, file_name: "b".into() }]);
+        assert_eq!(s.outbox, [Command::Load { id: 2, file_name: "b".into(), preview: false }]);
         s = reduce(s, Action::Sent(2));
         assert!(s.outbox.is_empty());
         // A repeated or stale confirmation changes nothing.
@@ -1573,7 +1602,7 @@ mod tests {
             Some(&Command::Request(Request::Merge { ids: vec![3, 4], new_id: 5, name: "merged (2 profiles)".into() }))
         );
         s = reduce(s, Action::Open(vec!["e".into()]));
-        assert_eq!(s.outbox.last(), Some(&Command::Load { id: 6, file_name: "e".into() }));
+        assert_eq!(s.outbox.last(), Some(&Command::Load { id: 6, file_name: "e".into(), preview: true }));
     }
 
     #[test]

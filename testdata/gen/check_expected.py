@@ -8,9 +8,9 @@ the first and the last <kind> snapshot of testdata/leaks/<scenario>/ (plain
 gzip + protobuf decoding, no pprof needed), subtracts first from last per
 stack, and attributes each stack's delta to its *leaf-most user frame*: the
 innermost function of the program's own code (package main or
-profdrop/testdata/gen/...), looking through runtime and standard-library
-frames (time.NewTicker -> main.pollUpstream, runtime.gopark ->
-main.waitForever). Stacks without any user frame are grouped under
+profdrop/testdata/gen/...) or of a library under a dotted import path
+(example.com/acme/cache), looking through runtime and standard-library frames
+(time.NewTicker -> main.pollUpstream, runtime.gopark -> main.waitForever). Stacks without any user frame are grouped under
 "(no user frame)".
 
 The rank-1 function is the user function with the largest growth, provided
@@ -115,7 +115,12 @@ def load(path):
 
 
 def is_user(fn):
-    return fn.startswith("main.") or fn.startswith("profdrop/")
+    """The program's own code (package main, profdrop/testdata/gen/...) or a
+    library under a dotted import path (example.com/acme/cache): Go's standard
+    library has no dot in its path's first element."""
+    if fn.startswith("main.") or fn.startswith("profdrop/"):
+        return True
+    return "/" in fn and "." in fn.split("/", 1)[0]
 
 
 def attribute(path, sample_type):

@@ -11,7 +11,7 @@ TESTDATA="$(dirname "$GEN")"
 # Binaries live outside the repo. A fixed directory keeps the mapping file
 # name recorded in the profiles stable from one regeneration to the next.
 BIN="${TMPDIR:-/tmp}/profdrop-testdata-gen"
-SCENARIOS="cache subslice goroutines deferloop tickers growbuf healthy"
+SCENARIOS="cache subslice goroutines deferloop tickers growbuf libcache healthy"
 
 cd "$GEN"
 gofmt_out="$(gofmt -l .)"

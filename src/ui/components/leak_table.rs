@@ -83,7 +83,8 @@ pub fn leak_table(p: &LeakProps) -> Html {
                 data-series={series.join(",")} data-pattern={s.pattern.name()} {onclick} {oncontextmenu} {onkeydown}
                 title="Click for the differential flame graph of first vs last snapshot">
                 <td class="num">{ s.rank }</td>
-                <td class="name"><span class="fn" title={s.function.clone()}>{ s.function.clone() }</span></td>
+                <td class="name"><span class="fn" title={s.function.clone()}>{ s.function.clone() }</span>
+                    { for s.called_from.iter().map(|c| html! { <div class="called-from" title="The library is used from here: the nearest caller in your own code">{ "used from " }<span class="fn">{ c.clone() }</span></div> }) }</td>
                 <td>{ sparkline(&s.series, (s.rank as usize <= super::timeline::STACKED).then(|| s.rank as usize - 1)) }</td>
                 <td class="num" title={exact(s.growth, &unit)}>{ format!("{}{}", signed(s.growth, &unit), rep.rate.as_deref().unwrap_or("")) }</td>
                 <td class="num">{ s.per_minute.map(|m| format!("{}/min", signed(m, &unit))).unwrap_or_else(|| "-".into()) }</td>

@@ -1,4 +1,4 @@
-//! Sums the profiles of the selected one's kind into one, as `go tool pprof` does with
+//! Sums the profiles of the selected one's series (same kind, same program) into one, as `go tool pprof` does with
 //! several inputs.
 
 use yew::prelude::*;
@@ -20,8 +20,8 @@ pub fn merge_button(p: &MergeButtonProps) -> Html {
     }
     html! {
         <button class="merge" data-testid="merge" onclick={p.on_merge.reform(|_: MouseEvent| ())}
-            title="Sum these profiles into one, as go tool pprof does with several inputs">
-            { format!("Merge {} profiles of this kind", p.count) }
+            title="Sum the selected profile's series (the same kind of profile of the same program) into one, as go tool pprof does with several inputs">
+            { format!("Merge {} profiles of this series", p.count) }
         </button>
     }
 }

@@ -1,0 +1,3 @@
+module example.com/acme/cache
+
+go 1.19
