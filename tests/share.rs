@@ -35,7 +35,7 @@ fn fetches(s: &AppState) -> Vec<(u32, String, String)> {
     s.outbox
         .iter()
         .filter_map(|c| match c {
-            Command::Fetch { id, url, file_name } => Some((*id, url.clone(), file_name.clone())),
+            Command::Fetch { id, url, file_name, .. } => Some((*id, url.clone(), file_name.clone())),
             _ => None,
         })
         .collect()
@@ -88,7 +88,10 @@ fn a_profile_already_loaded_is_not_fetched_again_and_one_no_longer_named_goes() 
     assert_eq!(again.entries.len(), 2);
     // A link naming only b and c: a goes, c is fetched, b stays.
     s = reduce(s, Action::Url("#url=b.pb.gz&url=c.pb.gz".into()));
-    assert_eq!(s.outbox, vec![Command::Remove { id: 1 }, Command::Fetch { id: 3, url: "c.pb.gz".into(), file_name: "c.pb.gz".into() }]);
+    assert_eq!(
+        s.outbox,
+        vec![Command::Remove { id: 1 }, Command::Fetch { id: 3, url: "c.pb.gz".into(), file_name: "c.pb.gz".into(), preview: true }]
+    );
     assert_eq!(s.entries.iter().map(|e| e.label.as_str()).collect::<Vec<_>>(), ["b.pb.gz"]);
     // A link without url= leaves the profiles as they are.
     let n = s.outbox.len();
@@ -145,4 +148,23 @@ fn embed_mode_follows_the_hash() {
     assert_eq!(s.url_notes, Vec::<String>::new());
     let s = reduce(s, Action::Url("#url=x.pb.gz&view=flame".into()));
     assert!(!s.embed);
+}
+
+#[test]
+fn a_link_shows_the_profile_it_names_whichever_arrives_last() {
+    let mut s = reduce(AppState::default(), Action::Url("#url=a.pb.gz,b.pb.gz&view=top&si=alloc_space&sel=a.pb.gz".into()));
+    s = reduce(s, Action::Loaded(summary(1, "a.pb.gz")));
+    s = reduce(s, Action::Loaded(summary(2, "b.pb.gz")));
+    assert_eq!(s.selected, Some(1), "a.pb.gz is shown, though b.pb.gz came last");
+    assert_eq!(s.sample_type, "alloc_space");
+    assert_eq!(s.link(false), "url=a.pb.gz&url=b.pb.gz&view=top&si=alloc_space&sel=a.pb.gz");
+    // Another profile picked: the link says so; one profile alone needs no `sel`.
+    s = reduce(s, Action::Select(2));
+    assert!(s.link(false).ends_with("&sel=b.pb.gz"), "{}", s.link(false));
+    s = reduce(s, Action::Remove(1));
+    assert!(!s.link(false).contains("sel="), "{}", s.link(false));
+    // A name not loaded is said, once the loads are done.
+    let s = reduce(s, Action::Url("#view=top&sel=zz.pb.gz".into()));
+    assert_eq!(s.selected, Some(2));
+    assert!(s.url_notes.iter().any(|n| n.contains("`sel`") && n.contains("zz.pb.gz")), "{:?}", s.url_notes);
 }

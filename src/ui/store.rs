@@ -116,12 +116,11 @@ pub fn use_store(init: impl FnOnce() -> AppState) -> StoreHandle {
                         bridge.cancel(&ids)
                     }
                     Command::Request(r) => bridge.request(r),
-                    Command::Fetch { id, url, file_name } => {
+                    Command::Fetch { id, url, file_name, preview } => {
                         let d = dispatcher.clone();
                         let (bridge, name) = (bridge.clone(), file_name.clone());
-                        super::fetch::start(id, url, file_name, Rc::new(move |a| d.dispatch(a)), move |f| {
-                            bridge.load(id, &name, f.into(), true)
-                        });
+                        let sink = Rc::new(move |a| d.dispatch(a));
+                        super::fetch::start(id, url, file_name, sink, move |f| bridge.load(id, &name, f.into(), preview));
                     }
                 }
             }

@@ -53,6 +53,9 @@ pub struct UrlState {
     pub nodefraction: Option<String>,
     /// `ef`: pprof's `-edgefraction`, as written.
     pub edgefraction: Option<String>,
+    /// `sel`: the profile shown, by display name (profdrop's own; written when several are
+    /// loaded and the view shows one).
+    pub selected: Option<String>,
 }
 
 /// The refinement's regex parameters: the hash key and the [`Refine`] field it sets.
@@ -142,7 +145,8 @@ pub fn parse(hash: &str) -> (UrlState, Vec<Problem>) {
                 Some(b) => st.inverted = Some(b),
                 None => problem(format!("`{v}` is not 1, 0, true or false")),
             },
-            "si" | "base" | "target" | "p" => problem("it is empty".into()),
+            "sel" if !v.is_empty() => st.selected = Some(v),
+            "si" | "base" | "target" | "p" | "sel" => problem("it is empty".into()),
             // Call graph pruning (pprof's `-nodecount`, `-nodefraction`, `-edgefraction`).
             "n" => match v.parse::<u32>() {
                 Ok(n) => st.nodecount = Some(n),
@@ -240,6 +244,9 @@ pub fn write(st: &UrlState) -> String {
     if let Some(v) = &st.edgefraction {
         put("ef", v);
     }
+    if let Some(v) = &st.selected {
+        put("sel", v);
+    }
     out
 }
 
@@ -327,6 +334,7 @@ mod tests {
                     nodecount: Some(n.len() as u32),
                     nodefraction: Some("0.05".into()),
                     edgefraction: (!n.is_empty()).then(|| "0".into()),
+                    selected: (!n.is_empty()).then(|| format!("{n} (2)")),
                 };
                 let h = write(&st);
                 assert!(!h.contains(' ') && !h.contains('#') && h.matches('&').count() == h.matches('=').count() - 1, "{h}");

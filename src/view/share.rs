@@ -76,9 +76,9 @@ pub struct SavedView {
 const SAVED_HEADER: &str = "profdrop-views 1";
 
 /// The hash a named view keeps: the view, sample type, order, refinement, pivot and
-/// inversion; not which profiles (`url=`, `base`, `target`), so that it applies to others.
+/// inversion; not which profiles (`url=`, `base`, `target`, `sel`), so that it applies to others.
 pub fn saved_hash(st: &UrlState) -> String {
-    hash::write(&UrlState { base: None, target: None, ..st.clone() })
+    hash::write(&UrlState { base: None, target: None, selected: None, ..st.clone() })
 }
 
 /// A name as it is kept: one line, trimmed, at most 80 characters.
@@ -168,6 +168,7 @@ mod tests {
             sample_type: Some("inuse_space".into()),
             base: Some("a".into()),
             target: Some("b".into()),
+            selected: Some("c".into()),
             refine: Refine { focus: "main\\.leak".into(), ..Refine::default() },
             ..UrlState::default()
         };

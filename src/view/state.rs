@@ -111,6 +111,8 @@ pub enum Command {
         url: String,
         /// The file name it is shown under.
         file_name: String,
+        /// Show its table before its model is built (as [`Command::Load`]: the first of a batch).
+        preview: bool,
     },
 }
 
@@ -795,6 +797,7 @@ impl AppState {
             nodecount: (o.nodecount != d.nodecount).then_some(o.nodecount),
             nodefraction: (o.nodefraction != d.nodefraction).then(|| o.nodefraction.to_string()),
             edgefraction: (o.edgefraction != d.edgefraction).then(|| o.edgefraction.to_string()),
+            selected: if diff || self.entries.len() < 2 { None } else { label(self.selected) },
         }
     }
 
@@ -809,6 +812,21 @@ impl AppState {
         let settled = self.loading.is_empty();
         if let Some(v) = u.view.as_deref().and_then(view_of) {
             self.view = v;
+        }
+        // (The profile shown first: the sample type is one of its.)
+        if let Some(label) = &u.selected {
+            match self.id_by_label(label) {
+                Some(id) if self.selected != Some(id) => {
+                    self.selected = Some(id);
+                    self.top_limit = TOP_PAGE;
+                    self.zoom.clear();
+                    self.focus = None;
+                    self.ensure_sample_type();
+                }
+                Some(_) => {}
+                None if settled => self.url_notes.push(format!("link parameter `sel`: no profile named `{label}` is loaded")),
+                None => {}
+            }
         }
         if let Some(t) = &u.sample_type {
             let has = self.selected_entry().is_some_and(|e| e.summary.sample_types.iter().any(|st| &st.name == t));
@@ -990,7 +1008,8 @@ impl AppState {
             if url.is_empty() || self.hosted.iter().any(|(_, u)| u == url) {
                 continue;
             }
-            if std::mem::take(&mut first) {
+            let first_of_batch = std::mem::take(&mut first);
+            if first_of_batch {
                 self.errors.clear();
                 self.batch_failed = false;
             }
@@ -999,7 +1018,7 @@ impl AppState {
             let name = self.unique_label(&file_name);
             self.loading.push(Loading { id, name, stage: Stage::Downloading, fraction: 0.0 });
             self.hosted.push((id, url.clone()));
-            self.send(Command::Fetch { id, url: url.clone(), file_name });
+            self.send(Command::Fetch { id, url: url.clone(), file_name, preview: first_of_batch });
         }
         self
     }

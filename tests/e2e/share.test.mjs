@@ -223,6 +223,9 @@ describe('sharing and keeping', () => {
       await page.reload();
       await waitReady(page, 'after a reload', 2);
       assert.deepEqual(await page.$$eval(SEL.profileEntry, (els) => els.map((e) => e.dataset.file)), files, 'the same profiles');
+      await page.waitForFunction(() => document.querySelector('table[data-testid=top-table]')?.dataset.sampleType === 'alloc_space' && document.body.dataset.state === 'ready')
+        .catch(async () => assert.fail('the view from the hash (alloc_space) did not apply after the reload' + (await pageSummary(page))));
+      assert.equal(await page.$eval('[data-testid=profile-list] [data-selected]', (e) => e.dataset.file), 'heap.pb.gz', 'the profile shown comes back (sel=)');
       const after = await heapTable();
       assert.deepEqual(after, before, 'the same table after the reload');
       const problems = compareTopTable(after, heapGolden('alloc_space'), 'alloc_space');
