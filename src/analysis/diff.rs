@@ -48,9 +48,21 @@ pub fn scaled_stack_values(p: &Profile, st: usize, ratio: f64) -> Vec<i64> {
     if ratio == 1.0 {
         return stack_values(p, st);
     }
+    // pprof merges samples with the same locations and labels (`profile.Merge`, which every
+    // fetched profile goes through) before `-normalize` scales and rounds each: the rounding is
+    // of those sums, so the samples are grouped the same way here first.
+    let locs = p.locations();
+    let by_location = locs.sample_off.len() == p.sample_stack.len() + 1;
+    let mut groups: rustc_hash::FxHashMap<(&[u32], u32), (u32, i64)> = rustc_hash::FxHashMap::default();
+    for (i, (&s, &v)) in p.sample_stack.iter().zip(&p.values[st]).enumerate() {
+        let at: &[u32] = if by_location { locs.sample(i) } else { p.stacks.get(s) };
+        let labels = p.sample_labels.get(i).copied().unwrap_or(0);
+        let g = groups.entry((at, labels)).or_insert((s, 0));
+        g.1 = g.1.wrapping_add(v);
+    }
     let mut out = vec![0i64; p.stacks.len()];
-    for (s, &v) in p.sample_stack.iter().zip(&p.values[st]) {
-        out[*s as usize] = out[*s as usize].wrapping_add((v as f64 * ratio).round() as i64);
+    for &(s, v) in groups.values() {
+        out[s as usize] = out[s as usize].wrapping_add((v as f64 * ratio).round() as i64);
     }
     out
 }
