@@ -31,7 +31,7 @@ dist: tools
 
 # One self-contained file (every file of dist/ inside it): works opened from file://, no server.
 single-file: dist
-	python3 tools/single_file.py dist dist/profdrop.html
+	python3 .ci/single_file.py dist dist/profdrop.html
 
 serve: dist
 	@echo "profdrop on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes profdrop as one self-contained HTML file (`make single-file`: dist/profdrop.html).
 
-    python3 tools/single_file.py [DIST_DIR] [OUT]      # defaults: dist, DIST_DIR/profdrop.html
+    python3 .ci/single_file.py [DIST_DIR] [OUT]      # defaults: dist, DIST_DIR/profdrop.html
 
 Every file of the built site (DIST_DIR, recursively: the wasm, the JS, the CSS, the examples, and
 whatever else a build puts there) goes into the page as base64 in a non-executable
