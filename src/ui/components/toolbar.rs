@@ -35,7 +35,7 @@ pub struct ToolbarProps {
 
 const VIEWS: [(View, &str, &str, &str); 7] = [
     (View::Top, "Top", "view-top", "1"),
-    (View::Flame, "Flame graph", "view-flame", "2"),
+    (View::Flame, "Flame", "view-flame", "2"),
     (View::Diff, "Diff", "view-diff", "3"),
     (View::Leaks, "Leaks", "view-leaks", "4"),
     (View::Peek, "Peek", "view-peek", "5"),
