@@ -48,6 +48,9 @@ const CHAR: f64 = 0.6;
 fn short_name(name: &str) -> &str {
     // The package path ends at the last '/' before the first '.' that follows it.
     let head = name.find(['(', '[', ' ']).map_or(name, |i| &name[..i]);
+    if head.contains(['<', '>', '"']) {
+        return name; // not a Go package path
+    }
     match head.rfind('/') {
         Some(i) => &name[i + 1..],
         None => name,
@@ -281,6 +284,7 @@ mod tests {
         assert_eq!(name_lines("main.<script>alert(1)</script>"), ["main", "<script>alert(1)</script>"]);
         assert_eq!(name_lines("a\nb"), ["a\u{fffd}b"]);
         assert_eq!(name_lines("<img src=x onerror=\"w.p=1\">"), ["<img src=x onerror=\"w", "p=1\">"]);
+        assert_eq!(name_lines("</t><s>w.p</s>"), ["</t><s>w", "p</s>"]);
     }
 
     #[test]
