@@ -1801,6 +1801,41 @@ mod tests {
     }
 
     #[test]
+    fn a_graph_link_asks_for_pprofs_graph_and_is_ready_once_drawn() {
+        let mut s = reduce(AppState::default(), Action::Open(vec!["a".into(), "b".into()]));
+        s = reduce(s, Action::Loaded(summary(1, 0)));
+        s = reduce(s, Action::Loaded(summary(2, 1)));
+        s = reduce(s, Action::Url("view=graph&si=alloc_space&n=20&nf=0.05".into()));
+        let want = GraphOptions { nodecount: 20, nodefraction: 0.05, edgefraction: 0.001 };
+        let wanted = s.wanted();
+        let [Request::Graph { id, base: None, sample_type, options, .. }] = wanted.as_slice() else { panic!("{wanted:?}") };
+        assert_eq!((*id, sample_type.as_str(), *options), (2, "alloc_space", want));
+        // The answer alone is not "ready": the graph is laid out and drawn first.
+        let req = s.wanted()[0].clone();
+        s = reduce(s, Action::Answer(req, Response::Done));
+        assert_eq!(s.status(), Status::Loading);
+        let seq = s.graph_seq;
+        s = reduce(s, Action::GraphDrawn(seq));
+        assert_eq!(s.status(), Status::Ready);
+        let h = hash::write(&s.url_state());
+        assert!(
+            h.contains("view=graph") && h.contains("n=20") && h.contains("nf=0.05") && !h.contains("ef=") && !h.contains("base="),
+            "{h}"
+        );
+        // With base and target: the diff graph, and the link says so.
+        s = reduce(s, Action::Url("view=graph&si=alloc_space&base=a&target=b".into()));
+        assert!(
+            matches!(s.wanted().as_slice(), [Request::Graph { id: 2, base: Some(1), options, .. }] if *options == GraphOptions::default()),
+            "{:?}",
+            s.wanted()
+        );
+        let h = hash::write(&s.url_state());
+        assert!(h.contains("base=a") && h.contains("target=b") && !h.contains("n="), "{h}");
+        s = reduce(s, Action::GraphDiff(false));
+        assert!(matches!(s.wanted().as_slice(), [Request::Graph { base: None, .. }]), "{:?}", s.wanted());
+    }
+
+    #[test]
     fn a_refinement_reaches_every_request_and_the_hash_and_back_undoes_it() {
         let mut s = reduce(AppState::default(), Action::Open(vec!["a".into()]));
         s = reduce(s, Action::Loaded(summary(1, 0)));

@@ -48,4 +48,6 @@ bash "$GEN/refine.sh"
 bash "$GEN/source.sh"
 
 python3 "$GEN/golden.py"
+# pprof's call graph (-dot) of the fixtures: golden/graph/.
+python3 "$GEN/graph_golden.py"
 python3 "$GEN/check_expected.py" -v

@@ -4,6 +4,8 @@
 // its worker, and the longest main-thread task meanwhile. Numbers, never pass/fail.
 //
 //   node tests/e2e/graph-bench.mjs [FILE ...]   (needs make dist; default: the corpus file)
+//   GRAPH_OPTS='n=300&nf=0&ef=0' node tests/e2e/graph-bench.mjs   (pprof's options, as the link
+//   writes them: the view is then opened by assigning the hash instead of clicking the tab)
 
 import path from 'node:path';
 import { CORPUS_DIR, launchBrowser, loadFiles, openPage, startServer } from './helpers.mjs';
@@ -22,7 +24,9 @@ try {
       });
       await loadFiles(page, [file], { timeout: 120_000 });
       const t0 = await page.evaluate(() => performance.now());
-      await page.click('[data-testid=view-graph]');
+      const opts = process.env.GRAPH_OPTS;
+      if (opts) await page.evaluate((o) => { location.hash = location.hash.replace(/^#/, '').split('&').filter((kv) => !/^(view|n|nf|ef)=/.test(kv)).concat(['view=graph', o]).join('&'); }, opts);
+      else await page.click('[data-testid=view-graph]');
       await page.waitForFunction(
         () => document.body.getAttribute('data-state') === 'ready' && document.querySelector('[data-testid=graph]')?.getAttribute('data-layout') === 'done',
         null,
@@ -39,7 +43,7 @@ try {
           longtask: window.__lt.filter((l) => l.t >= t0).reduce((m, l) => Math.max(m, l.d), 0),
         };
       }, t0);
-      console.log(`${path.basename(file)} run ${run + 1}: click → graph drawn ${r.ms.toFixed(0)} ms (Graphviz layout ${r.layout} ms in its worker; ${r.nodes} nodes, ${r.edges} edges); longest main-thread task ${r.longtask.toFixed(0)} ms`);
+      console.log(`${path.basename(file)}${opts ? ' ' + opts : ''} run ${run + 1}: click → graph drawn ${r.ms.toFixed(0)} ms (Graphviz layout ${r.layout} ms in its worker; ${r.nodes} nodes, ${r.edges} edges); longest main-thread task ${r.longtask.toFixed(0)} ms`);
       await context.close();
     }
   }

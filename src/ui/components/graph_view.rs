@@ -126,8 +126,8 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
     {
         let (drawn, transform, wrap, on_drawn) = (drawn.clone(), transform.dispatcher(), wrap.clone(), p.on_drawn.clone());
         let job = graph.as_ref().map(|(g, unit, total, _, _)| {
-            let (n, e) = looks(g, unit, *total);
-            (g.nodes.is_empty(), dot(g, &n, &e, *total))
+            let (n, _) = looks(g, unit, *total);
+            (g.nodes.is_empty(), dot(g, &n, *total))
         });
         use_effect_with(p.seq, move |&seq| {
             match job {
@@ -333,7 +333,7 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
             Some(_) => "edge dim",
             None => "edge",
         };
-        let (lx, ly) = path.and_then(|x| x.label).unwrap_or((0.0, 0.0));
+        let (lx, ly) = path.and_then(|x| x.label_at()).unwrap_or((0.0, 0.0));
         let from = &g.nodes[e.from as usize].name;
         let to = &g.nodes[e.to as usize].name;
         html! {
@@ -343,8 +343,8 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
                 <path d={d} fill="none" stroke={stroke.clone()} stroke-width={look.width.to_string()}
                     stroke-dasharray={e.residual.then_some("5 4")} />
                 if let Some(a) = arrow { <polygon points={a} fill={stroke} /> }
-                if path.is_some_and(|x| x.label.is_some()) {
-                    <text class="edge-label" x={format!("{lx:.1}")} y={format!("{ly:.1}")} text-anchor="middle" dominant-baseline="middle">{ look.label.clone() }</text>
+                if path.is_some_and(|x| x.label_at().is_some()) {
+                    <text class="edge-label" x={format!("{:.1}", lx + 4.0)} y={format!("{ly:.1}")} dominant-baseline="middle">{ look.label.clone() }</text>
                 }
             </g>
         }
