@@ -39,8 +39,7 @@ pub enum StacksKind {
     HeapProfile,
 }
 
-/// What profdrop reads, for the message a file in none of these formats gets.
-pub const READS: &str = "profdrop reads pprof protobuf (gzipped or not), Go goroutine dumps, pprof's legacy text and binary profiles, folded stacks, perf script output, speedscope JSON and Chrome/Node .cpuprofile and .heapprofile files";
+pub use super::error::READS;
 
 /// The format of a file (or of what a gzip stream held) from its first bytes: at most
 /// [`SNIFF_BYTES`] are read, and fewer only when the file is shorter. Files that are not a
