@@ -182,7 +182,9 @@ fn stacks_kind(b: &[u8]) -> Result<Option<StacksKind>, DecodeError> {
     if super::perf::sniff(head) {
         return Ok(Some(StacksKind::PerfScript));
     }
-    if super::folded::sniff(head, b.len() <= SNIFF_BYTES) {
+    // A head of SNIFF_BYTES may end inside a line (a stream decides once it has that many
+    // bytes, whatever follows): only a shorter file is known to be whole.
+    if super::folded::sniff(head, b.len() < SNIFF_BYTES) {
         return Ok(Some(StacksKind::Folded));
     }
     Ok(None)
