@@ -3,6 +3,9 @@
 
 use thiserror::Error;
 
+/// What profdrop reads, for the message a file in none of its formats gets.
+pub const READS: &str = "profdrop reads pprof protobuf (gzipped or not), Go goroutine dumps, pprof's legacy text and binary profiles, folded stacks, perf script output, speedscope JSON and Chrome/Node .cpuprofile and .heapprofile files";
+
 /// Bounds that turn hostile input into clear errors instead of exhausted memory.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -41,7 +44,7 @@ pub enum DecodeError {
     #[error("the file is empty")]
     Empty,
     /// Neither gzip nor a profile format we know.
-    #[error("not gzip or pprof protobuf ({0}); {reads}", reads = super::sniff::READS)]
+    #[error("not gzip or pprof protobuf ({0}); {READS}")]
     NotAProfile(String),
     /// The gzip stream ends early.
     #[error("truncated gzip stream (ends after {0} compressed bytes)")]

@@ -33,6 +33,7 @@ pub fn parse(b: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
         skip: false,
         frames: Vec::new(),
         name: Vec::new(),
+        parts: Vec::new(),
     };
     let mut stack: Vec<u32> = Vec::new();
     for (i, line) in b.split(|&c| c == b'\n').enumerate() {
@@ -77,6 +78,8 @@ struct Reader {
     /// The sample's frames so far, leaf first.
     frames: Vec<u32>,
     name: Vec<u8>,
+    /// Scratch: a frame's `->`-separated parts.
+    parts: Vec<(usize, usize)>,
 }
 
 fn trim_end(mut s: &[u8]) -> &[u8] {
@@ -178,10 +181,12 @@ impl Reader {
             return Ok(());
         }
         // `a->b->c`: a calls b calls c, the callees inlined; leaf first here, so c comes first.
-        let parts: Vec<&[u8]> = if sym.contains(&b'>') { split_arrow(sym) } else { vec![sym] };
+        let mut parts = std::mem::take(&mut self.parts);
+        parts.clear();
+        split_arrow(sym, &mut parts);
         let java = self.comm.starts_with(b"java");
-        let n = parts.len();
-        for (k, part) in parts.into_iter().enumerate().rev() {
+        for (k, &(from, to)) in parts.iter().enumerate().rev() {
+            let part = &sym[from..to];
             self.name.clear();
             if part == b"[unknown]" && module != b"[unknown]" {
                 let base = module.iter().rposition(|&c| c == b'/').map(|i| &module[i + 1..]).unwrap_or(module);
@@ -201,7 +206,7 @@ impl Reader {
             let id = out.func(&self.name, module)?;
             self.frames.push(id);
         }
-        debug_assert!(n > 0);
+        self.parts = parts;
         Ok(())
     }
 
@@ -229,21 +234,22 @@ fn contains(h: &[u8], n: &[u8]) -> bool {
     h.windows(n.len()).any(|w| w == n)
 }
 
-fn split_arrow(s: &[u8]) -> Vec<&[u8]> {
-    let mut parts = Vec::new();
+/// The `->`-separated parts of `s`, as byte ranges, into `parts`.
+fn split_arrow(s: &[u8], parts: &mut Vec<(usize, usize)>) {
     let mut start = 0;
     let mut i = 0;
-    while i + 1 < s.len() {
-        if s[i] == b'-' && s[i + 1] == b'>' {
-            parts.push(&s[start..i]);
-            start = i + 2;
-            i += 2;
-        } else {
-            i += 1;
+    if s.contains(&b'>') {
+        while i + 1 < s.len() {
+            if s[i] == b'-' && s[i + 1] == b'>' {
+                parts.push((start, i));
+                start = i + 2;
+                i += 2;
+            } else {
+                i += 1;
+            }
         }
     }
-    parts.push(&s[start..]);
-    parts
+    parts.push((start, s.len()));
 }
 
 /// stackcollapse's name tidying: `;` → `:`, the argument list cut at the first top-level `(`

@@ -39,8 +39,7 @@ pub enum StacksKind {
     HeapProfile,
 }
 
-/// What profdrop reads, for the message a file in none of these formats gets.
-pub const READS: &str = "profdrop reads pprof protobuf (gzipped or not), Go goroutine dumps, pprof's legacy text and binary profiles, folded stacks, perf script output, speedscope JSON and Chrome/Node .cpuprofile and .heapprofile files";
+pub use super::error::READS;
 
 /// The format of a file (or of what a gzip stream held) from its first bytes: at most
 /// [`SNIFF_BYTES`] are read, and fewer only when the file is shorter. Files that are not a
@@ -183,7 +182,9 @@ fn stacks_kind(b: &[u8]) -> Result<Option<StacksKind>, DecodeError> {
     if super::perf::sniff(head) {
         return Ok(Some(StacksKind::PerfScript));
     }
-    if super::folded::sniff(head, b.len() <= SNIFF_BYTES) {
+    // A head of SNIFF_BYTES may end inside a line (a stream decides once it has that many
+    // bytes, whatever follows): only a shorter file is known to be whole.
+    if super::folded::sniff(head, b.len() < SNIFF_BYTES) {
         return Ok(Some(StacksKind::Folded));
     }
     Ok(None)
