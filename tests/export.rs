@@ -24,57 +24,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn have_go() -> bool {
-    let ok = Command::new("go").args(["tool", "pprof", "-h"]).output().is_ok_and(|o| !o.stderr.is_empty() || o.status.success());
-    if ok {
-        return true;
-    }
-    if std::env::var("PROFDROP_NO_GO").as_deref() == Ok("1") {
-        eprintln!("\n*** SKIPPED: pprof exports were NOT checked against go tool pprof (PROFDROP_NO_GO=1 and no `go` on PATH) ***\n");
-        return false;
-    }
-    panic!(
-        "`go tool pprof` is needed to check the pprof export, and `go` is not on PATH. \
-         Install Go (apt-get install golang-go), or set PROFDROP_NO_GO=1 to skip this test."
-    );
-}
-
-type Rows = Vec<(String, i64, i64)>;
-
-/// pprof's `-top` output: its total and rows (name without the inline marker, flat, cum).
-fn parse_top(text: &str, ctx: &str) -> (i64, Rows) {
-    let int = |s: &str| -> i64 {
-        let end = s.find(|c: char| !(c.is_ascii_digit() || c == '-')).unwrap_or(s.len());
-        s[..end].parse().unwrap_or_else(|_| panic!("{ctx}: not an integer: {s:?}"))
-    };
-    let mut total = None;
-    let mut rows = Vec::new();
-    let mut in_rows = false;
-    for line in text.lines() {
-        if in_rows {
-            let mut rest = line;
-            let mut fields = Vec::new();
-            for _ in 0..5 {
-                rest = rest.trim_start();
-                let end = rest.find(char::is_whitespace).unwrap_or_else(|| panic!("{ctx}: bad row {line:?}"));
-                fields.push(&rest[..end]);
-                rest = &rest[end..];
-            }
-            let mut name = rest.trim_start();
-            for suffix in [" (inline)", " (partial-inline)"] {
-                name = name.strip_suffix(suffix).unwrap_or(name);
-            }
-            rows.push((name.to_string(), int(fields[0]), int(fields[3])));
-        } else if let Some(rest) = line.strip_prefix("Showing nodes accounting for ") {
-            let t = rest.rsplit(" of ").next().unwrap().trim_end_matches(" total");
-            total = Some(int(t));
-        } else if line.split_whitespace().eq(["flat", "flat%", "sum%", "cum", "cum%"]) {
-            in_rows = true;
-        }
-    }
-    (total.unwrap_or_else(|| panic!("{ctx}: unexpected pprof output:\n{text}")), rows)
-}
-
 /// `go tool pprof -top` of `files` (several are merged by pprof) with `args`.
 fn pprof_top(files: &[&Path], sample_type: &str, unit: &str, args: &[String]) -> (i64, Rows) {
     let unit = if unit.is_empty() { "count" } else { unit };
@@ -150,7 +99,7 @@ fn pprof_export_reads_back_with_our_decoder_and_prost() {
 
 #[test]
 fn pprof_export_equals_go_tool_pprof() {
-    if !have_go() {
+    if !have_go("the pprof export") {
         return;
     }
     let mut errs = Vec::new();

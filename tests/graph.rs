@@ -249,12 +249,8 @@ const CORPUS: [(&str, &[&str]); 9] = [
 
 #[test]
 fn graph_equals_pprof_dot_run_live_on_corpus_files() {
-    if std::process::Command::new("go").arg("version").output().is_err() {
-        if std::env::var("PROFDROP_NO_GO").as_deref() == Ok("1") {
-            eprintln!("\n*** tests/graph.rs: SKIPPED the live pprof -dot comparison: `go` is not installed and PROFDROP_NO_GO=1 ***\n");
-            return;
-        }
-        panic!("`go` is not on PATH: the live `go tool pprof -dot` comparison needs it (set PROFDROP_NO_GO=1 to skip it)");
+    if !common::have_go("the live `go tool pprof -dot` comparison") {
+        return;
     }
     let dir = common::corpus();
     let cases: Vec<_> = CORPUS

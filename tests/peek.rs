@@ -159,12 +159,8 @@ const CORPUS: [&str; 6] = [
 
 #[test]
 fn peek_equals_pprof_run_live_on_corpus_files() {
-    if std::process::Command::new("go").arg("version").output().is_err() {
-        if std::env::var("PROFDROP_NO_GO").as_deref() == Ok("1") {
-            eprintln!("\n*** tests/peek.rs: SKIPPED the live pprof comparison: `go` is not installed and PROFDROP_NO_GO=1 ***\n");
-            return;
-        }
-        panic!("`go` is not on PATH: the live `go tool pprof -peek` comparison needs it (set PROFDROP_NO_GO=1 to skip it)");
+    if !common::have_go("the live `go tool pprof -peek` comparison") {
+        return;
     }
     let dir = common::corpus();
     for file in CORPUS {

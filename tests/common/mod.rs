@@ -128,3 +128,59 @@ pub fn compare_rows(label: &str, got: &[(String, i64, i64)], want: &[(String, i6
     }
     errs
 }
+
+/// Is `go tool pprof` here, for the live comparison named `what`? Without it the test fails,
+/// unless the user opted out with `PROFDROP_NO_GO=1`: then it says loudly that `what` was
+/// skipped, and the caller returns.
+pub fn have_go(what: &str) -> bool {
+    let ok =
+        std::process::Command::new("go").args(["tool", "pprof", "-h"]).output().is_ok_and(|o| !o.stderr.is_empty() || o.status.success());
+    if ok {
+        return true;
+    }
+    if std::env::var("PROFDROP_NO_GO").as_deref() == Ok("1") {
+        eprintln!("\n*** SKIPPED: {what} was NOT checked against go tool pprof (PROFDROP_NO_GO=1 and no `go` on PATH) ***\n");
+        return false;
+    }
+    panic!(
+        "`go tool pprof` is needed for {what}, and `go` is not on PATH. \
+         Install Go (apt-get install golang-go), or set PROFDROP_NO_GO=1 to skip this test."
+    );
+}
+
+/// A table: (name, flat, cum) rows.
+pub type Rows = Vec<(String, i64, i64)>;
+
+/// pprof's `-top` output: its total and rows (name without the inline marker, flat, cum).
+pub fn parse_top(text: &str, ctx: &str) -> (i64, Rows) {
+    let int = |s: &str| -> i64 {
+        let end = s.find(|c: char| !(c.is_ascii_digit() || c == '-')).unwrap_or(s.len());
+        s[..end].parse().unwrap_or_else(|_| panic!("{ctx}: not an integer: {s:?}"))
+    };
+    let mut total = None;
+    let mut rows = Vec::new();
+    let mut in_rows = false;
+    for line in text.lines() {
+        if in_rows {
+            let mut rest = line;
+            let mut fields = Vec::new();
+            for _ in 0..5 {
+                rest = rest.trim_start();
+                let end = rest.find(char::is_whitespace).unwrap_or_else(|| panic!("{ctx}: bad row {line:?}"));
+                fields.push(&rest[..end]);
+                rest = &rest[end..];
+            }
+            let mut name = rest.trim_start();
+            for suffix in [" (inline)", " (partial-inline)"] {
+                name = name.strip_suffix(suffix).unwrap_or(name);
+            }
+            rows.push((name.to_string(), int(fields[0]), int(fields[3])));
+        } else if let Some(rest) = line.strip_prefix("Showing nodes accounting for ") {
+            let t = rest.rsplit(" of ").next().unwrap().trim_end_matches(" total");
+            total = Some(int(t));
+        } else if line.split_whitespace().eq(["flat", "flat%", "sum%", "cum", "cum%"]) {
+            in_rows = true;
+        }
+    }
+    (total.unwrap_or_else(|| panic!("{ctx}: unexpected pprof output:\n{text}")), rows)
+}
