@@ -6,49 +6,10 @@
 
 mod common;
 use common::*;
-use profdrop::analysis::refine::{apply, Granularity, Refine};
+use profdrop::analysis::refine::{apply, Refine};
 use profdrop::analysis::source::{annotate, lines_refine, list};
 use profdrop::decode::decode;
 use profdrop::model::Profile;
-
-/// The refinement that pprof's command-line options ask for (`-focus=RE`, `-noinlines`, …).
-fn refine_from_args(args: &[String]) -> Refine {
-    let mut r = Refine::default();
-    for a in args.iter().filter(|a| !a.is_empty()) {
-        let (k, v) = a.trim_start_matches('-').split_once('=').unwrap_or((a.trim_start_matches('-'), ""));
-        let v = v.to_string();
-        match k {
-            "focus" => r.focus = v,
-            "ignore" => r.ignore = v,
-            "hide" => r.hide = v,
-            "show" => r.show = v,
-            "show_from" => r.show_from = v,
-            "prune_from" => r.prune_from = v,
-            "tagfocus" => r.tagfocus = v,
-            "tagignore" => r.tagignore = v,
-            "noinlines" => r.noinlines = true,
-            g => r.granularity = Granularity::parse(g).unwrap_or_else(|| panic!("unknown pprof option {a}")),
-        }
-    }
-    r
-}
-
-/// `%XX` decoded.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
 
 /// The text of a file as pprof found it: the golden script points `-source_path` at a folder
 /// holding `profdrop` → the repository, so `profdrop/...` paths are the repository's files.

@@ -184,3 +184,45 @@ pub fn parse_top(text: &str, ctx: &str) -> (i64, Rows) {
     }
     (total.unwrap_or_else(|| panic!("{ctx}: unexpected pprof output:\n{text}")), rows)
 }
+
+/// The refinement that pprof's command-line options ask for (`-focus=RE`, `-lines`, …).
+pub fn refine_from_args(args: &[String]) -> profdrop::analysis::refine::Refine {
+    let mut r = profdrop::analysis::refine::Refine::default();
+    for a in args.iter().filter(|a| !a.is_empty()) {
+        let (k, v) = a.trim_start_matches('-').split_once('=').unwrap_or((a.trim_start_matches('-'), ""));
+        let v = v.to_string();
+        match k {
+            "focus" => r.focus = v,
+            "ignore" => r.ignore = v,
+            "hide" => r.hide = v,
+            "show" => r.show = v,
+            "show_from" => r.show_from = v,
+            "prune_from" => r.prune_from = v,
+            "tagfocus" => r.tagfocus = v,
+            "tagignore" => r.tagignore = v,
+            "tagshow" => r.tagshow = v,
+            "taghide" => r.taghide = v,
+            "noinlines" => r.noinlines = true,
+            "mean" => r.mean = true,
+            g => r.granularity = profdrop::analysis::refine::Granularity::parse(g).unwrap_or_else(|| panic!("unknown pprof option {a}")),
+        }
+    }
+    r
+}
+
+/// `%XX` decoded (the goldens' `args`).
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
