@@ -8,6 +8,9 @@
 #   bash fuzz/run.sh 100000           # every target, 100,000 runs each (a quick check)
 #   bash fuzz/run.sh 10000000 proto   # one target
 #   MAX_LEN_text=65536 bash fuzz/run.sh 10000000 text    # per-target -max_len override
+#   FUZZ_TIMEOUT=1 bash fuzz/run.sh                      # -timeout in seconds (default 10: with 1,
+#                                                         # a busy machine reports inputs that run in
+#                                                         # 50 ms as hangs)
 #
 # Default -max_len is 1048576; the campaign recorded in testdata/README.md used
 #   MAX_LEN_gzip=512 MAX_LEN_proto=8192 MAX_LEN_text=65536 MAX_LEN_any=4096
@@ -78,7 +81,7 @@ for t in "${TARGETS[@]}"; do
   set +e
   # The binary cargo-fuzz built above, run directly (what `cargo fuzz run` does, minus a
   # rebuild when src/ changes mid-campaign): every target fuzzes the same build.
-  cmd=("$BIN_DIR/$t" -artifact_prefix="fuzz/artifacts/$t/" -runs="$RUNS" -timeout=1 -rss_limit_mb=2048
+  cmd=("$BIN_DIR/$t" -artifact_prefix="fuzz/artifacts/$t/" -runs="$RUNS" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048
        -max_len="$max_len" -print_final_stats=1 "fuzz/corpus/$t" "${SEEDS[@]}")
   echo "+ ${cmd[*]}" >"$log"
   "${cmd[@]}" >>"$log" 2>&1
