@@ -301,20 +301,23 @@ mod loads {
     fn next() {
         loop {
             answer_deferred();
-            let Some(load) = LOADS.with(|l| {
-                let mut l = l.borrow_mut();
-                if l.current.is_some() {
-                    None
-                } else {
-                    l.waiting.pop_front()
-                }
-            }) else {
-                return;
-            };
+            let Some(load) = take_waiting() else { return };
             if start(load) {
                 return;
             }
         }
+    }
+
+    /// The next waiting load, taken, when none is in flight.
+    fn take_waiting() -> Option<Load> {
+        LOADS.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.current.is_some() {
+                None
+            } else {
+                l.waiting.pop_front()
+            }
+        })
     }
 
     /// Starts the next waiting load if it streams (without answering the requests that wait:
@@ -324,14 +327,7 @@ mod loads {
         if !has_inflater {
             return;
         }
-        if let Some(load) = LOADS.with(|l| {
-            let mut l = l.borrow_mut();
-            if l.current.is_some() {
-                None
-            } else {
-                l.waiting.pop_front()
-            }
-        }) {
+        if let Some(load) = take_waiting() {
             start(load);
         }
     }
