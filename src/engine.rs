@@ -142,12 +142,25 @@ impl Engine {
     }
 
     /// Profile `id` makes its locations from `cell` from now on (unless it has none to make:
-    /// a text profile's come from its function stacks), and what its decoder kept is let go.
+    /// a text profile's come from its function stacks), and what its decoder kept, or the
+    /// locations made from it, are let go (one profile's worth is kept: the newest).
     pub fn relocate(&mut self, id: u32, cell: crate::model::locations::LocationCell) {
         if let Some(s) = self.slots.iter_mut().find(|s| s.id == id) {
-            if s.profile.locations.has_source() && !s.profile.locations.is_made() {
+            if s.profile.locations.has_source() {
                 s.profile.locations = cell;
             }
+        }
+    }
+
+    /// Makes profile `id`'s locations now (what its first refinement would do), if it has a
+    /// source to make them from and they are not made yet. True when it made them.
+    pub fn prepare_locations(&self, id: u32) -> bool {
+        match self.profile(id) {
+            Some(p) if p.locations.has_source() && !p.locations.is_made() => {
+                p.locations();
+                true
+            }
+            _ => false,
         }
     }
 

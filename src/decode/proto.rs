@@ -635,6 +635,20 @@ impl LocationSource for Kept {
         }
         let loc_ids = IdMap::build(pb.locations.iter().map(|l| l.id), pb.locations.len(), "location").ok();
         let n = pb.num_samples();
+        if drop_rx.is_none() {
+            if let Some(IdMap::Dense(dense)) = &loc_ids {
+                // The common case (no drop_frames, ids that index a table): one pass over the
+                // ids of all samples, a table lookup each, without per-sample bookkeeping.
+                let done = match &pb.locs {
+                    raw::LocIds::Short(ids) => dense_sample_locs(ids, &pb.loc_off, dense, &mut out),
+                    raw::LocIds::Narrow(ids) => dense_sample_locs(ids, &pb.loc_off, dense, &mut out),
+                    raw::LocIds::Wide(_) => false,
+                };
+                if done {
+                    return out;
+                }
+            }
+        }
         out.sample_off.reserve_exact(n + 1);
         out.sample_locs.reserve_exact(pb.locs.len());
         out.sample_off.push(0);
@@ -652,6 +666,23 @@ impl LocationSource for Kept {
         }
         out
     }
+}
+
+/// [`Locations::sample_off`]/[`Locations::sample_locs`] of samples whose location ids are
+/// `ids[loc_off[i]..loc_off[i + 1]]`, through a dense id → index table. When every id is
+/// known (the model was built from these arrays, so ids that do not resolve are rare), the
+/// offsets are the raw ones and the indices one lookup per id. Else false, nothing written:
+/// the general loop drops the unknown ids.
+fn dense_sample_locs<T: Copy + Into<u64>>(ids: &[T], loc_off: &[u32], dense: &[u32], out: &mut Locations) -> bool {
+    let look = |id: T| dense.get(id.into() as usize).copied().unwrap_or(NONE);
+    let mut sample_locs: Vec<u32> = Vec::with_capacity(ids.len());
+    sample_locs.extend(ids.iter().map(|&id| look(id)));
+    if sample_locs.contains(&NONE) {
+        return false;
+    }
+    out.sample_locs = sample_locs;
+    out.sample_off = loc_off.to_vec();
+    true
 }
 
 /// The locations of a protobuf profile read again from its (decompressed) bytes: what a

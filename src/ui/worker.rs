@@ -152,10 +152,74 @@ fn warm_round(engine: bool) {
     });
 }
 
+/// Rounds of [`warm_refine_round`] to run once the first loads are done.
+const REFINE_WARM_ROUNDS: u32 = 16;
+
+thread_local! {
+    /// Rounds of [`warm_refine_round`] run so far.
+    static REFINE_WARM_DONE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Once no file is loading: runs the refinement path (locations made from the decoder's
+/// arrays, a focus and the lines granularity, their tables) on the bundled example a few
+/// times, so that the browser has recompiled it with its optimising tier before the user's
+/// first filter, which would otherwise run its whole pass over a big profile in baseline
+/// code. Two rounds per task; the first message stops it (it goes on at the next idle time).
+fn warm_up_refine() {
+    if REFINE_WARM_DONE.get() >= REFINE_WARM_ROUNDS {
+        loads::prepare_newest();
+        return;
+    }
+    if WARM_ROUNDS_LEFT.get() > 0 {
+        return;
+    }
+    WARM_ROUNDS_LEFT.set(REFINE_WARM_ROUNDS - REFINE_WARM_DONE.get());
+    wasm_bindgen_futures::spawn_local(async move {
+        loop {
+            // After the answers and frames the load's end brought.
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            for _ in 0..2 {
+                let left = WARM_ROUNDS_LEFT.get();
+                if left == 0 {
+                    if REFINE_WARM_DONE.get() >= REFINE_WARM_ROUNDS {
+                        // Then the newest profile's locations (the one the user refines
+                        // first), made from its decoder's arrays.
+                        loads::prepare_newest();
+                    }
+                    return;
+                }
+                WARM_ROUNDS_LEFT.set(left - 1);
+                warm_refine_round();
+                REFINE_WARM_DONE.set(REFINE_WARM_DONE.get() + 1);
+            }
+        }
+    });
+}
+
+fn warm_refine_round() {
+    const EXAMPLE: &[u8] = include_bytes!("../../testdata/example/heap.pb.gz");
+    let mut en = Engine::new();
+    let Ok(_) = en.load(1, "", EXAMPLE.to_vec(), &mut crate::decode::NoProgress) else { return };
+    let Some(p) = en.profile(1) else { return };
+    let st = p.sample_types[p.default_sample_type].name.clone();
+    let (rows, _) = crate::analysis::top::top_table(p, p.default_sample_type);
+    let Some(row) = rows.get(3).or(rows.first()) else { return };
+    let focus = format!("^{}$", regex_lite::escape(&p.functions.names[row.func as usize]));
+    let refine = crate::analysis::refine::Refine { focus, ..Default::default() };
+    let lines = crate::analysis::refine::Refine { granularity: crate::analysis::refine::Granularity::Lines, ..refine.clone() };
+    for refine in [refine, lines] {
+        let _ = en.handle(Request::Top { id: 1, sample_type: st.clone(), order: Default::default(), limit: TOP_PAGE, refine });
+    }
+}
+
 /// Answers a request.
 fn answer(seq: u32, req: Request) {
     let resp = ENGINE.with(|en| en.borrow_mut().handle(req));
     post(&FromEngine::Resp { seq, resp });
+    // Idle again: the refinement's warm-up goes on.
+    if loads::idle() {
+        warm_up_refine();
+    }
 }
 
 /// Progress reports to the page for one load, at most one per 2 %.
@@ -301,11 +365,24 @@ mod loads {
     fn next() {
         loop {
             answer_deferred();
-            let Some(load) = take_waiting() else { return };
+            let Some(load) = take_waiting() else {
+                if idle() {
+                    super::warm_up_refine();
+                }
+                return;
+            };
             if start(load) {
                 return;
             }
         }
+    }
+
+    /// Is nothing loading or waiting to?
+    pub fn idle() -> bool {
+        LOADS.with(|l| {
+            let l = l.borrow();
+            l.current.is_none() && l.waiting.is_empty()
+        })
     }
 
     /// The next waiting load, taken, when none is in flight.
@@ -400,6 +477,18 @@ mod loads {
     thread_local! {
         /// The profile loaded last, and its file: the one whose decoder's arrays are kept.
         static NEWEST: RefCell<Option<(u32, web_sys::Blob)>> = const { RefCell::new(None) };
+    }
+
+    /// Makes the newest profile's locations (in a task of its own), if not made yet.
+    pub fn prepare_newest() {
+        let Some(id) = NEWEST.with(|n| n.borrow().as_ref().map(|(id, _)| *id)) else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            // Only if still idle, and still the newest.
+            if idle() && NEWEST.with(|n| n.borrow().as_ref().is_some_and(|(n, _)| *n == id)) {
+                ENGINE.with(|en| en.borrow().prepare_locations(id));
+            }
+        });
     }
 
     /// The profile `id` (just added, from `file`) keeps its decoder's arrays, so that its
