@@ -155,13 +155,15 @@ impl Engine {
     /// Makes profile `id`'s locations now (what its first refinement would do), if it has a
     /// source to make them from and they are not made yet. True when it made them.
     pub fn prepare_locations(&self, id: u32) -> bool {
-        match self.profile(id) {
-            Some(p) if p.locations.has_source() && !p.locations.is_made() => {
-                p.locations();
-                true
-            }
-            _ => false,
+        if !self.can_prepare_locations(id) {
+            return false;
         }
+        self.profile(id).map(|p| p.locations()).is_some()
+    }
+
+    /// Has profile `id` locations still to make (from a source)?
+    pub fn can_prepare_locations(&self, id: u32) -> bool {
+        self.profile(id).is_some_and(|p| p.locations.has_source() && !p.locations.is_made())
     }
 
     /// A loaded profile.

@@ -118,6 +118,7 @@ thread_local! {
 /// Real work has come: the warm-up stops before its next round.
 fn stop_warm_up() {
     WARM_ROUNDS_LEFT.set(0);
+    IDLE_GEN.set(IDLE_GEN.get().wrapping_add(1));
 }
 
 fn warm_round(engine: bool) {
@@ -153,47 +154,48 @@ fn warm_round(engine: bool) {
 }
 
 /// Rounds of [`warm_refine_round`] to run once the first loads are done.
-const REFINE_WARM_ROUNDS: u32 = 16;
+const REFINE_WARM_ROUNDS: u32 = 32;
 
 thread_local! {
     /// Rounds of [`warm_refine_round`] run so far.
     static REFINE_WARM_DONE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// Once no file is loading: runs the refinement path (locations made from the decoder's
-/// arrays, a focus and the lines granularity, their tables) on the bundled example a few
-/// times, so that the browser has recompiled it with its optimising tier before the user's
-/// first filter, which would otherwise run its whole pass over a big profile in baseline
-/// code. Two rounds per task; the first message stops it (it goes on at the next idle time).
-fn warm_up_refine() {
-    if REFINE_WARM_DONE.get() >= REFINE_WARM_ROUNDS {
-        loads::prepare_newest();
+/// Once nothing has come for [`IDLE_DELAY_MS`] and no file is loading: runs the refinement
+/// path (locations made from the decoder's arrays, a focus and the lines granularity, their
+/// tables) on the bundled example, a round per task, so that the browser has recompiled it
+/// with its optimising tier before the user's first filter (which would otherwise run its
+/// whole pass over a big profile in baseline code); then makes the newest profile's locations
+/// (the first refinement's other cost). Any message stops it; it goes on at the next idle time.
+fn when_idle() {
+    let gen = IDLE_GEN.get().wrapping_add(1);
+    IDLE_GEN.set(gen);
+    if REFINE_WARM_DONE.get() >= REFINE_WARM_ROUNDS && loads::newest_prepared() {
         return;
     }
-    if WARM_ROUNDS_LEFT.get() > 0 {
-        return;
-    }
-    WARM_ROUNDS_LEFT.set(REFINE_WARM_ROUNDS - REFINE_WARM_DONE.get());
     wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(IDLE_DELAY_MS).await;
         loop {
-            // After the answers and frames the load's end brought.
-            gloo_timers::future::TimeoutFuture::new(0).await;
-            for _ in 0..2 {
-                let left = WARM_ROUNDS_LEFT.get();
-                if left == 0 {
-                    if REFINE_WARM_DONE.get() >= REFINE_WARM_ROUNDS {
-                        // Then the newest profile's locations (the one the user refines
-                        // first), made from its decoder's arrays.
-                        loads::prepare_newest();
-                    }
-                    return;
-                }
-                WARM_ROUNDS_LEFT.set(left - 1);
-                warm_refine_round();
-                REFINE_WARM_DONE.set(REFINE_WARM_DONE.get() + 1);
+            if IDLE_GEN.get() != gen || WARM_ROUNDS_LEFT.get() > 0 || !loads::idle() {
+                return;
             }
+            if REFINE_WARM_DONE.get() >= REFINE_WARM_ROUNDS {
+                loads::prepare_newest();
+                return;
+            }
+            warm_refine_round();
+            REFINE_WARM_DONE.set(REFINE_WARM_DONE.get() + 1);
+            gloo_timers::future::TimeoutFuture::new(0).await;
         }
     });
+}
+
+/// Quiet time before [`when_idle`]'s work starts.
+const IDLE_DELAY_MS: u32 = 100;
+
+thread_local! {
+    /// Bumped by every message and idle time: idle work started before stops.
+    static IDLE_GEN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 fn warm_refine_round() {
@@ -218,7 +220,7 @@ fn answer(seq: u32, req: Request) {
     post(&FromEngine::Resp { seq, resp });
     // Idle again: the refinement's warm-up goes on.
     if loads::idle() {
-        warm_up_refine();
+        when_idle();
     }
 }
 
@@ -367,7 +369,7 @@ mod loads {
             answer_deferred();
             let Some(load) = take_waiting() else {
                 if idle() {
-                    super::warm_up_refine();
+                    super::when_idle();
                 }
                 return;
             };
@@ -479,16 +481,16 @@ mod loads {
         static NEWEST: RefCell<Option<(u32, web_sys::Blob)>> = const { RefCell::new(None) };
     }
 
-    /// Makes the newest profile's locations (in a task of its own), if not made yet.
+    /// Makes the newest profile's locations, if not made yet.
     pub fn prepare_newest() {
-        let Some(id) = NEWEST.with(|n| n.borrow().as_ref().map(|(id, _)| *id)) else { return };
-        wasm_bindgen_futures::spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(0).await;
-            // Only if still idle, and still the newest.
-            if idle() && NEWEST.with(|n| n.borrow().as_ref().is_some_and(|(n, _)| *n == id)) {
-                ENGINE.with(|en| en.borrow().prepare_locations(id));
-            }
-        });
+        if let Some(id) = NEWEST.with(|n| n.borrow().as_ref().map(|(id, _)| *id)) {
+            ENGINE.with(|en| en.borrow().prepare_locations(id));
+        }
+    }
+
+    /// Are the newest profile's locations made (or is there none)?
+    pub fn newest_prepared() -> bool {
+        NEWEST.with(|n| n.borrow().as_ref().map(|(id, _)| *id)).is_none_or(|id| ENGINE.with(|en| !en.borrow().can_prepare_locations(id)))
     }
 
     /// The profile `id` (just added, from `file`) keeps its decoder's arrays, so that its
