@@ -153,12 +153,11 @@ impl Engine {
     }
 
     /// Makes profile `id`'s locations now (what its first refinement would do), if it has a
-    /// source to make them from and they are not made yet. True when it made them.
-    pub fn prepare_locations(&self, id: u32) -> bool {
-        if !self.can_prepare_locations(id) {
-            return false;
+    /// source to make them from and they are not made yet.
+    pub fn prepare_locations(&self, id: u32) {
+        if let Some(p) = self.profile(id).filter(|_| self.can_prepare_locations(id)) {
+            p.locations();
         }
-        self.profile(id).map(|p| p.locations()).is_some()
     }
 
     /// Has profile `id` locations still to make (from a source)?

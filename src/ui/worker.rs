@@ -121,8 +121,10 @@ fn stop_warm_up() {
     IDLE_GEN.set(IDLE_GEN.get().wrapping_add(1));
 }
 
+/// The bundled example profile the warm-ups run on.
+const EXAMPLE: &[u8] = include_bytes!("../../testdata/example/heap.pb.gz");
+
 fn warm_round(engine: bool) {
-    const EXAMPLE: &[u8] = include_bytes!("../../testdata/example/heap.pb.gz");
     let limits = crate::decode::Limits::default();
     let mut gz = crate::decode::gzip::GzInflater::streaming(limits.max_bytes, OUT_CHUNK);
     let mut dec = crate::decode::StreamDecoder::new(limits, true);
@@ -199,7 +201,6 @@ thread_local! {
 }
 
 fn warm_refine_round() {
-    const EXAMPLE: &[u8] = include_bytes!("../../testdata/example/heap.pb.gz");
     let mut en = Engine::new();
     let Ok(_) = en.load(1, "", EXAMPLE.to_vec(), &mut crate::decode::NoProgress) else { return };
     let Some(p) = en.profile(1) else { return };
@@ -481,16 +482,20 @@ mod loads {
         static NEWEST: RefCell<Option<(u32, web_sys::Blob)>> = const { RefCell::new(None) };
     }
 
+    fn newest_id() -> Option<u32> {
+        NEWEST.with(|n| n.borrow().as_ref().map(|(id, _)| *id))
+    }
+
     /// Makes the newest profile's locations, if not made yet.
     pub fn prepare_newest() {
-        if let Some(id) = NEWEST.with(|n| n.borrow().as_ref().map(|(id, _)| *id)) {
+        if let Some(id) = newest_id() {
             ENGINE.with(|en| en.borrow().prepare_locations(id));
         }
     }
 
     /// Are the newest profile's locations made (or is there none)?
     pub fn newest_prepared() -> bool {
-        NEWEST.with(|n| n.borrow().as_ref().map(|(id, _)| *id)).is_none_or(|id| ENGINE.with(|en| !en.borrow().can_prepare_locations(id)))
+        newest_id().is_none_or(|id| ENGINE.with(|en| !en.borrow().can_prepare_locations(id)))
     }
 
     /// The profile `id` (just added, from `file`) keeps its decoder's arrays, so that its
