@@ -4,65 +4,18 @@
 //!
 //! A table's rows are made in one pass into a `DocumentFragment` and put into the `<tbody>`
 //! at once: one row per function, cloned from a prototype row whose cells already carry their
-//! class and ARIA role, so that each row costs one clone and the calls that set its values.
-//! (A virtual-DOM node per cell took hundreds of milliseconds on a big first page.) A cell's
+//! class and ARIA role. The values of all rows go to the page in one call ([`Rows`], built by
+//! `tables.js`): a dozen calls from WebAssembly per row, each converting a short string, made
+//! a 200-row table slower on a cold page than the HTML string it replaced. (A virtual-DOM
+//! node per cell took hundreds of milliseconds on a big first page.) A cell's
 //! title (the exact value, or the whole name) is the row's raw `data-*` value: it is set when
 //! the pointer first enters the cell ([`hover_title`]), not for every row up front.
 
 use crate::view::state::SortBy;
-use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, DocumentFragment, Element, KeyboardEvent};
+use web_sys::{Document, Element, KeyboardEvent};
 use yew::prelude::*;
-
-// The DOM calls a row makes, typed to take a JS string made once (an attribute's name, used
-// on every row; a function name, used twice) or an integer, so that a 200-row table does not
-// convert thousands of short strings from WebAssembly memory. (`setAttribute` turns a BigInt
-// into its exact decimal digits.)
-#[wasm_bindgen]
-extern "C" {
-    /// An element, seen through these setters.
-    type RowElement;
-    #[wasm_bindgen(method, js_name = setAttribute)]
-    fn set_attr_js(this: &RowElement, name: &JsString, value: &JsString);
-    #[wasm_bindgen(method, js_name = setAttribute)]
-    fn set_attr_i64(this: &RowElement, name: &JsString, value: i64);
-    #[wasm_bindgen(method, setter = textContent)]
-    fn set_text_js(this: &RowElement, value: &JsString);
-}
-
-/// A JS string made once.
-pub struct Js(JsString);
-
-impl Js {
-    /// Converts `s` once.
-    pub fn new(s: &str) -> Js {
-        Js(JsString::from(s))
-    }
-}
-
-/// Row-level setters with names made once.
-pub trait RowExt {
-    /// Sets attribute `name` to an integer.
-    fn attr_i64(&self, name: &Js, v: i64);
-    /// Sets attribute `name` to a string made once.
-    fn attr_js(&self, name: &Js, v: &Js);
-    /// Sets the text to a string made once.
-    fn text_js(&self, v: &Js);
-}
-
-impl RowExt for Element {
-    fn attr_i64(&self, name: &Js, v: i64) {
-        self.unchecked_ref::<RowElement>().set_attr_i64(&name.0, v);
-    }
-    fn attr_js(&self, name: &Js, v: &Js) {
-        self.unchecked_ref::<RowElement>().set_attr_js(&name.0, &v.0);
-    }
-    fn text_js(&self, v: &Js) {
-        self.unchecked_ref::<RowElement>().set_text_js(&v.0);
-    }
-}
 
 /// `v unit`, the exact value shown on hover.
 pub fn exact(v: i64, unit: &str) -> String {
@@ -165,43 +118,82 @@ pub fn hover_title(unit: AttrValue) -> Callback<MouseEvent> {
 /// A column of rows: the cell's class, and the row attribute its title shows (if any).
 pub type Column<'a> = (&'a str, Option<&'a str>);
 
-/// Makes the rows of one table.
+#[wasm_bindgen(module = "/src/ui/tables.js")]
+extern "C" {
+    /// Builds the rows in `holder` (see `tables.js`): one call per table.
+    #[wasm_bindgen(js_name = fillRows)]
+    #[allow(clippy::too_many_arguments)]
+    fn fill_rows(
+        holder: &Element,
+        proto: &Element,
+        n_slots: u32,
+        attrs: &str,
+        strings: &str,
+        ends: &[u32],
+        chunk: u32,
+        chunk_class: &str,
+        row_px: f64,
+    );
+}
+
+/// The values of a table's rows, in the order the row builder reads them: per row its class,
+/// its attributes (strings: [`Rows::s`], integers: [`Rows::n`]), then the texts of its slots.
+/// All of them go to the page as one string: one conversion per table.
+#[derive(Default)]
+pub struct Rows {
+    strings: String,
+    ends: Vec<u32>,
+    at: u32,
+}
+
+impl Rows {
+    /// Room for `rows` rows of `strings` values each.
+    pub fn with_capacity(rows: usize, strings: usize) -> Rows {
+        Rows { strings: String::with_capacity(rows * strings * 8), ends: Vec::with_capacity(rows * strings), at: 0 }
+    }
+
+    /// The next value: a row's class, a string attribute, a slot's text (empty: none).
+    pub fn s(&mut self, s: &str) -> &mut Rows {
+        self.strings.push_str(s);
+        // Offsets in UTF-16 units, as JavaScript indexes strings.
+        self.at += if s.is_ascii() { s.len() } else { s.encode_utf16().count() } as u32;
+        self.ends.push(self.at);
+        self
+    }
+
+    /// The next value, an integer attribute: its exact decimal digits.
+    pub fn n(&mut self, v: i64) -> &mut Rows {
+        use std::fmt::Write;
+        let before = self.strings.len();
+        let _ = write!(self.strings, "{v}");
+        self.at += (self.strings.len() - before) as u32;
+        self.ends.push(self.at);
+        self
+    }
+}
+
+/// Makes the rows of one table: a prototype row (cells with their classes, roles and fixed
+/// attributes, made once), cloned per row by [`RowMaker::finish`].
 pub struct RowMaker {
     doc: Document,
     proto: Element,
-    frag: DocumentFragment,
-}
-
-/// The cells of a row being filled, left to right.
-pub struct Cells {
-    next: Option<Element>,
-}
-
-impl Cells {
-    /// The next cell.
-    pub fn next(&mut self) -> Option<Element> {
-        let c = self.next.take()?;
-        self.next = c.next_element_sibling();
-        Some(c)
-    }
-
-    /// Sets the next cell's text (none: left empty).
-    pub fn text(&mut self, text: &str) -> Option<Element> {
-        let c = self.next()?;
-        if !text.is_empty() {
-            c.set_text_content(Some(text));
-        }
-        Some(c)
-    }
+    slots: u32,
+    attrs: &'static str,
 }
 
 impl RowMaker {
-    /// Rows with these columns (each cell a `td role=cell`).
-    pub fn new(doc: &Document, columns: &[Column]) -> Option<RowMaker> {
-        let proto = doc.create_element("tr").ok()?;
+    /// Table rows (`tr role=row`) with these columns (each cell a `td role=cell`), whose
+    /// attributes of their own are named in `attrs` (space-separated, in [`Rows`] order).
+    pub fn new(doc: &Document, columns: &[Column], attrs: &'static str) -> Option<RowMaker> {
+        RowMaker::with_tags(doc, "tr", "td", columns, attrs)
+    }
+
+    /// Rows of `row` elements with `cell` elements (for a listing that is not a `<table>`).
+    pub fn with_tags(doc: &Document, row: &str, cell: &str, columns: &[Column], attrs: &'static str) -> Option<RowMaker> {
+        let proto = doc.create_element(row).ok()?;
         proto.set_attribute("role", "row").ok()?;
         for (class, exact) in columns {
-            let td = doc.create_element("td").ok()?;
+            let td = doc.create_element(cell).ok()?;
             td.set_attribute("role", "cell").ok()?;
             td.set_class_name(class);
             if let Some(src) = exact {
@@ -209,11 +201,34 @@ impl RowMaker {
             }
             proto.append_child(&td).ok()?;
         }
-        Some(RowMaker { doc: doc.clone(), proto, frag: doc.create_document_fragment() })
+        Some(RowMaker { doc: doc.clone(), proto, slots: columns.len() as u32, attrs })
+    }
+
+    /// An attribute of the prototype row: every row has it, unless it sets its own value.
+    pub fn attr(self, name: &str, value: &str) -> Option<RowMaker> {
+        self.proto.set_attribute(name, value).ok()?;
+        Some(self)
+    }
+
+    /// Puts `<span>`s (class, and title or the row attribute that gives it) in the last column:
+    /// each is a slot of its own (an empty text removes it from the row).
+    pub fn spans(mut self, spans: &[(&str, Result<&str, &str>)]) -> Option<RowMaker> {
+        let cell = self.proto.last_element_child()?;
+        for (class, title) in spans {
+            let s = self.doc.create_element("span").ok()?;
+            s.set_class_name(class);
+            match title {
+                Ok(t) => s.set_attribute("title", t).ok()?,
+                Err(src) => s.set_attribute("data-exact", src).ok()?,
+            }
+            cell.append_child(&s).ok()?;
+        }
+        self.slots += spans.len() as u32 - 1;
+        Some(self)
     }
 
     /// Rows that end with a cell holding the "⋯" button of the row's context menu (after the
-    /// columns, not filled by [`Cells`]).
+    /// columns; not a slot).
     pub fn with_menu(self) -> Option<RowMaker> {
         let td = self.doc.create_element("td").ok()?;
         td.set_attribute("role", "cell").ok()?;
@@ -228,29 +243,14 @@ impl RowMaker {
         Some(self)
     }
 
-    /// A new row (appended to the table) and its cells.
-    pub fn row(&self) -> Option<(Element, Cells)> {
-        let tr: Element = self.proto.clone_node_with_deep(true).ok()?.unchecked_into();
-        self.frag.append_with_node_1(&tr).ok()?;
-        let next = tr.first_element_child();
-        Some((tr, Cells { next }))
+    /// Replaces the children of `holder` with the rows.
+    pub fn finish(self, holder: &Element, rows: &Rows) {
+        self.finish_chunked(holder, rows, 0, "", 0.0);
     }
 
-    /// A `<span>` with a class and text, and its title, or the row attribute that gives it.
-    pub fn span(&self, class: &str, text: &str, title: Result<&str, &str>) -> Option<Element> {
-        let s = self.doc.create_element("span").ok()?;
-        s.set_class_name(class);
-        s.set_text_content(Some(text));
-        match title {
-            Ok(t) => s.set_attribute("title", t).ok()?,
-            Err(src) => s.set_attribute("data-exact", src).ok()?,
-        }
-        Some(s)
-    }
-
-    /// Replaces the rows of `tbody` with the rows made.
-    pub fn finish(self, tbody: &Element) {
-        tbody.set_text_content(None);
-        let _ = tbody.append_child(&self.frag);
+    /// Replaces the children of `holder` with the rows in groups of `chunk` rows (class
+    /// `class`, placeholder height `row_px` per row; see `tables.js`).
+    pub fn finish_chunked(self, holder: &Element, rows: &Rows, chunk: u32, class: &str, row_px: f64) {
+        fill_rows(holder, &self.proto, self.slots, self.attrs, &rows.strings, &rows.ends, chunk, class, row_px);
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::protocol::{DiffRowOut, Response};
 use crate::ui::store::Shared;
-use crate::ui::tables::{header, hover_title, row_click, row_context, row_keys, Js, RowExt, RowMaker};
+use crate::ui::tables::{header, hover_title, row_click, row_context, row_keys, RowMaker, Rows};
 use crate::units::{human, pct, signed};
 use crate::view::state::SortBy;
 use std::rc::Rc;
@@ -83,39 +83,37 @@ fn fill(tbody: &web_sys::Element, resp: &Response, order: &[usize]) {
         columns.extend([("num", None), ("num", None)]);
     }
     columns.push(("name", None));
-    let Some(m) = RowMaker::new(&doc, &columns).and_then(RowMaker::with_menu) else { return };
-    let attr = ["data-function", "data-base", "data-target", "data-delta", "data-base-cum", "data-target-cum"].map(Js::new);
+    let Some(m) = RowMaker::new(&doc, &columns, "data-function data-base data-target data-delta data-base-cum data-target-cum")
+        .and_then(|m| {
+            m.spans(&[("badge new", Ok("not in the base")), ("badge gone", Ok("not in the target")), ("fn", Err("data-function"))])
+        })
+        .and_then(RowMaker::with_menu)
+    else {
+        return;
+    };
+    let mut out = Rows::with_capacity(order.len(), 19);
     for &i in order {
         let r: &DiffRowOut = &rows[i];
-        let Some((tr, mut c)) = m.row() else { return };
         let delta = r.target - r.base;
-        tr.attr_js(&attr[0], &Js::new(&r.name));
-        for (a, v) in attr[1..].iter().zip([r.base, r.target, delta, r.base_cum, r.target_cum]) {
-            tr.attr_i64(a, v);
+        out.s(match delta.signum() {
+            1 => "grew",
+            -1 => "shrank",
+            _ => "",
+        });
+        out.s(&r.name);
+        for v in [r.base, r.target, delta, r.base_cum, r.target_cum] {
+            out.n(v);
         }
-        if delta != 0 {
-            tr.set_class_name(if delta > 0 { "grew" } else { "shrank" });
-        }
-        c.text(&human(r.base, unit));
-        c.text(&human(r.target, unit));
-        c.text(&signed(delta, unit));
-        c.text(&pct(delta, *base_total));
-        c.text(&human(r.base_cum, unit));
-        c.text(&human(r.target_cum, unit));
+        out.s(&human(r.base, unit)).s(&human(r.target, unit)).s(&signed(delta, unit)).s(&pct(delta, *base_total));
+        out.s(&human(r.base_cum, unit)).s(&human(r.target_cum, unit));
         if rates {
-            c.text(&rate(r.base, *base_duration, unit));
-            c.text(&rate(r.target, *target_duration, unit));
+            out.s(&rate(r.base, *base_duration, unit)).s(&rate(r.target, *target_duration, unit));
         }
-        let Some(name) = c.next() else { return };
-        if r.base == 0 && r.base_cum == 0 {
-            let _ = m.span("badge new", "new", Ok("not in the base")).map(|b| name.append_child(&b));
-        }
-        if r.target == 0 && r.target_cum == 0 {
-            let _ = m.span("badge gone", "gone", Ok("not in the target")).map(|b| name.append_child(&b));
-        }
-        let _ = m.span("fn", &r.name, Err("data-function")).map(|s| name.append_child(&s));
+        out.s(if r.base == 0 && r.base_cum == 0 { "new" } else { "" });
+        out.s(if r.target == 0 && r.target_cum == 0 { "gone" } else { "" });
+        out.s(&r.name);
     }
-    m.finish(tbody);
+    m.finish(tbody, &out);
 }
 
 /// The diff table.

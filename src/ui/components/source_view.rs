@@ -249,7 +249,8 @@ struct ListingProps {
 }
 
 /// A routine's annotated lines. Thousands of lines: the rows are DOM nodes cloned from a
-/// prototype row and filled with text (`ui::tables::RowMaker`), not virtual-DOM nodes.
+/// prototype row and filled with text in one call (`ui::tables::RowMaker`), not virtual-DOM
+/// nodes.
 #[function_component(ListingTable)]
 fn listing_table(p: &ListingProps) -> Html {
     let tbody = use_node_ref();
@@ -266,44 +267,37 @@ fn listing_table(p: &ListingProps) -> Html {
 }
 
 fn fill_listing(doc: &web_sys::Document, holder: &web_sys::Element, r: &Routine, text: &str, unit: &str) -> Option<()> {
-    use crate::ui::tables::{Js, RowExt};
-    // A prototype row (a flex box of four cells, laid out only when near the viewport:
-    // `content-visibility: auto`), cloned per line.
-    let proto = doc.create_element("div").ok()?;
-    proto.set_attribute("role", "row").ok()?;
-    for class in ["num", "num", "lineno", "code"] {
-        let c = doc.create_element("span").ok()?;
-        c.set_attribute("role", "cell").ok()?;
-        c.set_class_name(class);
-        proto.append_child(&c).ok()?;
-    }
-    let frag = doc.create_document_fragment();
+    use crate::ui::tables::{RowMaker, Rows};
+    // A prototype row (a flex box of four cells), cloned per line; the rows go in groups of
+    // [`CHUNK`] that the browser lays out only near the viewport (`content-visibility: auto`).
+    let columns = [("num", None), ("num", None), ("lineno", None), ("code", None)];
+    // The prototype is a line without samples; a line with samples sets its class and values.
+    let m = RowMaker::with_tags(doc, "div", "span", &columns, "data-line data-flat data-cum")?
+        .attr("data-file", &r.file)?
+        .attr("tabindex", "-1")?
+        .attr("class", "src-row cold")?
+        .attr("data-flat", "0")?
+        .attr("data-cum", "0")?;
     let lines: Vec<&str> = text.lines().collect();
-    let (a_line, a_file, a_flat, a_cum) = (Js::new("data-line"), Js::new("data-file"), Js::new("data-flat"), Js::new("data-cum"));
-    let (a_class, a_tab, hot, cold, minus1) =
-        (Js::new("class"), Js::new("tabindex"), Js::new("src-row hot"), Js::new("src-row cold"), Js::new("-1"));
-    let file = Js::new(&r.file);
-    for l in annotate(r, text) {
-        let row: web_sys::Element = proto.clone_node_with_deep(true).ok()?.unchecked_into();
-        row.attr_i64(&a_line, l.line);
-        row.attr_js(&a_file, &file);
-        row.attr_i64(&a_flat, l.flat);
-        row.attr_i64(&a_cum, l.cum);
-        row.attr_js(&a_class, if l.flat != 0 || l.cum != 0 { &hot } else { &cold });
-        row.attr_js(&a_tab, &minus1);
-        let mut cell = row.first_element_child();
-        for t in
-            [value(l.flat, unit), value(l.cum, unit), l.line.to_string(), lines.get(l.line as usize - 1).copied().unwrap_or("").to_string()]
-        {
-            let c = cell?;
-            if !t.is_empty() {
-                c.set_text_content(Some(&t));
-            }
-            cell = c.next_element_sibling();
+    let annotated = annotate(r, text);
+    let mut out = Rows::with_capacity(annotated.len(), 8);
+    for l in annotated {
+        if l.flat != 0 || l.cum != 0 {
+            out.s("src-row hot").n(l.line).n(l.flat).n(l.cum).s(&value(l.flat, unit)).s(&value(l.cum, unit));
+        } else {
+            out.s("").n(l.line).s("").s("").s("").s("");
         }
-        frag.append_with_node_1(&row).ok()?;
+        out.n(l.line).s((l.line as usize).checked_sub(1).and_then(|i| lines.get(i)).copied().unwrap_or(""));
     }
-    holder.set_text_content(None);
-    holder.append_child(&frag).ok()?;
+    m.finish_chunked(holder, &out, CHUNK, "src-chunk", ROW_PX);
     Some(())
 }
+
+/// Lines per group of the listing: the browser skips the style and layout of a group out of
+/// view, so a 5,000-line file costs about what its first screen costs. (Per row, the same
+/// `content-visibility` made the browser track 5,000 elements' visibility: ~60 ms a frame.)
+const CHUNK: u32 = 100;
+
+/// A line's height in CSS pixels (12.5 px monospace; `.source-listing` in style.css), the
+/// placeholder height of a group not laid out yet.
+const ROW_PX: f64 = 18.0;

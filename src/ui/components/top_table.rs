@@ -4,7 +4,7 @@
 
 use crate::protocol::Response;
 use crate::ui::store::Shared;
-use crate::ui::tables::{exact, header, hover_title, row_click, row_context, row_keys, Js, RowExt, RowMaker};
+use crate::ui::tables::{exact, header, hover_title, row_click, row_context, row_keys, RowMaker, Rows};
 use crate::units::{human, pct};
 use crate::view::state::SortBy;
 use yew::prelude::*;
@@ -47,28 +47,19 @@ fn fill(tbody: &web_sys::Element, resp: &Response, sort: SortBy, search: &str) {
         ("num", None),
         ("name fn", Some("data-function")),
     ];
-    let Some(m) = RowMaker::new(&doc, &columns).and_then(RowMaker::with_menu) else { return };
+    let Some(m) = RowMaker::new(&doc, &columns, "data-function data-flat data-cum").and_then(RowMaker::with_menu) else { return };
     let search = crate::analysis::Search::new(search);
-    let (function, flat, cum) = (Js::new("data-function"), Js::new("data-flat"), Js::new("data-cum"));
+    let mut out = Rows::with_capacity(rows.len(), 10);
     let mut running = 0i64;
     for r in rows {
         running += r.flat;
-        let Some((tr, mut c)) = m.row() else { return };
-        let name = Js::new(&r.name);
-        tr.attr_js(&function, &name);
-        tr.attr_i64(&flat, r.flat);
-        tr.attr_i64(&cum, r.cum);
-        if search.as_ref().is_some_and(|s| s.is_match(&r.name)) {
-            tr.set_class_name("match");
-        }
-        c.text(&human(r.flat, unit));
-        c.text(&pct(r.flat, *total));
-        c.text(&if sort == SortBy::Flat { pct(running, *total) } else { String::new() });
-        c.text(&human(r.cum, unit));
-        c.text(&pct(r.cum, *total));
-        let _ = c.next().map(|cell| cell.text_js(&name));
+        let matched = search.as_ref().is_some_and(|s| s.is_match(&r.name));
+        out.s(if matched { "match" } else { "" }).s(&r.name).n(r.flat).n(r.cum);
+        out.s(&human(r.flat, unit)).s(&pct(r.flat, *total));
+        out.s(&if sort == SortBy::Flat { pct(running, *total) } else { String::new() });
+        out.s(&human(r.cum, unit)).s(&pct(r.cum, *total)).s(&r.name);
     }
-    m.finish(tbody);
+    m.finish(tbody, &out);
 }
 
 /// Runs the row-making path once on a detached table of made-up rows, soon after the page
