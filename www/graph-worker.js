@@ -1,7 +1,7 @@
 // The graph view's layout worker: Graphviz's `dot` (compiled to WebAssembly by
 // @hpcc-js/wasm-graphviz, copied to vendor/graphviz.js by `make dist`). The page starts it the
 // first time the graph view opens, so neither the library nor its start-up cost touch any
-// other view. A message is { seq, dot }; the answer is { seq, layout } with layout a JSON
+// other view. A message is { seq, dot } (or { warm: true }: load Graphviz now); the answer is { seq, layout } with layout a JSON
 // string (view::graph::Layout: size, node centres, edge splines, in CSS pixels, y down) or
 // { seq, error }.
 import { Graphviz } from './vendor/graphviz.js';
@@ -39,13 +39,20 @@ function convert(json, ms) {
 }
 
 self.addEventListener('message', async (e) => {
-  const { seq, dot } = e.data;
+  const { seq, dot, warm } = e.data;
   try {
-    graphviz ??= await Graphviz.load();
+    // One load, started by whichever message comes first: the page sends { warm: true } when
+    // the graph view opens, so Graphviz compiles while the engine computes the graph.
+    graphviz ??= Graphviz.load().catch((err) => {
+      graphviz = null; // the next message tries again
+      throw err;
+    });
+    const gv = await graphviz;
+    if (warm) return;
     const t0 = performance.now();
-    const json = graphviz.layout(dot, 'json0', 'dot');
+    const json = gv.layout(dot, 'json0', 'dot');
     self.postMessage({ seq, layout: convert(json, performance.now() - t0) });
   } catch (err) {
-    self.postMessage({ seq, error: String(err?.message ?? err) });
+    if (!warm) self.postMessage({ seq, error: String(err?.message ?? err) });
   }
 });

@@ -1,6 +1,6 @@
 //! The page side of the graph view's layout worker (`graph-worker.js`: Graphviz's `dot` in
-//! WebAssembly). The worker, and with it the library, is started the first time a graph is
-//! laid out, so no other view pays for it; it lays graphs out off the main thread, one message
+//! WebAssembly). The worker, and with it the library, is started the first time the graph
+//! view opens ([`warm`], while the engine computes the graph), so no other view pays for it; it lays graphs out off the main thread, one message
 //! each, answers matched by a sequence number.
 
 use crate::view::graph::Layout;
@@ -63,8 +63,8 @@ fn start() -> Result<LayoutWorker, String> {
     Ok(LayoutWorker { worker, next: 0, pending, broken, _listeners: [on_message, on_error] })
 }
 
-/// Lays out `dot` (see [`crate::view::graph::dot`]); `done` gets the layout or why not.
-pub fn layout(dot: String, done: impl FnOnce(Result<Layout, String>) + 'static) {
+/// The worker, started (again, if its script failed) when needed.
+fn with_worker<R>(f: impl FnOnce(Result<&mut LayoutWorker, String>) -> R) -> R {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         if w.as_ref().is_none_or(|x| x.broken.get()) {
@@ -73,10 +73,32 @@ pub fn layout(dot: String, done: impl FnOnce(Result<Layout, String>) + 'static) 
             }
             match start() {
                 Ok(x) => *w = Some(x),
-                Err(e) => return done(Err(e)),
+                Err(e) => return f(Err(e)),
             }
         }
-        let lw = w.as_mut().expect("started");
+        f(Ok(w.as_mut().expect("started")))
+    })
+}
+
+/// Starts the worker and its Graphviz load now (the graph view opens: the engine computes
+/// the graph meanwhile), so the first layout does not wait for it.
+pub fn warm() {
+    with_worker(|lw| {
+        if let Ok(lw) = lw {
+            let msg = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&msg, &"warm".into(), &JsValue::TRUE);
+            let _ = lw.worker.post_message(&msg);
+        }
+    });
+}
+
+/// Lays out `dot` (see [`crate::view::graph::dot`]); `done` gets the layout or why not.
+pub fn layout(dot: String, done: impl FnOnce(Result<Layout, String>) + 'static) {
+    with_worker(|lw| {
+        let lw = match lw {
+            Ok(lw) => lw,
+            Err(e) => return done(Err(e)),
+        };
         lw.next = lw.next.wrapping_add(1);
         let seq = lw.next;
         let msg = js_sys::Object::new();

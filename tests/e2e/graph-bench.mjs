@@ -1,7 +1,9 @@
 // Graph view timing on the biggest public corpus CPU profile (gpprof_large.cpu) and any other
 // files named: cold page, file loaded, then the graph view opened by its tab; reports the time
 // from the click to the graph laid out and drawn (+ next frame), Graphviz's own layout time in
-// its worker, and the longest main-thread task meanwhile. Numbers, never pass/fail.
+// its worker, when the engine's answer came and when the layout did (the page's performance
+// marks profdrop:graph-answer and profdrop:graph-laid-out), and the longest main-thread task
+// meanwhile. Numbers, never pass/fail.
 //
 //   node tests/e2e/graph-bench.mjs [FILE ...]   (needs make dist; default: the corpus file)
 //   GRAPH_OPTS='n=300&nf=0&ef=0' node tests/e2e/graph-bench.mjs   (pprof's options, as the link
@@ -35,7 +37,10 @@ try {
       const r = await page.evaluate(async (t0) => {
         await new Promise((res) => requestAnimationFrame(res));
         const el = document.querySelector('[data-testid=graph]');
+        const mark = (name) => performance.getEntriesByName(name, 'mark').filter((m) => m.startTime >= t0).map((m) => m.startTime - t0)[0] ?? NaN;
         return {
+          answer: mark('profdrop:graph-answer'),
+          laidOut: mark('profdrop:graph-laid-out'),
           ms: performance.now() - t0,
           layout: Number(el.getAttribute('data-layout-ms')),
           nodes: Number(el.getAttribute('data-nodes')),
@@ -43,7 +48,11 @@ try {
           longtask: window.__lt.filter((l) => l.t >= t0).reduce((m, l) => Math.max(m, l.d), 0),
         };
       }, t0);
-      console.log(`${path.basename(file)}${opts ? ' ' + opts : ''} run ${run + 1}: click → graph drawn ${r.ms.toFixed(0)} ms (Graphviz layout ${r.layout} ms in its worker; ${r.nodes} nodes, ${r.edges} edges); longest main-thread task ${r.longtask.toFixed(0)} ms`);
+      console.log(
+        `${path.basename(file)}${opts ? ' ' + opts : ''} run ${run + 1}: click → graph drawn ${r.ms.toFixed(0)} ms ` +
+          `(engine answer at ${r.answer.toFixed(0)} ms, laid out at ${r.laidOut.toFixed(0)} ms: Graphviz layout ${r.layout} ms in its worker; ` +
+          `${r.nodes} nodes, ${r.edges} edges); longest main-thread task ${r.longtask.toFixed(0)} ms`,
+      );
       await context.close();
     }
   }
