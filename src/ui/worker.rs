@@ -344,7 +344,9 @@ mod loads {
         // the decoder's columns) before the first piece: nothing is read here meanwhile.
         let limits = ENGINE.with(|en| en.borrow().limits);
         let size = file.size() as usize;
-        let dec = StreamDecoder::new(limits, true).with_preview(preview);
+        // Built against the template of the file loaded before (a series' snapshots share
+        // their stacks: see `decode::series`).
+        let dec = StreamDecoder::new(limits, true).with_preview(preview).with_template(TEMPLATE.with(|t| t.borrow().clone()));
         let job = LOADS.with(|l| {
             let mut l = l.borrow_mut();
             l.jobs += 1;
@@ -398,6 +400,8 @@ mod loads {
     }
 
     thread_local! {
+        /// The template the protobuf file streamed last left for the next one.
+        static TEMPLATE: RefCell<Option<crate::decode::series::Template>> = const { RefCell::new(None) };
         /// The profile loaded last, and its file: the one whose decoder's arrays are kept.
         static NEWEST: RefCell<Option<(u32, web_sys::Blob)>> = const { RefCell::new(None) };
     }
@@ -508,9 +512,10 @@ mod loads {
             let (summary, top) = crate::engine::preview(id, name, size, pv, TOP_PAGE);
             post(&FromEngine::Preview { summary, top });
         };
-        let result = job.dec.finish_with(&mut job.report, &mut show).map_err(|e| e.to_string());
+        let result = job.dec.finish_series(&mut job.report, &mut show).map_err(|e| e.to_string());
         match result {
-            Ok(p) => {
+            Ok((p, template)) => {
+                TEMPLATE.with(|t| *t.borrow_mut() = template);
                 let summary = ENGINE.with(|en| en.borrow_mut().add(job.id, &job.name, p, job.size));
                 from_file(job.id, &job.file);
                 // Both workers' WebAssembly memory: what the load costs.
