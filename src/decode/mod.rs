@@ -157,8 +157,14 @@ impl StreamDecoder {
     /// Builds against the template of the file decoded before (see [`series`]), when there is
     /// one, and makes this file's for the next: [`StreamDecoder::finish_series`] gives it.
     pub fn with_template(mut self, from: Option<series::Template>) -> StreamDecoder {
-        self.link = series::SeriesLink { from, want: true, made: None };
+        self.set_template(from);
         self
+    }
+
+    /// [`StreamDecoder::with_template`] on a decoder already fed (the template is only read
+    /// when the model is built, at the end).
+    pub fn set_template(&mut self, from: Option<series::Template>) {
+        self.link = series::SeriesLink { from, want: true, made: None };
     }
 
     /// The decompressed file is expected to be about `total` bytes (gzip's size field): the
