@@ -125,11 +125,13 @@ impl Engine {
 
     /// Adds a profile decoded elsewhere (a streamed load) from a file of `size` bytes, in
     /// place of any profile with the same id.
-    pub fn add(&mut self, id: u32, name: &str, p: Profile, size: usize) -> Summary {
+    pub fn add(&mut self, id: u32, name: &str, mut p: Profile, size: usize) -> Summary {
         let s = summary(id, name, &p, size);
         self.slots.retain(|s| s.id != id);
         self.refined.retain(|r| r.0 != id);
         self.tree_cache.clear();
+        // A snapshot of a program already loaded often has the same stacks: one copy.
+        let _ = self.slots.iter().rev().any(|s| p.stacks.share_with(&s.profile.stacks));
         self.slots.push(Slot { id, name: name.to_string(), profile: p });
         s
     }

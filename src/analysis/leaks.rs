@@ -262,10 +262,23 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     let mut blocking: FxHashMap<u32, FxHashMap<&'static str, i64>> = FxHashMap::default();
     let mut groups: FxHashMap<GroupKey, (Vec<i64>, Option<u32>)> = FxHashMap::default();
     let goroutine = sample_type == "goroutine";
+    // Who each stack is blamed on, per snapshot: made once for snapshots that share their
+    // stacks and functions (a long series of one program mostly does).
+    let mut blames: Vec<std::rc::Rc<Blame>> = Vec::with_capacity(n);
     for (k, ((_, p), &st)) in series.iter().zip(&idx).enumerate() {
         let map = ns.add(p);
         user_of.extend(ns.names[user_of.len()..].iter().map(|f| is_user_code(f)));
         let user: Vec<bool> = map.iter().map(|&c| user_of[c as usize]).collect();
+        let blame = match k.checked_sub(1) {
+            Some(j)
+                if series[j].1.stacks.frames.same(&p.stacks.frames)
+                    && series[j].1.stacks.offsets.same(&p.stacks.offsets)
+                    && maps[j] == map =>
+            {
+                blames[j].clone()
+            }
+            _ => std::rc::Rc::new(Blame::new(p, &user, &map)),
+        };
         let sv = stack_values(p, st);
         let ov = objects_type.as_deref().and_then(|t| p.sample_type_index(t)).map(|t| stack_values(p, t));
         if let Some(ov) = &ov {
@@ -279,14 +292,13 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
             if v == 0 {
                 continue;
             }
-            let frames = p.stacks.get(s as u32);
-            let Some(pos) = attribution(frames, &user, &p.functions.names) else { continue };
-            let f = map[frames[pos] as usize];
+            let Some((pos, f)) = blame.get(s) else { continue };
             by_fn.entry(f).or_insert_with(|| vec![0; n])[k] += v;
             if let Some(ov) = &ov {
                 objects.entry(f).or_insert_with(|| vec![0; n])[k] += ov[s];
             }
             if goroutine {
+                let frames = p.stacks.get(s as u32);
                 let names: Vec<&str> = frames[..pos].iter().map(|&x| p.functions.names[x as usize].as_str()).collect();
                 if let Some(b) = blocking_call(&names) {
                     *blocking.entry(f).or_default().entry(b).or_default() += v;
@@ -300,7 +312,7 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
                     continue;
                 }
                 let frames = p.stacks.get(s);
-                let Some(pos) = attribution(frames, &user, &p.functions.names) else { continue };
+                let Some((pos, _)) = blame.get(s as usize) else { continue };
                 let names: Vec<&str> = frames[..pos].iter().map(|&x| p.functions.names[x as usize].as_str()).collect();
                 let gi = p.goroutines.get(i);
                 let state =
@@ -316,6 +328,7 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
             }
         }
         maps.push(map);
+        blames.push(blame);
     }
 
     // A cumulative counter always grows: its series is the rate per interval instead (deltas
@@ -432,14 +445,12 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
     if !suspect_ids.is_empty() {
         let wanted: rustc_hash::FxHashSet<u32> = suspect_ids.iter().copied().collect();
         for (k, (((_, p), &st), map)) in series.iter().zip(&idx).zip(&maps).enumerate() {
-            let user: Vec<bool> = map.iter().map(|&c| user_of[c as usize]).collect();
             for (s, &v) in stack_values(p, st).iter().enumerate() {
                 if v == 0 {
                     continue;
                 }
+                let Some((pos, f)) = blames[k].get(s) else { continue };
                 let frames = p.stacks.get(s as u32);
-                let Some(pos) = attribution(frames, &user, &p.functions.names) else { continue };
-                let f = map[frames[pos] as usize];
                 if !wanted.contains(&f) {
                     continue;
                 }
@@ -614,6 +625,41 @@ fn call_site(frames_root_first: &[String], function: &str) -> Option<String> {
     frames_root_first[..at].iter().rev().find(|f| package_of(f) != pkg && is_user_code(f)).cloned()
 }
 
+/// Per stack of a profile: the frame it is blamed on ([`attribution`]), as its index (leaf
+/// first) and its function's common id.
+struct Blame {
+    /// Index of the frame, or `u32::MAX` for a stack blamed on nothing (an empty one).
+    pos: Vec<u32>,
+    /// Common id of its function.
+    func: Vec<u32>,
+}
+
+impl Blame {
+    fn new(p: &Profile, user: &[bool], map: &[u32]) -> Blame {
+        let n = p.stacks.len();
+        let (mut pos, mut func) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for s in 0..n as u32 {
+            let frames = p.stacks.get(s);
+            match attribution(frames, user, &p.functions.names) {
+                Some(i) => {
+                    pos.push(i as u32);
+                    func.push(map[frames[i] as usize]);
+                }
+                None => {
+                    pos.push(u32::MAX);
+                    func.push(u32::MAX);
+                }
+            }
+        }
+        Blame { pos, func }
+    }
+    /// Stack `s`'s frame index and function, if it is blamed on one.
+    #[inline]
+    fn get(&self, s: usize) -> Option<(usize, u32)> {
+        (self.pos[s] != u32::MAX).then(|| (self.pos[s] as usize, self.func[s]))
+    }
+}
+
 /// Index (leaf first) of the frame a stack is blamed on: the nearest user frame, else the
 /// leaf-most frame outside the runtime, else the leaf.
 fn attribution(frames: &[u32], user: &[bool], names: &[String]) -> Option<usize> {
@@ -768,15 +814,15 @@ mod tests {
         p
     }
 
-    #[test]
-    fn a_long_noisy_series_finds_the_steady_leaks_and_not_the_warm_up_the_sawtooth_or_the_churn() {
+    /// 20 snapshots: a warm-up, a sawtooth, heavy churn, a slow and a fast leak.
+    fn noisy_series() -> Vec<Profile> {
         const MB: i64 = 1 << 20;
         let mut seed = 7u64;
         let mut noise = |amp: i64| {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             ((seed >> 33) as i64 % (2 * amp + 1)) - amp
         };
-        let snaps: Vec<Profile> = (0..20i64)
+        (0..20i64)
             .map(|k| {
                 let vals = [
                     // A cache that warms up over 4 snapshots, then stays (roughly) flat.
@@ -791,11 +837,52 @@ mod tests {
                 ];
                 inuse(1000 + 30 * k, &vals)
             })
-            .collect();
-        let series: Vec<(String, &Profile)> = snaps.iter().enumerate().map(|(i, p)| (format!("{i:02}.pb.gz"), p)).collect();
-        let rep = find(&series, "inuse_space");
+            .collect()
+    }
+
+    fn named(snaps: &[Profile]) -> Vec<(String, &Profile)> {
+        snaps.iter().enumerate().map(|(i, p)| (format!("{i:02}.pb.gz"), p)).collect()
+    }
+
+    #[test]
+    fn a_long_noisy_series_finds_the_steady_leaks_and_not_the_warm_up_the_sawtooth_or_the_churn() {
+        let snaps = noisy_series();
+        let rep = find(&named(&snaps), "inuse_space");
         let names: Vec<&str> = rep.suspects.iter().map(|s| s.function.as_str()).collect();
         assert_eq!(names, vec!["main.fastLeak", "main.slowLeak"], "{:?}", rep.message);
+    }
+
+    #[test]
+    fn snapshots_that_share_their_stacks_are_ranked_as_copies_are() {
+        // Each snapshot with its own copy of the stacks.
+        let copy = |p: &Profile| {
+            let mut q = p.clone();
+            q.stacks = Default::default();
+            q.stacks.offsets = (*p.stacks.offsets).clone().into();
+            q.stacks.frames = (*p.stacks.frames).clone().into();
+            q
+        };
+        let mut own: Vec<Profile> = noisy_series().iter().map(copy).collect();
+        // The same snapshots holding one copy of the stacks (every one has the same).
+        let mut shared: Vec<Profile> = own.iter().map(copy).collect();
+        for k in 1..shared.len() {
+            let prev = shared[k - 1].stacks.clone();
+            assert!(shared[k].stacks.share_with(&prev));
+            assert!(shared[k].stacks.frames.same(&shared[0].stacks.frames));
+        }
+        // One snapshot names its functions in the other order over the same stacks: its
+        // stacks are blamed anew (they mean other functions).
+        for p in [&mut own[10], &mut shared[10]] {
+            let mut f = crate::model::Functions::default();
+            for r in p.functions.raw.iter().rev() {
+                f.intern(r, b"");
+            }
+            p.functions = f;
+        }
+        assert!(shared[10].stacks.frames.same(&shared[9].stacks.frames));
+        let rep = find(&named(&shared), "inuse_space");
+        assert_eq!(rep, find(&named(&own), "inuse_space"));
+        assert!(!rep.suspects.is_empty());
     }
 
     #[test]

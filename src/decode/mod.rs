@@ -22,6 +22,7 @@ mod perf;
 mod preview;
 mod proto;
 pub mod raw;
+pub mod series;
 pub mod sniff;
 mod speedscope;
 mod stacks;
@@ -109,6 +110,8 @@ pub struct StreamDecoder {
     preview: bool,
     /// The top table summed as the samples come (protobuf only).
     sums: Option<preview::TopSums>,
+    /// The previous file's template, and whether to make one ([`StreamDecoder::with_template`]).
+    link: series::SeriesLink,
 }
 
 enum Mode {
@@ -131,7 +134,17 @@ const SUM_EVERY: usize = 128 << 10;
 impl StreamDecoder {
     /// A decoder for one file; `gzip` says the pieces are what a gzip stream held.
     pub fn new(limits: Limits, gzip: bool) -> StreamDecoder {
-        StreamDecoder { limits, gzip, seen: 0, mode: Mode::Sniffing(Vec::new()), failed: None, hint: None, preview: true, sums: None }
+        StreamDecoder {
+            limits,
+            gzip,
+            seen: 0,
+            mode: Mode::Sniffing(Vec::new()),
+            failed: None,
+            hint: None,
+            preview: true,
+            sums: None,
+            link: Default::default(),
+        }
     }
 
     /// Sum the top table as the samples come, for [`StreamDecoder::finish_with`]'s preview
@@ -139,6 +152,19 @@ impl StreamDecoder {
     pub fn with_preview(mut self, on: bool) -> StreamDecoder {
         self.preview = on;
         self
+    }
+
+    /// Builds against the template of the file decoded before (see [`series`]), when there is
+    /// one, and makes this file's for the next: [`StreamDecoder::finish_series`] gives it.
+    pub fn with_template(mut self, from: Option<series::Template>) -> StreamDecoder {
+        self.set_template(from);
+        self
+    }
+
+    /// [`StreamDecoder::with_template`] on a decoder already fed (the template is only read
+    /// when the model is built, at the end).
+    pub fn set_template(&mut self, from: Option<series::Template>) {
+        self.link = series::SeriesLink { from, want: true, made: None };
     }
 
     /// The decompressed file is expected to be about `total` bytes (gzip's size field): the
@@ -245,7 +271,17 @@ impl StreamDecoder {
     /// The stream has ended: the profile. When the top table could be summed while the
     /// samples came (see [`Preview`]), `on_preview` has it first, before the model is built;
     /// the outcome is the same either way.
-    pub fn finish_with(mut self, progress: &mut dyn Progress, on_preview: &mut dyn FnMut(&Preview)) -> Result<Profile, DecodeError> {
+    pub fn finish_with(self, progress: &mut dyn Progress, on_preview: &mut dyn FnMut(&Preview)) -> Result<Profile, DecodeError> {
+        self.finish_series(progress, on_preview).map(|(p, _)| p)
+    }
+
+    /// [`StreamDecoder::finish_with`], and the template for the next file (protobuf files
+    /// only, when [`StreamDecoder::with_template`] asked for it).
+    pub fn finish_series(
+        mut self,
+        progress: &mut dyn Progress,
+        on_preview: &mut dyn FnMut(&Preview),
+    ) -> Result<(Profile, Option<series::Template>), DecodeError> {
         if let Some(e) = self.failed {
             return Err(e);
         }
@@ -254,7 +290,9 @@ impl StreamDecoder {
             self.decide(&head)?;
         }
         let mut p = match self.mode {
-            Mode::Proto(parser) => proto::decode_streamed(*parser, self.sums.take(), self.gzip, &self.limits, progress, on_preview)?,
+            Mode::Proto(parser) => {
+                proto::decode_streamed(*parser, self.sums.take(), self.gzip, &self.limits, progress, on_preview, &mut self.link)?
+            }
             Mode::Text(kind, all) => text::parse(kind, &all, &self.limits)?,
             Mode::Legacy(kind, all) => parse_legacy(kind, &all, &self.limits)?,
             Mode::Stacks(kind, all) => parse_stacks(kind, &all, &self.limits)?,
@@ -263,7 +301,7 @@ impl StreamDecoder {
         if self.gzip {
             p.format = format!("{} (gzip)", p.format);
         }
-        Ok(p)
+        Ok((p, self.link.made.take()))
     }
 }
 

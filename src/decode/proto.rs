@@ -5,6 +5,7 @@ use super::error::{DecodeError, Limits, Progress, Stage};
 use super::names::{string, unsymbolized, UNKNOWN};
 use super::preview::{Preview, TopSums};
 use super::raw::{self, RawProfile};
+use super::series::{Follow, SeriesLink, Template};
 use crate::model::locations::{LocationCell, LocationSource, Locations, NO_INDEX};
 use crate::model::names::simplify_func;
 use crate::model::sums::FlatCum;
@@ -214,11 +215,12 @@ pub fn decode_streamed(
     limits: &Limits,
     progress: &mut dyn Progress,
     on_preview: &mut dyn FnMut(&Preview),
+    link: &mut SeriesLink,
 ) -> Result<Profile, DecodeError> {
     let (raw, text, ends) = parser.finish()?;
     let mut raw: RawProfile<'_> = raw;
     raw.strings = raw::strings(&text, &ends);
-    let mut p = decode_raw(&raw, gzip, limits, progress, on_preview, sums)?;
+    let mut p = decode_raw(&raw, gzip, limits, progress, on_preview, sums, link)?;
     // What makes the locations later: the arrays without what the model now holds.
     let raw = raw.detach();
     let (drop_frames, keep_frames) = (p.drop_frames.clone(), p.keep_frames.clone());
@@ -234,6 +236,7 @@ fn decode_raw(
     progress: &mut dyn Progress,
     on_preview: &mut dyn FnMut(&Preview),
     sums: Option<TopSums>,
+    link: &mut SeriesLink,
 ) -> Result<Profile, DecodeError> {
     let preview = sums.and_then(|sums| {
         let mut h = header(raw).ok()?;
@@ -248,7 +251,7 @@ fn decode_raw(
     if !progress.report(Stage::Building, 0.0) {
         return Err(DecodeError::Cancelled);
     }
-    build(raw, limits, progress, preview.as_ref())
+    build(raw, limits, progress, preview.as_ref(), link)
 }
 
 /// The same, through prost's generated decoder (the reference; used to cross-check).
@@ -256,7 +259,7 @@ fn decode_raw(
 pub fn decode_prost(bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     use prost::Message;
     let pb = super::pb::Profile::decode(bytes).map_err(|e| DecodeError::Protobuf { offset: None, what: e.to_string() })?;
-    build(&raw::from_prost(&pb), limits, &mut super::error::NoProgress, None)
+    build(&raw::from_prost(&pb), limits, &mut super::error::NoProgress, None, &mut SeriesLink::default())
 }
 
 /// The profile's header: everything but its functions and samples (sample types, period,
@@ -328,8 +331,15 @@ pub(super) fn header(pb: &RawProfile<'_>) -> Result<Profile, DecodeError> {
 }
 
 /// Builds the model. With the `known` top sums of a [`Preview`] (of the same default sample
-/// type) the first top table is taken from them instead of summed again.
-fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, known: Option<&Preview>) -> Result<Profile, DecodeError> {
+/// type) the first top table is taken from them instead of summed again. `link`: the
+/// template of the previous file to follow (see `decode::series`), and whether to make one.
+fn build(
+    pb: &RawProfile<'_>,
+    limits: &Limits,
+    progress: &mut dyn Progress,
+    known: Option<&Preview>,
+    link: &mut SeriesLink,
+) -> Result<Profile, DecodeError> {
     let mut prof = header(pb)?;
     let s = |i: i64, what: &dyn Fn() -> String| string(&pb.strings, i, what);
     let n = pb.num_samples();
@@ -447,13 +457,22 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
     // are expanded (see `TopCache`).
     let top_st = prof.default_sample_type;
     let known = known.filter(|pv| pv.header.default_sample_type == top_st);
-    let n_funcs = if known.is_some() { 0 } else { prof.functions.len() };
     // Dense ids (the usual case) and no pruning: samples expand in a tight loop.
     let dense_packed = match (&loc_packed, &drop_rx) {
         (IdMap::Dense(v), None) => Some(&v[..]),
         _ => None,
     };
-    prof.stacks.reserve(n, budget.first());
+    // The previous file's template, if this one has the same locations: its samples that
+    // match are not expanded (nor summed: the first table is then summed when asked).
+    let follow = match (&link.from, dense_packed) {
+        (Some(t), Some(dense)) => Follow::start(t, dense, &loc_frames),
+        _ => None,
+    };
+    let followed = follow.is_some();
+    let n_funcs = if known.is_some() || followed { 0 } else { prof.functions.len() };
+    if !followed {
+        prof.stacks.reserve(n, budget.first());
+    }
     let step = (n / 50).max(1);
     let mut next_report = 0;
     let mut lp = SampleLoop {
@@ -469,8 +488,9 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
         widest_location,
         top_st,
         n_types,
-        known: known.is_some(),
+        known: known.is_some() || followed,
         budget,
+        follow,
         top: FlatCum::new(n_funcs, 1),
         locs: Vec::new(),
         label_keys: FxHashMap::default(),
@@ -495,6 +515,9 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
         lp.block(&mut prof, si..end)?;
         si = end;
     }
+    if let Some(f) = lp.follow.take() {
+        prof.stacks = f.stacks();
+    }
     let (mut top_flat, mut top_cum) = lp.top.into_single();
     prof.stacks.seal();
     prof.label_sets.seal();
@@ -505,7 +528,12 @@ fn build(pb: &RawProfile<'_>, limits: &Limits, progress: &mut dyn Progress, know
         top_flat = (0..prof.functions.len()).map(|f| slot(f).map_or(0, |x| pv.flat[x])).collect();
         top_cum = (0..prof.functions.len()).map(|f| slot(f).map_or(0, |x| pv.cum[x])).collect();
     }
-    prof.top_cache = Some(crate::model::TopCache { sample_type: top_st, flat: top_flat, cum: top_cum, shape: prof.shape() });
+    if known.is_some() || !followed {
+        prof.top_cache = Some(crate::model::TopCache { sample_type: top_st, flat: top_flat, cum: top_cum, shape: prof.shape() });
+    }
+    if link.want {
+        link.made = dense_packed.map(|dense| Template::new(pb, dense, &loc_frames, &prof.sample_stack, &prof.stacks));
+    }
     Ok(prof)
 }
 
@@ -724,6 +752,8 @@ struct SampleLoop<'a, 'b> {
     text_bytes: usize,
     /// Model label set id by raw label set ([`NONE`]: not interned yet).
     set_ids: Vec<u32>,
+    /// The template followed while the samples match it.
+    follow: Option<Follow>,
 }
 
 /// Samples per call of [`SampleLoop::block`].
@@ -737,6 +767,13 @@ impl SampleLoop<'_, '_> {
             let values = &pb.values[pb.val_off[si] as usize..pb.val_off[si + 1] as usize];
             if values.len() != self.n_types {
                 return Err(self.bad_values(si));
+            }
+            if let Some(f) = &mut self.follow {
+                if let Some(id) = f.stack(pb, si) {
+                    self.push_rest(prof, si, id, values)?;
+                    continue;
+                }
+                self.unfollow(prof, pb.num_samples() - si);
             }
             // The frames are expanded straight onto the stack storage (`intern_pending` takes
             // them back for a stack seen before).
@@ -764,24 +801,43 @@ impl SampleLoop<'_, '_> {
             if v != 0 && !self.known {
                 self.top.add_stack(&stacks.frames[start..], si as i64, &[v]);
             }
-            prof.sample_stack.push(stacks.intern_pending());
+            let id = stacks.intern_pending();
             if stacks.frames.len() > limits.max_total_frames {
                 return Err(DecodeError::Limit {
                     what: format!("frames in distinct stacks (at sample {si})"),
                     limit: limits.max_total_frames,
                 });
             }
-            for (t, &v) in values.iter().enumerate() {
-                prof.values[t].push(v);
-            }
-            let set = pb.sample_set[si];
-            let lid = match self.set_ids[set as usize] {
-                NONE => self.new_label_set(prof, si, set)?,
-                id => id,
-            };
-            prof.sample_labels.push(lid);
+            self.push_rest(prof, si, id, values)?;
         }
         Ok(())
+    }
+
+    /// Adds sample `si` of stack `id`: its stack, values and labels.
+    #[inline(always)]
+    fn push_rest(&mut self, prof: &mut Profile, si: usize, id: u32, values: &[i64]) -> Result<(), DecodeError> {
+        prof.sample_stack.push(id);
+        for (t, &v) in values.iter().enumerate() {
+            prof.values[t].push(v);
+        }
+        let set = self.pb.sample_set[si];
+        let lid = match self.set_ids[set as usize] {
+            NONE => self.new_label_set(prof, si, set)?,
+            id => id,
+        };
+        prof.sample_labels.push(lid);
+        Ok(())
+    }
+
+    /// Sample `si` no longer matches the template: the stacks so far become the profile's
+    /// own, with room for the `left` samples to come, and the build goes on as usual.
+    #[cold]
+    #[inline(never)]
+    fn unfollow(&mut self, prof: &mut Profile, left: usize) {
+        if let Some(f) = self.follow.take() {
+            prof.stacks = f.stacks_to_go_on();
+            prof.stacks.reserve(left, self.budget.first());
+        }
     }
 
     #[cold]

@@ -8,7 +8,10 @@
 
 pub mod locations;
 pub mod names;
+pub mod shared;
 pub mod sums;
+
+pub use shared::Shared;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -63,18 +66,20 @@ impl Functions {
 
 /// Deduplicated stacks stored flat: stack `i` is `frames[offsets[i]..offsets[i+1]]`, leaf first.
 /// The dedup index holds only stack ids (compared against `frames`), not copies of stacks.
+/// The two columns are [`Shared`]: profiles whose stacks are the same (snapshots of one
+/// program) can hold one copy (see [`Stacks::share_with`]).
 #[derive(Clone, Debug)]
 pub struct Stacks {
     /// Start offsets, one more than the number of stacks.
-    pub offsets: Vec<u32>,
+    pub offsets: Shared<u32>,
     /// Function ids, leaf first within each stack.
-    pub frames: Vec<u32>,
+    pub frames: Shared<u32>,
     index: hashbrown::HashTable<u32>,
 }
 
 impl Default for Stacks {
     fn default() -> Self {
-        Stacks { offsets: vec![0], frames: Vec::new(), index: hashbrown::HashTable::new() }
+        Stacks { offsets: vec![0].into(), frames: Shared::default(), index: hashbrown::HashTable::new() }
     }
 }
 
@@ -159,12 +164,42 @@ impl Stacks {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Holds `other`'s columns instead of its own when the two are the same stacks (equal
+    /// content): snapshots of one program often are, and then a long series keeps one copy.
+    /// Nothing a reader sees changes. True when they are (now) shared.
+    pub fn share_with(&mut self, other: &Stacks) -> bool {
+        if self.frames.same(&other.frames) && self.offsets.same(&other.offsets) {
+            return true;
+        }
+        // Lengths first: most profiles that differ differ in those.
+        if self.offsets.len() != other.offsets.len() || self.frames.len() != other.frames.len() {
+            return false;
+        }
+        if *self.offsets != *other.offsets || *self.frames != *other.frames {
+            return false;
+        }
+        self.offsets = other.offsets.clone();
+        self.frames = other.frames.clone();
+        true
+    }
+    /// The first `k` stacks (same ids), with their dedup index, to intern more stacks into.
+    pub fn prefix(&self, k: usize) -> Stacks {
+        let offsets: Vec<u32> = self.offsets[..=k].to_vec();
+        let frames: Vec<u32> = self.frames[..offsets[k] as usize].to_vec();
+        let mut index = hashbrown::HashTable::with_capacity(k);
+        for id in 0..k as u32 {
+            let h = hash_frames(stack(&offsets, &frames, id));
+            index.insert_unique(h, id, |&id| hash_frames(stack(&offsets, &frames, id)));
+        }
+        Stacks { offsets: offsets.into(), frames: frames.into(), index }
+    }
     /// Drops the dedup index once building is over (saves memory), and gives back spare
     /// capacity unless there is little: a shrink may move (copy) the vector, which is not
     /// worth it after a reservation that was (nearly) exact.
     pub fn seal(&mut self) {
         self.index = hashbrown::HashTable::new();
-        fn trim(v: &mut Vec<u32>) {
+        // (Only a shrink writes: shared columns are not copied for nothing.)
+        fn trim(v: &mut Shared<u32>) {
             if v.capacity() - v.len() > v.len() / 32 {
                 v.shrink_to_fit();
             }

@@ -270,12 +270,17 @@ mod loads {
         file: web_sys::Blob,
         dec: StreamDecoder,
         report: Box<dyn FnMut(Stage, f64) -> bool>,
+        preview: bool,
     }
 
     #[derive(Default)]
     struct Loads {
         waiting: VecDeque<Load>,
         current: Option<Streaming>,
+        /// The load after `current`, already handed to the inflate worker (which inflates
+        /// its files one after the other): it starts the moment `current` is inflated, not
+        /// once this worker has read that news and built `current`'s model.
+        ahead: Option<Streaming>,
         /// Loads handed to the inflate worker so far.
         jobs: u32,
         /// This worker's end of the channel to the inflate worker.
@@ -289,7 +294,11 @@ mod loads {
     impl Loads {
         /// Is one of these profiles loading (streaming, or queued to load)?
         fn busy_with(&self, ids: &[u32]) -> bool {
-            ids.iter().any(|id| self.current.as_ref().is_some_and(|j| j.id == *id) || self.waiting.iter().any(|l| l.id == *id))
+            ids.iter().any(|id| {
+                self.current.as_ref().is_some_and(|j| j.id == *id)
+                    || self.ahead.as_ref().is_some_and(|j| j.id == *id)
+                    || self.waiting.iter().any(|l| l.id == *id)
+            })
         }
     }
 
@@ -344,6 +353,10 @@ mod loads {
             let mut l = l.borrow_mut();
             l.inflater = None;
             l._listener = None;
+            // The load handed on ahead is read whole instead, in its turn.
+            if let Some(a) = l.ahead.take() {
+                l.waiting.push_front(Load { id: a.id, name: a.name, file: a.file, preview: a.preview });
+            }
             l.current.take()
         });
         if let Some(job) = current {
@@ -360,6 +373,26 @@ mod loads {
         });
         if idle {
             next();
+        } else {
+            send_ahead();
+        }
+    }
+
+    /// Hands the next waiting load to the inflate worker while `current` is still in
+    /// flight, if it has none yet.
+    fn send_ahead() {
+        let load = LOADS.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.inflater.is_some() && l.current.is_some() && l.ahead.is_none() {
+                l.waiting.pop_front()
+            } else {
+                None
+            }
+        });
+        if let Some(load) = load {
+            if let Some(s) = streaming(load) {
+                LOADS.with(|l| l.borrow_mut().ahead = Some(s));
+            }
         }
     }
 
@@ -413,33 +446,47 @@ mod loads {
     }
 
     /// Starts one load; true when the inflate worker has it (and it finishes later).
-    fn start(Load { id, name, file, preview }: Load) -> bool {
+    fn start(load: Load) -> bool {
+        if LOADS.with(|l| l.borrow().inflater.is_none()) {
+            let mut report = reporter(load.id);
+            report(Stage::Reading, 0.0);
+            read_whole(load.id, &load.name, &load.file, report);
+            return false;
+        }
+        match streaming(load) {
+            Some(s) => {
+                LOADS.with(|l| l.borrow_mut().current = Some(s));
+                send_ahead();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Hands a load to the inflate worker: its stream, to keep as `current` or `ahead`; none
+    /// when it could not be handed on (the load has failed).
+    fn streaming(Load { id, name, file, preview }: Load) -> Option<Streaming> {
         let mut report = reporter(id);
         report(Stage::Reading, 0.0);
-        let Some(inflater) = LOADS.with(|l| l.borrow().inflater.clone()) else {
-            read_whole(id, &name, &file, report);
-            return false;
-        };
+        let inflater = LOADS.with(|l| l.borrow().inflater.clone())?;
         // The inflate worker tells gzip from the rest and sends gzip's size field (which sizes
         // the decoder's columns) before the first piece: nothing is read here meanwhile.
         let limits = ENGINE.with(|en| en.borrow().limits);
         let size = file.size() as usize;
-        let dec = StreamDecoder::new(limits, true).with_preview(preview);
+        // Built against the template of the file loaded before it (set when it is built: a
+        // series' snapshots share their stacks, see `decode::series`).
+        let dec = StreamDecoder::new(limits, true).with_preview(preview).with_template(None);
         let job = LOADS.with(|l| {
             let mut l = l.borrow_mut();
             l.jobs += 1;
             l.jobs
         });
         let msg = ToInflater::Inflate { job, file: file.clone(), cap: limits.max_bytes as u64 };
-        let streaming = Streaming { job, id, name, size, file, dec, report: Box::new(report) };
-        LOADS.with(|l| l.borrow_mut().current = Some(streaming));
         if wire::send(&inflater, &msg).is_err() {
-            if let Some(job) = LOADS.with(|l| l.borrow_mut().current.take()) {
-                load_error(job.id, "the file could not be handed to the inflate worker".into());
-            }
-            return false;
+            load_error(id, "the file could not be handed to the inflate worker".into());
+            return None;
         }
-        true
+        Some(Streaming { job, id, name, size, file, dec, report: Box::new(report), preview })
     }
 
     /// A file's bytes, read here (synchronously: this is a worker).
@@ -478,6 +525,8 @@ mod loads {
     }
 
     thread_local! {
+        /// The template the protobuf file streamed last left for the next one.
+        static TEMPLATE: RefCell<Option<crate::decode::series::Template>> = const { RefCell::new(None) };
         /// The profile loaded last, and its file: the one whose decoder's arrays are kept.
         static NEWEST: RefCell<Option<(u32, web_sys::Blob)>> = const { RefCell::new(None) };
     }
@@ -575,8 +624,8 @@ mod loads {
             }
             FromInflater::End { job, memory } => {
                 let Some(load) = take(job) else { return };
-                // The next file is handed to the inflate worker first: it inflates while this
-                // one's model is built (the two workers run at once).
+                // The next file is with the inflate worker already (`ahead`): it inflates
+                // while this one's model is built (the two workers run at once).
                 start_next();
                 finish(load, memory);
                 next();
@@ -584,16 +633,23 @@ mod loads {
         }
     }
 
-    /// The load in flight, taken, if `job` is its number.
+    /// The load in flight, taken, if `job` is its number; the one handed on ahead (whose
+    /// messages come next) is in flight now, and the one after it is handed on.
     fn take(job: u32) -> Option<Streaming> {
-        LOADS.with(|l| {
+        let taken = LOADS.with(|l| {
             let mut l = l.borrow_mut();
             if l.current.as_ref().is_some_and(|j| j.job == job) {
-                l.current.take()
+                let taken = l.current.take();
+                l.current = l.ahead.take();
+                taken
             } else {
                 None
             }
-        })
+        });
+        if taken.is_some() {
+            send_ahead();
+        }
+        taken
     }
 
     /// The stream has ended: the top table summed while the samples came is shown while the
@@ -604,9 +660,11 @@ mod loads {
             let (summary, top) = crate::engine::preview(id, name, size, pv, TOP_PAGE);
             post(&FromEngine::Preview { summary, top });
         };
-        let result = job.dec.finish_with(&mut job.report, &mut show).map_err(|e| e.to_string());
+        job.dec.set_template(TEMPLATE.with(|t| t.borrow().clone()));
+        let result = job.dec.finish_series(&mut job.report, &mut show).map_err(|e| e.to_string());
         match result {
-            Ok(p) => {
+            Ok((p, template)) => {
+                TEMPLATE.with(|t| *t.borrow_mut() = template);
                 let summary = ENGINE.with(|en| en.borrow_mut().add(job.id, &job.name, p, job.size));
                 from_file(job.id, &job.file);
                 // Both workers' WebAssembly memory: what the load costs.
@@ -629,7 +687,7 @@ mod inflater {
         EventListener::new(&port, "message", |e| {
             super::stop_warm_up();
             match wire::received(e) {
-                Ok(ToInflater::Inflate { job, file, cap }) => wasm_bindgen_futures::spawn_local(run(job, file, cap as usize)),
+                Ok(ToInflater::Inflate { job, file, cap }) => queue(job, file, cap as usize),
                 Ok(ToInflater::GiveBack { buffer }) => give_back(buffer),
                 Err(e) => web_sys::console::error_1(&format!("from the engine worker: {e}").into()),
             }
@@ -639,6 +697,22 @@ mod inflater {
         port.start();
         ENGINE_PORT.with(|p| *p.borrow_mut() = Some(port));
         super::warm_up(false);
+    }
+
+    /// Files are inflated one after the other, in the order they came: the engine worker
+    /// may hand on the next one before this one is done (its messages then follow this
+    /// one's end).
+    fn queue(job: u32, file: web_sys::Blob, cap: usize) {
+        JOBS.with(|j| j.borrow_mut().push_back((job, file, cap)));
+        if RUNNING.replace(true) {
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async {
+            while let Some((job, file, cap)) = JOBS.with(|j| j.borrow_mut().pop_front()) {
+                run(job, file, cap).await;
+            }
+            RUNNING.set(false);
+        });
     }
 
     /// Posts to the engine worker.
@@ -661,6 +735,10 @@ mod inflater {
         /// copying into it). Emptied when the file is done.
         static POOL: RefCell<Vec<js_sys::ArrayBuffer>> = const { RefCell::new(Vec::new()) };
         static INFLATING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        /// Files to inflate after the one inflating.
+        static JOBS: RefCell<std::collections::VecDeque<(u32, web_sys::Blob, usize)>> = const { RefCell::new(std::collections::VecDeque::new()) };
+        /// Is a file inflating?
+        static RUNNING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
 
     fn give_back(buf: js_sys::ArrayBuffer) {
