@@ -102,9 +102,12 @@ function readTable() {
 const tableNow = (page) => page.evaluate(`(${readTable})()`);
 
 /** Records the top table the first time one with rows is shown from now on, with the page's
- * state, the progress bar's stage and the selected file at that moment. */
-async function watchFirstTable(page) {
+ * state, the progress bar's stage and the selected file at that moment. With `cancel`, clicks
+ * Cancel in that same moment (the early table of a file whose stacks repeat the one before is
+ * up only briefly: a click from the test process could come after the load has finished). */
+async function watchFirstTable(page, { cancel = false } = {}) {
   await page.evaluate(`(() => {
+    const cancel = ${cancel};
     const readTable = ${readTable};
     window.__firstTable = null;
     const before = document.querySelector('[data-selected]')?.getAttribute('data-file') ?? null;
@@ -118,7 +121,13 @@ async function watchFirstTable(page) {
         selected,
         state: document.body.getAttribute('data-state'),
         stage: document.querySelector('[data-testid=progress] .stage')?.textContent.trim() ?? null,
+        cancelled: false,
       };
+      const button = document.querySelector('[data-testid=cancel]');
+      if (cancel && button) {
+        button.click();
+        window.__firstTable.cancelled = true;
+      }
     };
     window.__tableWatch?.disconnect();
     window.__tableWatch = new MutationObserver(look);
@@ -186,14 +195,16 @@ describe('a big profile', () => {
         // ---- Cancel while the model is built, with the early table on screen
         const late = path.join(dir, 'cancel-late.heap.pb.gz');
         fs.copyFileSync(file, late);
-        await watchFirstTable(page);
+        await watchFirstTable(page, { cancel: true });
         await page.setInputFiles(SEL.fileInput, [late]);
         await page
           .waitForFunction(() => window.__firstTable?.selected === 'cancel-late.heap.pb.gz', null, { timeout: 20_000, polling: 5 })
           .catch(async (e) => {
             throw new Error('the early table of the second load never showed' + (await pageSummary(page)), { cause: e });
           });
-        await page.click('[data-testid=cancel]');
+        const early = await page.evaluate(() => window.__firstTable);
+        assert.equal(early.state, 'loading', 'the second load had finished when its early table showed');
+        assert.ok(early.cancelled, 'Cancel was not on the page while the early table of the second load showed');
         await page.waitForFunction(() => document.body.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
         assert.deepEqual(
           await page.$$eval(SEL.profileEntry, (els) => els.map((e) => e.getAttribute('data-file'))),
