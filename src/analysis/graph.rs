@@ -168,11 +168,10 @@ impl Input<'_> {
     }
 }
 
-/// Paths reduced to the nodes of a kept set, root first, each node a code
-/// `node << 2 | residual << 1 | inline` (residual: the frame right above it was not kept;
-/// inline: it was inlined into that frame), those with no kept node left out, equal ones
-/// merged (weights summed) when they are reduced to fewer nodes. This is all a graph over the kept nodes needs: its edges join
-/// consecutive codes.
+/// Paths reduced to the nodes of a kept set, root first, one per path (same index), each node
+/// a code `node << 2 | residual << 1 | inline` (residual: the frame right above it was not
+/// kept; inline: it was inlined into that frame). This is all a graph over the kept nodes
+/// needs: its edges join consecutive codes.
 #[derive(Default)]
 struct Seqs {
     codes: Vec<u32>,
@@ -187,54 +186,14 @@ impl Seqs {
     fn get(&self, i: usize) -> &[u32] {
         &self.codes[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
-    /// Gathers sequences: `fill` writes each one's codes (root first) into the buffer it gets
-    /// and returns its weight, or `None` when there are no more.
-    fn gather(dedupe: bool, mut fill: impl FnMut(usize, &mut Vec<u32>) -> Option<i64>) -> Seqs {
-        let mut s = Seqs { offsets: vec![0], ..Default::default() };
-        let mut index: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
-        let hash = |codes: &[u32]| {
-            use std::hash::{Hash, Hasher};
-            let mut h = rustc_hash::FxHasher::default();
-            codes.hash(&mut h);
-            h.finish()
-        };
-        let mut buf: Vec<u32> = Vec::new();
-        for i in 0.. {
-            buf.clear();
-            let Some(w) = fill(i, &mut buf) else { break };
-            if buf.is_empty() {
-                continue;
-            }
-            if !dedupe {
-                s.codes.extend_from_slice(&buf);
-                s.offsets.push(s.codes.len() as u32);
-                s.weights.push(w);
-                continue;
-            }
-            let h = hash(&buf);
-            let (codes, offsets) = (&s.codes, &s.offsets);
-            let at = |k: u32| &codes[offsets[k as usize] as usize..offsets[k as usize + 1] as usize];
-            match index.find(h, |&k| at(k) == buf.as_slice()) {
-                Some(&k) => s.weights[k as usize] = s.weights[k as usize].wrapping_add(w),
-                None => {
-                    let k = s.weights.len() as u32;
-                    s.codes.extend_from_slice(&buf);
-                    s.offsets.push(s.codes.len() as u32);
-                    s.weights.push(w);
-                    let (codes, offsets) = (&s.codes, &s.offsets);
-                    index.insert_unique(h, k, |&k| hash(&codes[offsets[k as usize] as usize..offsets[k as usize + 1] as usize]));
-                }
-            }
-        }
-        s
-    }
-
-    /// The paths of `inp` reduced to `kept`.
+    /// The paths of `inp` reduced to `kept`: entry `i` is path `i`'s (empty when it has no
+    /// kept node). (Paths are distinct stacks already: merging the few that become equal costs
+    /// more than it saves.)
     fn of_paths(inp: &Input, kept: &[bool]) -> Seqs {
-        // (Paths are distinct stacks already: merging the few that became equal costs more
-        // than it saves.)
-        Seqs::gather(false, |i, buf| {
-            let p = inp.paths.get(i)?;
+        let mut s =
+            Seqs { offsets: Vec::with_capacity(inp.paths.len() + 1), weights: Vec::with_capacity(inp.paths.len()), codes: Vec::new() };
+        s.offsets.push(0);
+        for p in &inp.paths {
             let marks = inp.inline_marks(p);
             let mut above_kept: Option<bool> = None;
             for (k, f) in inp.frames(p).enumerate().rev() {
@@ -242,32 +201,30 @@ impl Seqs {
                 if kf {
                     let residual = above_kept == Some(false);
                     let inline = marks.is_some_and(|m| m[k]);
-                    buf.push(f << 2 | (residual as u32) << 1 | inline as u32);
+                    s.codes.push(f << 2 | (residual as u32) << 1 | inline as u32);
                 }
                 above_kept = Some(kf);
             }
-            Some(p.weight)
-        })
+            s.offsets.push(s.codes.len() as u32);
+            s.weights.push(p.weight);
+        }
+        s
     }
 
-    /// These sequences reduced further, to `kept` (a subset of the nodes they have).
-    fn reduce(&self, kept: &[bool]) -> Seqs {
-        Seqs::gather(true, |i, buf| {
-            if i >= self.len() {
-                return None;
+    /// Sequence `i` reduced further, to `kept` (a subset of the nodes it has), into `buf`:
+    /// a code whose node is kept is marked residual when the frame right above it was not
+    /// kept before, or is not now.
+    fn reduced_into(&self, i: usize, kept: &[bool], buf: &mut Vec<u32>) {
+        buf.clear();
+        let mut above_kept: Option<bool> = None;
+        for &c in self.get(i) {
+            let kf = kept[(c >> 2) as usize];
+            if kf {
+                let residual = c & 2 != 0 || above_kept == Some(false);
+                buf.push(c & !2 | (residual as u32) << 1);
             }
-            let mut above_kept: Option<bool> = None;
-            for &c in self.get(i) {
-                let kf = kept[(c >> 2) as usize];
-                if kf {
-                    // The frame right above was not kept before, or is not now.
-                    let residual = c & 2 != 0 || above_kept == Some(false);
-                    buf.push(c & !2 | (residual as u32) << 1);
-                }
-                above_kept = Some(kf);
-            }
-            Some(self.weights[i])
-        })
+            above_kept = Some(kf);
+        }
     }
 }
 
@@ -451,7 +408,10 @@ fn collect<'a>(parts: &[Part<'a>]) -> Input<'a> {
 /// counts a node and an edge once per sample), an edge from a node to the next kept node
 /// below it, dotted (residual) when nodes between them were dropped, inlined when every call
 /// it stands for was.
-fn build(values: &Values, seqs: &Seqs, kept: &[bool]) -> Built {
+///
+/// `further`: the sequences are reduced to these nodes first (a subset of `kept`, the nodes
+/// the sequences were made for), as they are read.
+fn build(values: &Values, seqs: &Seqs, kept: &[bool], further: Option<&[bool]>) -> Built {
     let n = values.flat.len();
     let touched: Vec<bool> = values.touched.iter().zip(kept).map(|(&t, &k)| t && k).collect();
     // Edges by (from, to): a table over the kept nodes when they are few, else a map.
@@ -469,10 +429,18 @@ fn build(values: &Values, seqs: &Seqs, kept: &[bool]) -> Built {
     let mut edges: Vec<(u32, u32, EdgeData, bool)> = Vec::new();
     // Per edge: the last sequence that counted in it.
     let mut counted: Vec<u32> = Vec::new();
+    let mut buf: Vec<u32> = Vec::new();
     for s in 0..seqs.len() {
         let w = seqs.weights[s];
         let mut above = NONE;
-        for &c in seqs.get(s) {
+        let codes = match further {
+            Some(f) => {
+                seqs.reduced_into(s, f, &mut buf);
+                buf.as_slice()
+            }
+            None => seqs.get(s),
+        };
+        for &c in codes {
             let f = c >> 2;
             if above != NONE && above != f {
                 let (residual, inline) = (c & 2 != 0, c & 1 != 0);
@@ -517,7 +485,10 @@ fn tag_keys(ts: &TagSet) -> impl Iterator<Item = TagKey> + '_ {
 
 /// Per node, its tag boxes as pprof's `countTags` counts them after `TrimLowFrequencyTags`:
 /// the tags with a flat value, of those whose |flat| or |cum| reaches the cut-off.
-fn tag_counts(inp: &Input, kept: &[bool], cutoff: i64) -> Vec<usize> {
+///
+/// `kept` is a subset of the nodes `seqs` were made for (path `i`'s kept nodes are sequence
+/// `i`'s).
+fn tag_counts(inp: &Input, seqs: &Seqs, kept: &[bool], cutoff: i64) -> Vec<usize> {
     let n = inp.names.len();
     let mut counts = vec![0usize; n];
     if !inp.has_tags {
@@ -548,7 +519,7 @@ fn tag_counts(inp: &Input, kept: &[bool], cutoff: i64) -> Vec<usize> {
     if !cum.is_empty() {
         let mut seen = vec![u32::MAX; n];
         for (pi, path) in inp.paths.iter().enumerate() {
-            for f in inp.frames(path) {
+            for f in seqs.get(pi).iter().map(|&c| c >> 2) {
                 if candidate[f as usize] && is_kept(f) && seen[f as usize] != pi as u32 {
                     seen[f as usize] = pi as u32;
                     for k in tag_keys(&inp.tag_sets[path.tags as usize]) {
@@ -757,7 +728,7 @@ pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
         }
     }
     let seqs = Seqs::of_paths(&inp, &kept);
-    let mut g = build(&values, &seqs, &kept);
+    let mut g = build(&values, &seqs, &kept, None);
     g.sort(&inp);
     if opts.nodecount > 0 {
         // Only the first `nodecount` nodes can be looked at (each counts at least 1): their
@@ -766,15 +737,15 @@ pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
         for &f in g.nodes.iter().take(opts.nodecount as usize) {
             first[f as usize] = true;
         }
-        let tags = tag_counts(&inp, &first, node_cutoff);
+        let tags = tag_counts(&inp, &seqs, &first, node_cutoff);
         g.trim_edges(edge_cutoff);
         let top = g.select_top(opts.nodecount as usize, &tags);
         if top.len() != g.nodes.len() {
-            let mut kept = vec![false; n];
+            let mut top_kept = vec![false; n];
             for &f in &top {
-                kept[f as usize] = true;
+                top_kept[f as usize] = true;
             }
-            g = build(&values, &seqs.reduce(&kept), &kept);
+            g = build(&values, &seqs, &top_kept, Some(&top_kept));
             g.sort(&inp);
         }
     }

@@ -11,7 +11,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Worker, WorkerOptions, WorkerType};
 
-type Done = Box<dyn FnOnce(Result<Layout, String>)>;
+/// Gets each layout of a graph (`true`: the final one, with curved edges; `false`: the
+/// quick one before it, straight edges), or why there is none.
+type Done = Box<dyn FnMut(Result<Layout, String>, bool)>;
 
 struct LayoutWorker {
     worker: Worker,
@@ -38,12 +40,24 @@ fn start() -> Result<LayoutWorker, String> {
             let data = e.data();
             let get = |k: &str| js_sys::Reflect::get(&data, &JsValue::from_str(k)).ok();
             let Some(seq) = get("seq").and_then(|v| v.as_f64()) else { return };
-            let Some(done) = pending.borrow_mut().remove(&(seq as u32)) else { return };
+            let seq = seq as u32;
+            // A newer graph came before this one was laid out (or curved): nothing more comes.
+            if get("skipped").is_some_and(|v| v.is_truthy()) {
+                pending.borrow_mut().remove(&seq);
+                return;
+            }
+            let last = get("final").is_none_or(|v| v.is_truthy());
             let result = match get("layout").and_then(|v| v.as_string()) {
                 Some(json) => serde_json::from_str::<Layout>(&json).map_err(|e| format!("the layout could not be read: {e}")),
                 None => Err(get("error").and_then(|v| v.as_string()).unwrap_or_else(|| "the layout failed".into())),
             };
-            done(result);
+            let last = last || result.is_err();
+            // (Taken out while it runs: it may ask for another layout.)
+            let Some(mut done) = pending.borrow_mut().remove(&seq) else { return };
+            done(result, last);
+            if !last {
+                pending.borrow_mut().insert(seq, done);
+            }
         })
     };
     let broken: Rc<std::cell::Cell<bool>> = Rc::default();
@@ -54,8 +68,8 @@ fn start() -> Result<LayoutWorker, String> {
             // The worker's script failed: every layout waiting fails, and the next one starts
             // a new worker.
             let waiting: Vec<Done> = pending.borrow_mut().drain().map(|(_, d)| d).collect();
-            for done in waiting {
-                done(Err(format!("the layout engine failed to load: {msg}")));
+            for mut done in waiting {
+                done(Err(format!("the layout engine failed to load: {msg}")), true);
             }
             broken.set(true);
         })
@@ -92,12 +106,14 @@ pub fn warm() {
     });
 }
 
-/// Lays out `dot` (see [`crate::view::graph::dot`]); `done` gets the layout or why not.
-pub fn layout(dot: String, done: impl FnOnce(Result<Layout, String>) + 'static) {
+/// Lays out `dot` (see [`crate::view::graph::dot`]); `done` gets the quick layout (straight
+/// edges, `false`) and then the final one (`true`), or why not (`true`). A newer graph asked
+/// for before they come may make them not come.
+pub fn layout(dot: String, mut done: impl FnMut(Result<Layout, String>, bool) + 'static) {
     with_worker(|lw| {
         let lw = match lw {
             Ok(lw) => lw,
-            Err(e) => return done(Err(e)),
+            Err(e) => return done(Err(e), true),
         };
         lw.next = lw.next.wrapping_add(1);
         let seq = lw.next;
@@ -106,8 +122,8 @@ pub fn layout(dot: String, done: impl FnOnce(Result<Layout, String>) + 'static) 
         let _ = js_sys::Reflect::set(&msg, &"dot".into(), &JsValue::from_str(&dot));
         lw.pending.borrow_mut().insert(seq, Box::new(done));
         if let Err(e) = lw.worker.post_message(&msg) {
-            if let Some(done) = lw.pending.borrow_mut().remove(&seq) {
-                done(Err(format!("the layout worker refused the graph: {e:?}")));
+            if let Some(mut done) = lw.pending.borrow_mut().remove(&seq) {
+                done(Err(format!("the layout worker refused the graph: {e:?}")), true);
             }
         }
     });

@@ -288,7 +288,12 @@ async function arm(page, what, arg, timeoutMs) {
             : !!document.querySelector(SEL.topTable)),
         notooltip: () => !document.querySelector(SEL.tooltip),
         // The graph view: its answer laid out (Graphviz in its worker) and drawn.
-        graph: () => ready() && document.querySelector('[data-testid=graph]')?.getAttribute('data-layout') === 'done',
+        // (First with straight edges, `lines`; `curved`: Graphviz's curves in their place.)
+        graph: () =>
+          ready() &&
+          ['lines', 'done'].includes(document.querySelector('[data-testid=graph]')?.getAttribute('data-layout')) &&
+          !!document.querySelector('[data-testid=graph] [data-drawn=all]'),
+        curved: () => document.querySelector('[data-testid=graph]')?.getAttribute('data-layout') === 'done' && !!document.querySelector('[data-testid=graph] [data-drawn=all]'),
       };
       const errored = () => document.body.getAttribute('data-state') === 'error' && B.states.length > writes0;
       const pred = preds[what];
@@ -529,6 +534,9 @@ async function benchOnce(browser, server, file) {
       await page.evaluate((h) => (location.hash = h), `${strip(base)}&view=graph`);
       const r = await waitArmed(page, 'graph view');
       res.graph_ms = r.frame - t0;
+      await arm(page, 'curved', null, 60_000);
+      const c = await waitArmed(page, 'graph curves');
+      res.graph_curved_ms = c.frame - t0;
       const g = await page.$eval('[data-testid=graph]', (el) => ({ nodes: Number(el.getAttribute('data-nodes')), edges: Number(el.getAttribute('data-edges')), layout: Number(el.getAttribute('data-layout-ms')) }));
       res.graph_nodes = g.nodes;
       res.graph_edges = g.edges;
@@ -615,8 +623,9 @@ function table(results) {
     ['↳ then granularity lines (g=lines) → top table + frame (ms)', (r) => fmt(r.refine_lines_table_ms)],
     ['**refine: focus in the flame view → flame drawn + frame (ms)**', (r) => `**${fmt(r.refine_focus_flame_ms)}**`],
     ['↳ longest main-thread task during the three (ms)', (r) => fmt(Math.max(r.refine_focus_table_longtask_max_ms ?? 0, r.refine_lines_table_longtask_max_ms ?? 0, r.refine_focus_flame_longtask_max_ms ?? 0))],
-    ['**graph view: link (view=graph) → laid out + drawn** (ms)', (r) => `**${fmt(r.graph_ms)}**` + (r.graph_note ? ` (${r.graph_note})` : '')],
-    ['↳ of which Graphviz layout in its worker (ms); nodes / edges', (r) => `${fmt(r.graph_layout_ms)}; ${fmt(r.graph_nodes)} / ${fmt(r.graph_edges)}`],
+    ['**graph view: link (view=graph) → graph drawn** (straight edges; ms)', (r) => `**${fmt(r.graph_ms)}**` + (r.graph_note ? ` (${r.graph_note})` : '')],
+    ['↳ curved edges in place (ms)', (r) => fmt(r.graph_curved_ms)],
+    ['↳ Graphviz layout with curves in its worker (ms); nodes / edges', (r) => `${fmt(r.graph_layout_ms)}; ${fmt(r.graph_nodes)} / ${fmt(r.graph_edges)}`],
     ['↳ longest main-thread task (ms)', (r) => fmt(r.graph_longtask_max_ms)],
     ['page JS heap after load / after flame (MB)', (r) => `${fmt(r.js_heap_mb)} / ${fmt(r.js_heap_after_flame_mb)}`],
     ['worker wasm memory after load / at end (MB)', (r) => `${fmt(r.worker_wasm_at_load_mb)} / ${fmt(r.worker_wasm_mb)}`],

@@ -1,6 +1,7 @@
 // Graph view timing on the biggest public corpus CPU profile (gpprof_large.cpu) and any other
 // files named: cold page, file loaded, then the graph view opened by its tab; reports the time
-// from the click to the graph laid out and drawn (+ next frame), Graphviz's own layout time in
+// from the click to the graph drawn (+ next frame) with straight edges, and then with
+// Graphviz's curved edges in their place, Graphviz's own layout time in
 // its worker, when the engine's answer came and when the layout did (the page's performance
 // marks profdrop:graph-answer and profdrop:graph-laid-out), and the longest main-thread task
 // meanwhile. Numbers, never pass/fail.
@@ -29,17 +30,30 @@ try {
       const opts = process.env.GRAPH_OPTS;
       if (opts) await page.evaluate((o) => { location.hash = location.hash.replace(/^#/, '').split('&').filter((kv) => !/^(view|n|nf|ef)=/.test(kv)).concat(['view=graph', o]).join('&'); }, opts);
       else await page.click('[data-testid=view-graph]');
-      await page.waitForFunction(
-        () => document.body.getAttribute('data-state') === 'ready' && document.querySelector('[data-testid=graph]')?.getAttribute('data-layout') === 'done',
-        null,
-        { timeout: 120_000, polling: 'raf' },
-      );
+      // Drawn first with straight edges (`lines`), then with Graphviz's curves (`done`); each
+      // time with every label in (`data-drawn=all`).
+      const shown = (want) =>
+        page.waitForFunction(
+          (want) =>
+            document.body.getAttribute('data-state') === 'ready' &&
+            want.includes(document.querySelector('[data-testid=graph]')?.getAttribute('data-layout')) &&
+            !!document.querySelector('[data-testid=graph] [data-drawn=all]'),
+          want,
+          { timeout: 120_000, polling: 'raf' },
+        );
+      await shown(['lines', 'done']);
+      const drawnAt = await page.evaluate(async (t0) => {
+        await new Promise((res) => requestAnimationFrame(res));
+        return performance.now() - t0;
+      }, t0);
+      await shown(['done']);
       const r = await page.evaluate(async (t0) => {
         await new Promise((res) => requestAnimationFrame(res));
         const el = document.querySelector('[data-testid=graph]');
         const mark = (name) => performance.getEntriesByName(name, 'mark').filter((m) => m.startTime >= t0).map((m) => m.startTime - t0)[0] ?? NaN;
         return {
           answer: mark('profdrop:graph-answer'),
+          straight: mark('profdrop:graph-drawn'),
           laidOut: mark('profdrop:graph-laid-out'),
           ms: performance.now() - t0,
           layout: Number(el.getAttribute('data-layout-ms')),
@@ -49,8 +63,8 @@ try {
         };
       }, t0);
       console.log(
-        `${path.basename(file)}${opts ? ' ' + opts : ''} run ${run + 1}: click → graph drawn ${r.ms.toFixed(0)} ms ` +
-          `(engine answer at ${r.answer.toFixed(0)} ms, laid out at ${r.laidOut.toFixed(0)} ms: Graphviz layout ${r.layout} ms in its worker; ` +
+        `${path.basename(file)}${opts ? ' ' + opts : ''} run ${run + 1}: click → graph drawn ${drawnAt.toFixed(0)} ms, curves drawn ${r.ms.toFixed(0)} ms ` +
+          `(engine answer at ${r.answer.toFixed(0)} ms, straight layout at ${r.straight.toFixed(0)} ms, curves at ${r.laidOut.toFixed(0)} ms: Graphviz layout with curves ${r.layout} ms in its worker; ` +
           `${r.nodes} nodes, ${r.edges} edges); longest main-thread task ${r.longtask.toFixed(0)} ms`,
       );
       await context.close();

@@ -60,7 +60,9 @@ function compareGraph(got, want, what) {
   assert.deepEqual(sort(got.edges), sort(want.edges), `${what}: edges differ from go tool pprof -dot's`);
 }
 
-const laidOut = (sel) => document.querySelector(sel)?.getAttribute('data-layout') === 'done';
+// Laid out with curves, and every label in (a big graph's labels come a frame or two after
+// its boxes and edges: `data-drawn`).
+const laidOut = (sel) => document.querySelector(sel)?.getAttribute('data-layout') === 'done' && !document.querySelector(`${sel} [data-drawn=part]`);
 
 async function setHash(page, h) {
   await actAndSettle(page, `location.hash = ${h}`, () => page.evaluate((h) => { location.hash = h; }, h), { until: laidOut, arg: GRAPH });

@@ -11,9 +11,99 @@ use crate::units::human;
 use crate::view::graph::{color, dot, looks, EdgeLook, Layout, NodeLook};
 use gloo_events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent, MouseEvent, WheelEvent};
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, MouseEvent, WheelEvent};
 use yew::prelude::*;
+
+#[wasm_bindgen(module = "/src/ui/graph_svg.js")]
+extern "C" {
+    /// Builds the graph's edges and nodes in `holder` (see `graph_svg.js`): one call per
+    /// layout.
+    #[wasm_bindgen(js_name = drawGraph)]
+    #[allow(clippy::too_many_arguments)]
+    fn draw_graph(holder: &Element, key: f64, strings: &str, ends: &[u32], nums: &[f64], n_nodes: u32, n_edges: u32);
+    /// Empties `holder`.
+    #[wasm_bindgen(js_name = clearGraph)]
+    fn clear_graph(holder: &Element);
+    /// Highlights a node (-1: none) with its neighbours and marks the selected one (-1: none).
+    #[wasm_bindgen(js_name = highlightGraph)]
+    fn highlight_graph(holder: &Element, focus: i32, sel: i32);
+}
+
+/// Texts for `drawGraph`, one after another, with where each ends (UTF-16 units).
+#[derive(Default)]
+struct Texts {
+    s: String,
+    ends: Vec<u32>,
+    at: u32,
+}
+
+impl Texts {
+    fn push(&mut self, t: &str) {
+        self.s.push_str(t);
+        self.at += if t.is_ascii() { t.len() } else { t.encode_utf16().count() } as u32;
+        self.ends.push(self.at);
+    }
+}
+
+/// Draws a laid-out graph into `holder` (its texts and numbers in the order `drawGraph`
+/// reads them).
+/// `key`: the answer's number (a layout of the same answer in the same theme moves the
+/// elements drawn before instead of making them again).
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    holder: &Element,
+    key: u32,
+    g: &crate::analysis::graph::Graph,
+    (nl, el): (&[NodeLook], &[EdgeLook]),
+    l: &Layout,
+    unit: &str,
+    dark: bool,
+) {
+    let mut t = Texts::default();
+    let mut nums: Vec<f64> = Vec::with_capacity(g.nodes.len() * 9 + g.edges.len() * 7);
+    for (i, n) in g.nodes.iter().enumerate() {
+        let look = &nl[i];
+        let (cx, cy) = l.nodes.get(i).copied().unwrap_or((0.0, 0.0));
+        let line_h = look.font * 1.2;
+        let lines = look.name_lines.len() + look.value_lines.len();
+        let top = cy - line_h * lines as f64 / 2.0 + line_h * 0.8;
+        t.push(&n.name);
+        t.push(&n.flat.to_string());
+        t.push(&n.cum.to_string());
+        t.push(&format!("{}: flat {}, cum {}", n.name, human(n.flat, unit), human(n.cum, unit)));
+        t.push(&format!("{} ({})", n.name, human(n.cum, unit)));
+        t.push(&color(look.score, true, dark));
+        t.push(&color(look.score, false, dark));
+        for line in look.name_lines.iter().chain(&look.value_lines) {
+            t.push(line);
+        }
+        nums.extend([cx - look.width / 2.0, cy - look.height / 2.0, look.width, look.height, cx, top, look.font, line_h, lines as f64]);
+    }
+    for (i, e) in g.edges.iter().enumerate() {
+        let look = &el[i];
+        let path = l.edges.get(i);
+        let (from, to) = (&g.nodes[e.from as usize].name, &g.nodes[e.to as usize].name);
+        t.push(&e.weight.to_string());
+        t.push(&format!("{from} {} {to} ({})", if e.residual { "…" } else { "→" }, human(e.weight, unit)));
+        t.push(&path.map(|x| x.svg_path()).unwrap_or_default());
+        t.push(&color(look.score, false, dark));
+        t.push(&path.and_then(|x| x.arrow(look.width)).unwrap_or_default());
+        let label = path.and_then(|x| x.label_at());
+        t.push(if label.is_some() { &look.label } else { "" });
+        let (lx, ly) = label.unwrap_or((0.0, 0.0));
+        nums.extend([e.from as f64, e.to as f64, look.width, e.inline as u8 as f64, e.residual as u8 as f64, lx, ly]);
+    }
+    let key = key as f64 * 2.0 + dark as u8 as f64;
+    draw_graph(holder, key, &t.s, &t.ends, &nums, g.nodes.len() as u32, g.edges.len() as u32);
+}
+
+/// The node an event happened in (its index), if any.
+fn node_of(target: Option<web_sys::EventTarget>) -> Option<(usize, Element)> {
+    let el = target?.dyn_into::<Element>().ok()?.closest("[data-node]").ok()??;
+    Some((el.get_attribute("data-i")?.parse().ok()?, el))
+}
 
 /// Props of [`GraphView`].
 #[derive(Properties, PartialEq)]
@@ -105,6 +195,9 @@ fn mark(name: &str) {
 struct Drawn {
     seq: u32,
     layout: Result<Rc<Layout>, String>,
+    /// The final layout (curved edges), not the quick one before it (straight edges, the
+    /// nodes where they stay).
+    curved: bool,
 }
 
 /// The graph view.
@@ -149,15 +242,25 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
                 mark("profdrop:graph-answer");
             }
             match job {
-                Some((false, text)) => graph_layout::layout(text, move |result| {
-                    mark("profdrop:graph-laid-out");
-                    if let Ok(l) = &result {
-                        let w = wrap.cast::<HtmlElement>().map_or(1000.0, |el| el.client_width() as f64);
-                        transform.dispatch(Move::Set(first_view(l, w)));
-                    }
-                    drawn.set(Some(Drawn { seq, layout: result.map(Rc::new) }));
-                    on_drawn.emit(seq);
-                }),
+                // First with straight edges (drawn: the page is ready), then with curves in
+                // their place; the view is placed once, on the first.
+                Some((false, text)) => {
+                    let mut first = true;
+                    graph_layout::layout(text, move |result, curved| {
+                        mark(if curved { "profdrop:graph-laid-out" } else { "profdrop:graph-drawn" });
+                        if first {
+                            if let Ok(l) = &result {
+                                let w = wrap.cast::<HtmlElement>().map_or(1000.0, |el| el.client_width() as f64);
+                                transform.dispatch(Move::Set(first_view(l, w)));
+                            }
+                        }
+                        drawn.set(Some(Drawn { seq, layout: result.map(Rc::new), curved }));
+                        if first {
+                            on_drawn.emit(seq);
+                        }
+                        first = false;
+                    })
+                }
                 // Nothing to lay out (no answer yet is not drawn; an empty graph or an error is).
                 Some((true, _)) => on_drawn.emit(seq),
                 None if seq > 0 => on_drawn.emit(seq),
@@ -191,10 +294,58 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
         });
     }
 
+    // Nodes' events, on the view (the nodes are drawn by `graph_svg.js`).
+    let names: Rc<Vec<String>> = Rc::new(graph.as_ref().map(|g| g.0.nodes.iter().map(|n| n.name.clone()).collect()).unwrap_or_default());
+    let on_mouseover = {
+        let hover = hover.clone();
+        Callback::from(move |e: MouseEvent| {
+            let now = node_of(e.target()).map(|(i, _)| i);
+            if *hover != now {
+                hover.set(now);
+            }
+        })
+    };
+    let on_mouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
+    let on_click = {
+        let (selected, seq) = (selected.clone(), p.seq);
+        Callback::from(move |e: MouseEvent| {
+            if let Some((i, _)) = node_of(e.target()) {
+                selected.set(Some((seq, i)));
+            }
+        })
+    };
+    let on_context = {
+        let (on_menu, names) = (p.on_menu.clone(), names.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let Some(name) = node_of(e.target()).and_then(|(i, _)| names.get(i).cloned()) {
+                e.prevent_default();
+                on_menu.emit((name, e.client_x() as f64, e.client_y() as f64));
+            }
+        })
+    };
     let on_keydown = {
         let (transform, wrap) = (transform.dispatcher(), wrap.clone());
         let layout = drawn.as_ref().and_then(|d| d.layout.clone().ok());
+        let (on_menu, names, selected, seq) = (p.on_menu.clone(), names.clone(), selected.clone(), p.seq);
         Callback::from(move |e: KeyboardEvent| {
+            if let Some((i, el)) = node_of(e.target()) {
+                if e.key() == "ContextMenu" || (e.key() == "F10" && e.shift_key()) {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    let r = el.get_bounding_client_rect();
+                    if let Some(name) = names.get(i) {
+                        on_menu.emit((name.clone(), r.left(), r.bottom()));
+                    }
+                    return;
+                } else if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    selected.set(Some((seq, i)));
+                    return;
+                }
+            }
             let w = wrap.cast::<HtmlElement>().map_or(1000.0, |el| el.client_width() as f64);
             let m = match e.key().as_str() {
                 "+" | "=" => Move::Zoom(1.25, w / 2.0, HEIGHT / 2.0),
@@ -305,6 +456,35 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
         </div>
     };
 
+    // The drawing: once per layout (and theme); the highlight on every hover or selection.
+    let holder = use_node_ref();
+    let current = drawn.as_ref().filter(|d| d.seq == p.seq);
+    let layout: Option<Rc<Layout>> = current.and_then(|d| d.layout.clone().ok());
+    {
+        let (holder, layout, graph, looks_now) = (holder.clone(), layout.clone(), graph.clone(), view_looks.clone());
+        let key = (p.seq, layout.as_ref().map(|l| Rc::as_ptr(l) as usize), p.dark);
+        use_effect_with(key, move |&(seq, _, dark)| {
+            let Some(h) = holder.cast::<Element>() else { return };
+            match (layout, graph, looks_now) {
+                (Some(l), Some((g, unit, ..)), Some(x)) => draw(&h, seq, &g, (&x.0, &x.1), &l, &unit, dark),
+                // (Nothing drawn before the layout: the boxes come with it.)
+                _ => clear_graph(&h),
+            }
+        });
+    }
+    let sel = selected.filter(|(seq, _)| *seq == p.seq).map(|(_, i)| i);
+    let focus = hover.or(sel);
+    {
+        let holder = holder.clone();
+        let key = (focus, sel, p.seq, layout.as_ref().map(|l| Rc::as_ptr(l) as usize), p.dark);
+        use_effect_with(key, move |&(focus, sel, ..)| {
+            if let Some(h) = holder.cast::<Element>() {
+                let idx = |x: Option<usize>| x.map_or(-1, |i| i as i32);
+                highlight_graph(&h, idx(focus), idx(sel));
+            }
+        });
+    }
+
     let Some((g, unit, total, notes, is_diff)) = graph else {
         let body = match error {
             Some(m) => html! { <p class="error-inline">{ m }</p> },
@@ -312,125 +492,14 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
         };
         return html! { <section class="graph-view">{ bar }{ body }</section> };
     };
-    let empty = (Vec::new(), Vec::new());
-    let (nl, el): (&Vec<NodeLook>, &Vec<EdgeLook>) = view_looks.as_ref().map_or((&empty.0, &empty.1), |x| (&x.0, &x.1));
-    let current = drawn.as_ref().filter(|d| d.seq == p.seq);
-    let layout: Option<Rc<Layout>> = current.and_then(|d| d.layout.clone().ok());
     let layout_error = current.and_then(|d| d.layout.clone().err());
     let state = match (current, &layout) {
         (None, _) if !g.nodes.is_empty() => "pending",
         (Some(_), None) if !g.nodes.is_empty() => "error",
+        (Some(d), Some(_)) if !d.curved => "lines",
         _ => "done",
     };
-
-    // Highlight: the hovered node (else the selected one) and its neighbours.
-    let sel = selected.filter(|(seq, _)| *seq == p.seq).map(|(_, i)| i);
-    let focus = hover.or(sel);
-    let near: Vec<bool> = {
-        let mut v = vec![false; g.nodes.len()];
-        if let Some(f) = focus {
-            for e in &g.edges {
-                if e.from as usize == f {
-                    v[e.to as usize] = true;
-                }
-                if e.to as usize == f {
-                    v[e.from as usize] = true;
-                }
-            }
-        }
-        v
-    };
     let t = *transform;
-    let dark = p.dark;
-    let edges = g.edges.iter().enumerate().map(|(i, e)| {
-        let look = &el[i];
-        let path = layout.as_ref().and_then(|l| l.edges.get(i));
-        let d = path.map(|x| x.svg_path()).unwrap_or_default();
-        let arrow = path.and_then(|x| x.arrow(look.width));
-        let stroke = color(look.score, false, dark);
-        let class = match focus {
-            Some(f) if e.from as usize == f || e.to as usize == f => "edge hl",
-            Some(_) => "edge dim",
-            None => "edge",
-        };
-        let (lx, ly) = path.and_then(|x| x.label_at()).unwrap_or((0.0, 0.0));
-        let from = &g.nodes[e.from as usize].name;
-        let to = &g.nodes[e.to as usize].name;
-        html! {
-            <g class={classes!(class, e.inline.then_some("inline"), e.residual.then_some("elided"))} data-edge="" data-from={from.clone()} data-to={to.clone()}
-                data-weight={e.weight.to_string()} data-inline={if e.inline { "1" } else { "0" }} data-elided={if e.residual { "1" } else { "0" }}>
-                <title>{ format!("{from} {} {to} ({})", if e.residual { "…" } else { "→" }, human(e.weight, &unit)) }</title>
-                <path d={d} fill="none" stroke={stroke.clone()} stroke-width={look.width.to_string()}
-                    stroke-dasharray={e.residual.then_some("5 4")} />
-                if let Some(a) = arrow { <polygon points={a} fill={stroke} /> }
-                if path.is_some_and(|x| x.label_at().is_some()) {
-                    <text class="edge-label" x={format!("{:.1}", lx + 4.0)} y={format!("{ly:.1}")} dominant-baseline="middle">{ look.label.clone() }</text>
-                }
-            </g>
-        }
-    });
-    let nodes = g.nodes.iter().enumerate().map(|(i, n)| {
-        let look = &nl[i];
-        let (cx, cy) = layout.as_ref().and_then(|l| l.nodes.get(i).copied()).unwrap_or((0.0, 0.0));
-        let (x, y) = (cx - look.width / 2.0, cy - look.height / 2.0);
-        let class = match focus {
-            Some(f) if f == i => "node hl",
-            Some(_) if near[i] => "node near",
-            Some(_) => "node dim",
-            None => "node",
-        };
-        let line_h = look.font * 1.2;
-        let lines: Vec<&String> = look.name_lines.iter().chain(&look.value_lines).collect();
-        let top = cy - line_h * lines.len() as f64 / 2.0 + line_h * 0.8;
-        let name = n.name.clone();
-        let on_enter = {
-            let hover = hover.clone();
-            Callback::from(move |_: MouseEvent| hover.set(Some(i)))
-        };
-        let on_leave = {
-            let hover = hover.clone();
-            Callback::from(move |_: MouseEvent| hover.set(None))
-        };
-        let on_click = {
-            let (selected, seq) = (selected.clone(), p.seq);
-            Callback::from(move |_: MouseEvent| selected.set(Some((seq, i))))
-        };
-        let on_context = {
-            let (on_menu, name) = (p.on_menu.clone(), name.clone());
-            Callback::from(move |e: MouseEvent| {
-                e.prevent_default();
-                on_menu.emit((name.clone(), e.client_x() as f64, e.client_y() as f64));
-            })
-        };
-        let on_key = {
-            let (on_menu, name, selected, seq) = (p.on_menu.clone(), name.clone(), selected.clone(), p.seq);
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "ContextMenu" || (e.key() == "F10" && e.shift_key()) {
-                    e.prevent_default();
-                    e.stop_propagation();
-                    let r = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.get_bounding_client_rect());
-                    on_menu.emit((name.clone(), r.as_ref().map_or(0.0, |r| r.left()), r.as_ref().map_or(0.0, |r| r.bottom())));
-                } else if e.key() == "Enter" || e.key() == " " {
-                    e.prevent_default();
-                    selected.set(Some((seq, i)));
-                }
-            })
-        };
-        html! {
-            <g class={classes!(class, (sel == Some(i)).then_some("sel"))} data-node="" data-function={name.clone()} data-flat={n.flat.to_string()}
-                data-cum={n.cum.to_string()} tabindex="0" role="button" aria-label={format!("{name}: flat {}, cum {}", human(n.flat, &unit), human(n.cum, &unit))}
-                onmouseenter={on_enter} onmouseleave={on_leave} onclick={on_click} oncontextmenu={on_context} onkeydown={on_key}>
-                <title>{ format!("{name} ({})", human(n.cum, &unit)) }</title>
-                <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", look.width)} height={format!("{:.1}", look.height)} rx="2"
-                    fill={color(look.score, true, dark)} stroke={color(look.score, false, dark)} />
-                <text x={format!("{cx:.1}")} y={format!("{top:.1}")} text-anchor="middle" font-size={format!("{}", look.font)}>
-                    { for lines.iter().enumerate().map(|(k, l)| html! {
-                        <tspan x={format!("{cx:.1}")} dy={if k == 0 { "0".to_string() } else { format!("{line_h:.1}") }}>{ (*l).clone() }</tspan>
-                    }) }
-                </text>
-            </g>
-        }
-    });
     let (w, h) = layout.as_ref().map_or((0.0, 0.0), |l| (l.width, l.height));
     let info = match sel.and_then(|i| g.nodes.get(i)) {
         Some(n) => html! {
@@ -444,7 +513,8 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
                 if g.dropped_edges > 0 { { format!("; {} edges under the edge fraction dropped", g.dropped_edges) } }
                 { "; dotted edges stand for paths through nodes not shown" }
                 if is_diff { { format!("; red grew, green shrank (base total {})", human(total, &unit)) } }
-                if let Some(l) = &layout { { format!(" · laid out in {:.0} ms", l.ms) } }
+                if state == "lines" { { " · edges straight until Graphviz has routed their curves" } }
+                else if let Some(l) = &layout { { format!(" · laid out in {:.0} ms", l.ms) } }
             </p>
         },
     };
@@ -457,15 +527,13 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
             <div class={classes!("graph-wrap", (state == "pending").then_some("pending"))} ref={wrap} tabindex="0" data-testid="graph"
                 data-layout={state} data-layout-ms={layout.as_ref().map(|l| format!("{:.0}", l.ms))} data-nodes={g.nodes.len().to_string()} data-edges={g.edges.len().to_string()}
                 aria-label="Call graph: arrow keys pan, + and - zoom, 0 fits"
-                onkeydown={on_keydown} onmousedown={on_mousedown} onmousemove={on_mousemove} onmouseup={on_mouseup}>
+                onkeydown={on_keydown} onmousedown={on_mousedown} onmousemove={on_mousemove} onmouseup={on_mouseup}
+                onmouseover={on_mouseover} onmouseleave={on_mouseleave} onclick={on_click} oncontextmenu={on_context}>
                 if state == "pending" { <p class="graph-pending muted">{"Laying out the graph…"}</p> }
                 <svg width="100%" height={format!("{HEIGHT}")} role="img" data-width={format!("{w:.0}")} data-height={format!("{h:.0}")}>
                     <g transform={format!("translate({:.2},{:.2}) scale({:.4})", t.x, t.y, t.k)}>
-                        // (Nothing to place before the layout: the boxes come with it.)
-                        if state != "pending" {
-                            <g class="edges">{ for edges }</g>
-                            <g class="nodes">{ for nodes }</g>
-                        }
+                        // Edges and nodes, drawn by `graph_svg.js` once laid out.
+                        <g ref={holder}></g>
                     </g>
                 </svg>
             </div>
