@@ -4,7 +4,7 @@
 //! [`crate::protocol::wire`]'s.
 
 use crate::protocol::wire::{self, Boot, FromEngine, ToEngine};
-use crate::protocol::{Request, Response};
+use crate::protocol::{Request, Response, Stage};
 use crate::view::state::Action;
 use gloo_events::EventListener;
 use std::cell::RefCell;
@@ -35,6 +35,16 @@ struct Inner {
     _listeners: Vec<EventListener>,
     /// Requests whose answer goes to a callback rather than the store (exports), by number.
     callbacks: HashMap<u32, Box<dyn FnOnce(Response)>>,
+    /// Progress not shown yet: the latest of each load (see [`progress`]).
+    progress: Vec<(u32, Stage, f64)>,
+    /// Loads done but not shown yet, while others are still loading (shown with the progress).
+    loaded: Vec<Action>,
+    /// A flush of `progress` and `loaded` is due.
+    flush_due: bool,
+    /// Profiles sent to load and not loaded (or failed) yet.
+    loading: std::collections::HashSet<u32>,
+    /// The workers' WebAssembly memory after the last load, not shown yet.
+    memory: Option<f64>,
 }
 
 /// The bridge handle (cheap to clone).
@@ -144,6 +154,11 @@ impl Bridge {
             units: Vec::new(),
             _listeners: listeners,
             callbacks: HashMap::new(),
+            progress: Vec::new(),
+            loaded: Vec::new(),
+            flush_due: false,
+            loading: Default::default(),
+            memory: None,
         });
         // Replay profiles that were loaded before a restart (and the units chosen for them).
         // (Their tables are on the page already: no preview.)
@@ -161,6 +176,7 @@ impl Bridge {
         let _ = wire::send(&i.worker, &ToEngine::Load { id, name: name.to_string(), file: file.clone(), preview });
         i.files.retain(|f| f.0 != id);
         i.files.push((id, name.to_string(), file));
+        i.loading.insert(id);
     }
 
     /// Loads a file (a `File`/`Blob`) under an id.
@@ -176,6 +192,7 @@ impl Bridge {
         if let Some(i) = self.inner.borrow_mut().as_mut() {
             i.files.retain(|f| f.0 != id);
             i.units.retain(|u| u.0 != id);
+            i.loading.remove(&id);
         }
         self.request(Request::Remove { id });
     }
@@ -244,16 +261,100 @@ fn same_kind(a: &Request, b: &Request) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b) && slot(a) == slot(b)
 }
 
+/// How often progress is shown, at most (ms).
+const PROGRESS_MS: u32 = 100;
+
+/// Progress of a load: shown at most every [`PROGRESS_MS`], the latest of each load. A load of
+/// 100 small files posts some 2,500 progress messages (three stages each); shown one by one,
+/// each was a render and a frame of the page, and the page's thread took a core from the two
+/// workers for the whole load (5.3 s of 5.7 s). (A stage shorter than that may go unseen.)
+fn progress(inner: &Rc<RefCell<Option<Inner>>>, sink: &Sink, id: u32, stage: Stage, fraction: f64) {
+    let schedule = {
+        let mut b = inner.borrow_mut();
+        let Some(i) = b.as_mut() else { return };
+        match i.progress.iter_mut().find(|p| p.0 == id) {
+            Some(p) => *p = (id, stage, fraction),
+            None => i.progress.push((id, stage, fraction)),
+        }
+        !std::mem::replace(&mut i.flush_due, true)
+    };
+    if schedule {
+        flush_later(inner, sink);
+    }
+}
+
+/// A profile has loaded: shown now if it was the last loading, else with the next progress
+/// (a folder of 100 snapshots is then not 100 renders of a growing profile list).
+fn loaded(inner: &Rc<RefCell<Option<Inner>>>, sink: &Sink, action: Action, id: u32) {
+    let mut action = Some(action);
+    let schedule = {
+        let mut b = inner.borrow_mut();
+        let Some(i) = b.as_mut() else { return };
+        i.loading.remove(&id);
+        if i.loading.is_empty() {
+            false
+        } else {
+            i.loaded.extend(action.take());
+            !std::mem::replace(&mut i.flush_due, true)
+        }
+    };
+    if let Some(action) = action {
+        flush(inner, sink);
+        sink(action);
+    } else if schedule {
+        flush_later(inner, sink);
+    }
+}
+
+fn flush_later(inner: &Rc<RefCell<Option<Inner>>>, sink: &Sink) {
+    let (inner, sink) = (Rc::downgrade(inner), sink.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(PROGRESS_MS).await;
+        if let Some(inner) = inner.upgrade() {
+            flush(&inner, &sink);
+        }
+    });
+}
+
+/// Shows the progress and the loads not shown yet.
+fn flush(inner: &RefCell<Option<Inner>>, sink: &Sink) {
+    let (progress, loaded, memory) = inner
+        .borrow_mut()
+        .as_mut()
+        .map(|i| {
+            i.flush_due = false;
+            (std::mem::take(&mut i.progress), std::mem::take(&mut i.loaded), i.memory.take())
+        })
+        .unwrap_or_default();
+    // The workers' WebAssembly memory after the last load shown, for benchmarks.
+    if let Some(memory) = memory {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-worker-memory", &format!("{memory}"));
+        }
+    }
+    for (id, stage, fraction) in progress {
+        sink(Action::Progress(id, stage, fraction));
+    }
+    for action in loaded {
+        sink(action);
+    }
+}
+
 /// A message from the engine worker.
-fn on_message(inner: &RefCell<Option<Inner>>, sink: &Sink, m: FromEngine) {
+fn on_message(inner: &Rc<RefCell<Option<Inner>>>, sink: &Sink, m: FromEngine) {
+    if !matches!(m, FromEngine::Progress { .. } | FromEngine::Loaded { .. }) {
+        // (In order: what came before this message is shown before it.)
+        flush(inner, sink);
+    }
     match m {
-        FromEngine::Progress { id, stage, fraction } => sink(Action::Progress(id, stage, fraction)),
+        FromEngine::Progress { id, stage, fraction } => progress(inner, sink, id, stage, fraction),
         FromEngine::Loaded { summary, memory } => {
-            // Peak WebAssembly memory of the workers, for benchmarks.
-            if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-                let _ = body.set_attribute("data-worker-memory", &format!("{memory}"));
+            // (Shown with the load: an attribute of the page is a style recalculation.)
+            if let Some(i) = inner.borrow_mut().as_mut() {
+                i.memory = Some(memory);
             }
-            sink(Action::Loaded(summary));
+            let id = summary.id;
+            loaded(inner, sink, Action::Loaded(summary), id);
         }
         FromEngine::Preview { summary, top } => {
             sink(Action::Preview(summary));
@@ -268,6 +369,7 @@ fn on_message(inner: &RefCell<Option<Inner>>, sink: &Sink, m: FromEngine) {
         FromEngine::LoadError { id, message } => {
             if let Some(i) = inner.borrow_mut().as_mut() {
                 i.files.retain(|f| f.0 != id);
+                i.loading.remove(&id);
             }
             sink(Action::LoadFailed(id, message));
         }

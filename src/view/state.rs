@@ -69,6 +69,9 @@ pub struct Loading {
     pub stage: Stage,
     /// Fraction of the stage done.
     pub fraction: f64,
+    /// Its load has begun (a download, or the engine reported on it): the others wait their
+    /// turn.
+    pub started: bool,
 }
 
 /// What the reducer asks of the workers besides the view's queries (those follow from
@@ -1016,7 +1019,7 @@ impl AppState {
             let id = self.take_id();
             let file_name = share::file_name(url);
             let name = self.unique_label(&file_name);
-            self.loading.push(Loading { id, name, stage: Stage::Downloading, fraction: 0.0 });
+            self.loading.push(Loading { id, name, stage: Stage::Downloading, fraction: 0.0, started: true });
             self.hosted.push((id, url.clone()));
             self.send(Command::Fetch { id, url: url.clone(), file_name, preview: first_of_batch });
         }
@@ -1060,7 +1063,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             for (k, file_name) in names.into_iter().enumerate() {
                 let id = s.take_id();
                 let name = s.unique_label(&file_name);
-                s.loading.push(Loading { id, name, stage: Stage::Reading, fraction: 0.0 });
+                s.loading.push(Loading { id, name, stage: Stage::Reading, fraction: 0.0, started: false });
                 s.send(Command::Load { id, file_name, preview: k == 0 });
             }
         }
@@ -1068,6 +1071,7 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             if let Some(l) = s.loading.iter_mut().find(|l| l.id == id) {
                 l.stage = stage;
                 l.fraction = f;
+                l.started = true;
             }
         }
         Action::Loaded(summary) => {
@@ -1090,6 +1094,13 @@ pub fn reduce(mut s: AppState, a: Action) -> AppState {
             let id = summary.id;
             if !s.loading.iter().any(|l| l.id == id) || s.entries.iter().any(|e| e.summary.id == id) {
                 return s;
+            }
+            // The engine sends the early table as it starts building the model (the page may
+            // show that stage's progress a little later: it is shown every 100 ms at most).
+            if let Some(l) = s.loading.iter_mut().find(|l| l.id == id && l.stage != Stage::Building) {
+                l.stage = Stage::Building;
+                l.fraction = 0.0;
+                l.started = true;
             }
             // (The early table is of the default sample type: not the one a link may ask for.)
             let default_type = summary.sample_types.get(summary.default_sample_type).map(|t| t.name.clone());
