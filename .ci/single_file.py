@@ -217,9 +217,11 @@ const make = (path) => {
   const f = files.get(path);
   if (!isJs(path)) return put(path, f.bytes, f.type);
   making.add(path);
-  const text = new TextDecoder().decode(f.bytes).replace(/(['"])([^'"\n]+)\1/g, (all, q, spec) => {
+  const text = new TextDecoder().decode(f.bytes).replace(/(['"])([^'"\n]+)\1/g, (all, q, spec, at, whole) => {
     const target = norm(path, spec);
     if (!target || !files.has(target) || making.has(target)) return all;
+    // (A property name stays: wasm-bindgen keys the wasm's imports by the module's path.)
+    if (/^\s*:/.test(whole.slice(at + all.length, at + all.length + 8))) return all;
     return q + make(target) + q;
   });
   making.delete(path);
