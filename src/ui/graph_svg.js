@@ -10,12 +10,13 @@
 // stroke, arrowhead points (empty: none), label (empty: none); nums from, to, stroke width,
 // inlined (0/1), elided (0/1), label x, label y.
 //
-// A big graph's node labels, 16 nodes at a time, then its edges' labels and tooltips, are put in
-// the page in tasks of their own, each after the next frame: the browser's style, layout and
-// paint of some 3,000 SVG elements is split up, so no task keeps the page from answering for
-// long (the L heap graph: one 132 ms task before). Most of it is the node labels' SVG text: the
-// first text of each font size (pprof's sizes: 17 of them) makes a font, 3 to 6 ms each here.
-// The holder says `data-drawn="all"` once everything is in (`"part"` before).
+// A big graph's node labels, then its edges' labels and tooltips, are put in the page in tasks
+// of their own, each after the next frame: the browser's style, layout and paint of some 3,000
+// SVG elements is split up, so no task keeps the page from answering for long (the L heap
+// graph: one 132 ms task before). Most of it was the node labels' SVG text: the first text of
+// each font size (pprof's sizes: 17 of them) makes a font, 3 to 6 ms each here, so those fonts
+// are made while Graphviz lays the graph out (`warmFonts`). The holder says `data-drawn="all"` once
+// everything is in (`"part"` before).
 //
 // `key` names the graph (its answer and theme): drawn again with the same key (the final
 // layout, with curves, after the quick one with straight edges: the nodes do not move), the
@@ -23,8 +24,15 @@
 
 const NS = 'http://www.w3.org/2000/svg';
 const f1 = (x) => x.toFixed(1);
+const make = (doc, name, attrs) => {
+  const x = doc.createElementNS(NS, name);
+  for (const a in attrs) x.setAttribute(a, attrs[a]);
+  return x;
+};
 /// Elements (nodes + edges) up to which a graph goes in at once.
 const SMALL = 150;
+/// Node labels put in per task (their fonts are made beforehand: see `warmFonts`).
+const LABELS = 100;
 
 export function drawGraph(holder, key, strings, ends, nums, nNodes, nEdges) {
   let at = 0;
@@ -40,11 +48,7 @@ export function drawGraph(holder, key, strings, ends, nums, nNodes, nEdges) {
   if (old && old.key === key && old.nodes.length === nNodes && old.edges.length === nEdges) return move(old, s, n);
 
   const doc = holder.ownerDocument;
-  const el = (name, attrs) => {
-    const x = doc.createElementNS(NS, name);
-    for (const a in attrs) x.setAttribute(a, attrs[a]);
-    return x;
-  };
+  const el = (name, attrs) => make(doc, name, attrs);
   const generation = (holder.__generation = (holder.__generation ?? 0) + 1);
   // What goes in later: node labels (a group per 16 nodes), then edge labels and tooltips.
   const later = [];
@@ -70,7 +74,7 @@ export function drawGraph(holder, key, strings, ends, nums, nNodes, nEdges) {
     for (let l = 0; l < nLines; l++) lines.push(s());
     // (Its label is made when it goes in, where the node is then.)
     const node = { g, rect, text: null, spans: [], cx, top };
-    if (i % 16 === 0) later.push([]);
+    if (i % LABELS === 0) later.push([]);
     later.at(-1).push(() => {
       node.text = el('text', { x: f1(node.cx), y: f1(node.top), 'text-anchor': 'middle', 'font-size': String(font) });
       lines.forEach((line, l) => {
@@ -197,6 +201,32 @@ export function highlightGraph(holder, focus, sel) {
 export function clearGraph(holder) {
   holder.__graph = null;
   holder.__generation = (holder.__generation ?? 0) + 1;
-  holder.replaceChildren();
   holder.removeAttribute('data-drawn');
+  holder.replaceChildren();
+}
+
+// While a big graph is laid out: a hidden text in each of its node label sizes, at the scales
+// a graph is first shown at (0.6 for a wide one, 1), a few per frame, has the browser make
+// those fonts before the labels come (the first text of a size costs 3 to 6 ms, most of the
+// node labels' layout otherwise). A drawing stops it.
+export function warmFonts(holder, sizes) {
+  const doc = holder.ownerDocument;
+  const generation = holder.__generation;
+  const warm = make(doc, 'g', { visibility: 'hidden', 'aria-hidden': 'true' });
+  holder.appendChild(warm);
+  const texts = [];
+  for (const k of [0.6, 1]) for (const size of sizes) texts.push([k, size]);
+  const step = (at) =>
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (holder.__generation !== generation) return;
+        for (const [k, size] of texts.slice(at, at + 6)) {
+          const t = make(doc, 'text', { x: '0', y: '0', 'font-size': String(size), transform: `scale(${k})` });
+          t.textContent = 'runtime.mallocgc 12.3 MB (4.56%) of 0';
+          warm.appendChild(t);
+        }
+        if (at + 6 < texts.length) step(at + 6);
+      }, 0),
+    );
+  step(0);
 }

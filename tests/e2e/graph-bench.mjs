@@ -19,7 +19,7 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   for (const file of files) {
-    for (let run = 0; run < 3; run++) {
+    for (let run = 0; run < Number(process.env.GRAPH_RUNS || 3); run++) {
       const { context, page } = await openPage(browser, server);
       await page.evaluate(() => {
         window.__lt = [];

@@ -26,10 +26,16 @@ extern "C" {
     /// Empties `holder`.
     #[wasm_bindgen(js_name = clearGraph)]
     fn clear_graph(holder: &Element);
+    /// Has the browser make the fonts of these label sizes (hidden texts in `holder`).
+    #[wasm_bindgen(js_name = warmFonts)]
+    fn warm_fonts(holder: &Element, sizes: &[f64]);
     /// Highlights a node (-1: none) with its neighbours and marks the selected one (-1: none).
     #[wasm_bindgen(js_name = highlightGraph)]
     fn highlight_graph(holder: &Element, focus: i32, sel: i32);
 }
+
+/// Nodes + edges over which a graph's labels go in after its boxes (`graph_svg.js`'s `SMALL`).
+const BIG: usize = 150;
 
 /// Texts for `drawGraph`, one after another, with where each ends (UTF-16 units).
 #[derive(Default)]
@@ -462,12 +468,21 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
     let layout: Option<Rc<Layout>> = current.and_then(|d| d.layout.clone().ok());
     {
         let (holder, layout, graph, looks_now) = (holder.clone(), layout.clone(), graph.clone(), view_looks.clone());
-        let key = (p.seq, layout.as_ref().map(|l| Rc::as_ptr(l) as usize), p.dark);
-        use_effect_with(key, move |&(seq, _, dark)| {
+        let answer = view_looks.as_ref().map(|x| Rc::as_ptr(x) as usize);
+        let key = (p.seq, layout.as_ref().map(|l| Rc::as_ptr(l) as usize), p.dark, answer);
+        use_effect_with(key, move |&(seq, _, dark, _)| {
             let Some(h) = holder.cast::<Element>() else { return };
             match (layout, graph, looks_now) {
                 (Some(l), Some((g, unit, ..)), Some(x)) => draw(&h, seq, &g, (&x.0, &x.1), &l, &unit, dark),
-                // (Nothing drawn before the layout: the boxes come with it.)
+                // Nothing drawn before the layout (the boxes come with it); while Graphviz
+                // works on a big graph, the browser makes the fonts of its node labels.
+                (None, Some((g, ..)), Some(x)) if g.nodes.len() + g.edges.len() > BIG => {
+                    clear_graph(&h);
+                    let mut sizes: Vec<f64> = x.0.iter().map(|n| n.font).collect();
+                    sizes.sort_by(f64::total_cmp);
+                    sizes.dedup();
+                    warm_fonts(&h, &sizes);
+                }
                 _ => clear_graph(&h),
             }
         });
