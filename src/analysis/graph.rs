@@ -409,9 +409,9 @@ fn collect<'a>(parts: &[Part<'a>]) -> Input<'a> {
 /// below it, dotted (residual) when nodes between them were dropped, inlined when every call
 /// it stands for was.
 ///
-/// `further`: the sequences are reduced to these nodes first (a subset of `kept`, the nodes
-/// the sequences were made for), as they are read.
-fn build(values: &Values, seqs: &Seqs, kept: &[bool], further: Option<&[bool]>) -> Built {
+/// `reduce`: the sequences were made for more nodes than `kept`, and are reduced to it as they
+/// are read.
+fn build(values: &Values, seqs: &Seqs, kept: &[bool], reduce: bool) -> Built {
     let n = values.flat.len();
     let touched: Vec<bool> = values.touched.iter().zip(kept).map(|(&t, &k)| t && k).collect();
     // Edges by (from, to): a table over the kept nodes when they are few, else a map.
@@ -433,12 +433,11 @@ fn build(values: &Values, seqs: &Seqs, kept: &[bool], further: Option<&[bool]>) 
     for s in 0..seqs.len() {
         let w = seqs.weights[s];
         let mut above = NONE;
-        let codes = match further {
-            Some(f) => {
-                seqs.reduced_into(s, f, &mut buf);
-                buf.as_slice()
-            }
-            None => seqs.get(s),
+        let codes = if reduce {
+            seqs.reduced_into(s, kept, &mut buf);
+            buf.as_slice()
+        } else {
+            seqs.get(s)
         };
         for &c in codes {
             let f = c >> 2;
@@ -728,7 +727,7 @@ pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
         }
     }
     let seqs = Seqs::of_paths(&inp, &kept);
-    let mut g = build(&values, &seqs, &kept, None);
+    let mut g = build(&values, &seqs, &kept, false);
     g.sort(&inp);
     if opts.nodecount > 0 {
         // Only the first `nodecount` nodes can be looked at (each counts at least 1): their
@@ -745,7 +744,7 @@ pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
             for &f in &top {
                 top_kept[f as usize] = true;
             }
-            g = build(&values, &seqs, &top_kept, Some(&top_kept));
+            g = build(&values, &seqs, &top_kept, true);
             g.sort(&inp);
         }
     }

@@ -270,13 +270,7 @@ pub fn find(series: &[(String, &Profile)], sample_type: &str) -> LeakReport {
         user_of.extend(ns.names[user_of.len()..].iter().map(|f| is_user_code(f)));
         let user: Vec<bool> = map.iter().map(|&c| user_of[c as usize]).collect();
         let blame = match k.checked_sub(1) {
-            Some(j)
-                if series[j].1.stacks.frames.same(&p.stacks.frames)
-                    && series[j].1.stacks.offsets.same(&p.stacks.offsets)
-                    && maps[j] == map =>
-            {
-                blames[j].clone()
-            }
+            Some(j) if series[j].1.stacks.shares(&p.stacks) && maps[j] == map => blames[j].clone(),
             _ => std::rc::Rc::new(Blame::new(p, &user, &map)),
         };
         let sv = stack_values(p, st);

@@ -168,7 +168,7 @@ impl Stacks {
     /// content): snapshots of one program often are, and then a long series keeps one copy.
     /// Nothing a reader sees changes. True when they are (now) shared.
     pub fn share_with(&mut self, other: &Stacks) -> bool {
-        if self.frames.same(&other.frames) && self.offsets.same(&other.offsets) {
+        if self.shares(other) {
             return true;
         }
         // Lengths first: most profiles that differ differ in those.
@@ -181,6 +181,10 @@ impl Stacks {
         self.offsets = other.offsets.clone();
         self.frames = other.frames.clone();
         true
+    }
+    /// Do the two hold the same columns (one copy, not only equal content)?
+    pub fn shares(&self, other: &Stacks) -> bool {
+        self.frames.same(&other.frames) && self.offsets.same(&other.offsets)
     }
     /// The first `k` stacks (same ids), with their dedup index, to intern more stacks into.
     pub fn prefix(&self, k: usize) -> Stacks {

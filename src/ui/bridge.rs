@@ -269,51 +269,47 @@ const PROGRESS_MS: u32 = 100;
 /// each was a render and a frame of the page, and the page's thread took a core from the two
 /// workers for the whole load (5.3 s of 5.7 s). (A stage shorter than that may go unseen.)
 fn progress(inner: &Rc<RefCell<Option<Inner>>>, sink: &Sink, id: u32, stage: Stage, fraction: f64) {
-    let schedule = {
-        let mut b = inner.borrow_mut();
-        let Some(i) = b.as_mut() else { return };
-        match i.progress.iter_mut().find(|p| p.0 == id) {
-            Some(p) => *p = (id, stage, fraction),
-            None => i.progress.push((id, stage, fraction)),
-        }
-        !std::mem::replace(&mut i.flush_due, true)
-    };
-    if schedule {
-        flush_later(inner, sink);
-    }
+    defer(inner, sink, |i| match i.progress.iter_mut().find(|p| p.0 == id) {
+        Some(p) => *p = (id, stage, fraction),
+        None => i.progress.push((id, stage, fraction)),
+    });
 }
 
 /// A profile has loaded: shown now if it was the last loading, else with the next progress
 /// (a folder of 100 snapshots is then not 100 renders of a growing profile list).
 fn loaded(inner: &Rc<RefCell<Option<Inner>>>, sink: &Sink, action: Action, id: u32) {
-    let mut action = Some(action);
-    let schedule = {
-        let mut b = inner.borrow_mut();
-        let Some(i) = b.as_mut() else { return };
+    let Some(last) = inner.borrow_mut().as_mut().map(|i| {
         i.loading.remove(&id);
-        if i.loading.is_empty() {
-            false
-        } else {
-            i.loaded.extend(action.take());
-            !std::mem::replace(&mut i.flush_due, true)
-        }
+        i.loading.is_empty()
+    }) else {
+        return;
     };
-    if let Some(action) = action {
+    if last {
         flush(inner, sink);
         sink(action);
-    } else if schedule {
-        flush_later(inner, sink);
+    } else {
+        defer(inner, sink, |i| i.loaded.push(action));
     }
 }
 
-fn flush_later(inner: &Rc<RefCell<Option<Inner>>>, sink: &Sink) {
-    let (inner, sink) = (Rc::downgrade(inner), sink.clone());
-    wasm_bindgen_futures::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(PROGRESS_MS).await;
-        if let Some(inner) = inner.upgrade() {
-            flush(&inner, &sink);
-        }
-    });
+/// Keeps something to show (`keep` puts it in `Inner`) for the next flush, which is due in
+/// [`PROGRESS_MS`] if none is yet.
+fn defer(inner: &Rc<RefCell<Option<Inner>>>, sink: &Sink, keep: impl FnOnce(&mut Inner)) {
+    let schedule = {
+        let mut b = inner.borrow_mut();
+        let Some(i) = b.as_mut() else { return };
+        keep(i);
+        !std::mem::replace(&mut i.flush_due, true)
+    };
+    if schedule {
+        let (inner, sink) = (Rc::downgrade(inner), sink.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(PROGRESS_MS).await;
+            if let Some(inner) = inner.upgrade() {
+                flush(&inner, &sink);
+            }
+        });
+    }
 }
 
 /// Shows the progress and the loads not shown yet.

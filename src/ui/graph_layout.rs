@@ -1,7 +1,8 @@
 //! The page side of the graph view's layout worker (`graph-worker.js`: Graphviz's `dot` in
 //! WebAssembly). The worker, and with it the library, is started the first time the graph
-//! view opens ([`warm`], while the engine computes the graph), so no other view pays for it; it lays graphs out off the main thread, one message
-//! each, answers matched by a sequence number.
+//! view opens ([`warm`], while the engine computes the graph), so no other view pays for it;
+//! it lays graphs out off the main thread, one message each, answers matched by a sequence
+//! number.
 
 use crate::view::graph::Layout;
 use gloo_events::EventListener;

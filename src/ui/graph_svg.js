@@ -205,11 +205,13 @@ export function clearGraph(holder) {
   holder.replaceChildren();
 }
 
-// While a big graph is laid out: a hidden text in each of its node label sizes, at the scales
+// While a big graph (more than SMALL `elements`, nodes and edges) is laid out: a hidden text in
+// each of its node label sizes, at the scales
 // a graph is first shown at (0.6 for a wide one, 1), a few per frame, has the browser make
 // those fonts before the labels come (the first text of a size costs 3 to 6 ms, most of the
 // node labels' layout otherwise). A drawing stops it.
-export function warmFonts(holder, sizes) {
+export function warmFonts(holder, sizes, elements) {
+  if (elements <= SMALL) return;
   const doc = holder.ownerDocument;
   const generation = holder.__generation;
   const warm = make(doc, 'g', { visibility: 'hidden', 'aria-hidden': 'true' });

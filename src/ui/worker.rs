@@ -478,9 +478,9 @@ mod loads {
         // the decoder's columns) before the first piece: nothing is read here meanwhile.
         let limits = ENGINE.with(|en| en.borrow().limits);
         let size = file.size() as usize;
-        // Built against the template of the file loaded before it (set when it is built: a
-        // series' snapshots share their stacks, see `decode::series`).
-        let dec = StreamDecoder::new(limits, true).with_preview(preview).with_template(None);
+        // (Built against the template of the file loaded before it, set in `finish` once that
+        // one is built: a series' snapshots share their stacks, see `decode::series`.)
+        let dec = StreamDecoder::new(limits, true).with_preview(preview);
         let job = LOADS.with(|l| {
             let mut l = l.borrow_mut();
             l.jobs += 1;
@@ -717,6 +717,7 @@ mod inflater {
                 run(job, file, cap).await;
             }
             RUNNING.set(false);
+            POOL.with(|p| p.borrow_mut().clear());
         });
     }
 
@@ -737,17 +738,16 @@ mod inflater {
         static ENGINE_PORT: RefCell<Option<MessagePort>> = const { RefCell::new(None) };
         /// Buffers the engine worker has copied and sent back, while a file inflates: filling
         /// one again costs no fresh memory (a new 4 MB buffer per message cost more than
-        /// copying into it). Emptied when the file is done.
+        /// copying into it). Emptied when no file is left to inflate.
         static POOL: RefCell<Vec<js_sys::ArrayBuffer>> = const { RefCell::new(Vec::new()) };
-        static INFLATING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
         /// Files to inflate after the one inflating.
         static JOBS: RefCell<std::collections::VecDeque<(u32, web_sys::Blob, usize)>> = const { RefCell::new(std::collections::VecDeque::new()) };
-        /// Is a file inflating?
+        /// Is a file inflating (or are more queued)?
         static RUNNING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
 
     fn give_back(buf: js_sys::ArrayBuffer) {
-        if INFLATING.get() && buf.byte_length() as usize == BUFFER {
+        if RUNNING.get() && buf.byte_length() as usize == BUFFER {
             POOL.with(|p| {
                 let mut p = p.borrow_mut();
                 // (At most a few are ever in flight.)
@@ -777,10 +777,7 @@ mod inflater {
     }
 
     async fn run(job: u32, file: web_sys::Blob, cap: usize) {
-        INFLATING.set(true);
         let result = inflate(job, &file, cap).await;
-        INFLATING.set(false);
-        POOL.with(|p| p.borrow_mut().clear());
         send(&match result {
             Ok(Outcome::Inflated) => FromInflater::End { job, memory: wasm_memory() },
             Ok(Outcome::Plain) => FromInflater::Plain { job },

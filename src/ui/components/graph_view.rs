@@ -26,16 +26,14 @@ extern "C" {
     /// Empties `holder`.
     #[wasm_bindgen(js_name = clearGraph)]
     fn clear_graph(holder: &Element);
-    /// Has the browser make the fonts of these label sizes (hidden texts in `holder`).
+    /// Has the browser make the fonts of these label sizes (hidden texts in `holder`) for a
+    /// graph of `elements` nodes and edges, if it is one whose labels go in after its boxes.
     #[wasm_bindgen(js_name = warmFonts)]
-    fn warm_fonts(holder: &Element, sizes: &[f64]);
+    fn warm_fonts(holder: &Element, sizes: &[f64], elements: u32);
     /// Highlights a node (-1: none) with its neighbours and marks the selected one (-1: none).
     #[wasm_bindgen(js_name = highlightGraph)]
     fn highlight_graph(holder: &Element, focus: i32, sel: i32);
 }
-
-/// Nodes + edges over which a graph's labels go in after its boxes (`graph_svg.js`'s `SMALL`).
-const BIG: usize = 150;
 
 /// Texts for `drawGraph`, one after another, with where each ends (UTF-16 units).
 #[derive(Default)]
@@ -103,6 +101,19 @@ fn draw(
     }
     let key = key as f64 * 2.0 + dark as u8 as f64;
     draw_graph(holder, key, &t.s, &t.ends, &nums, g.nodes.len() as u32, g.edges.len() as u32);
+}
+
+/// The graph of an answer, and its unit.
+fn answer_graph(r: &Option<Shared<Response>>) -> Option<(&crate::analysis::graph::Graph, &str)> {
+    match &*r.as_ref()?.0 {
+        Response::Graph { graph, unit, .. } => Some((graph, unit)),
+        _ => None,
+    }
+}
+
+/// The name of node `i` of an answer's graph.
+fn node_name(r: &Option<Shared<Response>>, i: usize) -> Option<String> {
+    Some(answer_graph(r)?.0.nodes.get(i)?.name.clone())
 }
 
 /// The node an event happened in (its index), if any.
@@ -301,7 +312,6 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
     }
 
     // Nodes' events, on the view (the nodes are drawn by `graph_svg.js`).
-    let names: Rc<Vec<String>> = Rc::new(graph.as_ref().map(|g| g.0.nodes.iter().map(|n| n.name.clone()).collect()).unwrap_or_default());
     let on_mouseover = {
         let hover = hover.clone();
         Callback::from(move |e: MouseEvent| {
@@ -324,9 +334,9 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
         })
     };
     let on_context = {
-        let (on_menu, names) = (p.on_menu.clone(), names.clone());
+        let (on_menu, answer) = (p.on_menu.clone(), p.graph.clone());
         Callback::from(move |e: MouseEvent| {
-            if let Some(name) = node_of(e.target()).and_then(|(i, _)| names.get(i).cloned()) {
+            if let Some(name) = node_of(e.target()).and_then(|(i, _)| node_name(&answer, i)) {
                 e.prevent_default();
                 on_menu.emit((name, e.client_x() as f64, e.client_y() as f64));
             }
@@ -335,15 +345,15 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
     let on_keydown = {
         let (transform, wrap) = (transform.dispatcher(), wrap.clone());
         let layout = drawn.as_ref().and_then(|d| d.layout.clone().ok());
-        let (on_menu, names, selected, seq) = (p.on_menu.clone(), names.clone(), selected.clone(), p.seq);
+        let (on_menu, answer, selected, seq) = (p.on_menu.clone(), p.graph.clone(), selected.clone(), p.seq);
         Callback::from(move |e: KeyboardEvent| {
             if let Some((i, el)) = node_of(e.target()) {
                 if e.key() == "ContextMenu" || (e.key() == "F10" && e.shift_key()) {
                     e.prevent_default();
                     e.stop_propagation();
                     let r = el.get_bounding_client_rect();
-                    if let Some(name) = names.get(i) {
-                        on_menu.emit((name.clone(), r.left(), r.bottom()));
+                    if let Some(name) = node_name(&answer, i) {
+                        on_menu.emit((name, r.left(), r.bottom()));
                     }
                     return;
                 } else if e.key() == "Enter" || e.key() == " " {
@@ -467,21 +477,21 @@ pub fn graph_view(p: &GraphViewProps) -> Html {
     let current = drawn.as_ref().filter(|d| d.seq == p.seq);
     let layout: Option<Rc<Layout>> = current.and_then(|d| d.layout.clone().ok());
     {
-        let (holder, layout, graph, looks_now) = (holder.clone(), layout.clone(), graph.clone(), view_looks.clone());
-        let answer = view_looks.as_ref().map(|x| Rc::as_ptr(x) as usize);
-        let key = (p.seq, layout.as_ref().map(|l| Rc::as_ptr(l) as usize), p.dark, answer);
+        let (holder, layout, answer, looks_now) = (holder.clone(), layout.clone(), p.graph.clone(), view_looks.clone());
+        let looks_id = view_looks.as_ref().map(|x| Rc::as_ptr(x) as usize);
+        let key = (p.seq, layout.as_ref().map(|l| Rc::as_ptr(l) as usize), p.dark, looks_id);
         use_effect_with(key, move |&(seq, _, dark, _)| {
             let Some(h) = holder.cast::<Element>() else { return };
-            match (layout, graph, looks_now) {
-                (Some(l), Some((g, unit, ..)), Some(x)) => draw(&h, seq, &g, (&x.0, &x.1), &l, &unit, dark),
+            match (layout, answer_graph(&answer), looks_now) {
+                (Some(l), Some((g, unit)), Some(x)) => draw(&h, seq, g, (&x.0, &x.1), &l, unit, dark),
                 // Nothing drawn before the layout (the boxes come with it); while Graphviz
-                // works on a big graph, the browser makes the fonts of its node labels.
-                (None, Some((g, ..)), Some(x)) if g.nodes.len() + g.edges.len() > BIG => {
+                // works, the browser makes the fonts of its node labels.
+                (None, Some((g, _)), Some(x)) => {
                     clear_graph(&h);
                     let mut sizes: Vec<f64> = x.0.iter().map(|n| n.font).collect();
                     sizes.sort_by(f64::total_cmp);
                     sizes.dedup();
-                    warm_fonts(&h, &sizes);
+                    warm_fonts(&h, &sizes, (g.nodes.len() + g.edges.len()) as u32);
                 }
                 _ => clear_graph(&h),
             }
