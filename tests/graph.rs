@@ -287,3 +287,46 @@ fn graph_equals_pprof_dot_run_live_on_corpus_files() {
         compare(&ctx, &from_graph(&got), &want);
     }
 }
+
+/// The graph's quick inputs give what the general ones give, on every corpus file and
+/// fixture, for every sample type: node values from the top table's sums the decoder made
+/// (not summed over the paths again), and inline marks read from the decoder's arrays (not
+/// from the locations).
+#[test]
+fn quick_inputs_give_the_graph_the_general_ones_give() {
+    use profdrop::analysis::graph::{graph, Part};
+    use profdrop::model::locations::LocationCell;
+    let root = common::root().join("testdata");
+    let mut dirs = common::corpora();
+    dirs.extend(["example", "refine", "source", "formats"].iter().map(|d| root.join(d)));
+    let mut files: Vec<_> =
+        dirs.iter().flat_map(|d| std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path())).filter(|p| p.is_file()).collect();
+    files.sort();
+    let (mut cached, mut marked, mut graphs) = (0, 0, 0);
+    for path in files {
+        let Ok(p) = profdrop::decode::decode(&std::fs::read(&path).unwrap()) else { continue };
+        let ctx = path.display();
+        // First the quick marks (from the decoder's arrays), then the locations.
+        let quick = p.inline_marks();
+        let mut q = p.clone();
+        q.top_cache = None;
+        q.locations = LocationCell::made((*p.locations()).clone());
+        let general = q.inline_marks();
+        for i in 0..p.num_samples() {
+            assert_eq!(quick.sample(i), general.sample(i), "{ctx}: sample {i}'s inline marks");
+        }
+        marked += quick.any() as usize;
+        for st in 0..p.sample_types.len() {
+            cached += p.top_cache.as_ref().is_some_and(|c| c.sample_type == st) as usize;
+            let opts = GraphOptions::default();
+            let a = graph(&[Part { profile: &p, sample_type: st, negate: false }], &opts);
+            let b = graph(&[Part { profile: &q, sample_type: st, negate: false }], &opts);
+            assert_eq!(a, b, "{ctx}: sample type {st}");
+            graphs += 1;
+        }
+    }
+    assert!(
+        cached >= 20 && marked >= 10 && graphs >= 100,
+        "{cached} graphs from the top sums, {marked} files with inlined frames, {graphs} graphs"
+    );
+}

@@ -39,9 +39,12 @@
 //! Not modelled: `-mean` (the graph shows plain values) and pprof's `-call_tree`.
 
 use crate::analysis::NameSpace;
+use crate::model::blocks::in_blocks;
+use crate::model::locations::InlineMarks;
 use crate::model::Profile;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// pprof's pruning options for a graph (`-nodecount`, `-nodefraction`, `-edgefraction`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -121,9 +124,9 @@ pub struct Part<'a> {
 struct Path {
     part: u32,
     stack: u32,
-    /// Start of its frames' inline marks in [`Input::inline`] (leaf first), `NONE` when no
-    /// frame of it was inlined.
-    inline: u32,
+    /// Its first sample, whose [`InlineMarks`] are its frames'; `NONE` when no frame of it
+    /// was inlined.
+    marks: u32,
     tags: u32,
     weight: i64,
 }
@@ -143,11 +146,9 @@ const NONE: u32 = u32::MAX;
 struct Input<'a> {
     names: Vec<String>,
     raw: Vec<Box<[u8]>>,
-    /// Per part: its stacks and its function id → common id map.
-    parts: Vec<(&'a crate::model::Stacks, Vec<u32>)>,
+    /// Per part: its stacks, its function id → common id map, and its samples' inline marks.
+    parts: Vec<(&'a crate::model::Stacks, Vec<u32>, Arc<InlineMarks>)>,
     paths: Vec<Path>,
-    /// Inline marks of the paths that have some.
-    inline: Vec<bool>,
     tag_sets: Vec<TagSet>,
     /// Any tags at all.
     has_tags: bool,
@@ -156,15 +157,30 @@ struct Input<'a> {
 impl Input<'_> {
     /// A path's frames (common ids), leaf first.
     fn frames<'s>(&'s self, p: &Path) -> impl DoubleEndedIterator<Item = u32> + ExactSizeIterator + 's {
-        let (stacks, map) = &self.parts[p.part as usize];
+        let (stacks, map, _) = &self.parts[p.part as usize];
         stacks.get(p.stack).iter().map(move |&f| map[f as usize])
     }
-    /// Its inline marks (leaf first), if any frame was inlined.
-    fn inline_marks(&self, p: &Path) -> Option<&[bool]> {
-        (p.inline != NONE).then(|| {
-            let len = self.parts[p.part as usize].0.get(p.stack).len();
-            &self.inline[p.inline as usize..p.inline as usize + len]
-        })
+    /// Calls `each(code, inline)` for a path's frames, root first: `code` is the frame's
+    /// entry in its part's `codes` (as [`Input::codes`] makes them), `inline` tells that the
+    /// frame was inlined into the one above it.
+    #[inline]
+    fn each_root_first(&self, p: &Path, codes: &[u32], mut each: impl FnMut(u32, bool)) {
+        let frames = self.parts[p.part as usize].0.get(p.stack);
+        // (Positions leaf first, ascending: the next one root first is the last.)
+        let mut inlined = if p.marks == NONE { &[][..] } else { self.parts[p.part as usize].2.sample(p.marks as usize) };
+        for (k, &f) in frames.iter().enumerate().rev() {
+            let inline = inlined.last() == Some(&(k as u32));
+            if inline {
+                inlined = &inlined[..inlined.len() - 1];
+            }
+            each(codes[f as usize], inline);
+        }
+    }
+
+    /// Per part, per function id of the part: `f(its common id)` (one table lookup per frame
+    /// where two would be: the common id's, then its entry).
+    fn codes(&self, f: impl Fn(u32) -> u32) -> Vec<Vec<u32>> {
+        self.parts.iter().map(|(_, map, _)| map.iter().map(|&c| f(c)).collect()).collect()
     }
 }
 
@@ -193,38 +209,50 @@ impl Seqs {
         let mut s =
             Seqs { offsets: Vec::with_capacity(inp.paths.len() + 1), weights: Vec::with_capacity(inp.paths.len()), codes: Vec::new() };
         s.offsets.push(0);
-        for p in &inp.paths {
-            let marks = inp.inline_marks(p);
+        // Per part's function: its node's code, NONE when the node is not kept.
+        let codes = inp.codes(|f| if kept[f as usize] { f << 2 } else { NONE });
+        in_blocks(inp.paths.len(), |i| {
+            let p = &inp.paths[i];
             let mut above_kept: Option<bool> = None;
-            for (k, f) in inp.frames(p).enumerate().rev() {
-                let kf = kept[f as usize];
+            inp.each_root_first(p, &codes[p.part as usize], |c, inline| {
+                let kf = c != NONE;
                 if kf {
                     let residual = above_kept == Some(false);
-                    let inline = marks.is_some_and(|m| m[k]);
-                    s.codes.push(f << 2 | (residual as u32) << 1 | inline as u32);
+                    s.codes.push(c | (residual as u32) << 1 | inline as u32);
                 }
                 above_kept = Some(kf);
-            }
+            });
             s.offsets.push(s.codes.len() as u32);
             s.weights.push(p.weight);
-        }
+        });
         s
     }
 
-    /// Sequence `i` reduced further, to `kept` (a subset of the nodes it has), into `buf`:
-    /// a code whose node is kept is marked residual when the frame right above it was not
-    /// kept before, or is not now.
-    fn reduced_into(&self, i: usize, kept: &[bool], buf: &mut Vec<u32>) {
-        buf.clear();
+    /// Sequence `i` reduced further, to `kept` (a subset of the nodes it has), onto the end of
+    /// `out`: a code whose node is kept is marked residual when the frame right above it was
+    /// not kept before, or is not now.
+    fn reduce_onto(&self, i: usize, kept: &[bool], out: &mut Vec<u32>) {
         let mut above_kept: Option<bool> = None;
         for &c in self.get(i) {
             let kf = kept[(c >> 2) as usize];
             if kf {
                 let residual = c & 2 != 0 || above_kept == Some(false);
-                buf.push(c & !2 | (residual as u32) << 1);
+                out.push(c & !2 | (residual as u32) << 1);
             }
             above_kept = Some(kf);
         }
+    }
+
+    /// All sequences reduced to `kept` (a subset of their nodes), one per sequence (same
+    /// index): what the graphs over fewer nodes read instead of these.
+    fn reduced(&self, kept: &[bool]) -> Seqs {
+        let mut s = Seqs { offsets: Vec::with_capacity(self.len() + 1), weights: self.weights.clone(), codes: Vec::new() };
+        s.offsets.push(0);
+        in_blocks(self.len(), |i| {
+            self.reduce_onto(i, kept, &mut s.codes);
+            s.offsets.push(s.codes.len() as u32);
+        });
+        s
     }
 }
 
@@ -237,15 +265,31 @@ struct Values {
 }
 
 impl Values {
+    /// The top table's sums, when the engine made them for this graph: one profile, not
+    /// negated, its sums for this sample type still of its shape. Its function ids are the
+    /// common ids (one profile's functions are interned by name, as the namespace's), and
+    /// with no negative value a node is on a path with a value exactly when its cum is not 0.
+    fn cached(parts: &[Part]) -> Option<Values> {
+        let [part] = parts else { return None };
+        let p = part.profile;
+        let c = p.top_cache.as_ref()?;
+        if part.negate || c.sample_type != part.sample_type || c.shape != p.shape() || p.values[part.sample_type].iter().any(|&v| v < 0) {
+            return None;
+        }
+        let touched = c.cum.iter().map(|&v| v != 0).collect();
+        Some(Values { flat: c.flat.clone(), cum: c.cum.clone(), touched })
+    }
+
     /// Per path: its weight in the cum of each node on it (once, however often it is on the
     /// stack) and in the flat of its leaf.
     fn of(inp: &Input) -> Values {
         let n = inp.names.len();
         let mut v = Values { flat: vec![0; n], cum: vec![0; n], touched: vec![false; n] };
         let mut seen = vec![NONE; n];
-        for (pi, p) in inp.paths.iter().enumerate() {
+        in_blocks(inp.paths.len(), |pi| {
+            let p = &inp.paths[pi];
             let mut frames = inp.frames(p);
-            let Some(leaf) = frames.next() else { continue };
+            let Some(leaf) = frames.next() else { return };
             v.flat[leaf as usize] = v.flat[leaf as usize].wrapping_add(p.weight);
             for f in std::iter::once(leaf).chain(frames) {
                 let f = f as usize;
@@ -255,7 +299,7 @@ impl Values {
                     v.touched[f] = true;
                 }
             }
-        }
+        });
         v
     }
 }
@@ -266,6 +310,21 @@ struct EdgeData {
     residual: bool,
     inline: bool,
 }
+
+/// An edge while it is summed: its data and the last sequence counted in it (+ 1; 0 before
+/// the first).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    weight: i64,
+    last: u32,
+    residual: bool,
+    inline: bool,
+}
+
+/// Edges are summed in a table over (from, to) when the kept nodes are at most this many
+/// pairs (16 MB of slots), else through a map: one memory access per call on a stack, where
+/// an index table and a separate edge list took two or three.
+const DENSE_SLOTS: usize = 1 << 20;
 
 /// A built graph: per node id its values, edges by (from, to).
 struct Built {
@@ -301,12 +360,10 @@ fn collect<'a>(parts: &[Part<'a>]) -> Input<'a> {
     let mut tag_index: FxHashMap<TagSet, u32> = FxHashMap::default();
     let mut has_tags = false;
     let mut paths: Vec<Path> = Vec::new();
-    let mut inline: Vec<bool> = Vec::new();
     let mut in_parts = Vec::with_capacity(parts.len());
     // (part, stack, tag set, inline marks) → path, for a stack seen with other tags or marks
     // before (the first path of each stack is in `first`).
-    let mut index: FxHashMap<(u32, u32, u32, Vec<bool>), u32> = FxHashMap::default();
-    let mut inl: Vec<bool> = Vec::new();
+    let mut index: FxHashMap<(u32, u32, u32, Vec<u32>), u32> = FxHashMap::default();
     for (pi, part) in parts.iter().enumerate() {
         let p = part.profile;
         let map = ns.add(p);
@@ -329,47 +386,33 @@ fn collect<'a>(parts: &[Part<'a>]) -> Input<'a> {
                 })
             })
             .collect();
-        let locs = p.locations();
-        // (Inline marks only where some location has inlined lines.)
-        let has_inline =
-            !locs.from_functions && locs.sample_off.len() == p.num_samples() + 1 && locs.line_off.windows(2).any(|w| w[1] > w[0] + 1);
-        // Per location: it has inlined lines.
-        let multi: Vec<bool> = if has_inline { locs.line_off.windows(2).map(|w| w[1] > w[0] + 1).collect() } else { Vec::new() };
+        let marks = p.inline_marks();
         let values = &p.values[part.sample_type];
         // Per stack: its first path.
         let mut first = vec![NONE; p.stacks.len()];
-        for (i, (&stack, &v)) in p.sample_stack.iter().zip(values).enumerate() {
+        in_blocks(p.sample_stack.len().min(values.len()), |i| {
+            let (stack, v) = (p.sample_stack[i], values[i]);
             if v == 0 {
-                continue;
+                return;
             }
             let w = if part.negate { v.wrapping_neg() } else { v };
-            let len = p.stacks.get(stack).len();
-            inl.clear();
-            if has_inline && locs.sample(i).iter().any(|&l| multi[l as usize]) {
-                for &l in locs.sample(i) {
-                    let n = locs.lines(l).len().max(1);
-                    for k in 0..n {
-                        inl.push(k + 1 < n);
-                    }
-                }
-                if inl.len() != len {
-                    inl.clear();
-                }
-            }
+            let inlined = marks.sample(i);
+            let marked = !inlined.is_empty();
             let set = p.sample_labels.get(i).copied().unwrap_or(0) as usize;
             let tags = set_tags.get(set).copied().unwrap_or(0);
             let same = |path: &Path| {
                 path.tags == tags
-                    && match path.inline {
-                        NONE => inl.is_empty(),
-                        at => inl.as_slice() == &inline[at as usize..at as usize + len],
+                    && match path.marks {
+                        NONE => !marked,
+                        at => inlined == marks.sample(at as usize),
                     }
             };
+            let key = || (pi as u32, stack, tags, inlined.to_vec());
             let f = first[stack as usize];
             let found = if f != NONE && same(&paths[f as usize]) {
                 Some(f)
             } else if f != NONE {
-                index.get(&(pi as u32, stack, tags, inl.clone())).copied()
+                index.get(&key()).copied()
             } else {
                 None
             };
@@ -383,24 +426,18 @@ fn collect<'a>(parts: &[Part<'a>]) -> Input<'a> {
                     if f == NONE {
                         first[stack as usize] = k;
                     } else {
-                        index.insert((pi as u32, stack, tags, inl.clone()), k);
+                        index.insert(key(), k);
                     }
-                    let at = if inl.is_empty() {
-                        NONE
-                    } else {
-                        inline.extend_from_slice(&inl);
-                        (inline.len() - len) as u32
-                    };
-                    paths.push(Path { part: pi as u32, stack, inline: at, tags, weight: w });
+                    paths.push(Path { part: pi as u32, stack, marks: if marked { i as u32 } else { NONE }, tags, weight: w });
                 }
             }
-        }
-        in_parts.push((&p.stacks, map));
+        });
+        in_parts.push((&p.stacks, map, marks));
     }
     if tag_sets.is_empty() {
         tag_sets.push(TagSet::default());
     }
-    Input { names: ns.names, raw: ns.raw, parts: in_parts, paths, inline, tag_sets, has_tags }
+    Input { names: ns.names, raw: ns.raw, parts: in_parts, paths, tag_sets, has_tags }
 }
 
 /// pprof's `newGraph` over the nodes of `kept` (pprof's `KeptNodes`; all nodes for the whole
@@ -424,17 +461,19 @@ fn build(values: &Values, seqs: &Seqs, kept: &[bool], reduce: bool) -> Built {
         }
     }
     let k = k as usize;
-    let mut table: Vec<u32> = if k <= 2048 { vec![NONE; k * k] } else { Vec::new() };
-    let mut edge_index: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut edges: Vec<(u32, u32, EdgeData, bool)> = Vec::new();
-    // Per edge: the last sequence that counted in it.
-    let mut counted: Vec<u32> = Vec::new();
+    let dense_slots = k * k <= DENSE_SLOTS;
+    let mut slots: Vec<Slot> = if dense_slots { vec![Slot::default(); k * k] } else { Vec::new() };
+    let mut slot_index: FxHashMap<u64, u32> = FxHashMap::default();
+    // The edges in order of first appearance: (from, to, slot).
+    let mut order: Vec<(u32, u32, u32)> = Vec::new();
     let mut buf: Vec<u32> = Vec::new();
-    for s in 0..seqs.len() {
+    in_blocks(seqs.len(), |s| {
         let w = seqs.weights[s];
+        let stamp = s as u32 + 1;
         let mut above = NONE;
         let codes = if reduce {
-            seqs.reduced_into(s, kept, &mut buf);
+            buf.clear();
+            seqs.reduce_onto(s, kept, &mut buf);
             buf.as_slice()
         } else {
             seqs.get(s)
@@ -443,28 +482,37 @@ fn build(values: &Values, seqs: &Seqs, kept: &[bool], reduce: bool) -> Built {
             let f = c >> 2;
             if above != NONE && above != f {
                 let (residual, inline) = (c & 2 != 0, c & 1 != 0);
-                let slot = if table.is_empty() {
-                    edge_index.entry((above as u64) << 32 | f as u64).or_insert(NONE)
+                let at = if dense_slots {
+                    dense[above as usize] as usize * k + dense[f as usize] as usize
                 } else {
-                    &mut table[dense[above as usize] as usize * k + dense[f as usize] as usize]
+                    *slot_index.entry((above as u64) << 32 | f as u64).or_insert_with(|| {
+                        slots.push(Slot::default());
+                        (slots.len() - 1) as u32
+                    }) as usize
                 };
-                if *slot == NONE {
-                    edges.push((above, f, EdgeData { weight: 0, residual, inline }, true));
-                    counted.push(NONE);
-                    *slot = (edges.len() - 1) as u32;
+                let e = &mut slots[at];
+                if e.last == 0 {
+                    order.push((above, f, at as u32));
+                    e.inline = true;
                 }
-                let e = *slot as usize;
-                if counted[e] != s as u32 {
-                    counted[e] = s as u32;
-                    let d = &mut edges[e].2;
-                    d.weight = d.weight.wrapping_add(w);
-                    d.residual |= residual;
-                    d.inline &= inline;
+                // (Each sequence counts once in an edge, however often it passes it.)
+                if e.last != stamp {
+                    e.last = stamp;
+                    e.weight = e.weight.wrapping_add(w);
+                    e.residual |= residual;
+                    e.inline &= inline;
                 }
             }
             above = f;
         }
-    }
+    });
+    let edges: Vec<(u32, u32, EdgeData, bool)> = order
+        .iter()
+        .map(|&(a, b, at)| {
+            let e = &slots[at as usize];
+            (a, b, EdgeData { weight: e.weight, residual: e.residual, inline: e.inline }, true)
+        })
+        .collect();
     // (pprof's node order before any sort is by first appearance, which no output depends on.)
     let (flat, cum) = (&values.flat, &values.cum);
     let nodes: Vec<u32> = (0..n as u32).filter(|&f| touched[f as usize] && !(flat[f as usize] == 0 && cum[f as usize] == 0)).collect();
@@ -496,16 +544,17 @@ fn tag_counts(inp: &Input, seqs: &Seqs, kept: &[bool], cutoff: i64) -> Vec<usize
     let is_kept = |f: u32| kept[f as usize];
     // Flat: the leaf's, when it is kept.
     let mut flat: FxHashMap<(u32, TagKey), i64> = FxHashMap::default();
-    for path in &inp.paths {
-        let Some(leaf) = inp.frames(path).next() else { continue };
+    in_blocks(inp.paths.len(), |pi| {
+        let path = &inp.paths[pi];
+        let Some(leaf) = inp.frames(path).next() else { return };
         if !is_kept(leaf) {
-            continue;
+            return;
         }
         for k in tag_keys(&inp.tag_sets[path.tags as usize]) {
             let e = flat.entry((leaf, k)).or_insert(0);
             *e = e.wrapping_add(path.weight);
         }
-    }
+    });
     // Cum, only where it decides: tags with a flat value under the cut-off.
     let mut cum: FxHashMap<(u32, TagKey), i64> = FxHashMap::default();
     let mut candidate = vec![false; n];
@@ -517,7 +566,8 @@ fn tag_counts(inp: &Input, seqs: &Seqs, kept: &[bool], cutoff: i64) -> Vec<usize
     }
     if !cum.is_empty() {
         let mut seen = vec![u32::MAX; n];
-        for (pi, path) in inp.paths.iter().enumerate() {
+        in_blocks(inp.paths.len(), |pi| {
+            let path = &inp.paths[pi];
             for f in seqs.get(pi).iter().map(|&c| c >> 2) {
                 if candidate[f as usize] && is_kept(f) && seen[f as usize] != pi as u32 {
                     seen[f as usize] = pi as u32;
@@ -528,7 +578,7 @@ fn tag_counts(inp: &Input, seqs: &Seqs, kept: &[bool], cutoff: i64) -> Vec<usize
                     }
                 }
             }
-        }
+        });
     }
     for (&(f, k), &v) in &flat {
         if v != 0 && (v.wrapping_abs() >= cutoff || cum.get(&(f, k)).is_some_and(|c| c.wrapping_abs() >= cutoff)) {
@@ -701,7 +751,7 @@ fn go_f64_to_i64(f: f64) -> i64 {
 pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
     let inp = collect(parts);
     let n = inp.names.len();
-    let values = Values::of(&inp);
+    let values = Values::cached(parts).filter(|v| v.flat.len() == n).unwrap_or_else(|| Values::of(&inp));
     let all: Vec<u32> =
         (0..n as u32).filter(|&f| values.touched[f as usize] && !(values.flat[f as usize] == 0 && values.cum[f as usize] == 0)).collect();
     let nodes_total = all.len() as u32;
@@ -736,7 +786,11 @@ pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
         for &f in g.nodes.iter().take(opts.nodecount as usize) {
             first[f as usize] = true;
         }
-        let tags = tag_counts(&inp, &seqs, &first, node_cutoff);
+        // The sequences reduced to those nodes, once: the tags and the graph of the nodes
+        // taken (some of them) read these (on a big profile, a sixteenth of the codes).
+        let narrowed = (g.nodes.len() > opts.nodecount as usize).then(|| seqs.reduced(&first));
+        let seqs = narrowed.as_ref().unwrap_or(&seqs);
+        let tags = tag_counts(&inp, seqs, &first, node_cutoff);
         g.trim_edges(edge_cutoff);
         let top = g.select_top(opts.nodecount as usize, &tags);
         if top.len() != g.nodes.len() {
@@ -744,7 +798,7 @@ pub fn graph(parts: &[Part], opts: &GraphOptions) -> Graph {
             for &f in &top {
                 top_kept[f as usize] = true;
             }
-            g = build(&values, &seqs, &top_kept, true);
+            g = build(&values, seqs, &top_kept, true);
             g.sort(&inp);
         }
     }

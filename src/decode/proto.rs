@@ -6,7 +6,7 @@ use super::names::{string, unsymbolized, UNKNOWN};
 use super::preview::{Preview, TopSums};
 use super::raw::{self, RawProfile};
 use super::series::{Follow, SeriesLink, Template};
-use crate::model::locations::{LocationCell, LocationSource, Locations, NO_INDEX};
+use crate::model::locations::{InlineMarks, LocationCell, LocationSource, Locations, NO_INDEX};
 use crate::model::names::simplify_func;
 use crate::model::sums::FlatCum;
 use crate::model::{Label, Profile, ValueType};
@@ -613,6 +613,45 @@ struct KeptArrays {
 }
 
 impl LocationSource for Kept {
+    fn inline_marks(&self, n: usize, stack_len: &dyn Fn(usize) -> usize) -> Option<InlineMarks> {
+        // (pprof's frame pruning drops lines: with it, the locations tell.)
+        if !self.drop_frames.is_empty() || !self.keep_frames.is_empty() {
+            return None;
+        }
+        let arrays = self.arrays.lock().ok()?;
+        let pb = &arrays.as_ref()?.raw;
+        if pb.num_samples() != n {
+            return None;
+        }
+        if !pb.line_off.windows(2).any(|w| w[1] > w[0] + 1) {
+            return Some(InlineMarks::default());
+        }
+        let IdMap::Dense(dense) = IdMap::build(pb.locations.iter().map(|l| l.id), pb.locations.len(), "location").ok()? else {
+            return None;
+        };
+        // Per location id: its frames (its lines, at least 1; 0 for an id of no location,
+        // which the locations drop as the model does).
+        let frames: Vec<u32> =
+            dense.iter().map(|&l| if l == NONE { 0 } else { (pb.line_off[l as usize + 1] - pb.line_off[l as usize]).max(1) }).collect();
+        fn marks<T: Copy + Into<u64>>(
+            ids: &[T],
+            pb: &RawProfile,
+            frames: &[u32],
+            n: usize,
+            stack_len: &dyn Fn(usize) -> usize,
+        ) -> InlineMarks {
+            let count = |id: T| usize::try_from(id.into()).ok().and_then(|id| frames.get(id)).copied().unwrap_or(0);
+            InlineMarks::of_frame_counts(n, stack_len, |i| {
+                ids[pb.loc_off[i] as usize..pb.loc_off[i + 1] as usize].iter().map(|&id| count(id))
+            })
+        }
+        Some(match &pb.locs {
+            raw::LocIds::Short(ids) => marks(ids, pb, &frames, n, stack_len),
+            raw::LocIds::Narrow(ids) => marks(ids, pb, &frames, n, stack_len),
+            raw::LocIds::Wide(ids) => marks(ids, pb, &frames, n, stack_len),
+        })
+    }
+
     fn locations(&self) -> Locations {
         let Some(KeptArrays { raw, text, ends }) = self.arrays.lock().ok().and_then(|mut a| a.take()) else {
             return Locations::default();

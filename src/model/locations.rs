@@ -126,11 +126,83 @@ impl Locations {
     }
 }
 
+/// Which frames of each sample were inlined into the frame above them (the lines of a
+/// location but its last): all the call graph needs of the locations, made without them
+/// (a big heap profile's locations are 140 MB made in 0.2 s; these, a few MB in a pass over
+/// the samples' location ids).
+#[derive(Clone, Debug, Default)]
+pub struct InlineMarks {
+    /// Per sample: its inlined frames are `pos[off[i]..off[i + 1]]`. Empty when no sample
+    /// has an inlined frame.
+    off: Vec<u32>,
+    /// Positions of inlined frames in their stacks (leaf first: 0 is the leaf), ascending.
+    pos: Vec<u32>,
+}
+
+impl InlineMarks {
+    /// Does any sample have an inlined frame?
+    pub fn any(&self) -> bool {
+        !self.pos.is_empty()
+    }
+    /// The positions of sample `i`'s inlined frames (leaf first, ascending).
+    pub fn sample(&self, i: usize) -> &[u32] {
+        match self.off.get(i + 1) {
+            Some(&end) => &self.pos[self.off[i] as usize..end as usize],
+            None => &[],
+        }
+    }
+
+    /// The marks of `n` samples from the frame counts of each one's locations (`frames(i)`,
+    /// leaf first: a location's lines, 1 for a location with none, 0 for one to leave out):
+    /// a sample whose locations' lines are not its frames (its stack has another length,
+    /// `stack_len(i)`) gets none.
+    pub fn of_frame_counts<I: Iterator<Item = u32>>(
+        n: usize,
+        stack_len: impl Fn(usize) -> usize,
+        mut frames: impl FnMut(usize) -> I,
+    ) -> InlineMarks {
+        let mut m = InlineMarks { off: Vec::with_capacity(n + 1), pos: Vec::new() };
+        m.off.push(0);
+        super::blocks::in_blocks(n, |i| {
+            let start = m.pos.len();
+            let mut k = 0u32;
+            for c in frames(i) {
+                for j in 1..c {
+                    m.pos.push(k + j - 1);
+                }
+                k += c;
+            }
+            if k as usize != stack_len(i) {
+                m.pos.truncate(start);
+            }
+            m.off.push(m.pos.len() as u32);
+        });
+        if m.pos.is_empty() {
+            return InlineMarks::default();
+        }
+        m
+    }
+
+    /// The marks of `locs`' samples, which are the profile's (`stack_len(i)`: sample `i`'s
+    /// stack's length).
+    pub fn of_locations(locs: &Locations, n: usize, stack_len: impl Fn(usize) -> usize) -> InlineMarks {
+        if locs.from_functions || locs.sample_off.len() != n + 1 || !locs.line_off.windows(2).any(|w| w[1] > w[0] + 1) {
+            return InlineMarks::default();
+        }
+        InlineMarks::of_frame_counts(n, stack_len, |i| locs.sample(i).iter().map(|&l| locs.lines(l).len().max(1) as u32))
+    }
+}
+
 /// What makes a profile's [`Locations`] later: the arrays its decoder kept, or (in the
 /// browser, where many profiles may be loaded) the file itself, read again.
 pub trait LocationSource: Send + Sync {
     /// The locations, in the profile's sample order.
     fn locations(&self) -> Locations;
+    /// The samples' [`InlineMarks`], if the source can tell them without making the
+    /// locations (`n` samples, `stack_len(i)`: sample `i`'s stack's length).
+    fn inline_marks(&self, _n: usize, _stack_len: &dyn Fn(usize) -> usize) -> Option<InlineMarks> {
+        None
+    }
 }
 
 /// A profile's [`LocationSource`], if it has one, and the locations once made. Clones of a
@@ -139,6 +211,7 @@ pub trait LocationSource: Send + Sync {
 pub struct LocationCell {
     source: Option<Arc<dyn LocationSource>>,
     made: Arc<std::sync::OnceLock<Arc<Locations>>>,
+    inline: Arc<std::sync::OnceLock<Arc<InlineMarks>>>,
 }
 
 impl fmt::Debug for LocationCell {
@@ -150,13 +223,13 @@ impl fmt::Debug for LocationCell {
 impl LocationCell {
     /// A cell that makes the locations from `source` when first asked.
     pub fn new(source: Arc<dyn LocationSource>) -> LocationCell {
-        LocationCell { source: Some(source), made: Default::default() }
+        LocationCell { source: Some(source), made: Default::default(), inline: Default::default() }
     }
     /// A cell holding locations already made.
     pub fn made(l: Locations) -> LocationCell {
         let made = std::sync::OnceLock::new();
         let _ = made.set(Arc::new(l));
-        LocationCell { source: None, made: Arc::new(made) }
+        LocationCell { source: None, made: Arc::new(made), inline: Default::default() }
     }
     /// Are the locations made already?
     pub fn is_made(&self) -> bool {
@@ -165,6 +238,24 @@ impl LocationCell {
     /// Does the cell have a source (else locations come from the function stacks)?
     pub fn has_source(&self) -> bool {
         self.source.is_some()
+    }
+    /// The inline marks: from the source when it can tell them and the locations are not
+    /// made, else from the locations (`locations()` makes them).
+    pub(super) fn inline_marks(
+        &self,
+        n: usize,
+        stack_len: &dyn Fn(usize) -> usize,
+        locations: impl FnOnce() -> Arc<Locations>,
+    ) -> Arc<InlineMarks> {
+        self.inline
+            .get_or_init(|| {
+                let quick = match (&self.source, self.made.get()) {
+                    (Some(s), None) => s.inline_marks(n, stack_len),
+                    _ => None,
+                };
+                Arc::new(quick.unwrap_or_else(|| InlineMarks::of_locations(&locations(), n, stack_len)))
+            })
+            .clone()
     }
     pub(super) fn get_or_make(&self, fallback: impl FnOnce() -> Locations) -> Arc<Locations> {
         self.made

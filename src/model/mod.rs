@@ -6,6 +6,7 @@
 //! (pprof's default): same-named functions are one function, a location's inline lines are
 //! several frames with `line[0]` leaf-most.
 
+pub mod blocks;
 pub mod locations;
 pub mod names;
 pub mod shared;
@@ -355,6 +356,13 @@ impl Profile {
     /// the decoder kept, else from the function stacks).
     pub fn locations(&self) -> std::sync::Arc<locations::Locations> {
         self.locations.get_or_make(|| locations::Locations::from_functions(self))
+    }
+
+    /// Which frames of each sample were inlined (made once, without the locations when the
+    /// decoder's arrays tell).
+    pub fn inline_marks(&self) -> std::sync::Arc<locations::InlineMarks> {
+        let stack_len = |i: usize| self.stacks.get(self.sample_stack[i]).len();
+        self.locations.inline_marks(self.num_samples(), &stack_len, || self.locations())
     }
 
     /// Number of samples.
