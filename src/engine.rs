@@ -162,6 +162,18 @@ impl Engine {
         }
     }
 
+    /// Makes profile `id`'s inline marks (what its call graph reads first), if not made yet.
+    pub fn prepare_inline_marks(&self, id: u32) {
+        if let Some(p) = self.profile(id) {
+            p.inline_marks();
+        }
+    }
+
+    /// Has profile `id` inline marks still to make?
+    pub fn can_prepare_inline_marks(&self, id: u32) -> bool {
+        self.profile(id).is_some_and(|p| !p.locations.marks_made())
+    }
+
     /// Has profile `id` locations still to make (from a source)?
     pub fn can_prepare_locations(&self, id: u32) -> bool {
         self.profile(id).is_some_and(|p| p.locations.has_source() && !p.locations.is_made())

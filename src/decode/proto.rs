@@ -630,26 +630,32 @@ impl LocationSource for Kept {
             return None;
         };
         // Per location id: its frames (its lines, at least 1; 0 for an id of no location,
-        // which the locations drop as the model does).
-        let frames: Vec<u32> =
-            dense.iter().map(|&l| if l == NONE { 0 } else { (pb.line_off[l as usize + 1] - pb.line_off[l as usize]).max(1) }).collect();
-        fn marks<T: Copy + Into<u64>>(
+        // which the locations drop as the model does), in a byte: the table stays in the
+        // cache. (A location of more lines than a byte counts: the locations tell.)
+        let mut frames = vec![0u8; dense.len()];
+        for (id, &l) in dense.iter().enumerate() {
+            if l != NONE {
+                frames[id] = u8::try_from((pb.line_off[l as usize + 1] - pb.line_off[l as usize]).max(1)).ok()?;
+            }
+        }
+        fn marks<T: Copy + Into<u32>>(
             ids: &[T],
             pb: &RawProfile,
-            frames: &[u32],
+            frames: &[u8],
             n: usize,
             stack_len: &dyn Fn(usize) -> usize,
         ) -> InlineMarks {
-            let count = |id: T| usize::try_from(id.into()).ok().and_then(|id| frames.get(id)).copied().unwrap_or(0);
+            let count = |id: T| frames.get(id.into() as usize).map_or(0, |&c| c as u32);
             InlineMarks::of_frame_counts(n, stack_len, |i| {
                 ids[pb.loc_off[i] as usize..pb.loc_off[i + 1] as usize].iter().map(|&id| count(id))
             })
         }
-        Some(match &pb.locs {
-            raw::LocIds::Short(ids) => marks(ids, pb, &frames, n, stack_len),
-            raw::LocIds::Narrow(ids) => marks(ids, pb, &frames, n, stack_len),
-            raw::LocIds::Wide(ids) => marks(ids, pb, &frames, n, stack_len),
-        })
+        match &pb.locs {
+            raw::LocIds::Short(ids) => Some(marks(ids, pb, &frames, n, stack_len)),
+            raw::LocIds::Narrow(ids) => Some(marks(ids, pb, &frames, n, stack_len)),
+            // (Ids past 32 bits: rare, and the locations tell.)
+            raw::LocIds::Wide(_) => None,
+        }
     }
 
     fn locations(&self) -> Locations {

@@ -235,6 +235,10 @@ impl LocationCell {
     pub fn is_made(&self) -> bool {
         self.made.get().is_some()
     }
+    /// Are the inline marks made already?
+    pub fn marks_made(&self) -> bool {
+        self.inline.get().is_some()
+    }
     /// Does the cell have a source (else locations come from the function stacks)?
     pub fn has_source(&self) -> bool {
         self.source.is_some()
