@@ -162,11 +162,10 @@ impl Engine {
         }
     }
 
-    /// Makes profile `id`'s inline marks (what its call graph reads first), if not made yet.
-    pub fn prepare_inline_marks(&self, id: u32) {
-        if let Some(p) = self.profile(id) {
-            p.inline_marks();
-        }
+    /// Makes profile `id`'s inline marks (what its call graph reads first), if not made yet;
+    /// false when there was nothing to make.
+    pub fn prepare_inline_marks(&self, id: u32) -> bool {
+        self.profile(id).filter(|_| self.can_prepare_inline_marks(id)).map(|p| p.inline_marks()).is_some()
     }
 
     /// Has profile `id` inline marks still to make?

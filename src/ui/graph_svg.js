@@ -15,8 +15,8 @@
 // SVG elements is split up, so no task keeps the page from answering for long (the L heap
 // graph: one 132 ms task before). Most of it was the node labels' SVG text: the first text of
 // each font size (pprof's sizes: 17 of them) makes a font, 3 to 6 ms each here, so those fonts
-// are made while Graphviz lays the graph out (`warmFonts`). The holder says `data-drawn="all"` once
-// everything is in (`"part"` before).
+// are made while Graphviz lays the graph out (`warmFonts`). The holder says `data-drawn="all"`
+// once everything is in (`"part"` before).
 //
 // `key` names the graph (its answer and theme): drawn again with the same key (the final
 // layout, with curves, after the quick one with straight edges: the nodes do not move), the
@@ -50,7 +50,7 @@ export function drawGraph(holder, key, strings, ends, nums, nNodes, nEdges) {
   const doc = holder.ownerDocument;
   const el = (name, attrs) => make(doc, name, attrs);
   const generation = (holder.__generation = (holder.__generation ?? 0) + 1);
-  // What goes in later: node labels (a group per 16 nodes), then edge labels and tooltips.
+  // What goes in later: node labels (a group per LABELS nodes), then edge labels and tooltips.
   const later = [];
   const labels = [];
 
@@ -206,10 +206,9 @@ export function clearGraph(holder) {
 }
 
 // While a big graph (more than SMALL `elements`, nodes and edges) is laid out: a hidden text in
-// each of its node label sizes, at the scales
-// a graph is first shown at (0.6 for a wide one, 1), a few per frame, has the browser make
-// those fonts before the labels come (the first text of a size costs 3 to 6 ms, most of the
-// node labels' layout otherwise). A drawing stops it.
+// each of its node label sizes, at the scales a graph is first shown at (0.6 for a wide one,
+// 1), a few per frame, has the browser make those fonts before the labels come (the first text
+// of a size costs 3 to 6 ms, most of the node labels' layout otherwise). A drawing stops it.
 export function warmFonts(holder, sizes, elements) {
   if (elements <= SMALL) return;
   const doc = holder.ownerDocument;

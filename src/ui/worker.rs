@@ -581,16 +581,7 @@ mod loads {
     /// Makes the newest profile's inline marks, if not made yet; false when there was nothing
     /// to do.
     pub fn mark_newest() -> bool {
-        newest_id().is_some_and(|id| {
-            ENGINE.with(|en| {
-                let en = en.borrow();
-                let todo = en.can_prepare_inline_marks(id);
-                if todo {
-                    en.prepare_inline_marks(id);
-                }
-                todo
-            })
-        })
+        newest_id().is_some_and(|id| ENGINE.with(|en| en.borrow().prepare_inline_marks(id)))
     }
 
     /// The profile `id` (just added, from `file`) keeps its decoder's arrays, so that its
